@@ -1,0 +1,171 @@
+//! Diagnostics: problems found in a site's data, each with a file, line and column.
+//!
+//! Validation records a [`Pending`] problem with the logical YAML path of the offending node;
+//! [`resolve`] turns those into located [`Problem`]s by re-reading only the files that have
+//! problems with the span-aware locator in [`crate::yaml`].
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::yaml::{self, Seg};
+
+/// Language of messages shown to the people who keep the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+pub enum Lang {
+    /// Simplified Chinese, the default.
+    #[default]
+    #[serde(rename = "zh-CN")]
+    Zh,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    /// Picks the Chinese or the English text.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// The `lang` attribute value (`zh-CN` or `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// A located problem: `file:line:column: message`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// The file as the user should see it (relative to the site root where possible).
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column; 0 when the problem concerns the whole file.
+    pub column: usize,
+    /// What is wrong and what is expected, in the site's language.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// Which part of a mapping entry a problem points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    /// The key of the entry (unknown or misspelt keys).
+    Key,
+    /// The value node.
+    Value,
+}
+
+/// A problem whose position is still a logical path in a file.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    /// Index into the list of source files.
+    pub file: usize,
+    /// Path from the document root to the node.
+    pub path: Vec<Seg>,
+    /// Whether to point at the key or the value.
+    pub at: At,
+    /// The message, already in the site's language.
+    pub message: String,
+}
+
+/// A source file that was read, kept so problems can be located later.
+#[derive(Debug)]
+pub struct Source {
+    /// Path shown to the user.
+    pub display: String,
+    /// Absolute or root-relative path on disk.
+    pub path: PathBuf,
+    /// The text (BOM removed), if it could be read as UTF-8.
+    pub text: Option<String>,
+}
+
+/// Collects problems from every step of loading and validation.
+#[derive(Debug, Default)]
+pub struct Problems {
+    /// Problems already located (syntax errors, I/O errors).
+    pub located: Vec<Problem>,
+    /// Problems that still need their path located.
+    pub pending: Vec<Pending>,
+}
+
+impl Problems {
+    /// True when nothing was reported.
+    pub fn is_empty(&self) -> bool {
+        self.located.is_empty() && self.pending.is_empty()
+    }
+
+    /// Records a problem at a path of a file.
+    pub fn at(&mut self, file: usize, path: &[Seg], at: At, message: String) {
+        self.pending.push(Pending {
+            file,
+            path: path.to_vec(),
+            at,
+            message,
+        });
+    }
+
+    /// Merges another collection into this one.
+    pub fn extend(&mut self, other: Problems) {
+        self.located.extend(other.located);
+        self.pending.extend(other.pending);
+    }
+}
+
+/// Locates every pending problem and returns all problems sorted by file, line and column.
+pub fn resolve(problems: Problems, sources: &[Source]) -> Vec<Problem> {
+    let mut out = problems.located;
+    let mut by_file: Vec<Vec<Pending>> = (0..sources.len()).map(|_| Vec::new()).collect();
+    for p in problems.pending {
+        by_file[p.file].push(p);
+    }
+    for (idx, pend) in by_file.into_iter().enumerate() {
+        if pend.is_empty() {
+            continue;
+        }
+        let src = &sources[idx];
+        let text = src.text.as_deref().unwrap_or("");
+        let queries: Vec<(&[Seg], bool)> = pend
+            .iter()
+            .map(|p| (p.path.as_slice(), p.at == At::Key))
+            .collect();
+        let marks = yaml::locate_all(text, &queries);
+        for (p, mark) in pend.into_iter().zip(marks) {
+            let (line, column) = mark.unwrap_or((1, 1));
+            out.push(Problem {
+                file: src.display.clone(),
+                line,
+                column,
+                message: p.message,
+            });
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Shows `path` relative to `root` with forward slashes, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.to_string_lossy().replace('\\', "/")
+}

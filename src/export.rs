@@ -1,0 +1,253 @@
+//! Exports (contract §8): rankings as JSON and CSV, the annual evaluation and training
+//! summaries as JSON. Numbers are rounded as the contract says; strings in CSV cells are
+//! neutralised against spreadsheet formula injection.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::Site;
+use crate::score::{round2, MonthScore, YearScore};
+
+/// A ranking row in `rankings/YYYY-MM.json`.
+#[derive(Serialize)]
+pub struct RankingRow<'a> {
+    rank: u32,
+    id: &'a str,
+    name: &'a str,
+    team: &'a str,
+    scores: BTreeMap<&'a str, f64>,
+    bonus: f64,
+    deduction: f64,
+    veto: Option<&'a str>,
+    total: f64,
+    change: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct AwardOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    managers: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TeamOut<'a> {
+    rank: u32,
+    team: &'a str,
+    managers: usize,
+    average: f64,
+}
+
+/// `rankings/YYYY-MM.json`.
+#[derive(Serialize)]
+pub struct RankingExport<'a> {
+    month: String,
+    previous: Option<String>,
+    rows: Vec<RankingRow<'a>>,
+    awards: Vec<AwardOut<'a>>,
+    watch: Vec<&'a str>,
+    teams: Vec<TeamOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_version: Option<&'a serde_json::Value>,
+}
+
+/// Builds the ranking export of a month.
+pub fn ranking<'a>(
+    site: &'a Site,
+    ms: &'a MonthScore,
+    version: Option<&'a serde_json::Value>,
+) -> RankingExport<'a> {
+    let cfg = &site.config;
+    let mid = |i: usize| site.managers[i].id.as_str();
+    RankingExport {
+        month: ms.month.to_string(),
+        previous: ms.previous.map(|m| m.to_string()),
+        rows: ms
+            .rows
+            .iter()
+            .map(|r| {
+                let m = &site.managers[r.manager];
+                RankingRow {
+                    rank: r.rank,
+                    id: &m.id,
+                    name: &m.name,
+                    team: &site.teams[m.team].id,
+                    scores: cfg
+                        .indicators
+                        .iter()
+                        .zip(&r.scores)
+                        .map(|(i, s)| (i.id.as_str(), round2(*s)))
+                        .collect(),
+                    bonus: round2(r.bonus),
+                    deduction: round2(r.deduction),
+                    veto: r.veto.as_deref(),
+                    total: r.total,
+                    change: r.change,
+                }
+            })
+            .collect(),
+        awards: ms
+            .awards
+            .iter()
+            .map(|a| AwardOut {
+                id: &cfg.awards[a.award].id,
+                name: &cfg.awards[a.award].name,
+                managers: a.managers.iter().map(|&m| mid(m)).collect(),
+            })
+            .collect(),
+        watch: ms.watch.iter().map(|&m| mid(m)).collect(),
+        teams: ms
+            .teams
+            .iter()
+            .map(|t| TeamOut {
+                rank: t.rank,
+                team: &site.teams[t.team].id,
+                managers: t.managers.len(),
+                average: t.average_cents as f64 / 100.0,
+            })
+            .collect(),
+        data_version: version,
+    }
+}
+
+#[derive(Serialize)]
+struct AnnualRowOut<'a> {
+    rank: u32,
+    id: &'a str,
+    name: &'a str,
+    team: &'a str,
+    months: usize,
+    average: f64,
+    best_rank: u32,
+    top3: usize,
+    watch: usize,
+    vetoes: usize,
+    awards: &'a BTreeMap<String, usize>,
+}
+
+/// `annual/YYYY.json`.
+#[derive(Serialize)]
+pub struct AnnualExport<'a> {
+    year: i32,
+    months: Vec<String>,
+    rows: Vec<AnnualRowOut<'a>>,
+    excellence: Vec<&'a str>,
+}
+
+/// Builds the annual export of a year.
+pub fn annual<'a>(site: &'a Site, ys: &'a YearScore) -> AnnualExport<'a> {
+    AnnualExport {
+        year: ys.year,
+        months: ys.months.iter().map(|m| m.to_string()).collect(),
+        rows: ys
+            .rows
+            .iter()
+            .map(|r| {
+                let m = &site.managers[r.manager];
+                AnnualRowOut {
+                    rank: r.rank,
+                    id: &m.id,
+                    name: &m.name,
+                    team: &site.teams[m.team].id,
+                    months: r.months,
+                    average: r.average_cents as f64 / 100.0,
+                    best_rank: r.best_rank,
+                    top3: r.top3,
+                    watch: r.watch,
+                    vetoes: r.vetoes,
+                    awards: &r.awards,
+                }
+            })
+            .collect(),
+        excellence: ys
+            .excellence
+            .iter()
+            .map(|&m| site.managers[m].id.as_str())
+            .collect(),
+    }
+}
+
+/// Serialises an export as pretty JSON with a final newline.
+pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).expect("exports serialise");
+    out.push(b'\n');
+    out
+}
+
+/// Neutralises a text cell that a spreadsheet would run as a formula, and quotes it for CSV.
+pub fn csv_text(s: &str) -> String {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let body = if risky {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if body.contains([',', '"', '\n', '\r']) || risky {
+        format!("\"{}\"", body.replace('"', "\"\""))
+    } else {
+        body
+    }
+}
+
+/// Formats a number for CSV: no exponent, no trailing zeros.
+fn csv_num(x: f64) -> String {
+    let s = format!("{:.2}", x);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// `rankings/YYYY-MM.csv`: UTF-8 with BOM, so Excel opens Chinese text correctly.
+pub fn ranking_csv(site: &Site, ms: &MonthScore) -> Vec<u8> {
+    let cfg = &site.config;
+    let mut out = String::from("\u{feff}rank,id,name,team");
+    for i in &cfg.indicators {
+        out.push(',');
+        out.push_str(&csv_text(&i.id));
+    }
+    out.push_str(",bonus,deduction,veto,total,change\r\n");
+    for r in &ms.rows {
+        let m = &site.managers[r.manager];
+        out.push_str(&format!(
+            "{},{},{},{}",
+            r.rank,
+            csv_text(&m.id),
+            csv_text(&m.name),
+            csv_text(&site.teams[m.team].id)
+        ));
+        for s in &r.scores {
+            out.push(',');
+            out.push_str(&csv_num(round2(*s)));
+        }
+        out.push_str(&format!(
+            ",{},{},{},{},{}\r\n",
+            csv_num(round2(r.bonus)),
+            csv_num(round2(r.deduction)),
+            r.veto.as_deref().map(csv_text).unwrap_or_default(),
+            csv_num(r.total),
+            r.change.map(|c| c.to_string()).unwrap_or_default()
+        ));
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_neutralised_and_quoted() {
+        assert_eq!(csv_text("张伟"), "张伟");
+        assert_eq!(csv_text("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_text("+1"), "\"'+1\"");
+        assert_eq!(csv_text("a,b"), "\"a,b\"");
+        assert_eq!(csv_num(30.0), "30");
+        assert_eq!(csv_num(24.17), "24.17");
+        assert_eq!(csv_num(-2.0), "-2");
+        assert_eq!(csv_num(16.5), "16.5");
+    }
+}

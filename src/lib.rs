@@ -1,0 +1,19 @@
+//! rankpress turns YAML data on a team of customer managers into a static site of monthly
+//! rankings and training summaries, and into monthly email bulletins.
+//!
+//! The pipeline runs one way — [`load`] → [`validate`] → compute ([`score`], [`training`]) →
+//! [`render`] → write ([`output`]) — and [`site::build`] strings the phases together.
+
+pub mod cli;
+pub mod diag;
+pub mod export;
+pub mod history;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod score;
+pub mod site;
+pub mod training;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,312 @@
+//! Loading: find a site's data files, read them (UTF-8 checks, size limits) and parse the YAML,
+//! in parallel. What comes out is a list of [`Source`]s and their parsed documents; turning
+//! those into a [`crate::model::Site`] is [`crate::validate`]'s job.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{display_path, Lang, Problem, Source};
+use crate::yaml::{self, Value};
+
+/// Largest data file accepted. Real files are well under a megabyte; this stops a mistaken or
+/// hostile file from exhausting memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The role of a data file in `content/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// `site.yaml`.
+    Site,
+    /// `managers.yaml`.
+    Managers,
+    /// `results/YYYY-MM.yaml`, with the file stem.
+    Results(String),
+    /// `trainings/**/*.yaml`.
+    Training,
+    /// `training-plan.yaml`.
+    Plan,
+    /// `competitions/*.yaml`.
+    Competition,
+    /// `innovations.yaml`.
+    Innovations,
+    /// `suggestions.yaml`.
+    Suggestions,
+    /// `pages/SLUG.md`, with the slug.
+    Page(String),
+}
+
+/// A data file that was read and parsed.
+#[derive(Debug)]
+pub struct Doc {
+    /// Index into the sources.
+    pub source: usize,
+    /// What the file is.
+    pub role: Role,
+    /// The parsed YAML (for pages, the front matter), `None` if it could not be parsed.
+    pub value: Option<Value>,
+    /// For pages, the Markdown body.
+    pub body: String,
+}
+
+/// The files of a site, read and parsed.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every file read, for locating problems.
+    pub sources: Vec<Source>,
+    /// The parsed documents, sorted by role then path.
+    pub docs: Vec<Doc>,
+    /// Problems found while reading and parsing.
+    pub problems: Vec<Problem>,
+}
+
+/// Lists the data files of `content/` with their roles, in a stable order.
+pub fn discover(root: &Path) -> (Vec<(PathBuf, Role)>, Vec<Problem>) {
+    let content = root.join("content");
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (name, role) in [("site.yaml", Role::Site), ("managers.yaml", Role::Managers)] {
+        let p = content.join(name);
+        if p.is_file() {
+            files.push((p, role));
+        } else {
+            problems.push(Problem {
+                file: display_path(root, &p),
+                line: 0,
+                column: 0,
+                message: format!("缺少必需的文件 / required file is missing: content/{name}"),
+            });
+        }
+    }
+    for (name, role) in [
+        ("training-plan.yaml", Role::Plan),
+        ("innovations.yaml", Role::Innovations),
+        ("suggestions.yaml", Role::Suggestions),
+    ] {
+        let p = content.join(name);
+        if p.is_file() {
+            files.push((p, role));
+        }
+    }
+    let mut listed = |dir: &str, depth: usize, ext: &str, f: &dyn Fn(&str) -> Role| {
+        let d = content.join(dir);
+        if !d.is_dir() {
+            return;
+        }
+        let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&d)
+            .max_depth(depth)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x == ext || (ext == "yaml" && x == "yml"))
+            })
+            .collect();
+        found.sort();
+        for p in found {
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let role = f(&stem);
+            files.push((p, role));
+        }
+    };
+    listed("results", 1, "yaml", &|s| Role::Results(s.to_string()));
+    listed("trainings", 16, "yaml", &|_| Role::Training);
+    listed("competitions", 1, "yaml", &|_| Role::Competition);
+    listed("pages", 1, "md", &|s| Role::Page(s.to_string()));
+    (files, problems)
+}
+
+/// Reads a file as UTF-8 text (BOM removed), explaining encoding problems to the user.
+pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Problem> {
+    let display = display_path(root, path);
+    let fail = |line, column, message: String| Problem {
+        file: display.clone(),
+        line,
+        column,
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(0, 0, io_message(lang, &e)))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(
+            0,
+            0,
+            match lang {
+                Lang::Zh => format!(
+                    "文件过大（{} MB），超过上限 {} MB；请检查是否选错了文件",
+                    meta.len() / 1_048_576,
+                    MAX_FILE_BYTES / 1_048_576
+                ),
+                Lang::En => format!(
+                    "file is too large ({} MB, the limit is {} MB); is it the right file?",
+                    meta.len() / 1_048_576,
+                    MAX_FILE_BYTES / 1_048_576
+                ),
+            },
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(0, 0, io_message(lang, &e)))?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(body) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let good = &body[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            let (_, _, gbk_bad) = encoding_rs::GB18030.decode(body);
+            let guess = !gbk_bad;
+            Err(fail(line, column, encoding_message(lang, guess)))
+        }
+    }
+}
+
+fn encoding_message(lang: Lang, looks_gbk: bool) -> String {
+    match (lang, looks_gbk) {
+        (Lang::Zh, true) => "文件不是 UTF-8 编码（看起来是 GBK/GB18030，Excel 和记事本在中文 Windows 上默认如此保存）。\
+请用记事本打开后“另存为”，编码选择“UTF-8”；或运行 iconv -f GB18030 -t UTF-8 原文件 > 新文件"
+            .to_string(),
+        (Lang::Zh, false) => "文件不是 UTF-8 编码。请用记事本打开后“另存为”，编码选择“UTF-8”".to_string(),
+        (Lang::En, true) => "the file is not UTF-8 (it looks like GBK/GB18030, which Excel and Notepad \
+write on Chinese Windows). Open it in Notepad and \"Save as\" with encoding UTF-8, or run \
+iconv -f GB18030 -t UTF-8 old > new"
+            .to_string(),
+        (Lang::En, false) => "the file is not UTF-8. Open it in an editor and save it as UTF-8".to_string(),
+    }
+}
+
+fn io_message(lang: Lang, e: &std::io::Error) -> String {
+    match lang {
+        Lang::Zh => format!("无法读取文件：{e}"),
+        Lang::En => format!("cannot read the file: {e}"),
+    }
+}
+
+fn syntax_message(lang: Lang, raw: &str) -> String {
+    if let Some(rest) = raw.strip_prefix("duplicate entry with key ") {
+        return match lang {
+            Lang::Zh => format!("重复的键 {rest}：同一层中每个键只能出现一次（同一人在一个月里只能列一次）"),
+            Lang::En => format!("duplicate key {rest}: each key may appear only once at a level (a manager only once a month)"),
+        };
+    }
+    if raw.contains("recursion limit") || raw.contains("repetition limit") {
+        return match lang {
+            Lang::Zh => "YAML 锚点/别名展开过多或嵌套过深，已拒绝读取（请不要使用 & 和 * 引用）".to_string(),
+            Lang::En => "YAML anchors/aliases expand too much or nest too deeply; rejected (do not use & and * references)".to_string(),
+        };
+    }
+    match lang {
+        Lang::Zh => format!("YAML 语法错误：{raw}（请检查缩进、冒号后的空格和引号是否配对）"),
+        Lang::En => format!("YAML syntax error: {raw} (check indentation, the space after colons and matching quotes)"),
+    }
+}
+
+/// Splits a Markdown page into its YAML front matter and body.
+pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+    let rest = text.strip_prefix("---")?;
+    let rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((&rest[..offset], &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Reads and parses every data file of the site at `root`, in parallel.
+pub fn load(root: &Path, lang: Lang) -> Loaded {
+    let (files, mut problems) = discover(root);
+    let results: Vec<(Source, Result<(Option<Value>, String), Problem>)> = files
+        .par_iter()
+        .map(|(path, role)| {
+            let display = display_path(root, path);
+            let text = match read_text(root, path, lang) {
+                Ok(t) => t,
+                Err(p) => {
+                    let src = Source {
+                        display,
+                        path: path.clone(),
+                        text: None,
+                    };
+                    return (src, Err(p));
+                }
+            };
+            let parsed = parse_doc(&display, &text, role, lang);
+            (
+                Source {
+                    display,
+                    path: path.clone(),
+                    text: Some(text),
+                },
+                parsed,
+            )
+        })
+        .collect();
+    let mut loaded = Loaded::default();
+    for (i, ((src, parsed), (_, role))) in results.into_iter().zip(files).enumerate() {
+        loaded.sources.push(src);
+        match parsed {
+            Ok((value, body)) => loaded.docs.push(Doc {
+                source: i,
+                role,
+                value,
+                body,
+            }),
+            Err(p) => {
+                problems.push(p);
+                loaded.docs.push(Doc {
+                    source: i,
+                    role,
+                    value: None,
+                    body: String::new(),
+                });
+            }
+        }
+    }
+    loaded.problems = problems;
+    loaded
+}
+
+fn parse_doc(
+    display: &str,
+    text: &str,
+    role: &Role,
+    lang: Lang,
+) -> Result<(Option<Value>, String), Problem> {
+    let (yaml_text, body, line_offset) = if let Role::Page(_) = role {
+        match split_front_matter(text) {
+            Some((fm, body)) => (fm, body.to_string(), 1),
+            None => {
+                return Err(Problem {
+                    file: display.to_string(),
+                    line: 1,
+                    column: 1,
+                    message: match lang {
+                        Lang::Zh => "页面必须以 YAML 头信息开始：第一行 ---，然后 title: 标题，再一行 ---".to_string(),
+                        Lang::En => "a page must start with YAML front matter: a line ---, then title: ..., then a line ---".to_string(),
+                    },
+                })
+            }
+        }
+    } else {
+        (text, String::new(), 0)
+    };
+    match yaml::parse(yaml_text) {
+        Ok(v) => Ok((Some(v), body)),
+        Err(e) => Err(Problem {
+            file: display.to_string(),
+            line: if e.line == 0 { 0 } else { e.line + line_offset },
+            column: e.column,
+            message: syntax_message(lang, &e.message),
+        }),
+    }
+}

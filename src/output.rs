@@ -1,0 +1,203 @@
+//! Writing the output folder safely: files go into a fresh temporary folder beside the target,
+//! which replaces the target only when the whole build succeeded. A lock file stops two builds
+//! from racing into the same folder.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// A build's output in progress.
+pub struct Output {
+    target: PathBuf,
+    staging: PathBuf,
+    lock: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+fn io_err(what: &str, path: &Path, e: std::io::Error) -> String {
+    format!("{what} {}: {e}", path.display())
+}
+
+impl Output {
+    /// Starts a build into `target`: takes the lock and creates the staging folder.
+    pub fn begin(target: &Path) -> Result<Output, String> {
+        let target = if target.is_absolute() {
+            target.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map_err(|e| e.to_string())?
+                .join(target)
+        };
+        let parent = target
+            .parent()
+            .ok_or("output folder has no parent")?
+            .to_path_buf();
+        fs::create_dir_all(&parent).map_err(|e| io_err("cannot create", &parent, e))?;
+        let name = target
+            .file_name()
+            .ok_or("output folder has no name")?
+            .to_string_lossy()
+            .into_owned();
+        let lock = parent.join(format!(".{name}.lock"));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+        {
+            Ok(mut f) => {
+                let _ = writeln!(f, "{}", std::process::id());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let pid = fs::read_to_string(&lock).unwrap_or_default();
+                let pid = pid.trim();
+                if !pid.is_empty() && is_alive(pid) {
+                    return Err(format!(
+                        "另一个 rankpress 进程（{pid}）正在写入 {}；请等待它完成 / another rankpress (pid {pid}) is building into this folder; wait for it to finish",
+                        target.display()
+                    ));
+                }
+                // A stale lock from a build that was killed: take it over.
+                fs::write(&lock, format!("{}\n", std::process::id()))
+                    .map_err(|e| io_err("cannot write", &lock, e))?;
+            }
+            Err(e) => return Err(io_err("cannot create", &lock, e)),
+        }
+        // Leftovers of killed builds.
+        if let Ok(rd) = fs::read_dir(&parent) {
+            for e in rd.flatten() {
+                let n = e.file_name().to_string_lossy().into_owned();
+                if n.starts_with(&format!(".{name}.staging-"))
+                    || n.starts_with(&format!(".{name}.old-"))
+                {
+                    let _ = fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        fs::create_dir_all(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
+        Ok(Output {
+            target,
+            staging,
+            lock,
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        })
+    }
+
+    /// Writes one file at a relative path (forward slashes) inside the output.
+    pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), String> {
+        debug_assert!(
+            !rel.split('/').any(|s| s == ".." || s.is_empty()),
+            "unsafe path {rel}"
+        );
+        let path = self.staging.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_err("cannot create", dir, e))?;
+        }
+        fs::write(&path, data).map_err(|e| io_err("cannot write", &path, e))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Files and bytes written so far.
+    pub fn stats(&self) -> (usize, u64) {
+        (
+            self.files.load(Ordering::Relaxed),
+            self.bytes.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The staging folder (for steps that write with their own code).
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Replaces the target with the staged output.
+    pub fn commit(self) -> Result<(), String> {
+        let result = swap(&self.staging, &self.target);
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+        let _ = fs::remove_file(&self.lock);
+        result
+    }
+
+    /// Drops the staged output, leaving the target untouched.
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.staging);
+        let _ = fs::remove_file(&self.lock);
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings; renameat2 does not retain them.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("no atomic exchange on this platform"))
+}
+
+/// Puts `staging` in place of `target`: atomically where the OS can exchange two folders,
+/// otherwise with two renames (the old output moves aside first).
+fn swap(staging: &Path, target: &Path) -> Result<(), String> {
+    if !target.exists() {
+        return fs::rename(staging, target)
+            .map_err(|e| io_err("cannot move into place", target, e));
+    }
+    if exchange(staging, target).is_ok() {
+        // `staging` now holds the previous output.
+        let _ = fs::remove_dir_all(staging);
+        return Ok(());
+    }
+    let old = staging.with_file_name(
+        staging
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .replace(".staging-", ".old-"),
+    );
+    fs::rename(target, &old).map_err(|e| io_err("cannot move aside", target, e))?;
+    if let Err(e) = fs::rename(staging, target) {
+        let _ = fs::rename(&old, target);
+        return Err(io_err("cannot move into place", target, e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+#[cfg(unix)]
+fn is_alive(pid: &str) -> bool {
+    match pid.parse::<i32>() {
+        // SAFETY: kill with signal 0 only checks that the process exists.
+        Ok(p) if p > 0 => unsafe { libc::kill(p, 0) == 0 },
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_alive(_pid: &str) -> bool {
+    true
+}

@@ -1,0 +1,62 @@
+//! Rendering: the exports and the pages of the site, written as they are produced.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::export;
+use crate::model::Site;
+use crate::output::Output;
+use crate::site::Computed;
+
+/// Renders every export and page of the site into `out`.
+pub fn render_site(
+    _root: &Path,
+    site: &Site,
+    computed: &Computed,
+    version: Option<&serde_json::Value>,
+    out: &Output,
+) -> Result<(), String> {
+    write_exports(site, computed, version, out)?;
+    let mut html = String::from("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>rankpress</title></head><body><ul>\n");
+    for m in &computed.scores.months {
+        html.push_str(&format!(
+            "<li>{0} <a href=\"data/rankings/{0}.csv\">CSV</a> <a href=\"data/rankings/{0}.json\">JSON</a></li>\n",
+            m.month
+        ));
+    }
+    html.push_str("</ul></body></html>\n");
+    out.write("index.html", html.as_bytes())
+}
+
+/// Writes `data/`: rankings (JSON, CSV), annual evaluations and training summaries.
+pub fn write_exports(
+    site: &Site,
+    computed: &Computed,
+    version: Option<&serde_json::Value>,
+    out: &Output,
+) -> Result<(), String> {
+    let s = &computed.scores;
+    s.months.par_iter().try_for_each(|m| {
+        out.write(
+            &format!("data/rankings/{}.json", m.month),
+            &export::to_json(&export::ranking(site, m, version)),
+        )?;
+        out.write(
+            &format!("data/rankings/{}.csv", m.month),
+            &export::ranking_csv(site, m),
+        )
+    })?;
+    s.years.par_iter().try_for_each(|y| {
+        out.write(
+            &format!("data/annual/{}.json", y.year),
+            &export::to_json(&export::annual(site, y)),
+        )
+    })?;
+    computed.training.par_iter().try_for_each(|t| {
+        out.write(
+            &format!("data/training/{}.json", t.period),
+            &export::to_json(t),
+        )
+    })
+}

@@ -1,0 +1,153 @@
+//! The build pipeline, as a list of named phases: load → validate → compute → render → write.
+//!
+//! A build writes into a fresh temporary folder beside the output folder and only replaces the
+//! output once everything succeeded, so bad data or a crash never leaves a half-written site.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diag::{self, Lang, Problem};
+use crate::load;
+use crate::model::Site;
+use crate::output::Output;
+use crate::score::{self, Scores};
+use crate::training::{self, Summary};
+use crate::validate;
+
+/// Why a build or check failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The data has problems; nothing was written.
+    Data(Vec<Problem>),
+    /// Reading templates, writing files or another I/O step failed.
+    Io(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Data(ps) => {
+                for p in ps {
+                    writeln!(f, "{p}")?;
+                }
+                Ok(())
+            }
+            Error::Io(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Wall time of each phase, printed by `build --timings`.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    /// (phase name, duration), in order.
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.phases.push((name, start.elapsed()));
+        out
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total: Duration = self.phases.iter().map(|p| p.1).sum();
+        for (name, d) in &self.phases {
+            writeln!(f, "{name:>10}  {:>8.1} ms", d.as_secs_f64() * 1000.0)?;
+        }
+        write!(
+            f,
+            "{:>10}  {:>8.1} ms",
+            "total",
+            total.as_secs_f64() * 1000.0
+        )
+    }
+}
+
+/// The language for messages: from `site.yaml` if it can be read, else Chinese.
+pub fn detect_language(root: &Path) -> Lang {
+    let p = root.join("content").join("site.yaml");
+    load::read_text(root, &p, Lang::Zh)
+        .ok()
+        .and_then(|t| crate::yaml::parse(&t).ok())
+        .map(|v| validate::language_of(&v))
+        .unwrap_or_default()
+}
+
+/// Loads and validates the site at `root`: every problem, or the site.
+pub fn load_site(root: &Path, timings: &mut Timings) -> Result<Site, Vec<Problem>> {
+    let lang = detect_language(root);
+    let loaded = timings.time("load", || load::load(root, lang));
+    let (site, problems) = timings.time("validate", || validate::validate(&loaded, lang));
+    let mut all = loaded.problems.clone();
+    all.extend(diag::resolve(problems, &loaded.sources));
+    all.sort();
+    match site {
+        Some(s) if all.is_empty() => Ok(s),
+        _ => Err(all),
+    }
+}
+
+/// Everything computed from a site, ready to render.
+pub struct Computed {
+    /// Rankings and annual evaluations.
+    pub scores: Scores,
+    /// Training summaries of every month and year with sessions or plan entries.
+    pub training: Vec<Summary>,
+}
+
+/// Runs the pure computations.
+pub fn compute(site: &Site) -> Computed {
+    let (scores, training) = rayon::join(|| score::compute(site), || training::summaries(site));
+    Computed { scores, training }
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Phase timings.
+    pub timings: Timings,
+}
+
+/// Options of a build.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Site folder (holds `content/`).
+    pub root: PathBuf,
+    /// Output folder.
+    pub output: PathBuf,
+}
+
+/// Builds the site: loads, validates, computes, renders into a temporary folder and swaps it
+/// into place. On any error the previous output is left exactly as it was.
+pub fn build(opts: &Options) -> Result<Report, Error> {
+    let mut timings = Timings::default();
+    let site = load_site(&opts.root, &mut timings).map_err(Error::Data)?;
+    let computed = timings.time("compute", || compute(&site));
+    let version = crate::history::data_version(&opts.root);
+    let out = Output::begin(&opts.output).map_err(Error::Io)?;
+    let rendered = timings.time("render", || {
+        crate::render::render_site(&opts.root, &site, &computed, version.as_ref(), &out)
+    });
+    if let Err(e) = rendered {
+        out.abandon();
+        return Err(Error::Io(e));
+    }
+    let (files, bytes) = out.stats();
+    timings.time("write", || out.commit()).map_err(Error::Io)?;
+    Ok(Report {
+        files,
+        bytes,
+        timings,
+    })
+}

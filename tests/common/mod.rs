@@ -1,0 +1,102 @@
+//! Shared helpers of the integration tests: fixtures copied into temporary folders, the built
+//! binary, JSON comparison with the contract's tolerance.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (also the demo site).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/conformance`, beside the checkout.
+pub fn conformance_dir() -> PathBuf {
+    repo().join("..").join("shared").join("conformance")
+}
+
+/// A fresh temporary folder, removed when dropped.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("rankpress-test-")
+        .tempdir()
+        .expect("temp dir")
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A site folder holding a copy of `content` (a fixture's or the demo's).
+pub fn site_from(content: &Path) -> tempfile::TempDir {
+    let dir = tempdir();
+    copy_dir(content, &dir.path().join("content"));
+    dir
+}
+
+/// Runs the rankpress binary with arguments in `cwd`.
+pub fn rankpress(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rankpress"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("run rankpress")
+}
+
+/// Writes a file, creating its folder.
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Compares two JSON values: numbers within `tol`, everything else exactly; extra keys in
+/// `got` objects are allowed. Returns the differences found, with their JSON paths.
+pub fn json_diff(
+    expected: &serde_json::Value,
+    got: &serde_json::Value,
+    tol: f64,
+    path: &str,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value as J;
+    match (expected, got) {
+        (J::Number(a), J::Number(b)) => {
+            let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+            if (a - b).abs() > tol {
+                out.push(format!("{path}: expected {a}, got {b}"));
+            }
+        }
+        (J::Object(a), J::Object(b)) => {
+            for (k, v) in a {
+                match b.get(k) {
+                    Some(w) => json_diff(v, w, tol, &format!("{path}.{k}"), out),
+                    None => out.push(format!("{path}.{k}: missing")),
+                }
+            }
+        }
+        (J::Array(a), J::Array(b)) => {
+            if a.len() != b.len() {
+                out.push(format!(
+                    "{path}: expected {} items, got {}",
+                    a.len(),
+                    b.len()
+                ));
+            }
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                json_diff(v, w, tol, &format!("{path}[{i}]"), out);
+            }
+        }
+        (a, b) if a == b => {}
+        (a, b) => out.push(format!("{path}: expected {a}, got {b}")),
+    }
+}

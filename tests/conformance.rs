@@ -1,0 +1,87 @@
+//! Builds every fixture of `../shared/conformance/` and compares every export with `expected/`
+//! (numbers to within 0.006; strings, nulls and list order exactly).
+
+mod common;
+
+use common::*;
+
+#[test]
+fn every_conformance_fixture_matches() {
+    let dir = conformance_dir();
+    let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
+        .expect("../shared/conformance is present beside the checkout")
+        .flatten()
+        .filter(|e| e.path().join("expected").is_dir())
+        .map(|e| e.path())
+        .collect();
+    fixtures.sort();
+    assert!(
+        fixtures.len() >= 2,
+        "expected the basic and full fixtures, found {fixtures:?}"
+    );
+    let mut failures = Vec::new();
+    for fx in &fixtures {
+        let site = site_from(&fx.join("content"));
+        let out = site.path().join("out");
+        let run = rankpress(
+            site.path(),
+            &["build", "--root", ".", "--output", out.to_str().unwrap()],
+        );
+        assert!(
+            run.status.success(),
+            "{}: build failed:\n{}",
+            fx.display(),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let expected = fx.join("expected");
+        let mut compared = 0;
+        for e in walkdir::WalkDir::new(&expected).sort_by_file_name() {
+            let e = e.unwrap();
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let rel = e.path().strip_prefix(&expected).unwrap();
+            let got_path = out.join("data").join(rel);
+            let Ok(got) = std::fs::read(&got_path) else {
+                failures.push(format!(
+                    "{}: {} was not written",
+                    fx.display(),
+                    rel.display()
+                ));
+                continue;
+            };
+            let exp: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
+            let got: serde_json::Value = serde_json::from_slice(&got).unwrap();
+            let mut diffs = Vec::new();
+            json_diff(&exp, &got, 0.006, "", &mut diffs);
+            for d in diffs {
+                failures.push(format!(
+                    "{} {}: {d}",
+                    fx.file_name().unwrap().to_string_lossy(),
+                    rel.display()
+                ));
+            }
+            compared += 1;
+        }
+        assert!(compared > 0, "{}: no expected files", fx.display());
+        // No export beyond what the contract defines is missing either: every results month has a CSV.
+        for m in std::fs::read_dir(fx.join("content/results"))
+            .unwrap()
+            .flatten()
+        {
+            let stem = m.path().file_stem().unwrap().to_string_lossy().into_owned();
+            let csv = std::fs::read(out.join(format!("data/rankings/{stem}.csv"))).unwrap();
+            assert!(
+                csv.starts_with(b"\xEF\xBB\xBFrank,id,name,team,"),
+                "{stem}.csv header"
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
