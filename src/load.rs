@@ -188,7 +188,10 @@ fn io_message(lang: Lang, e: &std::io::Error) -> String {
 }
 
 fn syntax_message(lang: Lang, raw: &str) -> String {
-    if let Some(rest) = raw.strip_prefix("duplicate entry with key ") {
+    if let Some(rest) = raw
+        .find("duplicate entry with key ")
+        .map(|i| &raw[i + 25..])
+    {
         return match lang {
             Lang::Zh => format!("重复的键 {rest}：同一层中每个键只能出现一次（同一人在一个月里只能列一次）"),
             Lang::En => format!("duplicate key {rest}: each key may appear only once at a level (a manager only once a month)"),

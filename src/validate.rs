@@ -282,6 +282,8 @@ impl V<'_> {
     fn number_value(&mut self, p: P, v: &Value, what: &str) -> Option<f64> {
         let n = match v {
             Value::Number(n) => n.as_f64(),
+            // libyaml leaves `1e400` and similar as text; they are numbers out of range.
+            Value::String(s) => s.trim().parse::<f64>().ok().filter(|x| !x.is_finite()),
             _ => None,
         };
         match n {
@@ -1382,7 +1384,9 @@ fn roster(c: &mut V, v: &Value) -> Option<(Vec<Team>, Vec<Manager>)> {
                 );
             }
         }
-        if let (Some(id), Some(name), Some(team)) = (id, name, team) {
+        // A manager whose team is wrong is still registered (with no team) so that the
+        // results naming them do not cascade into further errors; the site is not built.
+        if let (Some(id), Some(name), Some(team)) = (id, name, team.or(Some(usize::MAX))) {
             if !seen.insert(id.clone()) {
                 c.err(
                     p.k("id"),
@@ -1604,7 +1608,10 @@ fn entry(
                     let ind = &config.indicators[ix];
                     match indicator_value(c, kp, val, ind) {
                         Some(x) => values[ix] = Value_::Got(x),
-                        None => ok = false,
+                        None => {
+                            values[ix] = Value_::Bad;
+                            ok = false;
+                        }
                     }
                 }
                 None => {
@@ -1638,6 +1645,7 @@ fn entry(
         let ind = &config.indicators[ix];
         match v {
             Value_::Got(x) => out.push(x),
+            Value_::Bad => {}
             Value_::Missing if ind.method == Method::Training => {
                 out.push(crate::model::Value::None)
             }
@@ -1673,6 +1681,7 @@ fn entry(
 #[derive(Clone, Copy)]
 enum Value_ {
     Missing,
+    Bad,
     Got(crate::model::Value),
 }
 
