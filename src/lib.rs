@@ -4,6 +4,7 @@
 //! The pipeline runs one way — [`load`] → [`validate`] → compute ([`score`], [`training`]) →
 //! [`render`] → write ([`output`]) — and [`site::build`] strings the phases together.
 
+pub mod charts;
 pub mod cli;
 pub mod diag;
 pub mod export;
