@@ -563,6 +563,9 @@ impl Range {
 
 /// The closest of `options` to `word`, if it is close enough to be a likely typo.
 fn suggest<'a>(word: &str, options: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    if word.len() > 64 {
+        return None; // not a typo of an id; and keeps the comparison cheap
+    }
     let lower = word.to_lowercase();
     options
         .map(|o| (strsim::levenshtein(&lower, o), o))
