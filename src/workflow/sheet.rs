@@ -608,14 +608,18 @@ pub fn import_table(
                 known.sort_by_key(|k| {
                     std::cmp::Reverse((strsim::normalized_levenshtein(&norm(k), &norm(&h)) * 1000.0) as i64)
                 });
-                let hint = known.first().cloned().unwrap_or_default();
+                let hint = known
+                    .first()
+                    .filter(|k| strsim::normalized_levenshtein(&norm(k), &norm(&h)) >= 0.5)
+                    .map(|k| t!(lang, "（是否应为“{}”？）", " (did you mean \"{}\"?)", k))
+                    .unwrap_or_default();
                 errs.push(format!(
                     "{}: {}",
                     at(hr, c),
                     t!(
                         lang,
-                        "未知的列“{}”（是否应为“{}”？）；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 docs/import.md",
-                        "unknown column \"{}\" (did you mean \"{}\"?); name columns by indicator id or name, ratio indicators as \"<id>.actual\"/\"<id>.target\"; see docs/import.md",
+                        "未知的列“{}”{}；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 docs/import.md",
+                        "unknown column \"{}\"{}; name columns by indicator id or name, ratio indicators as \"<id>.actual\"/\"<id>.target\"; see docs/import.md",
                         h,
                         hint
                     )
@@ -1091,7 +1095,8 @@ fn results_yaml(
         "# 由 rankpress import 从 {} 导入。\n",
         "# Imported by rankpress import from {}.\n",
         source
-    );
+    )
+    .replace("） 导入", "）导入");
     y.push_str(&format!("month: {month}\n"));
     if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
         let block_ok = !n.starts_with([' ', '\n']) && !n.ends_with("\n\n") && !n.contains('\r');
