@@ -51,6 +51,9 @@ enum Command {
         #[command(flatten)]
         paths: Paths,
     },
+    /// The monthly workflow: init, import, export, hook, diff, serve.
+    #[command(flatten)]
+    Workflow(crate::workflow::Command),
 }
 
 /// Exit code for bad data.
@@ -70,6 +73,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build { paths, timings } => build(&paths, timings),
         Command::Check { paths } => check(&paths),
+        Command::Workflow(cmd) => crate::workflow::run(cmd),
     }
 }
 

@@ -50,6 +50,17 @@ pub struct RankingExport<'a> {
     teams: Vec<TeamOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     data_version: Option<&'a serde_json::Value>,
+    /// Later commits that changed the month's results file (更正说明); absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corrections: Option<&'a [crate::history::Correction]>,
+}
+
+impl<'a> RankingExport<'a> {
+    /// Adds the month's corrections (an empty list adds nothing).
+    pub fn with_corrections(mut self, c: Option<&'a [crate::history::Correction]>) -> Self {
+        self.corrections = c.filter(|c| !c.is_empty());
+        self
+    }
 }
 
 /// Builds the ranking export of a month.
@@ -108,6 +119,7 @@ pub fn ranking<'a>(
             })
             .collect(),
         data_version: version,
+        corrections: None,
     }
 }
 

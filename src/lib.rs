@@ -17,4 +17,5 @@ pub mod score;
 pub mod site;
 pub mod training;
 pub mod validate;
+pub mod workflow;
 pub mod yaml;

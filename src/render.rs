@@ -40,7 +40,14 @@ pub fn write_exports(
     s.months.par_iter().try_for_each(|m| {
         out.write(
             &format!("data/rankings/{}.json", m.month),
-            &export::to_json(&export::ranking(site, m, version)),
+            &export::to_json(
+                &export::ranking(site, m, version).with_corrections(
+                    computed
+                        .corrections
+                        .get(&m.month.to_string())
+                        .map(Vec::as_slice),
+                ),
+            ),
         )?;
         out.write(
             &format!("data/rankings/{}.csv", m.month),

@@ -100,12 +100,19 @@ pub struct Computed {
     pub scores: Scores,
     /// Training summaries of every month and year with sessions or plan entries.
     pub training: Vec<Summary>,
+    /// Corrections of each results month from the data's git history (empty without git);
+    /// filled in by [`build`], not by [`compute`], which reads no files.
+    pub corrections: std::collections::BTreeMap<String, Vec<crate::history::Correction>>,
 }
 
 /// Runs the pure computations.
 pub fn compute(site: &Site) -> Computed {
     let (scores, training) = rayon::join(|| score::compute(site), || training::summaries(site));
-    Computed { scores, training }
+    Computed {
+        scores,
+        training,
+        corrections: Default::default(),
+    }
 }
 
 /// What a build wrote.
@@ -133,8 +140,9 @@ pub struct Options {
 pub fn build(opts: &Options) -> Result<Report, Error> {
     let mut timings = Timings::default();
     let site = load_site(&opts.root, &mut timings).map_err(Error::Data)?;
-    let computed = timings.time("compute", || compute(&site));
+    let mut computed = timings.time("compute", || compute(&site));
     let version = crate::history::data_version(&opts.root);
+    computed.corrections = crate::history::corrections(&opts.root);
     let out = Output::begin(&opts.output).map_err(Error::Io)?;
     let rendered = timings.time("render", || {
         crate::render::render_site(&opts.root, &site, &computed, version.as_ref(), &out)

@@ -1,0 +1,210 @@
+//! The git pre-commit hook: `rankpress hook install` writes a small shell script into the
+//! repository's hooks folder; the script runs `rankpress hook run`, which checks the content
+//! that is about to be committed (the index, not the working tree) and rejects the commit when
+//! the data has problems. `git commit --no-verify` skips it.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use crate::diag::Lang;
+use crate::history;
+use crate::site;
+
+/// First comment line of the hook; marks a hook as ours.
+pub const MARKER: &str = "# rankpress pre-commit hook";
+
+/// `rankpress hook …` actions.
+#[derive(Subcommand, Debug)]
+pub enum Action {
+    /// Install the git pre-commit hook that checks the data before each commit.
+    Install {
+        /// Replace a pre-commit hook that rankpress did not write (it is kept as
+        /// pre-commit.before-rankpress).
+        #[arg(long)]
+        force: bool,
+        /// Site folder (holds content/), inside a git repository.
+        #[arg(short, long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Check the staged data (what the hook runs; exit 0 only when it is clean).
+    Run {
+        /// Site folder, relative to the repository's top folder.
+        #[arg(short, long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+/// Runs a hook action.
+pub fn run(action: Action) -> ExitCode {
+    match action {
+        Action::Install { force, root } => install(&root, force),
+        Action::Run { root } => check_staged(&root),
+    }
+}
+
+/// Quotes a string for a POSIX shell.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// The hook script: the current executable if it still exists, else `rankpress` from PATH.
+pub fn script(exe: &str, site_dir: &str) -> String {
+    format!(
+        "#!/bin/sh\n\
+         {MARKER} (installed by `rankpress hook install`).\n\
+         # 每次 git commit 前检查将要提交的数据（content/），有问题时拒绝提交。\n\
+         # Checks the data about to be committed; a commit with bad data is refused.\n\
+         # 确需跳过 / to skip: git commit --no-verify\n\
+         RANKPRESS={}\n\
+         if [ ! -x \"$RANKPRESS\" ]; then RANKPRESS=rankpress; fi\n\
+         exec \"$RANKPRESS\" hook run --root {}\n",
+        sh_quote(exe),
+        sh_quote(site_dir)
+    )
+}
+
+fn install(root: &Path, force: bool) -> ExitCode {
+    let lang = site::detect_language(root);
+    let fail = |msg: String| {
+        eprintln!("{msg}");
+        ExitCode::from(crate::cli::EXIT_DATA)
+    };
+    let (Some(hooks), Some(prefix)) = (
+        history::git(root, &["rev-parse", "--git-path", "hooks"]),
+        history::git(root, &["rev-parse", "--show-prefix"]),
+    ) else {
+        return fail(t!(
+            lang,
+            "{} 不在 git 仓库中：请先运行 git init（或在仓库里的网站文件夹中运行此命令）",
+            "{} is not inside a git repository: run git init first",
+            root.display()
+        ));
+    };
+    let hooks = PathBuf::from(hooks.trim_end_matches(['\n', '\r']));
+    let hooks = if hooks.is_absolute() {
+        hooks
+    } else {
+        root.join(hooks)
+    };
+    let site_dir = prefix.trim_end_matches(['\n', '\r']).trim_end_matches('/');
+    let site_dir = if site_dir.is_empty() { "." } else { site_dir };
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.canonicalize().ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|| "rankpress".into());
+    let path = hooks.join("pre-commit");
+    if let Ok(old) = std::fs::read_to_string(&path) {
+        if !old.contains(MARKER) {
+            if !force {
+                return fail(t!(
+                    lang,
+                    "{} 已有一个不是 rankpress 写的 pre-commit 钩子，未覆盖。如确需替换，请加 --force（原钩子会保存为 pre-commit.before-rankpress）。",
+                    "{} already has a pre-commit hook that rankpress did not write; it was left alone. Add --force to replace it (it is kept as pre-commit.before-rankpress).",
+                    hooks.display()
+                ));
+            }
+            if let Err(e) = std::fs::rename(&path, hooks.join("pre-commit.before-rankpress")) {
+                return fail(format!("{}: {e}", path.display()));
+            }
+        }
+    }
+    let written =
+        std::fs::create_dir_all(&hooks).and_then(|_| std::fs::write(&path, script(&exe, site_dir)));
+    if let Err(e) = written {
+        return fail(format!("{}: {e}", path.display()));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
+    }
+    println!(
+        "{}",
+        t!(
+            lang,
+            "已安装 git 提交前检查：{}。以后每次 git commit 都会先检查数据，有问题时拒绝提交。",
+            "installed the git pre-commit check: {}. Every git commit now checks the data first and is refused when it has problems.",
+            path.display()
+        )
+    );
+    ExitCode::SUCCESS
+}
+
+/// Git passes some paths to hooks relative to the repository's top folder; make them absolute
+/// so that git commands run elsewhere (`git -C ROOT`) still find the repository and index.
+fn absolutize_git_env() {
+    for var in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+    ] {
+        if let Some(v) = std::env::var_os(var) {
+            let p = PathBuf::from(&v);
+            if !p.is_absolute() {
+                if let Ok(cwd) = std::env::current_dir() {
+                    std::env::set_var(var, cwd.join(p));
+                }
+            }
+        }
+    }
+}
+
+fn check_staged(root: &Path) -> ExitCode {
+    absolutize_git_env();
+    let lang = site::detect_language(root);
+    let extracted = match history::extract(root, history::Source::Index) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!(
+                "{}",
+                t!(
+                    lang,
+                    "无法读取将要提交的内容（{}），改为检查工作区。",
+                    "cannot read the staged content ({}); checking the working tree instead.",
+                    e
+                )
+            );
+            return check_dir(root, root, lang);
+        }
+    };
+    check_dir(&extracted.root, root, lang)
+}
+
+fn check_dir(dir: &Path, root: &Path, lang: Lang) -> ExitCode {
+    let mut t = site::Timings::default();
+    match site::load_site(dir, &mut t) {
+        Ok(s) => {
+            println!(
+                "{}",
+                t!(
+                    lang,
+                    "rankpress：将要提交的数据检查通过（{} 位客户经理，{} 个月成绩）。",
+                    "rankpress: the data to be committed is OK ({} managers, {} months).",
+                    s.managers.len(),
+                    s.months.len()
+                )
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            let _ = root;
+            eprintln!(
+                "{}",
+                t!(
+                    lang,
+                    "rankpress：发现 {} 个问题，提交已取消。请修正后重新 git add 并 git commit。",
+                    "rankpress: {} problem(s) found; the commit was refused. Fix them, git add and commit again.",
+                    problems.len()
+                )
+            );
+            ExitCode::from(crate::cli::EXIT_DATA)
+        }
+    }
+}

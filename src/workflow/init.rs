@@ -1,0 +1,100 @@
+//! `rankpress init DIR`: creates a new site — `content/` with a commented example (site.yaml
+//! with the usual indicators, a roster, one month of results), a `.gitignore` for `output/`,
+//! and a README in Chinese that walks the data keepers through the monthly steps.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::diag::Lang;
+use crate::model::Month;
+
+const SITE_YAML: &str = include_str!("init/site.yaml");
+const MANAGERS_YAML: &str = include_str!("init/managers.yaml");
+const RESULTS_YAML: &str = include_str!("init/results.yaml");
+const README: &str = include_str!("init/README.md");
+const GITIGNORE: &str = include_str!("init/gitignore");
+
+/// The month of the example results: the month before `today`'s.
+pub fn example_month(today: chrono::NaiveDate) -> Month {
+    use chrono::Datelike;
+    Month {
+        year: today.year(),
+        month: today.month(),
+    }
+    .prev()
+}
+
+/// The files of a new site, relative to its folder, for the example month `month`.
+pub fn files(month: Month) -> Vec<(String, String)> {
+    let next = {
+        let m = if month.month == 12 {
+            Month {
+                year: month.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: month.year,
+                month: month.month + 1,
+            }
+        };
+        m.to_string()
+    };
+    let fill = |s: &str| {
+        s.replace("{MONTH}", &month.to_string())
+            .replace("{NEXT}", &next)
+    };
+    vec![
+        ("content/site.yaml".into(), SITE_YAML.into()),
+        ("content/managers.yaml".into(), MANAGERS_YAML.into()),
+        (format!("content/results/{month}.yaml"), fill(RESULTS_YAML)),
+        ("README.md".into(), fill(README)),
+        (".gitignore".into(), GITIGNORE.into()),
+    ]
+}
+
+/// `rankpress init DIR`: refuses a folder that exists and is not empty.
+pub fn run(dir: &Path) -> ExitCode {
+    let lang = Lang::Zh;
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            eprintln!(
+                "{}",
+                t!(
+                    lang,
+                    "{} 不是空文件夹，未创建网站（不会覆盖已有文件）。请指定一个新的或空的文件夹。",
+                    "{} is not empty; nothing was created. Choose a new or empty folder.",
+                    dir.display()
+                )
+            );
+            return ExitCode::from(crate::cli::EXIT_DATA);
+        }
+    }
+    let month = example_month(chrono::Local::now().date_naive());
+    for (rel, text) in files(month) {
+        let path = dir.join(&rel);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(&path, text));
+        if let Err(e) = written {
+            eprintln!("{}: {e}", path.display());
+            return ExitCode::from(crate::cli::EXIT_IO);
+        }
+    }
+    println!(
+        "{}",
+        t!(
+            lang,
+            "已在 {} 创建新网站（示例月份 {}）。请先阅读其中的 README.md，然后：\n  cd {}\n  rankpress check\n  rankpress serve",
+            "created a new site in {} (example month {}). Read its README.md, then:\n  cd {}\n  rankpress check\n  rankpress serve",
+            dir.display(),
+            month,
+            dir.display()
+        )
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,1479 @@
+//! Spreadsheets in and out: `import` reads a month's results sheet (`.xlsx` with calamine, or
+//! `.csv` in UTF-8, UTF-8 with BOM, GBK/GB18030 or UTF-16) and writes
+//! `content/results/YYYY-MM.yaml`; `export` writes the sheet to fill in.
+//!
+//! The header convention is documented in `docs/import.md`: one row per manager, identified by
+//! an `编号`/`id` or `姓名`/`name` column; one column per indicator, named by its id or name;
+//! ratio indicators as two columns, `<名称>实际`/`<名称>目标` or `<id>.actual`/`<id>.target`.
+//! Every problem is reported with its cell (`results.xlsx:Sheet1!C7`, `results.csv:C7`) and
+//! nothing is written unless the whole sheet is clean.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::diag::Lang;
+use crate::model::{Date, Method, Month, Site, Value};
+use crate::site;
+use crate::workflow::text::{col_name, num, yaml_str};
+use crate::workflow::SheetFormat;
+
+/// A cell as read from a sheet.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// Nothing in it.
+    Empty,
+    /// A number cell (xlsx).
+    Number(f64),
+    /// Text, as typed (CSV cells are always text).
+    Text(String),
+}
+
+impl Cell {
+    fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Number(_) => false,
+        }
+    }
+
+    /// The cell as text, trimmed; numbers as people write them.
+    fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Number(x) => num(*x),
+            Cell::Text(s) => s.trim().to_string(),
+        }
+    }
+}
+
+/// A sheet read from a file: a grid from cell A1, and how to name its cells in messages.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The file name shown in messages (without folders).
+    pub file: String,
+    /// The worksheet's name (xlsx only).
+    pub sheet: Option<String>,
+    /// Rows from row 1, each from column A.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// Names a cell by 0-based row and column: `results.xlsx:Sheet1!C7` or `results.csv:C7`.
+    pub fn cell_ref(&self, row: usize, col: usize) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}:{}!{}{}", self.file, s, col_name(col), row + 1),
+            None => format!("{}:{}{}", self.file, col_name(col), row + 1),
+        }
+    }
+
+    fn get(&self, row: usize, col: usize) -> &Cell {
+        static EMPTY: Cell = Cell::Empty;
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .unwrap_or(&EMPTY)
+    }
+}
+
+/// Decodes a CSV file's bytes: UTF-8 (BOM optional), UTF-16 with BOM, else GBK/GB18030 as
+/// Excel writes on Chinese Windows. `None` when none of them fits.
+pub fn decode_csv(bytes: &[u8]) -> Option<String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest).ok().map(str::to_string);
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let (text, _, bad) = encoding_rs::UTF_16LE.decode(bytes);
+        return (!bad).then(|| text.into_owned());
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Some(s.to_string());
+    }
+    let (text, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    (!bad).then(|| text.into_owned())
+}
+
+/// Splits CSV text into rows of fields (RFC 4180 quoting; `\r\n`, `\n` or `\r` line ends).
+/// The delimiter is a tab when the first line has tabs and no commas, else a comma.
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let first = text.lines().next().unwrap_or("");
+    let delim = if first.contains('\t') && !first.contains(',') {
+        '\t'
+    } else {
+        ','
+    };
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            c if c == delim => row.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+/// Reads a results sheet from a `.csv`, `.xlsx` (or `.xlsm`, `.xls`, `.ods`) file.
+pub fn read_table(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Table, String> {
+    let file = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ext == "csv" || ext == "txt" {
+        let bytes = std::fs::read(path).map_err(|e| {
+            t!(
+                lang,
+                "{}: 无法读取文件：{}",
+                "{}: cannot read the file: {}",
+                path.display(),
+                e
+            )
+        })?;
+        let text = decode_csv(&bytes).ok_or_else(|| {
+            t!(
+                lang,
+                "{}: 无法识别文件编码；请在 Excel 中“另存为”CSV（逗号分隔）或 CSV UTF-8",
+                "{}: unknown text encoding; save it from Excel as CSV (comma delimited) or CSV UTF-8",
+                file
+            )
+        })?;
+        let rows = parse_csv(&text)
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .map(|s| {
+                        if s.trim().is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(s)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        return Ok(Table {
+            file,
+            sheet: None,
+            rows,
+        });
+    }
+    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        return Err(t!(
+            lang,
+            "{}: 不支持的文件类型；请使用 .xlsx 或 .csv",
+            "{}: unsupported file type; use .xlsx or .csv",
+            file
+        ));
+    }
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
+        t!(
+            lang,
+            "{}: 无法打开工作簿：{}",
+            "{}: cannot open the workbook: {}",
+            path.display(),
+            e
+        )
+    })?;
+    let names = wb.sheet_names();
+    let name = match sheet {
+        Some(s) if names.iter().any(|n| n == s) => s.to_string(),
+        Some(s) => {
+            return Err(t!(
+                lang,
+                "{}: 没有名为“{}”的工作表；现有工作表：{}",
+                "{}: no worksheet named \"{}\"; the workbook has: {}",
+                file,
+                s,
+                names.join(", ")
+            ))
+        }
+        None => names.first().cloned().ok_or_else(|| {
+            t!(
+                lang,
+                "{}: 工作簿中没有工作表",
+                "{}: the workbook has no worksheet",
+                file
+            )
+        })?,
+    };
+    let range = wb.worksheet_range(&name).map_err(|e| {
+        t!(
+            lang,
+            "{}: 无法读取工作表“{}”：{}",
+            "{}: cannot read worksheet \"{}\": {}",
+            file,
+            name,
+            e
+        )
+    })?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); r0 as usize];
+    for r in range.rows() {
+        let mut row = vec![Cell::Empty; c0 as usize];
+        row.extend(r.iter().map(|d| {
+            use calamine::Data;
+            match d {
+                Data::Empty => Cell::Empty,
+                Data::Int(i) => Cell::Number(*i as f64),
+                Data::Float(f) => Cell::Number(*f),
+                Data::String(s) => {
+                    if s.trim().is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(s.clone())
+                    }
+                }
+                Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.into()),
+                Data::DateTime(d) => Cell::Text(d.to_string()),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+                Data::Error(e) => Cell::Text(format!("{e}")),
+            }
+        }));
+        rows.push(row);
+    }
+    Ok(Table {
+        file,
+        sheet: Some(name),
+        rows,
+    })
+}
+
+/// What a header names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Col {
+    Id,
+    Name,
+    /// Shown for the keepers' convenience (片区, 备注); ignored.
+    Ignored,
+    Bonus,
+    BonusReason,
+    Deduction,
+    DeductionReason,
+    Veto,
+    /// A percent, linear or deduct indicator.
+    Value(usize),
+    Actual(usize),
+    Target(usize),
+    /// A ratio indicator named without 实际/目标: an error.
+    RatioWhole(usize),
+    /// A training indicator: scored from training records, an error here.
+    Training(usize),
+}
+
+/// Normalises a header: no whitespace, ASCII lower case, full-width forms as ASCII.
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            let c = match c as u32 {
+                0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                _ => c,
+            };
+            (!c.is_whitespace()).then(|| c.to_ascii_lowercase())
+        })
+        .collect()
+}
+
+const ACTUAL: [&str; 5] = [".actual", "_actual", "actual", "实际", "实际值"];
+const TARGET: [&str; 6] = [".target", "_target", "target", "目标", "任务", "目标值"];
+
+/// Bases an indicator can be named by: id, name, and the name without 完成率/率.
+fn bases(id: &str, name: &str) -> Vec<String> {
+    let mut out = vec![norm(id), norm(name)];
+    for suffix in ["完成率", "率"] {
+        if let Some(b) = name.strip_suffix(suffix) {
+            if b.chars().count() >= 2 {
+                out.push(norm(b));
+            }
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// Every accepted header (normalised) of a site's sheet; ambiguous ones are left out.
+fn header_map(site: &Site) -> HashMap<String, Col> {
+    let mut m: HashMap<String, Option<Col>> = HashMap::new();
+    let mut add = |k: String, c: Col| {
+        m.entry(k)
+            .and_modify(|e| {
+                if *e != Some(c) {
+                    *e = None
+                }
+            })
+            .or_insert(Some(c));
+    };
+    for (k, c) in [
+        ("id", Col::Id),
+        ("编号", Col::Id),
+        ("name", Col::Name),
+        ("姓名", Col::Name),
+        ("team", Col::Ignored),
+        ("片区", Col::Ignored),
+        ("备注", Col::Ignored),
+        ("remark", Col::Ignored),
+        ("bonus", Col::Bonus),
+        ("加分", Col::Bonus),
+        ("bonus_reason", Col::BonusReason),
+        ("加分原因", Col::BonusReason),
+        ("deductions", Col::Deduction),
+        ("deduction", Col::Deduction),
+        ("扣分", Col::Deduction),
+        ("deduction_reason", Col::DeductionReason),
+        ("扣分原因", Col::DeductionReason),
+        ("veto", Col::Veto),
+        ("一票否决", Col::Veto),
+    ] {
+        add(k.to_string(), c);
+    }
+    for (i, ind) in site.config.indicators.iter().enumerate() {
+        for b in bases(&ind.id, &ind.name) {
+            match ind.method {
+                Method::Training => add(b, Col::Training(i)),
+                Method::Ratio { .. } => {
+                    for s in ACTUAL {
+                        add(format!("{b}{s}"), Col::Actual(i));
+                    }
+                    for s in TARGET {
+                        add(format!("{b}{s}"), Col::Target(i));
+                    }
+                    add(b, Col::RatioWhole(i));
+                }
+                _ => add(b, Col::Value(i)),
+            }
+        }
+    }
+    m.into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
+}
+
+/// Maps a header: exactly, else by a unique indicator whose name contains it (`销量实际` →
+/// 卷烟销量完成率, `满意度` → 客户满意度; at least two characters).
+fn map_header(site: &Site, map: &HashMap<String, Col>, header: &str) -> Option<Col> {
+    let h = norm(header);
+    if let Some(c) = map.get(&h) {
+        return Some(*c);
+    }
+    let inds = &site.config.indicators;
+    let unique = |stem: &str, want_ratio: bool| -> Option<usize> {
+        if stem.chars().count() < 2 {
+            return None;
+        }
+        let hits: Vec<usize> = inds
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| matches!(i.method, Method::Ratio { .. }) == want_ratio)
+            .filter(|(_, i)| norm(&i.name).contains(stem))
+            .map(|(k, _)| k)
+            .collect();
+        (hits.len() == 1).then(|| hits[0])
+    };
+    for s in ["实际", "实际值"] {
+        if let Some(stem) = h.strip_suffix(s) {
+            if let Some(i) = unique(stem, true) {
+                return Some(Col::Actual(i));
+            }
+        }
+    }
+    for s in ["目标", "任务", "目标值"] {
+        if let Some(stem) = h.strip_suffix(s) {
+            if let Some(i) = unique(stem, true) {
+                return Some(Col::Target(i));
+            }
+        }
+    }
+    unique(&h, false).map(|i| match inds[i].method {
+        Method::Training => Col::Training(i),
+        _ => Col::Value(i),
+    })
+}
+
+/// The headers `export` writes, one per column, each accepted by the importer.
+pub fn template_headers(site: &Site) -> Vec<String> {
+    let lang = site.config.language;
+    let map = header_map(site);
+    let pick = |cands: Vec<String>, want: Col| -> String {
+        cands
+            .iter()
+            .find(|c| map.get(&norm(c)) == Some(&want))
+            .cloned()
+            .unwrap_or_else(|| cands.last().cloned().unwrap_or_default())
+    };
+    let mut out: Vec<String> = match lang {
+        Lang::Zh => vec!["编号".into(), "姓名".into(), "片区".into()],
+        Lang::En => vec!["id".into(), "name".into(), "team".into()],
+    };
+    for (i, ind) in site.config.indicators.iter().enumerate() {
+        let base = ind
+            .name
+            .strip_suffix("完成率")
+            .filter(|b| b.chars().count() >= 2)
+            .unwrap_or(&ind.name);
+        match (&ind.method, lang) {
+            (Method::Training, _) => {}
+            (Method::Ratio { .. }, Lang::Zh) => {
+                out.push(pick(
+                    vec![format!("{base}实际"), format!("{}.actual", ind.id)],
+                    Col::Actual(i),
+                ));
+                out.push(pick(
+                    vec![format!("{base}目标"), format!("{}.target", ind.id)],
+                    Col::Target(i),
+                ));
+            }
+            (Method::Ratio { .. }, Lang::En) => {
+                out.push(format!("{}.actual", ind.id));
+                out.push(format!("{}.target", ind.id));
+            }
+            (_, Lang::Zh) => out.push(pick(vec![ind.name.clone(), ind.id.clone()], Col::Value(i))),
+            (_, Lang::En) => out.push(ind.id.clone()),
+        }
+    }
+    out.extend(
+        match lang {
+            Lang::Zh => ["加分", "加分原因", "扣分", "扣分原因", "一票否决"],
+            Lang::En => [
+                "bonus",
+                "bonus_reason",
+                "deductions",
+                "deduction_reason",
+                "veto",
+            ],
+        }
+        .map(String::from),
+    );
+    out
+}
+
+/// Parses a number as typed: `96.5`, `96.5%`, `1,250`, full-width digits.
+fn parse_number(s: &str) -> Option<f64> {
+    let t: String = norm(s)
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
+    let t = t.strip_suffix('%').unwrap_or(&t);
+    let x: f64 = t.parse().ok()?;
+    x.is_finite().then_some(x)
+}
+
+/// One imported row.
+#[derive(Debug, Clone)]
+struct Row {
+    manager: usize,
+    values: Vec<Value>,
+    bonus: Option<(f64, String)>,
+    deduction: Option<(f64, String)>,
+    veto: Option<String>,
+}
+
+/// The result of reading a sheet: the YAML to write, how many managers, rows left out.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The text of `content/results/YYYY-MM.yaml`.
+    pub yaml: String,
+    /// Managers written.
+    pub managers: usize,
+    /// Notices about rows left out on purpose (every value empty).
+    pub skipped: Vec<String>,
+}
+
+/// Turns a sheet into a results file of `month`, or every problem as `cell: message`.
+/// `note` is kept from the file being replaced.
+pub fn import_table(
+    site: &Site,
+    month: Month,
+    table: &Table,
+    note: Option<&str>,
+) -> Result<Imported, Vec<String>> {
+    let lang = site.config.language;
+    let inds = &site.config.indicators;
+    let map = header_map(site);
+    let mut errs: Vec<String> = Vec::new();
+    let at = |r: usize, c: usize| table.cell_ref(r, c);
+
+    // The header row: the first of the first 20 rows with a manager column.
+    let header_row = table.rows.iter().take(20).position(|row| {
+        row.iter().any(|c| {
+            matches!(
+                map_header(site, &map, &c.text()),
+                Some(Col::Id) | Some(Col::Name)
+            )
+        })
+    });
+    let Some(hr) = header_row else {
+        errs.push(format!(
+            "{}: {}",
+            at(0, 0),
+            t!(
+                lang,
+                "找不到表头行：表头应有“编号”或“姓名”列，以及各指标的列（见 docs/import.md，或用 rankpress export 生成模板）",
+                "no header row found: it needs an \"id\" or \"name\" column and one column per indicator (see docs/import.md, or make a template with rankpress export)"
+            )
+        ));
+        return Err(errs);
+    };
+
+    // Columns.
+    let width = table.rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut cols: Vec<Option<Col>> = vec![None; width];
+    let mut seen: HashMap<Col, usize> = HashMap::new();
+    let mut unnamed: Vec<usize> = Vec::new();
+    for (c, slot) in cols.iter_mut().enumerate() {
+        let cell = table.get(hr, c);
+        if cell.is_empty() {
+            unnamed.push(c);
+            continue;
+        }
+        let h = cell.text();
+        match map_header(site, &map, &h) {
+            Some(Col::Training(i)) => errs.push(format!(
+                "{}: {}",
+                at(hr, c),
+                t!(
+                    lang,
+                    "“{}”（{}）按培训记录自动计分，不在成绩表中填写；请删除此列",
+                    "\"{}\" ({}) is scored from the training records, not from this sheet; delete this column",
+                    h,
+                    inds[i].name
+                )
+            )),
+            Some(Col::RatioWhole(i)) => errs.push(format!(
+                "{}: {}",
+                at(hr, c),
+                t!(
+                    lang,
+                    "“{}”是完成率指标，需要两列：实际数和目标数，例如“{}实际”和“{}目标”（或 {}.actual 和 {}.target）",
+                    "\"{}\" is a ratio indicator and needs two columns, actual and target, e.g. \"{}.actual\" and \"{}.target\" (or \"{} actual\"/\"{} target\")",
+                    h,
+                    inds[i].name.strip_suffix("完成率").unwrap_or(&inds[i].name),
+                    inds[i].name.strip_suffix("完成率").unwrap_or(&inds[i].name),
+                    inds[i].id,
+                    inds[i].id
+                )
+            )),
+            Some(col) => {
+                if let Some(&first) = seen.get(&col) {
+                    errs.push(format!(
+                        "{}: {}",
+                        at(hr, c),
+                        t!(
+                            lang,
+                            "列“{}”与 {} 列重复：每项只能有一列",
+                            "column \"{}\" repeats column {}: one column per item",
+                            h,
+                            col_name(first)
+                        )
+                    ));
+                } else {
+                    seen.insert(col, c);
+                    *slot = Some(col);
+                }
+            }
+            None => {
+                let mut known: Vec<String> = template_headers(site);
+                known.sort_by_key(|k| {
+                    std::cmp::Reverse((strsim::normalized_levenshtein(&norm(k), &norm(&h)) * 1000.0) as i64)
+                });
+                let hint = known
+                    .first()
+                    .filter(|k| strsim::normalized_levenshtein(&norm(k), &norm(&h)) >= 0.5)
+                    .map(|k| t!(lang, "（是否应为“{}”？）", " (did you mean \"{}\"?)", k))
+                    .unwrap_or_default();
+                errs.push(format!(
+                    "{}: {}",
+                    at(hr, c),
+                    t!(
+                        lang,
+                        "未知的列“{}”{}；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 docs/import.md",
+                        "unknown column \"{}\"{}; name columns by indicator id or name, ratio indicators as \"<id>.actual\"/\"<id>.target\"; see docs/import.md",
+                        h,
+                        hint
+                    )
+                ));
+            }
+        }
+    }
+    let col_of = |c: Col| seen.get(&c).copied();
+    let expected_header = template_headers(site);
+    for (i, ind) in inds.iter().enumerate() {
+        let needed: Vec<Col> = match ind.method {
+            Method::Training => vec![],
+            Method::Ratio { .. } => vec![Col::Actual(i), Col::Target(i)],
+            _ => vec![Col::Value(i)],
+        };
+        for need in needed {
+            if col_of(need).is_none() {
+                let what = match need {
+                    Col::Actual(_) => t!(lang, "{}（实际）", "{} (actual)", ind.name),
+                    Col::Target(_) => t!(lang, "{}（目标）", "{} (target)", ind.name),
+                    _ => ind.name.clone(),
+                };
+                let _ = &expected_header;
+                errs.push(format!(
+                    "{}: {}",
+                    at(hr, 0),
+                    t!(
+                        lang,
+                        "表头缺少“{}”的列（每个指标都要有一列，培训考核除外；可用 rankpress export 生成模板）",
+                        "the header has no column for \"{}\" (every indicator needs one, except training; rankpress export writes a template)",
+                        what
+                    )
+                ));
+            }
+        }
+    }
+    let (id_col, name_col) = (col_of(Col::Id), col_of(Col::Name));
+
+    let number = |r: usize, c: usize, what: &str, expected: &str, errs: &mut Vec<String>| {
+        let cell = table.get(r, c);
+        let v = match cell {
+            Cell::Number(x) => Some(*x),
+            _ if cell.is_empty() => {
+                errs.push(format!(
+                    "{}: {}",
+                    at(r, c),
+                    t!(
+                        lang,
+                        "单元格为空：应填写“{}”（{}）",
+                        "empty cell: expected \"{}\" ({})",
+                        what,
+                        expected
+                    )
+                ));
+                return None;
+            }
+            Cell::Text(s) => parse_number(s),
+            Cell::Empty => None,
+        };
+        if v.is_none() {
+            errs.push(format!(
+                "{}: {}",
+                at(r, c),
+                t!(
+                    lang,
+                    "“{}”不是数字：应填写“{}”（{}）",
+                    "\"{}\" is not a number: expected \"{}\" ({})",
+                    cell.text(),
+                    what,
+                    expected
+                )
+            ));
+        }
+        v
+    };
+    let range_err = |r: usize, c: usize, x: f64, what: &str, expected: &str| {
+        format!(
+            "{}: {}",
+            at(r, c),
+            t!(
+                lang,
+                "“{}”的值 {} 超出范围：应为{}",
+                "\"{}\" value {} is out of range: expected {}",
+                what,
+                num(x),
+                expected
+            )
+        )
+    };
+
+    let first_day = month.first_day();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut row_of_manager: HashMap<usize, usize> = HashMap::new();
+    let mut skipped = Vec::new();
+    for r in hr + 1..table.rows.len() {
+        if table.rows[r].iter().all(Cell::is_empty) {
+            continue;
+        }
+        for &c in &unnamed {
+            if !table.get(r, c).is_empty() {
+                errs.push(format!(
+                    "{}: {}",
+                    at(r, c),
+                    t!(
+                        lang,
+                        "此列没有表头（第 {} 行为空），无法识别“{}”；请填写列名或删除此列",
+                        "this column has no header (row {} is empty there), so \"{}\" cannot be read; name the column or delete it",
+                        hr + 1,
+                        table.get(r, c).text()
+                    )
+                ));
+            }
+        }
+        // The manager.
+        let id = id_col.map(|c| table.get(r, c).text()).unwrap_or_default();
+        let name = name_col.map(|c| table.get(r, c).text()).unwrap_or_default();
+        let manager = if let (Some(c), false) = (id_col, id.is_empty()) {
+            match site.managers.iter().position(|m| m.id == id) {
+                Some(k) => {
+                    let m = &site.managers[k];
+                    if let (Some(nc), false) = (name_col, name.is_empty()) {
+                        if name != m.name {
+                            errs.push(format!(
+                                "{}: {}",
+                                at(r, nc),
+                                t!(
+                                    lang,
+                                    "姓名“{}”与编号 {} 不符：名册（managers.yaml）中 {} 是“{}”",
+                                    "name \"{}\" does not match id {}: in the roster (managers.yaml) {} is \"{}\"",
+                                    name,
+                                    id,
+                                    id,
+                                    m.name
+                                )
+                            ));
+                        }
+                    }
+                    Some(k)
+                }
+                None => {
+                    let hint = site
+                        .managers
+                        .iter()
+                        .max_by_key(|m| {
+                            (strsim::normalized_levenshtein(&m.id, &id) * 1000.0) as i64
+                        })
+                        .map(|m| m.id.clone())
+                        .unwrap_or_default();
+                    errs.push(format!(
+                        "{}: {}",
+                        at(r, c),
+                        t!(
+                            lang,
+                            "名册（managers.yaml）中没有编号为“{}”的客户经理（是否应为“{}”？）",
+                            "no manager with id \"{}\" in the roster (managers.yaml) (did you mean \"{}\"?)",
+                            id,
+                            hint
+                        )
+                    ));
+                    None
+                }
+            }
+        } else if let (Some(c), false) = (name_col, name.is_empty()) {
+            let hits: Vec<usize> = site
+                .managers
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.name == name)
+                .map(|(k, _)| k)
+                .collect();
+            match hits.len() {
+                1 => Some(hits[0]),
+                0 => {
+                    errs.push(format!(
+                        "{}: {}",
+                        at(r, c),
+                        t!(
+                            lang,
+                            "名册（managers.yaml）中没有名叫“{}”的客户经理；请核对姓名，或先在名册中添加此人",
+                            "no manager named \"{}\" in the roster (managers.yaml); check the name or add them to the roster first",
+                            name
+                        )
+                    ));
+                    None
+                }
+                n => {
+                    errs.push(format!(
+                        "{}: {}",
+                        at(r, c),
+                        t!(
+                            lang,
+                            "名册中有 {} 位客户经理名叫“{}”；请增加“编号”列以区分",
+                            "{} managers in the roster are named \"{}\"; add an \"id\" column to tell them apart",
+                            n,
+                            name
+                        )
+                    ));
+                    None
+                }
+            }
+        } else {
+            let c = id_col.or(name_col).unwrap_or(0);
+            errs.push(format!(
+                "{}: {}",
+                at(r, c),
+                t!(
+                    lang,
+                    "此行有成绩但没有客户经理的编号或姓名",
+                    "this row has results but no manager id or name"
+                )
+            ));
+            None
+        };
+        if let Some(k) = manager {
+            let m = &site.managers[k];
+            let c = id_col.or(name_col).unwrap_or(0);
+            if let Some(left) = m.left.filter(|l| *l < first_day) {
+                errs.push(format!(
+                    "{}: {}",
+                    at(r, c),
+                    t!(
+                        lang,
+                        "{}（{}）已于 {} 离岗，不能列入 {} 的成绩",
+                        "{} ({}) left on {} and cannot be ranked in {}",
+                        m.name,
+                        m.id,
+                        left,
+                        month
+                    )
+                ));
+            }
+            if let Some(prev) = row_of_manager.insert(k, r) {
+                errs.push(format!(
+                    "{}: {}",
+                    at(r, c),
+                    t!(
+                        lang,
+                        "{}（{}）与第 {} 行重复：每人每月只能有一行",
+                        "{} ({}) repeats row {}: one row per manager",
+                        m.name,
+                        m.id,
+                        prev + 1
+                    )
+                ));
+            }
+        }
+        // Rows with no value at all: the manager is not ranked this month.
+        let value_cols: Vec<usize> = seen
+            .iter()
+            .filter(|(c, _)| !matches!(c, Col::Id | Col::Name | Col::Ignored))
+            .map(|(_, &i)| i)
+            .collect();
+        if value_cols.iter().all(|&c| table.get(r, c).is_empty()) {
+            if let Some(k) = manager {
+                let m = &site.managers[k];
+                skipped.push(t!(
+                    lang,
+                    "{}（{}，第 {} 行）各项均为空，本月不参加排名",
+                    "{} ({}, row {}) has no values and is not ranked this month",
+                    m.name,
+                    m.id,
+                    r + 1
+                ));
+            }
+            continue;
+        }
+        // Values.
+        let mut values = Vec::with_capacity(inds.len());
+        for (i, ind) in inds.iter().enumerate() {
+            let v = match ind.method {
+                Method::Training => Some(Value::None),
+                Method::Ratio { .. } => {
+                    let a = col_of(Col::Actual(i)).and_then(|c| {
+                        let what = t!(lang, "{}（实际）", "{} (actual)", ind.name);
+                        let x = number(
+                            r,
+                            c,
+                            &what,
+                            &t!(lang, "实际完成数，不小于 0", "the actual figure, 0 or more"),
+                            &mut errs,
+                        )?;
+                        if x < 0.0 {
+                            errs.push(range_err(
+                                r,
+                                c,
+                                x,
+                                &what,
+                                &t!(lang, "不小于 0", "0 or more"),
+                            ));
+                            return None;
+                        }
+                        Some(x)
+                    });
+                    let t = col_of(Col::Target(i)).and_then(|c| {
+                        let what = t!(lang, "{}（目标）", "{} (target)", ind.name);
+                        let x = number(
+                            r,
+                            c,
+                            &what,
+                            &t!(lang, "目标（任务）数，大于 0", "the target, more than 0"),
+                            &mut errs,
+                        )?;
+                        if x <= 0.0 {
+                            errs.push(range_err(
+                                r,
+                                c,
+                                x,
+                                &what,
+                                &t!(lang, "大于 0", "more than 0"),
+                            ));
+                            return None;
+                        }
+                        Some(x)
+                    });
+                    match (a, t) {
+                        (Some(actual), Some(target)) => Some(Value::Ratio { actual, target }),
+                        _ => None,
+                    }
+                }
+                Method::Percent => col_of(Col::Value(i)).and_then(|c| {
+                    let exp = t!(lang, "0 到 100 的百分数", "a percentage from 0 to 100");
+                    let x = number(r, c, &ind.name, &exp, &mut errs)?;
+                    if !(0.0..=100.0).contains(&x) {
+                        errs.push(range_err(r, c, x, &ind.name, &exp));
+                        return None;
+                    }
+                    Some(Value::Number(x))
+                }),
+                Method::Linear { .. } => col_of(Col::Value(i)).and_then(|c| {
+                    let x = number(r, c, &ind.name, &t!(lang, "数字", "a number"), &mut errs)?;
+                    Some(Value::Number(x))
+                }),
+                Method::Deduct { .. } => col_of(Col::Value(i)).and_then(|c| {
+                    let exp = t!(lang, "次数，不小于 0", "a count, 0 or more");
+                    let x = number(r, c, &ind.name, &exp, &mut errs)?;
+                    if x < 0.0 {
+                        errs.push(range_err(r, c, x, &ind.name, &exp));
+                        return None;
+                    }
+                    Some(Value::Number(x))
+                }),
+            };
+            values.push(v.unwrap_or(Value::None));
+        }
+        let mut item = |pc: Col, rc: Col, what: &str| -> Option<(f64, String)> {
+            let reason_col = col_of(rc);
+            let reason = reason_col
+                .map(|c| table.get(r, c).text())
+                .unwrap_or_default();
+            let points = match col_of(pc) {
+                Some(c) if !table.get(r, c).is_empty() => {
+                    let x = number(
+                        r,
+                        c,
+                        what,
+                        &t!(lang, "分值，不小于 0", "points, 0 or more"),
+                        &mut errs,
+                    )?;
+                    if x < 0.0 {
+                        errs.push(range_err(
+                            r,
+                            c,
+                            x,
+                            what,
+                            &t!(
+                                lang,
+                                "不小于 0（扣分请填在“扣分”列）",
+                                "0 or more (put deductions in the deductions column)"
+                            ),
+                        ));
+                        return None;
+                    }
+                    Some((x, c))
+                }
+                _ => None,
+            };
+            match points {
+                Some((x, c)) if x > 0.0 => {
+                    if reason.is_empty() {
+                        errs.push(format!(
+                            "{}: {}",
+                            at(r, reason_col.unwrap_or(c)),
+                            t!(
+                                lang,
+                                "{} {} 分没有填写原因：请在“{}原因”列说明",
+                                "{} of {} points has no reason: fill in the {} reason column",
+                                what,
+                                num(x),
+                                what
+                            )
+                        ));
+                        return None;
+                    }
+                    Some((x, reason))
+                }
+                _ => {
+                    if let (Some(c), false) = (reason_col, reason.is_empty()) {
+                        errs.push(format!(
+                            "{}: {}",
+                            at(r, c),
+                            t!(
+                                lang,
+                                "填写了{}原因“{}”，但没有{}分值",
+                                "a {} reason \"{}\" is given but no {} points",
+                                what,
+                                reason,
+                                what
+                            )
+                        ));
+                    }
+                    None
+                }
+            }
+        };
+        let bonus = item(Col::Bonus, Col::BonusReason, &t!(lang, "加分", "bonus"));
+        let deduction = item(
+            Col::Deduction,
+            Col::DeductionReason,
+            &t!(lang, "扣分", "deduction"),
+        );
+        let veto = col_of(Col::Veto)
+            .map(|c| table.get(r, c).text())
+            .filter(|s| !s.is_empty());
+        if let Some(k) = manager {
+            rows.push(Row {
+                manager: k,
+                values,
+                bonus,
+                deduction,
+                veto,
+            });
+        }
+    }
+    if rows.is_empty() && errs.is_empty() {
+        errs.push(format!(
+            "{}: {}",
+            at(hr, 0),
+            t!(
+                lang,
+                "表中没有任何客户经理的成绩",
+                "the sheet has no manager's results"
+            )
+        ));
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    // Roster order, so that re-sorting the sheet in Excel changes nothing in git.
+    rows.sort_by_key(|r| r.manager);
+    let source = match &table.sheet {
+        Some(s) => t!(lang, "{}（工作表 {}）", "{} (sheet {})", table.file, s),
+        None => table.file.clone(),
+    };
+    Ok(Imported {
+        yaml: results_yaml(site, month, &rows, note, &source),
+        managers: rows.len(),
+        skipped,
+    })
+}
+
+/// Writes a results file in the style of `content/results/*.yaml`: flow maps for ratio values,
+/// one line per value, indicators in `site.yaml` order.
+fn results_yaml(
+    site: &Site,
+    month: Month,
+    rows: &[Row],
+    note: Option<&str>,
+    source: &str,
+) -> String {
+    let lang = site.config.language;
+    let mut y = t!(
+        lang,
+        "# 由 rankpress import 从 {} 导入。\n",
+        "# Imported by rankpress import from {}.\n",
+        source
+    )
+    .replace("） 导入", "）导入");
+    y.push_str(&format!("month: {month}\n"));
+    if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
+        let block_ok = !n.starts_with([' ', '\n']) && !n.ends_with("\n\n") && !n.contains('\r');
+        if block_ok {
+            y.push_str(if n.ends_with('\n') {
+                "note: |\n"
+            } else {
+                "note: |-\n"
+            });
+            for line in n.trim_end_matches('\n').split('\n') {
+                if line.is_empty() {
+                    y.push('\n');
+                } else {
+                    y.push_str("  ");
+                    y.push_str(line);
+                    y.push('\n');
+                }
+            }
+        } else {
+            y.push_str(&format!("note: {}\n", yaml_str(n)));
+        }
+    }
+    y.push_str("results:\n");
+    for r in rows {
+        y.push_str(&format!("  {}:\n", site.managers[r.manager].id));
+        for (ind, v) in site.config.indicators.iter().zip(&r.values) {
+            match v {
+                Value::Ratio { actual, target } => y.push_str(&format!(
+                    "    {}: {{actual: {}, target: {}}}\n",
+                    ind.id,
+                    num(*actual),
+                    num(*target)
+                )),
+                Value::Number(x) => y.push_str(&format!("    {}: {}\n", ind.id, num(*x))),
+                Value::None => {}
+            }
+        }
+        for (key, item) in [("bonus", &r.bonus), ("deductions", &r.deduction)] {
+            if let Some((p, reason)) = item {
+                y.push_str(&format!(
+                    "    {key}: [{{points: {}, reason: {}}}]\n",
+                    num(*p),
+                    yaml_str(reason)
+                ));
+            }
+        }
+        if let Some(v) = &r.veto {
+            y.push_str(&format!("    veto: {}\n", yaml_str(v)));
+        }
+    }
+    y
+}
+
+/// The managers listed in the month's sheet: employed during the month (joined by its end, not
+/// left before it began) or already in its results, in roster order.
+pub fn roster_of(site: &Site, month: Month) -> Vec<usize> {
+    let first = month.first_day();
+    let last = Date {
+        year: month.year,
+        month: month.month,
+        day: 31,
+    };
+    let existing = site.months.iter().find(|m| m.month == month);
+    (0..site.managers.len())
+        .filter(|&k| {
+            let m = &site.managers[k];
+            let employed = m.left.is_none_or(|l| l >= first) && m.joined.is_none_or(|j| j <= last);
+            employed || existing.is_some_and(|e| e.entries.iter().any(|en| en.manager == k))
+        })
+        .collect()
+}
+
+/// The template's cells (header row first); filled in from the month's results if they exist.
+pub fn template_rows(site: &Site, month: Month) -> Vec<Vec<Cell>> {
+    let headers = template_headers(site);
+    let mut out = vec![headers.into_iter().map(Cell::Text).collect::<Vec<_>>()];
+    let existing = site.months.iter().find(|m| m.month == month);
+    let join = |items: &[crate::model::Item]| -> (Cell, Cell) {
+        if items.is_empty() {
+            return (Cell::Empty, Cell::Empty);
+        }
+        let p: f64 = items.iter().map(|i| i.points).sum();
+        let r: Vec<&str> = items.iter().map(|i| i.reason.as_str()).collect();
+        (Cell::Number(p), Cell::Text(r.join("；")))
+    };
+    for k in roster_of(site, month) {
+        let m = &site.managers[k];
+        let mut row = vec![
+            Cell::Text(m.id.clone()),
+            Cell::Text(m.name.clone()),
+            Cell::Text(site.teams[m.team].name.clone()),
+        ];
+        let entry = existing.and_then(|e| e.entries.iter().find(|en| en.manager == k));
+        for (i, ind) in site.config.indicators.iter().enumerate() {
+            let v = entry.map(|e| e.values[i]).unwrap_or(Value::None);
+            match (&ind.method, v) {
+                (Method::Training, _) => {}
+                (Method::Ratio { .. }, Value::Ratio { actual, target }) => {
+                    row.push(Cell::Number(actual));
+                    row.push(Cell::Number(target));
+                }
+                (Method::Ratio { .. }, _) => {
+                    row.push(Cell::Empty);
+                    row.push(Cell::Empty);
+                }
+                (_, Value::Number(x)) => row.push(Cell::Number(x)),
+                _ => row.push(Cell::Empty),
+            }
+        }
+        let (bp, br) = entry
+            .map(|e| join(&e.bonus))
+            .unwrap_or((Cell::Empty, Cell::Empty));
+        let (dp, dr) = entry
+            .map(|e| join(&e.deductions))
+            .unwrap_or((Cell::Empty, Cell::Empty));
+        let veto = entry
+            .and_then(|e| e.veto.clone())
+            .map(Cell::Text)
+            .unwrap_or(Cell::Empty);
+        row.extend([bp, br, dp, dr, veto]);
+        out.push(row);
+    }
+    out
+}
+
+/// Writes the template as `.xlsx` (bold header, frozen header row and name columns).
+pub fn write_xlsx(rows: &[Vec<Cell>], sheet: &str, path: &Path) -> Result<(), String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(e)?;
+    let bold = Format::new().set_bold();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell {
+                Cell::Empty => {}
+                Cell::Number(x) => {
+                    ws.write_number(r, c, *x).map_err(e)?;
+                }
+                Cell::Text(s) if r == 0 => {
+                    ws.write_string_with_format(r, c, s, &bold).map_err(e)?;
+                }
+                Cell::Text(s) => {
+                    ws.write_string(r, c, s).map_err(e)?;
+                }
+            }
+        }
+    }
+    if let Some(h) = rows.first() {
+        for (c, cell) in h.iter().enumerate() {
+            let w = crate::workflow::text::width(&cell.text()).max(8) as f64 + 2.0;
+            ws.set_column_width(c as u16, w).map_err(e)?;
+        }
+    }
+    ws.set_freeze_panes(1, 2).map_err(e)?;
+    wb.save(path).map_err(e)
+}
+
+/// Writes the template as CSV, UTF-8 with BOM so that Excel opens the Chinese text.
+pub fn write_csv(rows: &[Vec<Cell>], path: &Path) -> Result<(), String> {
+    let mut out = String::from("\u{feff}");
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Number(x) => num(*x),
+                Cell::Text(s) => crate::export::csv_text(s),
+                Cell::Empty => String::new(),
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Loads the site for import or export, printing its problems if it does not load.
+fn load(root: &Path, lang: Lang) -> Result<Site, ExitCode> {
+    let mut t = site::Timings::default();
+    site::load_site(root, &mut t).map_err(|problems| {
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        eprintln!(
+            "{}",
+            t!(
+                lang,
+                "现有数据有 {} 个问题，请先修正（rankpress check）。",
+                "the site's data has {} problem(s); fix them first (rankpress check).",
+                problems.len()
+            )
+        );
+        ExitCode::from(crate::cli::EXIT_DATA)
+    })
+}
+
+/// `rankpress import FILE --month YYYY-MM [--force] [--sheet NAME]`.
+pub fn run_import(
+    root: &Path,
+    file: &Path,
+    month: &str,
+    force: bool,
+    sheet: Option<&str>,
+) -> ExitCode {
+    let lang = site::detect_language(root);
+    let month = match super::parse_month(lang, month) {
+        Ok(m) => m,
+        Err(c) => return c,
+    };
+    let results_dir = root.join("content").join("results");
+    let existing: Option<PathBuf> = ["yaml", "yml"]
+        .iter()
+        .map(|x| results_dir.join(format!("{month}.{x}")))
+        .find(|p| p.exists());
+    let target = existing
+        .clone()
+        .unwrap_or_else(|| results_dir.join(format!("{month}.yaml")));
+    let shown = crate::diag::display_path(root, &target);
+    if existing.is_some() && !force {
+        eprintln!(
+            "{}",
+            t!(
+                lang,
+                "{} 已存在，未覆盖。如确需用表格替换这个月的成绩，请加 --force（之后可用 rankpress diff HEAD 核对变化）。",
+                "{} exists and was not overwritten. To replace this month's results with the sheet, add --force (then review with rankpress diff HEAD).",
+                shown
+            )
+        );
+        return ExitCode::from(crate::cli::EXIT_DATA);
+    }
+    let site = match load(root, lang) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    let table = match read_table(file, sheet, lang) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(crate::cli::EXIT_IO);
+        }
+    };
+    let note = site
+        .months
+        .iter()
+        .find(|m| m.month == month)
+        .and_then(|m| m.note.clone());
+    let imported = match import_table(&site, month, &table, note.as_deref()) {
+        Ok(i) => i,
+        Err(errs) => {
+            for e in &errs {
+                eprintln!("{e}");
+            }
+            eprintln!(
+                "{}",
+                t!(
+                    lang,
+                    "发现 {} 个问题，未写入任何文件。请在表格中修正后重新导入。",
+                    "{} problem(s) found; nothing was written. Fix the sheet and import again.",
+                    errs.len()
+                )
+            );
+            return ExitCode::from(crate::cli::EXIT_DATA);
+        }
+    };
+    let old = existing.as_ref().and_then(|p| std::fs::read(p).ok());
+    if let Err(e) =
+        std::fs::create_dir_all(&results_dir).and_then(|_| std::fs::write(&target, &imported.yaml))
+    {
+        eprintln!("{}: {e}", target.display());
+        return ExitCode::from(crate::cli::EXIT_IO);
+    }
+    // The written file goes through the normal loader, like every other file.
+    let mut t = site::Timings::default();
+    if let Err(problems) = site::load_site(root, &mut t) {
+        match old {
+            Some(bytes) => {
+                let _ = std::fs::write(&target, bytes);
+            }
+            None => {
+                let _ = std::fs::remove_file(&target);
+            }
+        }
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        eprintln!(
+            "{}",
+            t!(
+                lang,
+                "导入结果未通过检查，已撤销写入（{} 个问题）。",
+                "the imported results do not pass the check; the file was not written ({} problem(s)).",
+                problems.len()
+            )
+        );
+        return ExitCode::from(crate::cli::EXIT_DATA);
+    }
+    for s in &imported.skipped {
+        eprintln!("{s}");
+    }
+    println!(
+        "{}",
+        t!(
+            lang,
+            "已导入 {} 位客户经理 {} 的成绩到 {}。下一步：rankpress serve 预览，确认后 git commit。",
+            "imported {} managers' results of {} into {}. Next: preview with rankpress serve, then git commit.",
+            imported.managers,
+            month,
+            shown
+        )
+    );
+    ExitCode::SUCCESS
+}
+
+/// `rankpress export --month YYYY-MM [--format xlsx|csv] [--out FILE]`.
+pub fn run_export(root: &Path, month: &str, format: SheetFormat, out: Option<&Path>) -> ExitCode {
+    let lang = site::detect_language(root);
+    let month = match super::parse_month(lang, month) {
+        Ok(m) => m,
+        Err(c) => return c,
+    };
+    let site = match load(root, lang) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    let ext = match format {
+        SheetFormat::Xlsx => "xlsx",
+        SheetFormat::Csv => "csv",
+    };
+    let path = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(format!("results-{month}.{ext}")));
+    let rows = template_rows(&site, month);
+    let written = match format {
+        SheetFormat::Xlsx => write_xlsx(&rows, &month.to_string(), &path),
+        SheetFormat::Csv => write_csv(&rows, &path),
+    };
+    if let Err(e) = written {
+        eprintln!("{}: {e}", path.display());
+        return ExitCode::from(crate::cli::EXIT_IO);
+    }
+    println!(
+        "{}",
+        t!(
+            lang,
+            "已写出 {}（{} 位客户经理）。填好后运行：rankpress import {} --month {}",
+            "wrote {} ({} managers). When it is filled in, run: rankpress import {} --month {}",
+            path.display(),
+            rows.len() - 1,
+            path.display(),
+            month
+        )
+    );
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_is_split_and_decoded() {
+        let rows = parse_csv("a,\"b,c\",\"d\"\"e\"\r\n1,2\n\n");
+        assert_eq!(rows[0], vec!["a", "b,c", "d\"e"]);
+        assert_eq!(rows[1], vec!["1", "2"]);
+        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,销量\r\n");
+        assert_eq!(decode_csv(&gbk).unwrap(), "姓名,销量\r\n");
+        assert_eq!(decode_csv(b"\xEF\xBB\xBFid").unwrap(), "id");
+    }
+
+    #[test]
+    fn numbers_as_typed() {
+        assert_eq!(parse_number("96.5%"), Some(96.5));
+        assert_eq!(parse_number(" 1,250 "), Some(1250.0));
+        assert_eq!(parse_number("９６．５"), Some(96.5));
+        assert_eq!(parse_number("abc"), None);
+        assert_eq!(parse_number("NaN"), None);
+    }
+}
