@@ -4,16 +4,20 @@
 //! The pipeline runs one way — [`load`] → [`validate`] → compute ([`score`], [`training`]) →
 //! [`render`] → write ([`output`]) — and [`site::build`] strings the phases together.
 
+pub mod charts;
 pub mod cli;
 pub mod diag;
 pub mod export;
 pub mod history;
 pub mod load;
+pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pages;
 pub mod render;
 pub mod score;
 pub mod site;
+pub mod theme;
 pub mod training;
 pub mod validate;
 pub mod yaml;
