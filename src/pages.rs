@@ -470,16 +470,23 @@ impl<'a> Index<'a> {
         let t = self.t;
         let ml = self.month_label(ms.month);
         let totals: Vec<f64> = ms.rows.iter().map(|r| r.total).collect();
-        let max = totals.iter().cloned().fold(0.0f64, f64::max);
-        let top = ((max / 10.0).ceil() * 10.0).max(100.0);
+        let max = totals.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let min = totals.iter().cloned().fold(f64::INFINITY, f64::min);
+        let (max, min) = if totals.is_empty() {
+            (100.0, 0.0)
+        } else {
+            (max, min)
+        };
+        // Bins of 5 points from the lowest to the highest total (10 when the spread is wide).
+        let width = if max - min > 60.0 { 10.0 } else { 5.0 };
+        let mut lo = (min / width).floor() * width;
         let mut bins = Vec::new();
-        let mut lo = 0.0;
-        // Bins of 10 points below 60 are merged into one, where few managers fall.
-        bins.push((0.0, 60.0));
-        lo += 60.0;
-        while lo < top {
-            bins.push((lo, lo + 5.0));
-            lo += 5.0;
+        loop {
+            bins.push((lo, lo + width));
+            lo += width;
+            if lo > max {
+                break;
+            }
         }
         let hist = Chart::Histogram(Histogram {
             title: t.fill("chart_distribution", &[("month", &ml)]),
