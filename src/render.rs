@@ -18,9 +18,14 @@ pub fn render_site(
     version: Option<&serde_json::Value>,
     out: &Output,
 ) -> Result<(), String> {
-    write_exports(site, computed, version, out)?;
-    let theme = Theme::load(root, &site.config.theme, site.config.language)?;
-    crate::pages::render_pages(site, computed, version, &theme, out)
+    let (exports, pages) = rayon::join(
+        || write_exports(site, computed, version, out),
+        || {
+            let theme = Theme::load(root, &site.config.theme, site.config.language)?;
+            crate::pages::render_pages(site, computed, version, &theme, out)
+        },
+    );
+    exports.and(pages)
 }
 
 /// Writes `data/`: rankings (JSON, CSV), annual evaluations and training summaries.
