@@ -8,25 +8,24 @@ use crate::export;
 use crate::model::Site;
 use crate::output::Output;
 use crate::site::Computed;
+use crate::theme::Theme;
 
 /// Renders every export and page of the site into `out`.
 pub fn render_site(
-    _root: &Path,
+    root: &Path,
     site: &Site,
     computed: &Computed,
     version: Option<&serde_json::Value>,
     out: &Output,
 ) -> Result<(), String> {
-    write_exports(site, computed, version, out)?;
-    let mut html = String::from("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>rankpress</title></head><body><ul>\n");
-    for m in &computed.scores.months {
-        html.push_str(&format!(
-            "<li>{0} <a href=\"data/rankings/{0}.csv\">CSV</a> <a href=\"data/rankings/{0}.json\">JSON</a></li>\n",
-            m.month
-        ));
-    }
-    html.push_str("</ul></body></html>\n");
-    out.write("index.html", html.as_bytes())
+    let (exports, pages) = rayon::join(
+        || write_exports(site, computed, version, out),
+        || {
+            let theme = Theme::load(root, &site.config.theme, site.config.language)?;
+            crate::pages::render_pages(site, computed, version, &theme, out)
+        },
+    );
+    exports.and(pages)
 }
 
 /// Writes `data/`: rankings (JSON, CSV), annual evaluations and training summaries.

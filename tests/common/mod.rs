@@ -10,9 +10,16 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/conformance`, beside the checkout.
+/// `../shared/conformance`, beside the checkout (or beside the folder of worktrees, for a
+/// checkout in `wt/NAME/`).
 pub fn conformance_dir() -> PathBuf {
-    repo().join("..").join("shared").join("conformance")
+    let near = repo().join("..").join("shared").join("conformance");
+    let far = repo().join("../..").join("shared").join("conformance");
+    if !near.is_dir() && far.is_dir() {
+        far
+    } else {
+        near
+    }
 }
 
 /// A fresh temporary folder, removed when dropped.

@@ -1,0 +1,1922 @@
+//! The pages of the site: one small context per page, rendered with the theme's templates in
+//! parallel and written as soon as each is rendered.
+//!
+//! Everything a page shows is prepared here as text (numbers formatted to two decimals exactly as
+//! the exports round them, labels in the site's language), so templates only lay things out.
+//! Indexes that several pages need (each manager's rows across months, team averages per month,
+//! each manager's trainings and incentives) are built once in [`Index::new`], so a page costs
+//! time in proportion to what it shows.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value as J};
+use tera::Context;
+
+use crate::charts::{self, BarChart, Chart, Histogram, LineChart, Series};
+use crate::markdown;
+use crate::model::*;
+use crate::output::Output;
+use crate::score::{cents, mean_cents, round2, BonusSource, MonthScore, Row};
+use crate::site::Computed;
+use crate::theme::Theme;
+use crate::training::{Period, Summary};
+
+/// Two decimals, as the exports round (round2 first, so `{:.2}` never re-rounds a half).
+pub fn f2(x: f64) -> String {
+    let s = format!("{:.2}", round2(x));
+    if s == "-0.00" {
+        "0.00".into()
+    } else {
+        s
+    }
+}
+
+/// Hundredths as a two-decimal number.
+pub fn c2(c: i64) -> String {
+    let sign = if c < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+}
+
+/// A number as written (shortest form: 98.4, 1200).
+pub fn num(x: f64) -> String {
+    if x == x.trunc() && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// A rate (0..1) as a percentage with two decimals.
+pub fn pct(r: f64) -> String {
+    format!("{}%", f2(r * 100.0))
+}
+
+fn opt_pct(r: Option<f64>) -> String {
+    r.map(pct).unwrap_or_else(|| "—".into())
+}
+
+fn opt_f2(x: Option<f64>) -> String {
+    x.map(f2).unwrap_or_else(|| "—".into())
+}
+
+/// Escapes text for an HTML attribute.
+fn attr_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Rank change as shown: CSS class, text and a spoken title.
+#[derive(Serialize, Clone)]
+struct Change {
+    cls: &'static str,
+    /// Sort key: the change, or far below any change for new and unknown.
+    v: i64,
+    text: String,
+    title: String,
+}
+
+/// A chart ready for `chart.html`: the SVG and the same numbers as a table.
+#[derive(Serialize)]
+struct ChartView {
+    title: String,
+    svg: String,
+    head: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+/// The adapter between pages and [`crate::charts`]: renders the SVG (made responsive with a
+/// `viewBox` if the renderer did not add one, and labelled for screen readers) and builds the
+/// text alternative from the same numbers.
+fn chart_view(chart: &Chart, t: &Theme) -> ChartView {
+    let (w, h) = (640, 300);
+    let mut svg = charts::render_svg(chart, w, h);
+    if let Some(start) = svg.find("<svg") {
+        let end = svg[start..]
+            .find('>')
+            .map(|e| start + e)
+            .unwrap_or(start + 4);
+        let open = &svg[start..end];
+        let mut extra = String::new();
+        if !open.contains("viewBox") {
+            extra.push_str(&format!(" viewBox=\"0 0 {w} {h}\""));
+        }
+        let title = match chart {
+            Chart::Line(c) => &c.title,
+            Chart::Bar(c) => &c.title,
+            Chart::Histogram(c) => &c.title,
+        };
+        extra.push_str(&format!(
+            " role=\"img\" aria-label=\"{}\"",
+            attr_escape(title)
+        ));
+        svg.insert_str(end, &extra);
+        svg.replace_range(..start, "");
+    }
+    match chart {
+        Chart::Line(c) => {
+            let mut head = vec![t.label("chart_category").to_string()];
+            head.extend(c.series.iter().map(|s| s.name.clone()));
+            let rows = c
+                .x_labels
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let mut r = vec![x.clone()];
+                    r.extend(c.series.iter().map(|s| {
+                        s.values
+                            .get(i)
+                            .copied()
+                            .flatten()
+                            .map(|v| if c.invert_y { num(v) } else { f2(v) })
+                            .unwrap_or_else(|| "—".into())
+                    }));
+                    r
+                })
+                .collect();
+            ChartView {
+                title: c.title.clone(),
+                svg,
+                head,
+                rows,
+            }
+        }
+        Chart::Bar(c) => ChartView {
+            title: c.title.clone(),
+            svg,
+            head: vec![t.label("chart_category").into(), c.y_label.clone()],
+            rows: c
+                .labels
+                .iter()
+                .zip(&c.values)
+                .map(|(l, v)| vec![l.clone(), f2(*v)])
+                .collect(),
+        },
+        Chart::Histogram(c) => ChartView {
+            title: c.title.clone(),
+            svg,
+            head: vec![c.x_label.clone(), c.y_label.clone()],
+            rows: c
+                .bins
+                .iter()
+                .enumerate()
+                .map(|(i, (lo, hi))| {
+                    let last = i + 1 == c.bins.len();
+                    let n = c
+                        .values
+                        .iter()
+                        .filter(|v| **v >= *lo && (**v < *hi || last && **v <= *hi))
+                        .count();
+                    let range = if last {
+                        format!("{}–{}", num(*lo), num(*hi))
+                    } else {
+                        format!("{}–<{}", num(*lo), num(*hi))
+                    };
+                    vec![range, n.to_string()]
+                })
+                .collect(),
+        },
+    }
+}
+
+/// One column of the ranking table: an indicator or a group subtotal.
+#[derive(Clone)]
+enum Col {
+    Indicator(usize),
+    Subtotal(Vec<usize>),
+}
+
+/// Everything several pages need, computed once.
+struct Index<'a> {
+    site: &'a Site,
+    c: &'a Computed,
+    t: &'a Theme,
+    /// Per manager: (month index, row index) of every month ranked, in month order.
+    rows_of: Vec<Vec<(usize, usize)>>,
+    /// Per team, per month: (average cents, rank, members ranked).
+    team_hist: Vec<Vec<Option<(i64, u32, usize)>>>,
+    /// Per month: mean total in cents.
+    month_avg: Vec<Option<i64>>,
+    /// Per manager: (session, attendee index).
+    trainings_of: Vec<Vec<(usize, usize)>>,
+    /// Per manager: (competition, placing index).
+    competitions_of: Vec<Vec<(usize, usize)>>,
+    /// Per manager: innovation indices.
+    innovations_of: Vec<Vec<usize>>,
+    /// Per manager: suggestion indices.
+    suggestions_of: Vec<Vec<usize>>,
+    /// Per manager: (month index, award index) won.
+    awards_of: Vec<Vec<(usize, usize)>>,
+    /// Per month index: set of watch-listed managers.
+    watch_sets: Vec<std::collections::HashSet<usize>>,
+    /// Training summaries by period.
+    summaries: BTreeMap<Period, &'a Summary>,
+    /// Columns of the ranking tables and the group header cells (label, span).
+    cols: Vec<Col>,
+    groups: Vec<(String, usize)>,
+    /// The navigation and footer part of every page's context.
+    site_ctx: J,
+    version: Option<J>,
+}
+
+impl<'a> Index<'a> {
+    fn new(site: &'a Site, c: &'a Computed, t: &'a Theme, version: Option<&J>) -> Index<'a> {
+        let nm = site.managers.len();
+        let mut rows_of = vec![Vec::new(); nm];
+        let mut team_hist = vec![vec![None; c.scores.months.len()]; site.teams.len()];
+        let mut month_avg = Vec::new();
+        let mut awards_of = vec![Vec::new(); nm];
+        let mut watch_sets = Vec::new();
+        for (mi, ms) in c.scores.months.iter().enumerate() {
+            for (ri, r) in ms.rows.iter().enumerate() {
+                rows_of[r.manager].push((mi, ri));
+            }
+            for tr in &ms.teams {
+                team_hist[tr.team][mi] = Some((tr.average_cents, tr.rank, tr.managers.len()));
+            }
+            let sum: i64 = ms.rows.iter().map(|r| cents(r.total)).sum();
+            month_avg.push((!ms.rows.is_empty()).then(|| mean_cents(sum, ms.rows.len())));
+            for aw in &ms.awards {
+                for &m in &aw.managers {
+                    awards_of[m].push((mi, aw.award));
+                }
+            }
+            watch_sets.push(ms.watch.iter().copied().collect());
+        }
+        let mut trainings_of = vec![Vec::new(); nm];
+        for (si, s) in site.trainings.iter().enumerate() {
+            for (ai, a) in s.attendees.iter().enumerate() {
+                trainings_of[a.manager].push((si, ai));
+            }
+        }
+        let mut competitions_of = vec![Vec::new(); nm];
+        for (ci, comp) in site.competitions.iter().enumerate() {
+            for (pi, p) in comp.results.iter().enumerate() {
+                competitions_of[p.manager].push((ci, pi));
+            }
+        }
+        let mut innovations_of = vec![Vec::new(); nm];
+        for (ii, inn) in site.innovations.iter().enumerate() {
+            for &m in &inn.managers {
+                innovations_of[m].push(ii);
+            }
+        }
+        let mut suggestions_of = vec![Vec::new(); nm];
+        for (si, s) in site.suggestions.iter().enumerate() {
+            suggestions_of[s.manager].push(si);
+        }
+        let summaries = c
+            .training
+            .iter()
+            .filter_map(|s| s.key.map(|k| (k, s)))
+            .collect();
+        // Columns: indicators in order; after the last indicator of a group with two or more
+        // indicators, that group's subtotal.
+        let inds = &site.config.indicators;
+        let mut cols = Vec::new();
+        let mut groups: Vec<(String, usize)> = Vec::new();
+        let mut i = 0;
+        while i < inds.len() {
+            let g = inds[i].group.clone();
+            let mut j = i + 1;
+            while g.is_some() && j < inds.len() && inds[j].group == g {
+                j += 1;
+            }
+            let members: Vec<usize> = (i..j).collect();
+            for &k in &members {
+                cols.push(Col::Indicator(k));
+            }
+            let mut span = members.len();
+            if members.len() > 1 {
+                cols.push(Col::Subtotal(members));
+                span += 1;
+            }
+            groups.push((g.unwrap_or_default(), span));
+            i = j;
+        }
+        let latest = c.scores.months.last().map(|m| m.month);
+        let version_view = version.map(|v| {
+            json!({
+                "commit": v.get("commit").and_then(J::as_str).unwrap_or(""),
+                "date": v.get("date").and_then(J::as_str).unwrap_or(""),
+                "uncommitted": v.get("uncommitted").and_then(J::as_bool).unwrap_or(false),
+            })
+        });
+        let mut idx = Index {
+            site,
+            c,
+            t,
+            rows_of,
+            team_hist,
+            month_avg,
+            trainings_of,
+            competitions_of,
+            innovations_of,
+            suggestions_of,
+            awards_of,
+            watch_sets,
+            summaries,
+            cols,
+            groups,
+            site_ctx: J::Null,
+            version: version_view,
+        };
+        idx.site_ctx = json!({
+            "title": site.config.title,
+            "organization": site.config.organization,
+            "data_month": latest.map(|m| idx.month_label(m)),
+            "latest_month": latest.map(|m| m.to_string()),
+            "version": idx.version,
+            "pages": site.pages.iter().map(|p| json!({"slug": p.slug, "title": p.title})).collect::<Vec<_>>(),
+            "has_training": !c.training.is_empty(),
+        });
+        idx
+    }
+
+    fn month_label(&self, m: Month) -> String {
+        self.t.fill(
+            "month_fmt",
+            &[
+                ("y", &m.year.to_string()),
+                ("m", &m.month.to_string()),
+                ("mm", &format!("{:02}", m.month)),
+            ],
+        )
+    }
+
+    fn year_label(&self, y: i32) -> String {
+        self.t.fill("year_fmt", &[("y", &y.to_string())])
+    }
+
+    fn period_label(&self, p: Period) -> String {
+        match p {
+            Period::Month(m) => self.month_label(m),
+            Period::Year(y) => self.year_label(y),
+        }
+    }
+
+    fn kind_label(&self, k: TrainingKind) -> &str {
+        self.t.label(match k {
+            TrainingKind::PreJob => "kind_pre_job",
+            TrainingKind::Routine => "kind_routine",
+            TrainingKind::Promotion => "kind_promotion",
+            TrainingKind::Vocational => "kind_vocational",
+        })
+    }
+
+    fn change(&self, c: Option<i64>, has_prev: bool) -> Change {
+        let t = self.t;
+        match c {
+            Some(n) if n > 0 => Change {
+                cls: "up",
+                v: n,
+                text: format!("↑{n}"),
+                title: t.fill("change_up", &[("n", &n.to_string())]),
+            },
+            Some(n) if n < 0 => Change {
+                cls: "down",
+                v: n,
+                text: format!("↓{}", -n),
+                title: t.fill("change_down", &[("n", &(-n).to_string())]),
+            },
+            Some(_) => Change {
+                cls: "same",
+                v: 0,
+                text: "—".into(),
+                title: t.label("change_same").into(),
+            },
+            None if has_prev => Change {
+                cls: "new",
+                v: -100_000,
+                text: t.label("change_new").into(),
+                title: t.label("change_new_title").into(),
+            },
+            None => Change {
+                cls: "none",
+                v: -100_001,
+                text: "—".into(),
+                title: t.label("change_none").into(),
+            },
+        }
+    }
+
+    /// The common part of every page's context. `depth` is how many folders below the output
+    /// root the page is (its links start with `../` that many times).
+    fn ctx(&self, depth: usize, title: &str, section: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("root", &"../".repeat(depth));
+        ctx.insert("title", title);
+        ctx.insert("section", section);
+        ctx.insert("site", &self.site_ctx);
+        ctx
+    }
+
+    fn mgr(&self, m: usize) -> J {
+        let man = &self.site.managers[m];
+        json!({"id": man.id, "name": man.name, "team": self.site.teams[man.team].name, "team_id": self.site.teams[man.team].id})
+    }
+
+    fn row_cells(&self, r: &Row) -> Vec<String> {
+        self.cols
+            .iter()
+            .map(|c| match c {
+                Col::Indicator(i) => f2(r.scores[*i]),
+                Col::Subtotal(ms) => {
+                    let mut s = 0.0;
+                    for &i in ms {
+                        s += r.scores[i];
+                    }
+                    f2(s)
+                }
+            })
+            .collect()
+    }
+
+    fn col_heads(&self) -> Vec<J> {
+        let inds = &self.site.config.indicators;
+        self.cols
+            .iter()
+            .map(|c| match c {
+                Col::Indicator(i) => json!({"label": inds[*i].name, "subtotal": false}),
+                Col::Subtotal(_) => json!({"label": self.t.label("subtotal"), "subtotal": true}),
+            })
+            .collect()
+    }
+
+    fn ranking_row(&self, ms: &MonthScore, r: &Row) -> J {
+        let man = &self.site.managers[r.manager];
+        json!({
+            "rank": r.rank,
+            "change": self.change(r.change, ms.previous.is_some()),
+            "id": man.id,
+            "name": man.name,
+            "team": self.site.teams[man.team].name,
+            "team_id": self.site.teams[man.team].id,
+            "cells": self.row_cells(r),
+            "bonus": f2(r.bonus),
+            "deduction": f2(r.deduction),
+            "veto": r.veto,
+            "total": f2(r.total),
+            "watch": self.watch_sets[ms_index(self, ms)].contains(&r.manager),
+            "top": r.rank <= 3 && r.veto.is_none(),
+        })
+    }
+
+    fn month_charts(&self, ms: &MonthScore) -> Vec<ChartView> {
+        let t = self.t;
+        let ml = self.month_label(ms.month);
+        let totals: Vec<f64> = ms.rows.iter().map(|r| r.total).collect();
+        let max = totals.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let min = totals.iter().cloned().fold(f64::INFINITY, f64::min);
+        let (max, min) = if totals.is_empty() {
+            (100.0, 0.0)
+        } else {
+            (max, min)
+        };
+        // Bins of 5 points from the lowest to the highest total (10 when the spread is wide).
+        let width = if max - min > 60.0 { 10.0 } else { 5.0 };
+        let mut lo = (min / width).floor() * width;
+        let mut bins = Vec::new();
+        loop {
+            bins.push((lo, lo + width));
+            lo += width;
+            if lo > max {
+                break;
+            }
+        }
+        let hist = Chart::Histogram(Histogram {
+            title: t.fill("chart_distribution", &[("month", &ml)]),
+            values: totals,
+            bins,
+            x_label: t.label("total").into(),
+            y_label: t.label("people").into(),
+        });
+        let teams = Chart::Bar(BarChart {
+            title: t.fill("chart_team_avg", &[("month", &ml)]),
+            labels: ms
+                .teams
+                .iter()
+                .map(|tr| self.site.teams[tr.team].name.clone())
+                .collect(),
+            values: ms
+                .teams
+                .iter()
+                .map(|tr| tr.average_cents as f64 / 100.0)
+                .collect(),
+            y_label: t.label("average").into(),
+            highlight: None,
+        });
+        let inds = &self.site.config.indicators;
+        let n = ms.rows.len().max(1) as f64;
+        let ind_avg = Chart::Bar(BarChart {
+            title: t.fill("chart_indicator_avg", &[("month", &ml)]),
+            labels: inds.iter().map(|i| i.name.clone()).collect(),
+            values: (0..inds.len())
+                .map(|i| {
+                    let mut s = 0.0;
+                    for r in &ms.rows {
+                        s += r.scores[i];
+                    }
+                    round2(s / n)
+                })
+                .collect(),
+            y_label: t.label("points").into(),
+            highlight: None,
+        });
+        vec![
+            chart_view(&hist, t),
+            chart_view(&teams, t),
+            chart_view(&ind_avg, t),
+        ]
+    }
+
+    fn team_rows(&self, ms: &MonthScore) -> Vec<J> {
+        ms.teams
+            .iter()
+            .map(|tr| {
+                json!({"rank": tr.rank, "id": self.site.teams[tr.team].id, "name": self.site.teams[tr.team].name,
+                       "managers": tr.managers.len(), "average": c2(tr.average_cents)})
+            })
+            .collect()
+    }
+
+    fn award_rows(&self, ms: &MonthScore) -> Vec<J> {
+        ms.awards
+            .iter()
+            .map(|a| {
+                json!({"name": self.site.config.awards[a.award].name,
+                       "managers": a.managers.iter().map(|&m| self.mgr(m)).collect::<Vec<_>>()})
+            })
+            .collect()
+    }
+
+    fn watch_rows(&self, ms: &MonthScore) -> Vec<J> {
+        ms.watch
+            .iter()
+            .filter_map(|&m| ms.rows.iter().find(|r| r.manager == m))
+            .map(|r| {
+                let mut v = self.mgr(r.manager);
+                v["rank"] = json!(r.rank);
+                v["total"] = json!(f2(r.total));
+                v["veto"] = json!(r.veto);
+                v
+            })
+            .collect()
+    }
+
+    fn training_brief(&self, p: Period) -> J {
+        match self.summaries.get(&p) {
+            Some(s) => json!({
+                "key": s.period,
+                "sessions": s.sessions,
+                "hours": num(s.hours),
+                "person_hours": num(s.person_hours),
+                "attendance_rate": opt_pct(s.attendance_rate),
+                "pass_rate": opt_pct(s.pass_rate),
+                "average_score": opt_f2(s.average_score),
+                "plan_due": s.plan.due,
+                "plan_held": s.plan.held,
+                "plan_rate": opt_pct(s.plan.completion_rate),
+                "missing": s.plan.missing.len(),
+            }),
+            None => J::Null,
+        }
+    }
+
+    fn headline(&self, ms: &MonthScore) -> J {
+        let max = ms.rows.first().map(|r| f2(r.total));
+        let min = ms.rows.iter().map(|r| cents(r.total)).min().map(c2);
+        json!({
+            "ranked": ms.rows.len(),
+            "average": self.month_avg[ms_index(self, ms)].map(c2),
+            "max": max,
+            "min": min,
+            "vetoes": ms.rows.iter().filter(|r| r.veto.is_some()).count(),
+        })
+    }
+}
+
+fn ms_index(idx: &Index, ms: &MonthScore) -> usize {
+    // MonthScore::index is the index into Site::months, which is also the index of the
+    // MonthScore (one per results file, in month order).
+    let _ = idx;
+    ms.index
+}
+
+/// One page to render.
+#[derive(Clone, Copy)]
+enum Job {
+    Home,
+    Months,
+    Month(usize),
+    Managers,
+    Manager(usize),
+    Teams,
+    Team(usize),
+    Years,
+    Year(usize),
+    Training,
+    TrainingPeriod(usize),
+    Session(usize),
+    Awards,
+    Incentives,
+    Rules,
+    Page(usize),
+}
+
+/// Renders every page and the theme's static files into `out`.
+pub fn render_pages(
+    site: &Site,
+    computed: &Computed,
+    version: Option<&J>,
+    theme: &Theme,
+    out: &Output,
+) -> Result<(), String> {
+    for (rel, bytes) in theme.static_files() {
+        out.write(&format!("static/{rel}"), bytes)?;
+    }
+    let idx = Index::new(site, computed, theme, version);
+    let mut jobs = vec![
+        Job::Home,
+        Job::Months,
+        Job::Managers,
+        Job::Teams,
+        Job::Years,
+        Job::Training,
+        Job::Awards,
+        Job::Incentives,
+        Job::Rules,
+    ];
+    jobs.extend((0..computed.scores.months.len()).map(Job::Month));
+    jobs.extend((0..site.managers.len()).map(Job::Manager));
+    jobs.extend((0..site.teams.len()).map(Job::Team));
+    jobs.extend((0..computed.scores.years.len()).map(Job::Year));
+    jobs.extend((0..computed.training.len()).map(Job::TrainingPeriod));
+    jobs.extend((0..site.trainings.len()).map(Job::Session));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.par_iter().try_for_each(|job| {
+        let (path, template, ctx) = build_page(&idx, *job);
+        let html = theme.render(template, &ctx)?;
+        out.write(&path, html.as_bytes())
+    })
+}
+
+fn build_page(idx: &Index, job: Job) -> (String, &'static str, Context) {
+    match job {
+        Job::Home => ("index.html".into(), "index.html", home(idx)),
+        Job::Months => ("months/index.html".into(), "months.html", months(idx)),
+        Job::Month(i) => {
+            let ms = &idx.c.scores.months[i];
+            (
+                format!("months/{}/index.html", ms.month),
+                "month.html",
+                month(idx, ms),
+            )
+        }
+        Job::Managers => ("managers/index.html".into(), "managers.html", managers(idx)),
+        Job::Manager(m) => (
+            format!("managers/{}/index.html", idx.site.managers[m].id),
+            "manager.html",
+            manager(idx, m),
+        ),
+        Job::Teams => ("teams/index.html".into(), "teams.html", teams(idx)),
+        Job::Team(t) => (
+            format!("teams/{}/index.html", idx.site.teams[t].id),
+            "team.html",
+            team(idx, t),
+        ),
+        Job::Years => ("years/index.html".into(), "years.html", years(idx)),
+        Job::Year(y) => (
+            format!("years/{}/index.html", idx.c.scores.years[y].year),
+            "year.html",
+            year(idx, y),
+        ),
+        Job::Training => (
+            "training/index.html".into(),
+            "training.html",
+            training_index(idx),
+        ),
+        Job::TrainingPeriod(i) => {
+            let s = &idx.c.training[i];
+            (
+                format!("training/{}/index.html", s.period),
+                "training_period.html",
+                training_period(idx, s),
+            )
+        }
+        Job::Session(i) => (
+            format!("training/sessions/{}/index.html", idx.site.trainings[i].id),
+            "training_session.html",
+            session(idx, i),
+        ),
+        Job::Awards => ("awards/index.html".into(), "awards.html", awards(idx)),
+        Job::Incentives => (
+            "incentives/index.html".into(),
+            "incentives.html",
+            incentives(idx),
+        ),
+        Job::Rules => ("rules/index.html".into(), "rules.html", rules(idx)),
+        Job::Page(i) => {
+            let p = &idx.site.pages[i];
+            (
+                format!("pages/{}/index.html", p.slug),
+                "page.html",
+                free_page(idx, p),
+            )
+        }
+    }
+}
+
+fn home(idx: &Index) -> Context {
+    let t = idx.t;
+    let mut ctx = idx.ctx(0, t.label("nav_home"), "home");
+    let latest = idx.c.scores.months.last();
+    ctx.insert("has_month", &latest.is_some());
+    if let Some(ms) = latest {
+        ctx.insert("month", &ms.month.to_string());
+        ctx.insert("month_label", &idx.month_label(ms.month));
+        ctx.insert("headline", &idx.headline(ms));
+        ctx.insert(
+            "top",
+            &ms.rows
+                .iter()
+                .take(5)
+                .map(|r| idx.ranking_row(ms, r))
+                .collect::<Vec<_>>(),
+        );
+        ctx.insert("watch", &idx.watch_rows(ms));
+        ctx.insert("awards", &idx.award_rows(ms));
+        ctx.insert("teams", &idx.team_rows(ms));
+        let mut charts = idx.month_charts(ms);
+        charts.truncate(2);
+        ctx.insert("charts", &charts);
+        let note = idx.site.months[ms.index]
+            .note
+            .as_deref()
+            .map(markdown::to_html);
+        ctx.insert("note", &note);
+        ctx.insert("training", &idx.training_brief(Period::Month(ms.month)));
+    }
+    ctx.insert(
+        "months",
+        &idx.c
+            .scores
+            .months
+            .iter()
+            .rev()
+            .take(12)
+            .map(|m| json!({"key": m.month.to_string(), "label": idx.month_label(m.month)}))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "years",
+        &idx.c
+            .scores
+            .years
+            .iter()
+            .rev()
+            .map(|y| json!({"key": y.year, "label": idx.year_label(y.year)}))
+            .collect::<Vec<_>>(),
+    );
+    ctx
+}
+
+fn months(idx: &Index) -> Context {
+    let t = idx.t;
+    let mut ctx = idx.ctx(1, t.label("nav_months"), "months");
+    let rows: Vec<J> = idx
+        .c
+        .scores
+        .months
+        .iter()
+        .rev()
+        .map(|ms| {
+            let first = ms.rows.first();
+            json!({
+                "key": ms.month.to_string(),
+                "label": idx.month_label(ms.month),
+                "ranked": ms.rows.len(),
+                "average": idx.month_avg[ms.index].map(c2),
+                "first": first.map(|r| idx.mgr(r.manager)),
+                "first_total": first.map(|r| f2(r.total)),
+                "watch": ms.watch.len(),
+            })
+        })
+        .collect();
+    ctx.insert("months", &rows);
+    let ms = &idx.c.scores.months;
+    let chart = Chart::Line(LineChart {
+        title: t.label("chart_month_avg").into(),
+        x_labels: ms.iter().map(|m| m.month.to_string()).collect(),
+        series: vec![
+            Series {
+                name: t.label("highest").into(),
+                values: ms.iter().map(|m| m.rows.first().map(|r| r.total)).collect(),
+                dashed: false,
+            },
+            Series {
+                name: t.label("average").into(),
+                values: idx
+                    .month_avg
+                    .iter()
+                    .map(|a| a.map(|c| c as f64 / 100.0))
+                    .collect(),
+                dashed: true,
+            },
+        ],
+        y_label: t.label("total").into(),
+        invert_y: false,
+    });
+    let charts: Vec<ChartView> = if ms.is_empty() {
+        vec![]
+    } else {
+        vec![chart_view(&chart, t)]
+    };
+    ctx.insert("charts", &charts);
+    ctx
+}
+
+fn month(idx: &Index, ms: &MonthScore) -> Context {
+    let t = idx.t;
+    let label = idx.month_label(ms.month);
+    let mut ctx = idx.ctx(2, &t.fill("month_title", &[("month", &label)]), "months");
+    ctx.insert("month", &ms.month.to_string());
+    ctx.insert("month_label", &label);
+    ctx.insert("previous", &ms.previous.map(|m| m.to_string()));
+    let pos = ms.index;
+    let months = &idx.c.scores.months;
+    ctx.insert(
+        "prev_month",
+        &(pos > 0).then(|| json!({"key": months[pos - 1].month.to_string(), "label": idx.month_label(months[pos - 1].month)})),
+    );
+    ctx.insert(
+        "next_month",
+        &months
+            .get(pos + 1)
+            .map(|m| json!({"key": m.month.to_string(), "label": idx.month_label(m.month)})),
+    );
+    ctx.insert("headline", &idx.headline(ms));
+    ctx.insert(
+        "groups",
+        &idx.groups
+            .iter()
+            .map(|g| json!({"label": g.0, "span": g.1}))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("has_groups", &idx.groups.iter().any(|g| !g.0.is_empty()));
+    ctx.insert("cols", &idx.col_heads());
+    ctx.insert(
+        "rows",
+        &ms.rows
+            .iter()
+            .map(|r| idx.ranking_row(ms, r))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("awards", &idx.award_rows(ms));
+    ctx.insert("watch", &idx.watch_rows(ms));
+    ctx.insert("teams", &idx.team_rows(ms));
+    let note = idx.site.months[ms.index]
+        .note
+        .as_deref()
+        .map(markdown::to_html);
+    ctx.insert("note", &note);
+    ctx.insert("training", &idx.training_brief(Period::Month(ms.month)));
+    ctx.insert("charts", &idx.month_charts(ms));
+    ctx
+}
+
+fn managers(idx: &Index) -> Context {
+    let t = idx.t;
+    let mut ctx = idx.ctx(1, t.label("nav_managers"), "managers");
+    let latest = idx.c.scores.months.last();
+    let mut rows: Vec<(u32, &str, J)> = idx
+        .site
+        .managers
+        .iter()
+        .enumerate()
+        .map(|(m, man)| {
+            let last = idx.rows_of[m]
+                .last()
+                .map(|&(mi, ri)| (mi, &idx.c.scores.months[mi].rows[ri]));
+            let current = last.filter(|(mi, _)| Some(*mi) == latest.map(|l| l.index));
+            let mut v = idx.mgr(m);
+            v["grade"] = json!(man.grade);
+            v["left"] = json!(man.left.map(|d| d.to_string()));
+            v["rank"] = json!(current.map(|(_, r)| r.rank));
+            v["total"] = json!(current.map(|(_, r)| f2(r.total)));
+            v["change"] = json!(current
+                .map(|(mi, r)| idx.change(r.change, idx.c.scores.months[mi].previous.is_some())));
+            v["months"] = json!(idx.rows_of[m].len());
+            (
+                current.map(|(_, r)| r.rank).unwrap_or(u32::MAX),
+                man.id.as_str(),
+                v,
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    ctx.insert(
+        "managers",
+        &rows.into_iter().map(|r| r.2).collect::<Vec<_>>(),
+    );
+    ctx.insert("month_label", &latest.map(|l| idx.month_label(l.month)));
+    ctx
+}
+
+/// An indicator's raw value and the rule applied to it, in words.
+fn explain(
+    idx: &Index,
+    ind: &Indicator,
+    v: Value,
+    mark: Option<f64>,
+    score: f64,
+) -> (String, String) {
+    let t = idx.t;
+    let w = num(ind.weight);
+    let s = f2(score);
+    match (&ind.method, v) {
+        (Method::Ratio { cap, floor }, Value::Ratio { actual, target }) => {
+            let r = actual / target;
+            let raw = format!("{} / {} = {}", num(actual), num(target), pct(r));
+            let rule = if r < *floor {
+                t.fill(
+                    "why_ratio_floor",
+                    &[("r", &pct(r)), ("floor", &pct(*floor))],
+                )
+            } else if r > *cap {
+                t.fill(
+                    "why_ratio_cap",
+                    &[("r", &pct(r)), ("cap", &pct(*cap)), ("w", &w), ("s", &s)],
+                )
+            } else {
+                t.fill("why_ratio", &[("r", &pct(r)), ("w", &w), ("s", &s)])
+            };
+            (raw, rule)
+        }
+        (Method::Percent, Value::Number(x)) => (
+            num(x),
+            t.fill("why_percent", &[("v", &num(x)), ("w", &w), ("s", &s)]),
+        ),
+        (
+            Method::Linear {
+                target,
+                per_unit_below,
+                per_unit_above,
+                min,
+                max,
+            },
+            Value::Number(x),
+        ) => {
+            let d = ((x - target).abs() * 10000.0).round() / 10000.0;
+            let unclamped = ind.weight - per_unit_below * (target - x).max(0.0)
+                + per_unit_above * (x - target).max(0.0);
+            let mut rule = if x < *target {
+                t.fill(
+                    "why_linear_below",
+                    &[
+                        ("target", &num(*target)),
+                        ("d", &num(d)),
+                        ("pu", &num(*per_unit_below)),
+                        ("w", &w),
+                        ("x", &f2(unclamped)),
+                    ],
+                )
+            } else if x > *target {
+                t.fill(
+                    "why_linear_above",
+                    &[
+                        ("target", &num(*target)),
+                        ("d", &num(d)),
+                        ("pu", &num(*per_unit_above)),
+                        ("w", &w),
+                        ("x", &f2(unclamped)),
+                    ],
+                )
+            } else {
+                t.fill("why_linear_equal", &[("target", &num(*target)), ("w", &w)])
+            };
+            if unclamped > *max || unclamped < *min {
+                rule.push_str(&t.fill(
+                    "why_linear_clamp",
+                    &[("min", &num(*min)), ("max", &num(*max)), ("s", &s)],
+                ));
+            }
+            (num(x), rule)
+        }
+        (Method::Deduct { per_unit, limit }, Value::Number(x)) => {
+            let mut rule = t.fill(
+                "why_deduct",
+                &[
+                    ("v", &num(x)),
+                    ("pu", &num(*per_unit)),
+                    ("d", &f2(per_unit * x)),
+                ],
+            );
+            if let Some(l) = limit {
+                if per_unit * x > *l {
+                    rule.push_str(&t.fill("why_deduct_limit", &[("limit", &num(*l))]));
+                }
+            }
+            (num(x), rule)
+        }
+        (Method::Training, _) => match mark {
+            Some(m) => (
+                f2(m),
+                t.fill("why_training", &[("m", &f2(m)), ("w", &w), ("s", &s)]),
+            ),
+            None => (
+                t.label("no_training_mark").into(),
+                t.fill("why_training_none", &[("w", &w)]),
+            ),
+        },
+        _ => (String::new(), String::new()),
+    }
+}
+
+fn manager(idx: &Index, m: usize) -> Context {
+    let t = idx.t;
+    let site = idx.site;
+    let man = &site.managers[m];
+    let mut ctx = idx.ctx(2, &man.name, "managers");
+    let mut info = idx.mgr(m);
+    info["grade"] = json!(man.grade);
+    info["joined"] = json!(man.joined.map(|d| d.to_string()));
+    info["left"] = json!(man.left.map(|d| d.to_string()));
+    ctx.insert("manager", &info);
+    let months = &idx.c.scores.months;
+    let inds = &site.config.indicators;
+    let hist = &idx.rows_of[m];
+    // History table and breakdown, newest first.
+    let mut history = Vec::with_capacity(hist.len());
+    let mut details = Vec::with_capacity(hist.len());
+    for &(mi, ri) in hist.iter().rev() {
+        let ms = &months[mi];
+        let r = &ms.rows[ri];
+        let entry = &site.months[ms.index].entries[r.entry];
+        let team_avg = idx.team_hist[man.team][mi].map(|x| c2(x.0));
+        history.push(json!({
+            "key": ms.month.to_string(),
+            "label": idx.month_label(ms.month),
+            "rank": r.rank,
+            "of": ms.rows.len(),
+            "change": idx.change(r.change, ms.previous.is_some()),
+            "total": f2(r.total),
+            "team_avg": team_avg,
+            "veto": r.veto,
+            "watch": idx.watch_sets[mi].contains(&m),
+        }));
+        let items: Vec<J> = inds
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| {
+                let (raw, rule) = explain(idx, ind, entry.values[i], r.mark, r.scores[i]);
+                json!({"group": ind.group, "name": ind.name, "raw": raw, "rule": rule, "points": f2(r.scores[i])})
+            })
+            .collect();
+        let bonuses: Vec<J> = r
+            .bonuses
+            .iter()
+            .map(|b| {
+                let reason = match b.source {
+                    BonusSource::Suggestions(n) => t.fill(
+                        "bonus_suggestions",
+                        &[
+                            ("n", &n.to_string()),
+                            ("each", &num(site.config.bonus_per_adopted)),
+                        ],
+                    ),
+                    _ => b.reason.clone(),
+                };
+                json!({"points": f2(b.points), "reason": reason})
+            })
+            .collect();
+        let deductions: Vec<J> = entry
+            .deductions
+            .iter()
+            .map(|d| json!({"points": f2(d.points), "reason": d.reason}))
+            .collect();
+        let mut sum = 0.0;
+        for s in &r.scores {
+            sum += s;
+        }
+        details.push(json!({
+            "key": ms.month.to_string(),
+            "label": idx.month_label(ms.month),
+            "rank": r.rank,
+            "total": f2(r.total),
+            "raw_total": f2(r.raw_total),
+            "indicator_sum": f2(sum),
+            "items": items,
+            "bonus": f2(r.bonus),
+            "bonuses": bonuses,
+            "deduction": f2(r.deduction),
+            "deductions": deductions,
+            "veto": r.veto,
+        }));
+    }
+    ctx.insert("history", &history);
+    ctx.insert("details", &details);
+    // Charts over the months from the first to the last ranked.
+    let mut charts = Vec::new();
+    if let (Some(&(first, _)), Some(&(last, _))) = (hist.first(), hist.last()) {
+        let span = first..=last;
+        let mut total = vec![None; last - first + 1];
+        let mut rank = vec![None; last - first + 1];
+        for &(mi, ri) in hist {
+            total[mi - first] = Some(months[mi].rows[ri].total);
+            rank[mi - first] = Some(months[mi].rows[ri].rank as f64);
+        }
+        let labels: Vec<String> = span.clone().map(|i| months[i].month.to_string()).collect();
+        let team_avg: Vec<Option<f64>> = span
+            .clone()
+            .map(|i| idx.team_hist[man.team][i].map(|x| x.0 as f64 / 100.0))
+            .collect();
+        charts.push(chart_view(
+            &Chart::Line(LineChart {
+                title: t.fill("chart_manager_total", &[("name", &man.name)]),
+                x_labels: labels.clone(),
+                series: vec![
+                    Series {
+                        name: t.label("total").into(),
+                        values: total,
+                        dashed: false,
+                    },
+                    Series {
+                        name: t.fill("team_average_of", &[("team", &site.teams[man.team].name)]),
+                        values: team_avg,
+                        dashed: true,
+                    },
+                ],
+                y_label: t.label("total").into(),
+                invert_y: false,
+            }),
+            t,
+        ));
+        charts.push(chart_view(
+            &Chart::Line(LineChart {
+                title: t.fill("chart_manager_rank", &[("name", &man.name)]),
+                x_labels: labels,
+                series: vec![Series {
+                    name: t.label("rank").into(),
+                    values: rank,
+                    dashed: false,
+                }],
+                y_label: t.label("rank").into(),
+                invert_y: true,
+            }),
+            t,
+        ));
+    }
+    ctx.insert("charts", &charts);
+    ctx.insert(
+        "awards",
+        &idx.awards_of[m]
+            .iter()
+            .rev()
+            .map(|&(mi, a)| json!({"key": months[mi].month.to_string(), "label": idx.month_label(months[mi].month), "name": site.config.awards[a].name}))
+            .collect::<Vec<_>>(),
+    );
+    let pass = site.config.pass_mark;
+    ctx.insert(
+        "trainings",
+        &idx.trainings_of[m]
+            .iter()
+            .rev()
+            .map(|&(si, ai)| {
+                let s = &site.trainings[si];
+                let a = &s.attendees[ai];
+                json!({
+                    "id": s.id, "title": s.title, "date": s.date.to_string(), "kind": idx.kind_label(s.kind),
+                    "hours": num(s.hours),
+                    "status": attendance_status(idx, a),
+                    "present": a.present,
+                    "score": a.score.map(num),
+                    "passed": a.score.map(|x| x >= pass),
+                })
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "competitions",
+        &idx.competitions_of[m]
+            .iter()
+            .map(|&(ci, pi)| {
+                let c = &site.competitions[ci];
+                let p = &c.results[pi];
+                json!({"name": c.name, "date": c.date.to_string(), "place": p.place, "prize": p.prize, "bonus": f2(p.bonus)})
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "innovations",
+        &idx.innovations_of[m]
+            .iter()
+            .map(|&ii| {
+                let i = &site.innovations[ii];
+                json!({"title": i.title, "month": idx.month_label(i.month), "grade": i.grade, "bonus": f2(i.bonus)})
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "suggestions",
+        &idx.suggestions_of[m]
+            .iter()
+            .map(|&si| suggestion_view(idx, &site.suggestions[si]))
+            .collect::<Vec<_>>(),
+    );
+    ctx
+}
+
+fn suggestion_view(idx: &Index, s: &Suggestion) -> J {
+    let t = idx.t;
+    let mut v = idx.mgr(s.manager);
+    v["month"] = json!(idx.month_label(s.month));
+    v["kind"] = json!(t.label(match s.kind {
+        SuggestionKind::Supply => "suggestion_supply",
+        SuggestionKind::Allocation => "suggestion_allocation",
+    }));
+    v["text"] = json!(s.text);
+    v["adopted"] = json!(s.adopted);
+    v
+}
+
+fn attendance_status(idx: &Index, a: &Attendance) -> J {
+    let t = idx.t;
+    let (cls, label) = if a.present {
+        ("present", t.label("present"))
+    } else if a.excused {
+        ("excused", t.label("excused"))
+    } else {
+        ("absent", t.label("absent"))
+    };
+    json!({"cls": cls, "label": label, "reason": a.reason})
+}
+
+fn teams(idx: &Index) -> Context {
+    let t = idx.t;
+    let mut ctx = idx.ctx(1, t.label("nav_teams"), "teams");
+    let last = idx.c.scores.months.len().checked_sub(1);
+    let mut rows: Vec<(u32, J)> = idx
+        .site
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(ti, team)| {
+            let cur = last.and_then(|l| idx.team_hist[ti][l]);
+            let members = idx.site.managers.iter().filter(|m| m.team == ti).count();
+            (
+                cur.map(|c| c.1).unwrap_or(u32::MAX),
+                json!({"id": team.id, "name": team.name, "members": members,
+                       "rank": cur.map(|c| c.1), "average": cur.map(|c| c2(c.0)), "ranked": cur.map(|c| c.2)}),
+            )
+        })
+        .collect();
+    rows.sort_by_key(|r| r.0);
+    ctx.insert("teams", &rows.into_iter().map(|r| r.1).collect::<Vec<_>>());
+    ctx.insert(
+        "month_label",
+        &idx.c.scores.months.last().map(|m| idx.month_label(m.month)),
+    );
+    ctx
+}
+
+fn team(idx: &Index, ti: usize) -> Context {
+    let t = idx.t;
+    let site = idx.site;
+    let team = &site.teams[ti];
+    let mut ctx = idx.ctx(2, &team.name, "teams");
+    ctx.insert("team", &json!({"id": team.id, "name": team.name}));
+    let months = &idx.c.scores.months;
+    let last = months.len().checked_sub(1);
+    let mut members: Vec<(u32, &str, J)> = site
+        .managers
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.team == ti)
+        .map(|(mi, man)| {
+            let cur = idx.rows_of[mi]
+                .last()
+                .filter(|(k, _)| Some(*k) == last)
+                .map(|&(k, ri)| &months[k].rows[ri]);
+            let mut v = idx.mgr(mi);
+            v["grade"] = json!(man.grade);
+            v["left"] = json!(man.left.map(|d| d.to_string()));
+            v["rank"] = json!(cur.map(|r| r.rank));
+            v["total"] = json!(cur.map(|r| f2(r.total)));
+            v["veto"] = json!(cur.and_then(|r| r.veto.clone()));
+            (cur.map(|r| r.rank).unwrap_or(u32::MAX), man.id.as_str(), v)
+        })
+        .collect();
+    members.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    ctx.insert(
+        "members",
+        &members.into_iter().map(|m| m.2).collect::<Vec<_>>(),
+    );
+    let hist: Vec<J> = months
+        .iter()
+        .enumerate()
+        .rev()
+        .filter_map(|(mi, ms)| {
+            idx.team_hist[ti][mi].map(|(avg, rank, n)| {
+                json!({"key": ms.month.to_string(), "label": idx.month_label(ms.month), "average": c2(avg),
+                       "rank": rank, "of": ms.teams.len(), "managers": n, "overall": idx.month_avg[mi].map(c2)})
+            })
+        })
+        .collect();
+    ctx.insert("history", &hist);
+    let charts = if months.is_empty() {
+        vec![]
+    } else {
+        vec![chart_view(
+            &Chart::Line(LineChart {
+                title: t.fill("chart_team_history", &[("team", &team.name)]),
+                x_labels: months.iter().map(|m| m.month.to_string()).collect(),
+                series: vec![
+                    Series {
+                        name: team.name.clone(),
+                        values: (0..months.len())
+                            .map(|mi| idx.team_hist[ti][mi].map(|x| x.0 as f64 / 100.0))
+                            .collect(),
+                        dashed: false,
+                    },
+                    Series {
+                        name: t.label("overall_average").into(),
+                        values: idx
+                            .month_avg
+                            .iter()
+                            .map(|a| a.map(|c| c as f64 / 100.0))
+                            .collect(),
+                        dashed: true,
+                    },
+                ],
+                y_label: t.label("average").into(),
+                invert_y: false,
+            }),
+            t,
+        )]
+    };
+    ctx.insert("charts", &charts);
+    ctx
+}
+
+fn years(idx: &Index) -> Context {
+    let t = idx.t;
+    let mut ctx = idx.ctx(1, t.label("nav_years"), "years");
+    ctx.insert(
+        "years",
+        &idx.c
+            .scores
+            .years
+            .iter()
+            .rev()
+            .map(|y| {
+                json!({"key": y.year, "label": idx.year_label(y.year), "months": y.months.len(),
+                       "ranked": y.rows.len(),
+                       "excellence": y.excellence.iter().map(|&m| idx.mgr(m)).collect::<Vec<_>>()})
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx
+}
+
+fn year(idx: &Index, yi: usize) -> Context {
+    let t = idx.t;
+    let y = &idx.c.scores.years[yi];
+    let label = idx.year_label(y.year);
+    let mut ctx = idx.ctx(2, &t.fill("year_title", &[("year", &label)]), "years");
+    ctx.insert("year", &y.year);
+    ctx.insert("year_label", &label);
+    ctx.insert(
+        "months",
+        &y.months
+            .iter()
+            .map(|m| json!({"key": m.to_string(), "label": idx.month_label(*m)}))
+            .collect::<Vec<_>>(),
+    );
+    let excellent: std::collections::HashSet<usize> = y.excellence.iter().copied().collect();
+    let award_name: BTreeMap<&str, &str> = idx
+        .site
+        .config
+        .awards
+        .iter()
+        .map(|a| (a.id.as_str(), a.name.as_str()))
+        .collect();
+    ctx.insert(
+        "rows",
+        &y.rows
+            .iter()
+            .map(|r| {
+                let mut v = idx.mgr(r.manager);
+                v["rank"] = json!(r.rank);
+                v["months"] = json!(r.months);
+                v["average"] = json!(c2(r.average_cents));
+                v["best_rank"] = json!(r.best_rank);
+                v["top3"] = json!(r.top3);
+                v["watch"] = json!(r.watch);
+                v["vetoes"] = json!(r.vetoes);
+                v["awards_total"] = json!(r.awards.values().sum::<usize>());
+                v["awards"] = json!(r
+                    .awards
+                    .iter()
+                    .map(|(k, n)| format!(
+                        "{}×{}",
+                        award_name.get(k.as_str()).unwrap_or(&k.as_str()),
+                        n
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(t.label("list_sep")));
+                v["excellence"] = json!(excellent.contains(&r.manager));
+                v
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "excellence",
+        &y.excellence
+            .iter()
+            .filter_map(|&m| y.rows.iter().find(|r| r.manager == m))
+            .map(|r| {
+                let mut v = idx.mgr(r.manager);
+                v["average"] = json!(c2(r.average_cents));
+                v["rank"] = json!(r.rank);
+                v
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "rule",
+        &t.fill(
+            "rule_annual",
+            &[
+                ("top", &idx.site.config.excellence_top.to_string()),
+                ("min", &idx.site.config.min_months.to_string()),
+            ],
+        ),
+    );
+    ctx.insert("training", &idx.training_brief(Period::Year(y.year)));
+    ctx
+}
+
+fn summary_row(idx: &Index, s: &Summary) -> J {
+    let mut v = idx.training_brief(s.key.unwrap());
+    v["label"] = json!(s.key.map(|k| idx.period_label(k)));
+    v["is_year"] = json!(matches!(s.key, Some(Period::Year(_))));
+    v["expected"] = json!(s.expected);
+    v["present"] = json!(s.present);
+    v["excused"] = json!(s.excused);
+    v["absent"] = json!(s.absent);
+    v["assessed"] = json!(s.assessed);
+    v["passed"] = json!(s.passed);
+    v
+}
+
+fn session_row(idx: &Index, si: usize) -> J {
+    let s = &idx.site.trainings[si];
+    let present = s.attendees.iter().filter(|a| a.present).count();
+    json!({"id": s.id, "title": s.title, "date": s.date.to_string(), "kind": idx.kind_label(s.kind),
+           "topic": s.topic, "hours": num(s.hours), "instructor": s.instructor,
+           "expected": s.attendees.len(), "present": present})
+}
+
+fn hours_by_kind(idx: &Index, sessions: &[usize]) -> Vec<(TrainingKind, usize, f64)> {
+    TrainingKind::ALL
+        .iter()
+        .map(|&k| {
+            let mut n = 0;
+            let mut h = 0.0;
+            for &si in sessions {
+                let s = &idx.site.trainings[si];
+                if s.kind == k {
+                    n += 1;
+                    h += s.hours;
+                }
+            }
+            (k, n, h)
+        })
+        .collect()
+}
+
+fn training_index(idx: &Index) -> Context {
+    let t = idx.t;
+    let mut ctx = idx.ctx(1, t.label("nav_training"), "training");
+    let all: Vec<&Summary> = idx.c.training.iter().collect();
+    ctx.insert(
+        "months",
+        &all.iter()
+            .filter(|s| matches!(s.key, Some(Period::Month(_))))
+            .rev()
+            .map(|s| summary_row(idx, s))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "years",
+        &all.iter()
+            .filter(|s| matches!(s.key, Some(Period::Year(_))))
+            .rev()
+            .map(|s| summary_row(idx, s))
+            .collect::<Vec<_>>(),
+    );
+    let sessions: Vec<usize> = (0..idx.site.trainings.len()).rev().collect();
+    ctx.insert(
+        "sessions",
+        &sessions
+            .iter()
+            .map(|&si| session_row(idx, si))
+            .collect::<Vec<_>>(),
+    );
+    let monthly: Vec<&&Summary> = all
+        .iter()
+        .filter(|s| matches!(s.key, Some(Period::Month(_))))
+        .collect();
+    let mut charts = Vec::new();
+    if !monthly.is_empty() {
+        charts.push(chart_view(
+            &Chart::Line(LineChart {
+                title: t.label("chart_training_rates").into(),
+                x_labels: monthly.iter().map(|s| s.period.clone()).collect(),
+                series: vec![
+                    Series {
+                        name: t.label("attendance_rate").into(),
+                        values: monthly
+                            .iter()
+                            .map(|s| s.attendance_rate.map(|r| r * 100.0))
+                            .collect(),
+                        dashed: false,
+                    },
+                    Series {
+                        name: t.label("pass_rate").into(),
+                        values: monthly
+                            .iter()
+                            .map(|s| s.pass_rate.map(|r| r * 100.0))
+                            .collect(),
+                        dashed: false,
+                    },
+                ],
+                y_label: "%".into(),
+                invert_y: false,
+            }),
+            t,
+        ));
+    }
+    if !idx.site.trainings.is_empty() {
+        let by = hours_by_kind(idx, &sessions);
+        charts.push(chart_view(
+            &Chart::Bar(BarChart {
+                title: t.label("chart_hours_by_kind").into(),
+                labels: by.iter().map(|b| idx.kind_label(b.0).to_string()).collect(),
+                values: by.iter().map(|b| b.2).collect(),
+                y_label: t.label("hours").into(),
+                highlight: None,
+            }),
+            t,
+        ));
+    }
+    ctx.insert("charts", &charts);
+    ctx
+}
+
+fn training_period(idx: &Index, s: &Summary) -> Context {
+    let t = idx.t;
+    let site = idx.site;
+    let p = s.key.expect("summaries carry their period");
+    let label = idx.period_label(p);
+    let depth = 2;
+    let mut ctx = idx.ctx(
+        depth,
+        &t.fill("training_title", &[("period", &label)]),
+        "training",
+    );
+    ctx.insert("period", &s.period);
+    ctx.insert("period_label", &label);
+    ctx.insert("is_year", &matches!(p, Period::Year(_)));
+    ctx.insert("summary", &summary_row(idx, s));
+    ctx.insert(
+        "sessions",
+        &s.session_ids
+            .iter()
+            .map(|&si| session_row(idx, si))
+            .collect::<Vec<_>>(),
+    );
+    let by = hours_by_kind(idx, &s.session_ids);
+    ctx.insert(
+        "by_kind",
+        &by.iter()
+            .filter(|b| b.1 > 0)
+            .map(|b| json!({"kind": idx.kind_label(b.0), "sessions": b.1, "hours": num(b.2)}))
+            .collect::<Vec<_>>(),
+    );
+    let mut topics: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+    for &si in &s.session_ids {
+        let ses = &site.trainings[si];
+        let e = topics
+            .entry(ses.topic.as_deref().unwrap_or(""))
+            .or_default();
+        e.0 += 1;
+        e.1 += ses.hours;
+    }
+    ctx.insert(
+        "by_topic",
+        &topics
+            .iter()
+            .map(|(k, (n, h))| json!({"topic": if k.is_empty() { t.label("no_topic") } else { k }, "sessions": n, "hours": num(*h)}))
+            .collect::<Vec<_>>(),
+    );
+    // Plan entries due in the period, with what carried each out.
+    let end = p.last_month();
+    let plan: Vec<J> = site
+        .plans
+        .iter()
+        .enumerate()
+        .filter(|(_, pl)| p.contains(pl.month))
+        .map(|(pi, pl)| {
+            let held: Vec<J> = site
+                .trainings
+                .iter()
+                .filter(|ses| ses.plan == Some(pi) && Month::of(ses.date) <= end)
+                .map(|ses| json!({"id": ses.id, "title": ses.title, "date": ses.date.to_string()}))
+                .collect();
+            json!({"id": pl.id, "title": pl.title, "month": idx.month_label(pl.month),
+                   "kind": pl.kind.map(|k| idx.kind_label(k)), "held": held, "missing": held.is_empty()})
+        })
+        .collect();
+    ctx.insert("plan", &plan);
+    ctx.insert(
+        "managers",
+        &s.managers
+            .iter()
+            .map(|mt| {
+                let mut v = idx.mgr(mt.manager);
+                v["sessions"] = json!(mt.sessions);
+                v["present"] = json!(mt.present);
+                v["absent"] = json!(mt.absent);
+                v["hours"] = json!(num(mt.hours));
+                v["average_score"] = json!(opt_f2(mt.average_score));
+                v
+            })
+            .collect::<Vec<_>>(),
+    );
+    let charts = if by.iter().any(|b| b.1 > 0) {
+        vec![chart_view(
+            &Chart::Bar(BarChart {
+                title: t.fill("chart_hours_by_kind_of", &[("period", &label)]),
+                labels: by.iter().map(|b| idx.kind_label(b.0).to_string()).collect(),
+                values: by.iter().map(|b| b.2).collect(),
+                y_label: t.label("hours").into(),
+                highlight: None,
+            }),
+            t,
+        )]
+    } else {
+        vec![]
+    };
+    ctx.insert("charts", &charts);
+    ctx
+}
+
+fn session(idx: &Index, si: usize) -> Context {
+    let site = idx.site;
+    let s = &site.trainings[si];
+    let mut ctx = idx.ctx(3, &s.title, "training");
+    let mut info = session_row(idx, si);
+    info["month"] = json!(Month::of(s.date).to_string());
+    info["month_label"] = json!(idx.month_label(Month::of(s.date)));
+    info["plan"] = json!(s
+        .plan
+        .map(|p| json!({"id": site.plans[p].id, "title": site.plans[p].title})));
+    let scores: Vec<f64> = s.attendees.iter().filter_map(|a| a.score).collect();
+    let passed = scores
+        .iter()
+        .filter(|x| **x >= site.config.pass_mark)
+        .count();
+    info["assessed"] = json!(scores.len());
+    info["passed"] = json!(passed);
+    info["pass_mark"] = json!(num(site.config.pass_mark));
+    ctx.insert("session", &info);
+    ctx.insert(
+        "attendees",
+        &s.attendees
+            .iter()
+            .map(|a| {
+                let mut v = idx.mgr(a.manager);
+                v["status"] = attendance_status(idx, a);
+                v["score"] = json!(a.score.map(num));
+                v["passed"] = json!(a.score.map(|x| x >= site.config.pass_mark));
+                v
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx
+}
+
+fn awards(idx: &Index) -> Context {
+    let t = idx.t;
+    let mut ctx = idx.ctx(1, t.label("nav_awards"), "awards");
+    ctx.insert(
+        "months",
+        &idx.c
+            .scores
+            .months
+            .iter()
+            .rev()
+            .map(|ms| json!({"key": ms.month.to_string(), "label": idx.month_label(ms.month), "awards": idx.award_rows(ms)}))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "award_names",
+        &idx.site
+            .config
+            .awards
+            .iter()
+            .map(|a| &a.name)
+            .collect::<Vec<_>>(),
+    );
+    ctx
+}
+
+fn incentives(idx: &Index) -> Context {
+    let t = idx.t;
+    let site = idx.site;
+    let mut ctx = idx.ctx(1, t.label("nav_incentives"), "incentives");
+    ctx.insert(
+        "competitions",
+        &site
+            .competitions
+            .iter()
+            .rev()
+            .map(|c| {
+                json!({"id": c.id, "name": c.name, "date": c.date.to_string(),
+                       "results": c.results.iter().map(|p| {
+                           let mut v = idx.mgr(p.manager);
+                           v["place"] = json!(p.place);
+                           v["prize"] = json!(p.prize);
+                           v["bonus"] = json!(f2(p.bonus));
+                           v
+                       }).collect::<Vec<_>>()})
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "innovations",
+        &site
+            .innovations
+            .iter()
+            .map(|i| {
+                json!({"title": i.title, "month": idx.month_label(i.month), "grade": i.grade, "bonus": f2(i.bonus),
+                       "managers": i.managers.iter().map(|&m| idx.mgr(m)).collect::<Vec<_>>()})
+            })
+            .collect::<Vec<_>>(),
+    );
+    let sugg: Vec<J> = site
+        .suggestions
+        .iter()
+        .map(|s| suggestion_view(idx, s))
+        .collect();
+    let adopted = site.suggestions.iter().filter(|s| s.adopted).count();
+    ctx.insert("suggestions", &sugg);
+    ctx.insert(
+        "suggestion_stats",
+        &json!({"total": site.suggestions.len(), "adopted": adopted,
+                "rate": opt_pct((!site.suggestions.is_empty()).then(|| crate::score::round4(adopted as f64 / site.suggestions.len() as f64)))}),
+    );
+    ctx
+}
+
+/// An indicator's rule in plain words, for the rules page.
+fn rule_words(idx: &Index, ind: &Indicator) -> String {
+    let t = idx.t;
+    let w = num(ind.weight);
+    match &ind.method {
+        Method::Ratio { cap, floor } => {
+            let mut s = t.fill("rule_ratio", &[("w", &w), ("cap", &pct(*cap))]);
+            if *floor > 0.0 {
+                s.push_str(&t.fill("rule_ratio_floor", &[("floor", &pct(*floor))]));
+            }
+            s
+        }
+        Method::Percent => t.fill("rule_percent", &[("w", &w)]),
+        Method::Linear {
+            target,
+            per_unit_below,
+            per_unit_above,
+            min,
+            max,
+        } => t.fill(
+            "rule_linear",
+            &[
+                ("w", &w),
+                ("target", &num(*target)),
+                ("below", &num(*per_unit_below)),
+                ("above", &num(*per_unit_above)),
+                ("min", &num(*min)),
+                ("max", &num(*max)),
+            ],
+        ),
+        Method::Deduct { per_unit, limit } => {
+            let mut s = t.fill("rule_deduct", &[("pu", &num(*per_unit))]);
+            if let Some(l) = limit {
+                s.push_str(&t.fill("rule_deduct_limit", &[("limit", &num(*l))]));
+            }
+            s
+        }
+        Method::Training => t.fill(
+            "rule_training",
+            &[("w", &w), ("pass", &num(idx.site.config.pass_mark))],
+        ),
+    }
+}
+
+fn rules(idx: &Index) -> Context {
+    let t = idx.t;
+    let cfg = &idx.site.config;
+    let mut ctx = idx.ctx(1, t.label("nav_rules"), "rules");
+    let mut full = 0.0;
+    for i in &cfg.indicators {
+        full += i.weight;
+    }
+    ctx.insert(
+        "indicators",
+        &cfg.indicators
+            .iter()
+            .map(|i| {
+                json!({"id": i.id, "name": i.name, "group": i.group,
+                       "weight": if matches!(i.method, Method::Deduct{..}) { "—".to_string() } else { num(i.weight) },
+                       "method": t.label(&format!("method_{}", i.method.name())),
+                       "rule": rule_words(idx, i)})
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("full_points", &num(full));
+    ctx.insert(
+        "awards",
+        &cfg.awards
+            .iter()
+            .map(|a| {
+                let basis = match a.basis {
+                    AwardBasis::Total => t.label("total").to_string(),
+                    AwardBasis::Indicator(i) => cfg.indicators[i].name.clone(),
+                };
+                let mut rule = t.fill(
+                    "rule_award",
+                    &[("basis", &basis), ("top", &a.top.to_string())],
+                );
+                if let Some(m) = a.min {
+                    let min = match a.basis {
+                        AwardBasis::Indicator(i)
+                            if matches!(cfg.indicators[i].method, Method::Ratio { .. }) =>
+                        {
+                            pct(m)
+                        }
+                        _ => num(m),
+                    };
+                    rule.push_str(&t.fill("rule_award_min", &[("min", &min)]));
+                }
+                json!({"name": a.name, "rule": rule})
+            })
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "watch",
+        &(cfg.watch_bottom > 0)
+            .then(|| t.fill("rule_watch", &[("n", &cfg.watch_bottom.to_string())])),
+    );
+    let mut bonus = vec![
+        t.label("rule_bonus_entry").to_string(),
+        t.label("rule_bonus_competition").to_string(),
+        t.label("rule_bonus_innovation").to_string(),
+    ];
+    if cfg.bonus_per_adopted > 0.0 {
+        bonus.push(t.fill(
+            "rule_bonus_suggestion",
+            &[("each", &num(cfg.bonus_per_adopted))],
+        ));
+    }
+    ctx.insert("bonus", &bonus);
+    ctx.insert(
+        "annual",
+        &t.fill(
+            "rule_annual",
+            &[
+                ("top", &cfg.excellence_top.to_string()),
+                ("min", &cfg.min_months.to_string()),
+            ],
+        ),
+    );
+    ctx.insert(
+        "pass_mark",
+        &t.fill("rule_pass_mark", &[("pass", &num(cfg.pass_mark))]),
+    );
+    ctx
+}
+
+fn free_page(idx: &Index, p: &Page) -> Context {
+    let mut ctx = idx.ctx(2, &p.title, &format!("page-{}", p.slug));
+    ctx.insert("slug", &p.slug);
+    let body = markdown::to_html(&p.body);
+    ctx.insert("has_h1", &body.trim_start().starts_with("<h1"));
+    ctx.insert("body", &body);
+    ctx
+}

@@ -1,0 +1,263 @@
+//! Themes: the Tera templates, static files and i18n labels a site is rendered with.
+//!
+//! Every file is looked up in three places, the first found wins:
+//!
+//! 1. the site's own `templates/NAME.html` (or `static/PATH`, `i18n/LANG.yaml`),
+//! 2. the theme folder in the site, `themes/<theme>/templates/NAME.html` (`static/`, `i18n/`),
+//! 3. the default theme embedded in the binary.
+//!
+//! Labels merge key by key in the same order, so an override file only needs the keys it
+//! changes. A site or theme may also add templates and static files of its own.
+//!
+//! # Why the default theme is embedded with a build-time list of `include_bytes!`
+//!
+//! The default theme is small (a dozen templates, a stylesheet, a script and two label files),
+//! so a hand-kept list in [`EMBEDDED`] costs nothing at run time, needs no extra crate
+//! (`include_dir`/`rust-embed` would add proc-macro dependencies and compile time on a 2-core
+//! machine) and keeps the binary's contents explicit. The unit test
+//! `every_theme_file_is_embedded` fails when a file is added to `themes/default/` without being
+//! added to the list, so the two cannot drift apart.
+//!
+//! One [`Theme`] holds one Tera instance, shared (read-only) by every page rendered in
+//! parallel; the labels of the site's language are in Tera's global context as `t`, so pages do
+//! not re-serialise them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, Tera};
+
+use crate::diag::Lang;
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)) as &[u8])),*]
+    };
+}
+
+/// The default theme, embedded: (path relative to `themes/default/`, bytes).
+pub const EMBEDDED: &[(&str, &[u8])] = embed![
+    "templates/base.html",
+    "templates/chart.html",
+    "templates/index.html",
+    "templates/months.html",
+    "templates/month.html",
+    "templates/managers.html",
+    "templates/manager.html",
+    "templates/teams.html",
+    "templates/team.html",
+    "templates/years.html",
+    "templates/year.html",
+    "templates/training.html",
+    "templates/training_summary_table.html",
+    "templates/training_period.html",
+    "templates/training_session.html",
+    "templates/awards.html",
+    "templates/incentives.html",
+    "templates/rules.html",
+    "templates/page.html",
+    "static/style.css",
+    "static/site.js",
+    "i18n/zh-CN.yaml",
+    "i18n/en.yaml",
+];
+
+/// A loaded theme: templates, static files and labels for one language.
+pub struct Theme {
+    tera: Tera,
+    statics: BTreeMap<String, Vec<u8>>,
+    labels: BTreeMap<String, String>,
+    lang: Lang,
+}
+
+fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    for e in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_file() {
+            if let Ok(rel) = e.path().strip_prefix(dir) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if !rel.split('/').any(|s| s.starts_with('.')) {
+                    out.push((rel, e.path().to_path_buf()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn parse_labels(text: &str, origin: &str) -> Result<BTreeMap<String, String>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    yaml_serde::from_str::<BTreeMap<String, String>>(text)
+        .map_err(|e| format!("{origin}: labels must be a map of text: {e}"))
+}
+
+/// Tera's error with its causes, on one string.
+pub fn tera_error(e: &tera::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
+}
+
+impl Theme {
+    /// Loads theme `name` for the site at `root` in language `lang`, with the site's overrides.
+    /// A theme other than `default` must exist as `root/themes/<name>/`; anything it lacks comes
+    /// from the embedded default theme.
+    pub fn load(root: &Path, name: &str, lang: Lang) -> Result<Theme, String> {
+        let theme_dir = root.join("themes").join(name);
+        if name != "default" && !theme_dir.is_dir() {
+            return Err(format!(
+                "theme \"{name}\" not found: expected the folder {}",
+                theme_dir.display()
+            ));
+        }
+        // Lowest priority first; later layers replace earlier entries.
+        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let lang_file = format!("i18n/{}.yaml", lang.code());
+        let mut labels: BTreeMap<String, String> = BTreeMap::new();
+        for (path, bytes) in EMBEDDED {
+            let origin = format!("(built-in theme)/{path}");
+            if let Some(t) = path.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                templates.insert(t.to_string(), (text, origin));
+            } else if let Some(s) = path.strip_prefix("static/") {
+                statics.insert(s.to_string(), bytes.to_vec());
+            } else if *path == lang_file {
+                labels.extend(parse_labels(&String::from_utf8_lossy(bytes), &origin)?);
+            }
+        }
+        for dir in [theme_dir.clone(), root.to_path_buf()] {
+            for (rel, path) in read_dir_files(&dir.join("templates")) {
+                let text = String::from_utf8(read(&path)?)
+                    .map_err(|_| format!("{}: not UTF-8", path.display()))?;
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+                templates.insert(rel, (text, path.display().to_string()));
+            }
+            for (rel, path) in read_dir_files(&dir.join("static")) {
+                statics.insert(rel, read(&path)?);
+            }
+            let lf = dir.join(&lang_file);
+            if lf.is_file() {
+                let text = String::from_utf8(read(&lf)?)
+                    .map_err(|_| format!("{}: not UTF-8", lf.display()))?;
+                labels.extend(parse_labels(&text, &lf.display().to_string())?);
+            }
+        }
+        let mut tera = Tera::new();
+        tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
+            .map_err(|e| {
+                // Say which files were involved: Tera reports the template name only.
+                let origins: Vec<&str> = templates
+                    .values()
+                    .map(|(_, o)| o.as_str())
+                    .filter(|o| !o.starts_with("(built-in"))
+                    .collect();
+                if origins.is_empty() {
+                    format!("template error: {}", tera_error(&e))
+                } else {
+                    format!(
+                        "template error: {} (site templates: {})",
+                        tera_error(&e),
+                        origins.join(", ")
+                    )
+                }
+            })?;
+        tera.global_context().insert("t", &labels);
+        tera.global_context().insert("lang", lang.code());
+        Ok(Theme {
+            tera,
+            statics,
+            labels,
+            lang,
+        })
+    }
+
+    /// Renders a template by name (e.g. `month.html`). `.html`/`.xml` templates autoescape every
+    /// value; other templates (e.g. `bulletin.txt`) do not.
+    pub fn render(&self, template: &str, ctx: &Context) -> Result<String, String> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| format!("rendering {template}: {}", tera_error(&e)))
+    }
+
+    /// Whether a template exists (in any layer).
+    pub fn has_template(&self, template: &str) -> bool {
+        self.tera.contains_template(template)
+    }
+
+    /// Static files, by path relative to `static/`.
+    pub fn static_files(&self) -> &BTreeMap<String, Vec<u8>> {
+        &self.statics
+    }
+
+    /// A label in the theme's language; the key itself if missing.
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.labels.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// A label with `{name}` placeholders replaced by values.
+    pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.label(key).to_string();
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+
+    /// All labels.
+    pub fn labels(&self) -> &BTreeMap<String, String> {
+        &self.labels
+    }
+
+    /// The language.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_theme_file_is_embedded() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let on_disk: Vec<String> = read_dir_files(&dir).into_iter().map(|f| f.0).collect();
+        let mut embedded: Vec<String> = EMBEDDED.iter().map(|e| e.0.to_string()).collect();
+        embedded.sort();
+        let mut on_disk = on_disk;
+        on_disk.sort();
+        assert_eq!(on_disk, embedded, "update theme::EMBEDDED");
+    }
+
+    #[test]
+    fn both_languages_have_the_same_labels() {
+        let zh = Theme::load(Path::new("/nonexistent"), "default", Lang::Zh).unwrap();
+        let en = Theme::load(Path::new("/nonexistent"), "default", Lang::En).unwrap();
+        let zk: Vec<&String> = zh.labels().keys().collect();
+        let ek: Vec<&String> = en.labels().keys().collect();
+        assert_eq!(zk, ek);
+        for (k, v) in en.labels() {
+            assert!(
+                !v.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "en label {k} has Chinese: {v}"
+            );
+        }
+    }
+}

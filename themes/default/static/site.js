@@ -1,0 +1,70 @@
+/* rankpress: optional enhancements. Everything on the page is present without this script. */
+(function () {
+  "use strict";
+  function cellValue(row, i) {
+    var c = row.cells[i];
+    if (!c) return "";
+    var v = c.getAttribute("data-v");
+    return v !== null ? v : c.textContent.trim();
+  }
+  function asNumber(s) {
+    var t = s.replace(/[,%\s]/g, "").replace("−", "-");
+    if (t === "" || t === "—") return NaN;
+    return /^-?\d+(\.\d+)?$/.test(t) ? parseFloat(t) : NaN;
+  }
+  function sortTable(table, th) {
+    var body = table.tBodies[0];
+    if (!body) return;
+    var head = table.tHead.rows[table.tHead.rows.length - 1];
+    var i = th.cellIndex;
+    var asc = th.getAttribute("aria-sort") !== "ascending";
+    for (var k = 0; k < head.cells.length; k++) head.cells[k].removeAttribute("aria-sort");
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.forEach(function (r, n) { r._n = n; });
+    rows.sort(function (a, b) {
+      var x = cellValue(a, i), y = cellValue(b, i);
+      var nx = asNumber(x), ny = asNumber(y), d;
+      if (!isNaN(nx) && !isNaN(ny)) d = nx - ny;
+      else if (isNaN(nx) !== isNaN(ny)) d = isNaN(nx) ? 1 : -1;
+      else d = x.localeCompare(y, document.documentElement.lang || undefined);
+      if (!asc) d = -d;
+      return d || a._n - b._n;
+    });
+    var frag = document.createDocumentFragment();
+    rows.forEach(function (r) { frag.appendChild(r); });
+    body.appendChild(frag);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    if (!table.tHead || !table.tHead.rows.length) return;
+    var head = table.tHead.rows[table.tHead.rows.length - 1];
+    Array.prototype.forEach.call(head.cells, function (th) {
+      th.classList.add("sortable-col");
+      th.tabIndex = 0;
+      th.addEventListener("click", function () { sortTable(table, th); });
+      th.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sortTable(table, th); }
+      });
+    });
+  });
+  var input = document.getElementById("filter");
+  if (input) {
+    var table = document.getElementById(input.getAttribute("data-filter"));
+    var empty = document.querySelector(".filter-empty");
+    input.parentNode.hidden = false;
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      var shown = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+        var hit = !q || (r.getAttribute("data-name") || r.textContent).toLowerCase().indexOf(q) >= 0;
+        r.hidden = !hit;
+        if (hit) shown++;
+      });
+      if (empty) empty.hidden = shown > 0;
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("a.print-link"), function (a) {
+    a.hidden = false;
+    a.addEventListener("click", function (e) { e.preventDefault(); window.print(); });
+  });
+})();
