@@ -4,6 +4,8 @@
 //! The pipeline runs one way — [`load`] → [`validate`] → compute ([`score`], [`training`]) →
 //! [`render`] → write ([`output`]) — and [`site::build`] strings the phases together.
 
+pub mod bulletin;
+pub mod charts;
 pub mod cli;
 pub mod diag;
 pub mod export;
@@ -13,6 +15,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod score;
+pub mod send;
 pub mod site;
 pub mod training;
 pub mod validate;
