@@ -260,7 +260,9 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                     summary.not_attempted = n - i - 1;
                     break;
                 }
-                if err.is_transient() && transport.test_connection().is_err() {
+                // 421: the server is closing the channel (shutting down, overloaded).
+                let closing = err.status().is_some_and(|c| c.to_string() == "421");
+                if closing || (err.is_transient() && transport.test_connection().is_err()) {
                     summary.not_attempted = n - i - 1;
                     break;
                 }

@@ -322,7 +322,7 @@ fn demo_bulletin_parses_and_reads_well() {
     let ends: BTreeSet<usize> = lines[1..]
         .iter()
         .map(|l| {
-            let i = l.find(|c: char| c == '.').unwrap() + 3;
+            let i = l.find('.').unwrap() + 3;
             unicode_width::UnicodeWidthStr::width(&l[..i])
         })
         .collect();

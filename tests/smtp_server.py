@@ -16,20 +16,21 @@ Needs: pip install aiosmtpd trustme
 
 import argparse
 import json
+import logging
 import os
 import socket
 import ssl
 import sys
 import threading
 import time
-import warnings
 
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
-warnings.filterwarnings("ignore", category=DeprecationWarning)
+# aiosmtpd logs a deprecation warning of its own on every AUTH.
+logging.getLogger("mail.log").setLevel(logging.ERROR)
 
 
 def free_port():
