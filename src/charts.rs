@@ -118,6 +118,9 @@ pub struct FontData {
     pub index: u32,
     /// Family name of the chosen face, e.g. `Noto Sans CJK SC` (empty if the font has none).
     pub family: String,
+    /// Font for characters this face lacks: a Latin font ([`latin_candidates`]) attached when
+    /// the CJK face has no ASCII glyphs (Droid Sans Fallback has none); otherwise `None`.
+    pub fallback: Option<Box<FontData>>,
 }
 
 impl fmt::Debug for FontData {
@@ -127,6 +130,7 @@ impl fmt::Debug for FontData {
             .field("bytes", &format_args!("<{} bytes>", self.bytes.len()))
             .field("index", &self.index)
             .field("family", &self.family)
+            .field("fallback", &self.fallback)
             .finish()
     }
 }
@@ -139,7 +143,7 @@ pub enum ChartError {
         /// Every path tried, in order.
         searched: Vec<PathBuf>,
     },
-    /// The font loads but has no glyphs for Chinese (or for ASCII digits and letters).
+    /// The font loads but has no glyphs for Chinese (or lacks ASCII and no Latin companion was found).
     FontNoCjk(PathBuf),
     /// The file is missing, unreadable or not a TrueType/OpenType font.
     FontUnreadable(PathBuf, String),
@@ -218,7 +222,7 @@ pub fn render_png(
             "PNG too large: {dw}x{dh} pixels"
         )));
     }
-    let face = font.face()?;
+    let faces = font.faces()?;
     let scene = layout(chart, width as f64, height as f64);
     let (dw, dh) = (dw as u32, dh as u32);
 
@@ -234,7 +238,7 @@ pub fn render_png(
     // Text at final resolution (ab_glyph coverage is already anti-aliased).
     {
         let mut be = BitMapBackend::with_buffer(&mut img, (dw, dh));
-        paint_texts(&scene, &mut be, &face, scale as f64).map_err(render_err)?;
+        paint_texts(&scene, &mut be, &faces, scale as f64).map_err(render_err)?;
         be.present().map_err(render_err)?;
     }
     encode_png(&img, dw, dh)
@@ -252,8 +256,8 @@ pub const FONT_ENV: &str = "RANKPRESS_FONT";
 /// PingFang / STHeiti / Hiragino Sans GB / Arial Unicode, on Windows Microsoft YaHei
 /// (`msyh.ttc`, `msyh.ttf`), SimHei, SimSun.
 ///
-/// A font is usable only if it has glyphs for Chinese sample characters (中文月排名) and for
-/// ASCII letters and digits.
+/// A font is usable only if it has glyphs for Chinese sample characters (中文月排名) and, itself
+/// or through a Latin companion from [`latin_candidates`], for ASCII letters and digits.
 pub fn find_cjk_font(configured: Option<&Path>) -> Result<FontData, ChartError> {
     let env = std::env::var_os(FONT_ENV)
         .filter(|v| !v.is_empty())
@@ -300,9 +304,33 @@ pub fn font_candidates() -> Vec<PathBuf> {
     v
 }
 
+/// Latin fonts paired with a CJK face that lacks ASCII glyphs (tried in order, first usable wins).
+pub fn latin_candidates() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+        "/usr/share/fonts/TTF/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .collect();
+    if cfg!(target_os = "macos") {
+        v.push(PathBuf::from("/Library/Fonts/Arial.ttf"));
+    }
+    if cfg!(windows) {
+        let root =
+            std::env::var_os("WINDIR").map_or_else(|| PathBuf::from(r"C:\Windows"), PathBuf::from);
+        v.push(root.join("Fonts").join("arial.ttf"));
+    }
+    v
+}
+
 impl FontData {
-    /// Loads a font file, picks the best face of a collection (prefers a Simplified Chinese,
-    /// non-monospace face) and verifies it covers Chinese and ASCII.
+    /// Loads a font file, picks the best face of a collection (Chinese and ASCII coverage first,
+    /// then a Simplified Chinese, non-monospace face) and verifies it covers Chinese; a face
+    /// without ASCII gets a Latin companion from [`latin_candidates`].
     pub fn load(path: &Path) -> Result<FontData, ChartError> {
         let bytes = std::fs::read(path)
             .map_err(|e| ChartError::FontUnreadable(path.to_path_buf(), e.to_string()))?;
@@ -311,41 +339,57 @@ impl FontData {
 
     /// Like [`FontData::load`] for font bytes already in memory; `path` is only a label.
     pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<FontData, ChartError> {
-        let faces = face_count(&bytes);
         let mut parsed_any = false;
-        let mut best: Option<(i32, u32, String)> = None;
-        for i in 0..faces {
+        let mut best: Option<(i32, u32, String, bool)> = None;
+        for i in 0..face_count(&bytes) {
             let Ok(face) = FontRef::try_from_slice_and_index(&bytes, i) else {
                 continue;
             };
             parsed_any = true;
-            if !covers_cjk(&face) {
+            if !covers(&face, CJK_PROBE) {
                 continue;
             }
             let family = family_name(&bytes, i).unwrap_or_default();
-            let score = face_score(&family);
-            if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-                best = Some((score, i, family));
+            let ascii = covers(&face, ASCII_PROBE);
+            let score = face_score(&family) + if ascii { 10 } else { 0 };
+            if best.as_ref().is_none_or(|b| score > b.0) {
+                best = Some((score, i, family, ascii));
             }
         }
-        match best {
-            Some((_, index, family)) => Ok(FontData {
-                path,
-                bytes: Arc::new(bytes),
-                index,
-                family,
-            }),
-            None if parsed_any => Err(ChartError::FontNoCjk(path)),
-            None => Err(ChartError::FontUnreadable(
-                path,
-                "not a TrueType/OpenType font".into(),
-            )),
+        let Some((_, index, family, ascii)) = best else {
+            return Err(match parsed_any {
+                true => ChartError::FontNoCjk(path),
+                false => ChartError::FontUnreadable(path, "not a TrueType/OpenType font".into()),
+            });
+        };
+        let mut font = FontData {
+            path,
+            bytes: Arc::new(bytes),
+            index,
+            family,
+            fallback: None,
+        };
+        if !ascii {
+            let latin = latin_candidates()
+                .into_iter()
+                .filter(|p| p.is_file())
+                .find_map(|p| load_latin(&p));
+            match latin {
+                Some(l) => font.fallback = Some(Box::new(l)),
+                None => return Err(ChartError::FontNoCjk(font.path)),
+            }
         }
+        Ok(font)
     }
 
-    fn face(&self) -> Result<FontRef<'_>, ChartError> {
-        FontRef::try_from_slice_and_index(&self.bytes, self.index)
-            .map_err(|e| ChartError::FontUnreadable(self.path.clone(), e.to_string()))
+    /// Parsed faces: this one first, then the fallback chain.
+    fn faces(&self) -> Result<Vec<FontRef<'_>>, ChartError> {
+        let mut v = vec![FontRef::try_from_slice_and_index(&self.bytes, self.index)
+            .map_err(|e| ChartError::FontUnreadable(self.path.clone(), e.to_string()))?];
+        if let Some(f) = &self.fallback {
+            v.extend(f.faces()?);
+        }
+        Ok(v)
     }
 }
 
@@ -373,10 +417,28 @@ fn find_font_in(
     })
 }
 
-fn covers_cjk(face: &FontRef<'_>) -> bool {
-    "中文月排名0123456789AZaz"
-        .chars()
-        .all(|c| face.glyph_id(c).0 != 0)
+const CJK_PROBE: &str = "中文月排名";
+const ASCII_PROBE: &str = "0123456789AZaz.,%-";
+
+fn covers(face: &FontRef<'_>, probe: &str) -> bool {
+    probe.chars().all(|c| face.glyph_id(c).0 != 0)
+}
+
+/// A Latin companion font: face 0, must cover ASCII.
+fn load_latin(path: &Path) -> Option<FontData> {
+    let bytes = std::fs::read(path).ok()?;
+    let face = FontRef::try_from_slice_and_index(&bytes, 0).ok()?;
+    if !covers(&face, ASCII_PROBE) {
+        return None;
+    }
+    let family = family_name(&bytes, 0).unwrap_or_default();
+    Some(FontData {
+        path: path.to_path_buf(),
+        bytes: Arc::new(bytes),
+        index: 0,
+        family,
+        fallback: None,
+    })
 }
 
 /// Higher is better: Simplified Chinese faces first, monospace/bitmap variants last.
@@ -797,7 +859,7 @@ impl YAxis {
 }
 
 fn nice_step(raw: f64, integer: bool) -> f64 {
-    if !(raw > 0.0) || !raw.is_finite() {
+    if raw.is_nan() || raw <= 0.0 || raw.is_infinite() {
         return 1.0;
     }
     let mag = 10f64.powf(raw.log10().floor());
@@ -1723,43 +1785,53 @@ fn downsample(src: &[u8], w: u32, h: u32, ss: u32) -> Vec<u8> {
 fn paint_texts<DB: DrawingBackend>(
     s: &Scene,
     be: &mut DB,
-    font: &FontRef<'_>,
+    faces: &[FontRef<'_>],
     k: f64,
 ) -> DrawResult {
     for p in &s.prims {
         if let Prim::Texts { style, items } = p {
             for (x, y, t) in items {
-                draw_text(be, font, t, x * k, y * k, style, k)?;
+                draw_text(be, faces, t, x * k, y * k, style, k)?;
             }
         }
     }
     Ok(())
 }
 
-/// Draws `text` with its baseline anchor at device `(x, y)`; glyphs missing from the font are skipped.
+/// Draws `text` with its baseline anchor at device `(x, y)`. Each character comes from the
+/// first face that has it; characters no face has are skipped (never drawn as boxes).
 fn draw_text<DB: DrawingBackend>(
     be: &mut DB,
-    font: &FontRef<'_>,
+    faces: &[FontRef<'_>],
     text: &str,
     x: f64,
     y: f64,
     st: &TextStyle,
     k: f64,
 ) -> DrawResult {
-    let upem = font.units_per_em().unwrap_or(1000.0);
-    let scale = PxScale::from((st.size * k) as f32 * font.height_unscaled() / upem);
-    let sf = font.as_scaled(scale);
+    // Per-face scale giving an em of `size` px, as in CSS `font-size`.
+    let em = (st.size * k) as f32;
+    let scales: Vec<PxScale> = faces
+        .iter()
+        .map(|f| PxScale::from(em * f.height_unscaled() / f.units_per_em().unwrap_or(1000.0)))
+        .collect();
     let mut pen = 0f32;
-    let mut prev = None;
+    let mut prev: Option<(usize, ab_glyph::GlyphId)> = None;
     let mut glyphs = Vec::new();
     for c in text.chars() {
+        let Some(fi) = faces.iter().position(|f| f.glyph_id(c).0 != 0) else {
+            pen += em * 0.5;
+            prev = None;
+            continue;
+        };
+        let sf = faces[fi].as_scaled(scales[fi]);
         let id = sf.glyph_id(c);
-        if let Some(p) = prev {
-            pen += sf.kern(p, id);
+        if let Some((pf, pid)) = prev.filter(|p| p.0 == fi) {
+            pen += faces[pf].as_scaled(scales[pf]).kern(pid, id);
         }
-        glyphs.push((id, pen));
+        glyphs.push((fi, id, pen));
         pen += sf.h_advance(id);
-        prev = Some(id);
+        prev = Some((fi, id));
     }
     let shift = match st.anchor {
         Anchor::Start => 0.0,
@@ -1769,13 +1841,11 @@ fn draw_text<DB: DrawingBackend>(
     let (ox, oy) = (x.floor(), y.floor());
     let (fx, fy) = ((x - ox) as f32, (y - oy) as f32);
     let color = RGBAColor(st.color.0, st.color.1, st.color.2, 1.0).to_backend_color();
-    let bold_dx = (scale.x * 0.045).max(0.5);
+    let bold_dx = (em * 0.05).max(0.5);
     let passes: &[f32] = if st.bold { &[0.0, bold_dx] } else { &[0.0] };
     let mut err = None;
-    for &(id, gx) in &glyphs {
-        if id.0 == 0 {
-            continue; // never draw the .notdef box
-        }
+    for &(fi, id, gx) in &glyphs {
+        let (font, scale) = (&faces[fi], scales[fi]);
         for &dx in passes {
             // Local frame: x along the baseline, origin at the anchor's integer pixel.
             let (lx, ly) = if st.vertical {
@@ -1962,6 +2032,14 @@ mod tests {
             })
             .flatten()
             .collect()
+    }
+
+    #[test]
+    fn types_can_be_shared_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Chart>();
+        assert_send_sync::<FontData>();
+        assert_send_sync::<ChartError>();
     }
 
     #[test]
@@ -2366,10 +2444,10 @@ mod tests {
 
         // Same layout, but every title character is missing from the font: they are skipped,
         // not drawn as boxes, so the title band stays blank.
-        let face = font.face().unwrap();
+        let faces = font.faces().unwrap();
         let missing = ['\u{10FFFD}', '\u{E0001}', '\u{1F9FF}']
             .into_iter()
-            .find(|&c| face.glyph_id(c).0 == 0);
+            .find(|&c| faces.iter().all(|f| f.glyph_id(c).0 == 0));
         let c = missing.expect("some test character is missing from the font");
         let t = c.to_string().repeat(5);
         let boxes = title_rows(&Chart::Line(LineChart {
@@ -2377,6 +2455,32 @@ mod tests {
             ..rank_chart(&[Some(1.0), Some(2.0)])
         }));
         assert_eq!(boxes, 0, "missing glyphs drawn as boxes");
+    }
+
+    #[test]
+    fn cjk_font_without_ascii_gets_a_latin_companion() {
+        let droid = Path::new("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf");
+        if !droid.is_file() || !latin_candidates().iter().any(|p| p.is_file()) {
+            eprintln!("skipping: Droid Sans Fallback or a Latin font is not installed");
+            return;
+        }
+        let f = FontData::load(droid).unwrap();
+        let latin = f.fallback.as_ref().expect("Latin companion attached");
+        assert!(latin_candidates().contains(&latin.path));
+        // Digits-only text must still draw (from the companion).
+        let chart = Chart::Bar(BarChart {
+            title: "2024".into(),
+            ..bar_chart()
+        });
+        let (w, _, rgb) = decode(&render_png(&chart, 400, 200, 2, &f).unwrap());
+        assert!(
+            dark_pixels(
+                &rgb,
+                w,
+                (PAD * 2.0) as u32,
+                ((PAD + TITLE_SIZE * 1.2) * 2.0) as u32
+            ) > 100
+        );
     }
 
     #[test]

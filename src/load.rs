@@ -58,6 +58,12 @@ pub struct Loaded {
     pub docs: Vec<Doc>,
     /// Problems found while reading and parsing.
     pub problems: Vec<Problem>,
+    /// Files read later, one at a time, by validation: (source index, path, role).
+    pub deferred: Vec<(usize, PathBuf, Role)>,
+    /// The site folder.
+    pub root: PathBuf,
+    /// Language of messages.
+    pub lang: Lang,
 }
 
 /// Lists the data files of `content/` with their roles, in a stable order.
@@ -188,7 +194,10 @@ fn io_message(lang: Lang, e: &std::io::Error) -> String {
 }
 
 fn syntax_message(lang: Lang, raw: &str) -> String {
-    if let Some(rest) = raw.strip_prefix("duplicate entry with key ") {
+    if let Some(rest) = raw
+        .find("duplicate entry with key ")
+        .map(|i| &raw[i + 25..])
+    {
         return match lang {
             Lang::Zh => format!("重复的键 {rest}：同一层中每个键只能出现一次（同一人在一个月里只能列一次）"),
             Lang::En => format!("duplicate key {rest}: each key may appear only once at a level (a manager only once a month)"),
@@ -222,37 +231,65 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     None
 }
 
-/// Reads and parses every data file of the site at `root`, in parallel.
-pub fn load(root: &Path, lang: Lang) -> Loaded {
-    let (files, mut problems) = discover(root);
-    let results: Vec<(Source, Result<(Option<Value>, String), Problem>)> = files
-        .par_iter()
-        .map(|(path, role)| {
-            let display = display_path(root, path);
-            let text = match read_text(root, path, lang) {
-                Ok(t) => t,
-                Err(p) => {
-                    let src = Source {
-                        display,
-                        path: path.clone(),
-                        text: None,
-                    };
-                    return (src, Err(p));
-                }
-            };
-            let parsed = parse_doc(&display, &text, role, lang);
-            (
+/// Reads and parses one file: its [`Source`] and either its document (YAML value and, for
+/// pages, the Markdown body) or the problem that stopped it.
+pub fn load_file(
+    root: &Path,
+    path: &Path,
+    role: &Role,
+    lang: Lang,
+) -> (Source, Result<(Option<Value>, String), Problem>) {
+    let display = display_path(root, path);
+    let text = match read_text(root, path, lang) {
+        Ok(t) => t,
+        Err(p) => {
+            return (
                 Source {
                     display,
-                    path: path.clone(),
-                    text: Some(text),
+                    path: path.to_path_buf(),
+                    text: None,
                 },
-                parsed,
+                Err(p),
             )
-        })
+        }
+    };
+    let parsed = parse_doc(&display, &text, role, lang);
+    (
+        Source {
+            display,
+            path: path.to_path_buf(),
+            text: Some(text),
+        },
+        parsed,
+    )
+}
+
+/// Reads and parses the data files of the site at `root` in parallel — except the monthly
+/// results, the bulk of the data, which are only listed in [`Loaded::deferred`]: validation
+/// parses each of them and drops its YAML tree at once, so memory stays proportional to the
+/// typed data rather than to the YAML trees.
+pub fn load(root: &Path, lang: Lang) -> Loaded {
+    let (files, mut problems) = discover(root);
+    let eager: Vec<usize> = (0..files.len())
+        .filter(|&i| !matches!(files[i].1, Role::Results(_)))
+        .collect();
+    let results: Vec<(Source, Result<(Option<Value>, String), Problem>)> = eager
+        .par_iter()
+        .map(|&i| load_file(root, &files[i].0, &files[i].1, lang))
         .collect();
     let mut loaded = Loaded::default();
-    for (i, ((src, parsed), (_, role))) in results.into_iter().zip(files).enumerate() {
+    let mut parsed_iter = results.into_iter();
+    for (i, (path, role)) in files.into_iter().enumerate() {
+        if let Role::Results(_) = role {
+            loaded.sources.push(Source {
+                display: display_path(root, &path),
+                path: path.clone(),
+                text: None,
+            });
+            loaded.deferred.push((i, path, role));
+            continue;
+        }
+        let (src, parsed) = parsed_iter.next().expect("one result per eager file");
         loaded.sources.push(src);
         match parsed {
             Ok((value, body)) => loaded.docs.push(Doc {
@@ -273,6 +310,8 @@ pub fn load(root: &Path, lang: Lang) -> Loaded {
         }
     }
     loaded.problems = problems;
+    loaded.root = root.to_path_buf();
+    loaded.lang = lang;
     loaded
 }
 

@@ -83,8 +83,8 @@ pub fn detect_language(root: &Path) -> Lang {
 /// Loads and validates the site at `root`: every problem, or the site.
 pub fn load_site(root: &Path, timings: &mut Timings) -> Result<Site, Vec<Problem>> {
     let lang = detect_language(root);
-    let loaded = timings.time("load", || load::load(root, lang));
-    let (site, problems) = timings.time("validate", || validate::validate(&loaded, lang));
+    let mut loaded = timings.time("load", || load::load(root, lang));
+    let (site, problems) = timings.time("validate", || validate::validate(&mut loaded, lang));
     let mut all = loaded.problems.clone();
     all.extend(diag::resolve(problems, &loaded.sources));
     all.sort();

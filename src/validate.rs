@@ -282,6 +282,8 @@ impl V<'_> {
     fn number_value(&mut self, p: P, v: &Value, what: &str) -> Option<f64> {
         let n = match v {
             Value::Number(n) => n.as_f64(),
+            // libyaml leaves `1e400` and similar as text; they are numbers out of range.
+            Value::String(s) => s.trim().parse::<f64>().ok().filter(|x| !x.is_finite()),
             _ => None,
         };
         match n {
@@ -582,7 +584,7 @@ pub fn language_of(site_yaml: &Value) -> Lang {
 const ENTRY_KEYS: [&str; 3] = ["bonus", "deductions", "veto"];
 
 /// Validates every loaded document and assembles the site, or returns all problems.
-pub fn validate(loaded: &Loaded, lang: Lang) -> (Option<Site>, Problems) {
+pub fn validate(loaded: &mut Loaded, lang: Lang) -> (Option<Site>, Problems) {
     let mut probs = Problems::default();
     fn docs<'a>(
         loaded: &'a Loaded,
@@ -629,33 +631,60 @@ pub fn validate(loaded: &Loaded, lang: Lang) -> (Option<Site>, Problems) {
         .map(|(i, x)| (x.id.as_str(), i))
         .collect();
 
-    // Results files are independent of each other: check them in parallel.
+    // Results files are independent of each other: read, parse and check each in parallel,
+    // dropping its YAML tree as soon as it is converted.
     use rayon::prelude::*;
-    let result_docs: Vec<&Doc> = docs_of(|r| matches!(r, Role::Results(_))).collect();
-    let checked: Vec<(Option<MonthResults>, Problems)> = result_docs
+    let checked: Vec<(
+        usize,
+        Option<MonthResults>,
+        Problems,
+        Option<crate::diag::Problem>,
+        Option<String>,
+    )> = loaded
+        .deferred
         .par_iter()
-        .map(|d| {
+        .map(|(src, path, role)| {
             let mut p = Problems::default();
-            let Role::Results(stem) = &d.role else {
-                unreachable!()
+            let Role::Results(stem) = role else {
+                unreachable!("only results are deferred")
             };
-            let r = d.value.as_ref().and_then(|v| {
-                let mut c = V {
-                    lang,
-                    file: d.source,
-                    probs: &mut p,
-                };
-                let file = loaded.sources[d.source].display.clone();
-                results(
-                    &mut c, v, stem, file, &config, &managers, &mgr_idx, &ind_idx,
-                )
-            });
-            (r, p)
+            let (source, parsed) = crate::load::load_file(&loaded.root, path, role, lang);
+            let (r, read_problem) = match parsed {
+                Ok((Some(v), _)) => {
+                    let mut c = V {
+                        lang,
+                        file: *src,
+                        probs: &mut p,
+                    };
+                    (
+                        results(
+                            &mut c,
+                            &v,
+                            stem,
+                            source.display.clone(),
+                            &config,
+                            &managers,
+                            &mgr_idx,
+                            &ind_idx,
+                        ),
+                        None,
+                    )
+                }
+                Ok((None, _)) => (None, None),
+                Err(e) => (None, Some(e)),
+            };
+            let keep_text = if p.is_empty() { None } else { source.text };
+            (*src, r, p, read_problem, keep_text)
         })
         .collect();
-    let mut months = Vec::new();
-    for (r, p) in checked {
+    let mut months = Vec::with_capacity(checked.len());
+    let mut texts = Vec::new();
+    for (src, r, p, read_problem, text) in checked {
         probs.extend(p);
+        probs.located.extend(read_problem);
+        if let Some(t) = text {
+            texts.push((src, t));
+        }
         months.extend(r);
     }
     months.sort_by_key(|m: &MonthResults| m.month);
@@ -783,6 +812,10 @@ pub fn validate(loaded: &Loaded, lang: Lang) -> (Option<Site>, Problems) {
     }
     pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
 
+    // Keep the text of results files with problems, so that they can be located.
+    for (src, t) in texts {
+        loaded.sources[src].text = Some(t);
+    }
     if !probs.is_empty() || !loaded.problems.is_empty() {
         return (None, probs);
     }
@@ -1411,7 +1444,9 @@ fn roster(c: &mut V, v: &Value) -> Option<(Vec<Team>, Vec<Manager>)> {
                 );
             }
         }
-        if let (Some(id), Some(name), Some(team)) = (id, name, team) {
+        // A manager whose team is wrong is still registered (with no team) so that the
+        // results naming them do not cascade into further errors; the site is not built.
+        if let (Some(id), Some(name), Some(team)) = (id, name, team.or(Some(usize::MAX))) {
             if !seen.insert(id.clone()) {
                 c.err(
                     p.k("id"),
@@ -1633,7 +1668,10 @@ fn entry(
                     let ind = &config.indicators[ix];
                     match indicator_value(c, kp, val, ind) {
                         Some(x) => values[ix] = Value_::Got(x),
-                        None => ok = false,
+                        None => {
+                            values[ix] = Value_::Bad;
+                            ok = false;
+                        }
                     }
                 }
                 None => {
@@ -1667,6 +1705,7 @@ fn entry(
         let ind = &config.indicators[ix];
         match v {
             Value_::Got(x) => out.push(x),
+            Value_::Bad => {}
             Value_::Missing if ind.method == Method::Training => {
                 out.push(crate::model::Value::None)
             }
@@ -1702,6 +1741,7 @@ fn entry(
 #[derive(Clone, Copy)]
 enum Value_ {
     Missing,
+    Bad,
     Got(crate::model::Value),
 }
 

@@ -54,7 +54,7 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
             message.truncate(i);
         }
         // libyaml reports a duplicate key at its mapping; point at the second occurrence.
-        if message.starts_with("duplicate entry") {
+        if message.contains("duplicate entry") {
             if let Some((l, c)) = find_duplicate(text) {
                 return SyntaxError {
                     line: l,

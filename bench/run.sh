@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# Benchmark rankpress `check`, `build` and an incremental rebuild on generated workloads.
+#
+#   bench/run.sh [WORKLOAD...]      WORKLOAD: demo city province large, or NxM (e.g. 1000x6)
+#
+# Environment:
+#   RANKPRESS=/path/to/bin   binary to measure (default: `cargo build --release`, then
+#                            target/release/rankpress)
+#   GENSITE=/path/to/bin     prebuilt generator (default: examples/gensite.rs compiled with rustc)
+#   RUNS=N                   timed runs per command (default 3); the median wall time is shown
+#   KEEP=1                   keep the temporary folder (its path is printed)
+#
+# Prints a Markdown table: median wall time, peak RSS, pages (.html files), output bytes, and
+# microseconds per manager-month (wall time / results entries), so linearity is easy to see.
+# See bench/README.md.
+set -euo pipefail
+export LC_ALL=C # '.' as the decimal point everywhere, EPOCHREALTIME included
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUNS=${RUNS:-3}
+KEEP=${KEEP:-0}
+ALL_WORKLOADS=(demo city province large)
+
+usage() {
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit "${1:-0}"
+}
+
+die() {
+  echo "run.sh: $*" >&2
+  exit 1
+}
+
+# managers and months of a generated workload name, e.g. "5000 24"
+workload_size() {
+  case $1 in
+    city) echo "500 12" ;;
+    province) echo "5000 24" ;;
+    large) echo "20000 12" ;;
+    [0-9]*x[0-9]*) echo "${1%x*} ${1#*x}" ;;
+    *) return 1 ;;
+  esac
+}
+
+# ------------------------------------------------------------------------------------------
+# Arguments and tools.
+
+workloads=()
+for arg in "$@"; do
+  case $arg in
+    -h | --help) usage 0 ;;
+    demo) workloads+=("$arg") ;;
+    *) workload_size "$arg" >/dev/null || die "unknown workload '$arg' (try --help)"; workloads+=("$arg") ;;
+  esac
+done
+[ ${#workloads[@]} -gt 0 ] || workloads=("${ALL_WORKLOADS[@]}")
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
+((BASH_VERSINFO[0] >= 5)) || die "needs bash 5 (EPOCHREALTIME)"
+
+if [ ! -x /usr/bin/time ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing GNU time (for peak RSS)..." >&2
+    apt-get install -y -qq time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+  fi
+  [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed: apt-get install time"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rankpress-bench.XXXXXX")
+if [ "$KEEP" = 1 ]; then
+  echo "keeping $tmp" >&2
+else
+  trap 'rm -rf "$tmp"' EXIT
+fi
+trap 'exit 130' INT TERM
+
+if [ -z "${RANKPRESS:-}" ]; then
+  echo "building rankpress (cargo build --release)..." >&2
+  (cd "$ROOT" && cargo build --release --quiet) || die "cargo build --release failed"
+  RANKPRESS=$ROOT/target/release/rankpress
+fi
+[ -x "$RANKPRESS" ] || die "RANKPRESS=$RANKPRESS is not an executable"
+
+if [ -z "${GENSITE:-}" ]; then
+  # No dependencies, so plain rustc is enough (same code as `cargo run --example gensite`).
+  GENSITE=$tmp/gensite
+  rustc --edition 2021 -O -o "$GENSITE" "$ROOT/examples/gensite.rs" || die "cannot compile examples/gensite.rs"
+fi
+
+# ------------------------------------------------------------------------------------------
+# Measuring.
+
+failed=0
+wall=0 # set by `timed`: seconds
+rss=0  # set by `timed`: peak resident set, KiB
+
+# timed CMD...: run CMD under GNU time; set $wall and $rss. Fails (showing the command's
+# output) when CMD fails.
+timed() {
+  local t0 t1
+  t0=$EPOCHREALTIME
+  if ! /usr/bin/time -v -o "$tmp/time.log" "$@" >"$tmp/cmd.log" 2>&1; then
+    echo "run.sh: failed: $*" >&2
+    tail -n 20 "$tmp/cmd.log" >&2
+    return 1
+  fi
+  t1=$EPOCHREALTIME
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
+  rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$tmp/time.log")
+}
+
+# median of the numbers given as arguments
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# fresh_dir PATH: PATH as a new, empty folder
+fresh_dir() {
+  rm -rf "$1"
+  mkdir -p "$1"
+}
+
+# bump_results SITE: change one number in the newest results file (the first `actual: N`
+# becomes N+1), or, if it has none, append a comment, so that its content changes.
+bump_results() {
+  local f
+  f=$(find "$1/content/results" -name '*.yaml' | sort | tail -n 1)
+  [ -n "$f" ] || return 0
+  if awk '!done && match($0, /actual: *[0-9]+/) {
+            s = substr($0, RSTART, RLENGTH); n = s; sub(/actual: */, "", n)
+            $0 = substr($0, 1, RSTART - 1) "actual: " (n + 1) substr($0, RSTART + RLENGTH); done = 1 }
+          { print } END { exit !done }' "$f" >"$f.new"; then
+    cat "$f.new" >"$f"
+  else
+    echo "# bench edit $EPOCHREALTIME" >>"$f"
+  fi
+  rm -f "$f.new"
+}
+
+# manager_months SITE: number of results entries (manager × month) in the site
+manager_months() {
+  local files=("$1"/content/results/*.yaml)
+  [ -e "${files[0]}" ] || { echo 0; return; }
+  # Entries are the keys one level under the top-level `results:` key.
+  awk 'FNR == 1 { inres = 0; ind = "" }
+       /^[^ #]/ { inres = ($0 ~ /^results:/); next }
+       inres && /^ +[^ #-][^:]*:/ {
+         match($0, /^ +/); if (ind == "") ind = RLENGTH
+         if (RLENGTH == ind) n++ }
+       END { print n + 0 }' "${files[@]}"
+}
+
+rows=()
+# row CELL...: add a row to the results table
+row() {
+  local line="|" cell
+  for cell in "$@"; do line+=" $cell |"; done
+  rows+=("$line")
+}
+
+# measure WORKLOAD SITE COMMAND: time COMMAND (check, build or rebuild) RUNS times and add a row
+measure() {
+  local wl=$1 site=$2 cmd=$3 out=$tmp/out walls=() peak=0 i pages=- bytes=- med per
+  for ((i = 1; i <= RUNS; i++)); do
+    case $cmd in
+      check) timed "$RANKPRESS" check --root "$site" || { fail_row "$wl" "$cmd"; return; } ;;
+      build)
+        fresh_dir "$out"
+        timed "$RANKPRESS" build --root "$site" --output "$out" || { fail_row "$wl" "$cmd"; return; } ;;
+      rebuild)
+        if ((i == 1)); then
+          fresh_dir "$out"
+          "$RANKPRESS" build --root "$site" --output "$out" >"$tmp/cmd.log" 2>&1 || { fail_row "$wl" "$cmd"; return; }
+        fi
+        bump_results "$site"
+        timed "$RANKPRESS" build --root "$site" --output "$out" || { fail_row "$wl" "$cmd"; return; } ;;
+    esac
+    walls+=("$wall")
+    if ((rss > peak)); then peak=$rss; fi
+  done
+  if [ "$cmd" != check ]; then
+    pages=$(find "$out" -type f -name '*.html' | wc -l)
+    bytes=$(du -sb "$out" | cut -f1)
+    rm -rf "$out"
+  fi
+  med=$(median "${walls[@]}")
+  per=-
+  if ((mm[$wl] > 0)); then
+    per=$(awk -v w="$med" -v n="${mm[$wl]}" 'BEGIN { printf "%.2f", w * 1e6 / n }')
+  fi
+  row "$wl" "$cmd" "$(printf '%.3f' "$med")" "$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')" \
+    "$pages" "$bytes" "$per"
+}
+
+fail_row() {
+  failed=1
+  row "$1" "$2" FAILED - - - -
+  rm -rf "$tmp/out"
+}
+
+# phase_timings WORKLOAD SITE: one `build --timings`, its output kept for the report
+phase_timings() {
+  fresh_dir "$tmp/out"
+  {
+    echo "### $1: build --timings"
+    echo
+    echo '```'
+    "$RANKPRESS" build --timings --root "$2" --output "$tmp/out" 2>&1 | tail -n 40 || echo "(build --timings failed)"
+    echo '```'
+    echo
+  } >>"$tmp/timings.md"
+  rm -rf "$tmp/out"
+}
+
+# ------------------------------------------------------------------------------------------
+# Workloads.
+
+declare -A mm     # workload -> manager-months
+summary=()        # Markdown rows describing the workloads
+for wl in "${workloads[@]}"; do
+  site=$tmp/site-$wl
+  if [ "$wl" = demo ]; then
+    # A copy, since the rebuild case edits a results file.
+    if [ ! -f "$ROOT/content/site.yaml" ]; then
+      echo "run.sh: skipping demo: $ROOT/content/site.yaml does not exist" >&2
+      continue
+    fi
+    mkdir -p "$site"
+    for d in content templates themes; do
+      if [ -e "$ROOT/$d" ]; then cp -R "$ROOT/$d" "$site/"; fi
+    done
+    size="repo root" gen=-
+  else
+    read -r managers months < <(workload_size "$wl")
+    echo "generating $wl ($managers managers x $months months)..." >&2
+    t0=$EPOCHREALTIME
+    "$GENSITE" --managers "$managers" --months "$months" --out "$site" >"$tmp/gen.log"
+    gen=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+    size="$managers x $months"
+  fi
+  mm[$wl]=$(manager_months "$site")
+  nfiles=$(find "$site/content" -type f | wc -l)
+  input=$(du -sb "$site/content" | cut -f1)
+  summary+=("| $wl | $size | ${mm[$wl]} | $nfiles | $(awk -v b="$input" 'BEGIN { printf "%.1f", b / 1e6 }') | $gen |")
+
+  for cmd in check build rebuild; do
+    echo "measuring $wl: $cmd x $RUNS..." >&2
+    measure "$wl" "$site" "$cmd"
+  done
+  phase_timings "$wl" "$site"
+  rm -rf "$site"
+done
+
+# ------------------------------------------------------------------------------------------
+# Report.
+
+version=$("$RANKPRESS" --version 2>/dev/null | head -n 1 || true)
+echo
+echo "## rankpress benchmark"
+echo
+echo "- binary: \`$RANKPRESS\` ${version:+($version)}"
+echo "- machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown CPU)"
+echo "- runs per command: $RUNS (median wall time; peak RSS is the highest of the runs)"
+echo
+echo "| workload | size | manager-months | input files | input MB | generation s |"
+echo "|---|---|---:|---:|---:|---:|"
+[ ${#summary[@]} -eq 0 ] || printf '%s\n' "${summary[@]}"
+echo
+echo "| workload | command | median wall s | peak RSS MiB | pages | output bytes | µs / manager-month |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+[ ${#rows[@]} -eq 0 ] || printf '%s\n' "${rows[@]}"
+echo
+[ ! -f "$tmp/timings.md" ] || cat "$tmp/timings.md"
+exit "$failed"

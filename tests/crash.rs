@@ -1,0 +1,184 @@
+//! Crash safety: a build killed (SIGKILL) at any moment leaves the output folder as either the
+//! previous complete site or the new complete site; racing builds never corrupt it; a file far
+//! larger than any real one is refused without exhausting memory.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Every file of a folder with a digest of its bytes.
+fn digest(dir: &Path) -> BTreeMap<String, (usize, u64)> {
+    use std::hash::{Hash, Hasher};
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut h);
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                (bytes.len(), h.finish()),
+            )
+        })
+        .collect()
+}
+
+/// Generates a site with the project's generator (compiled with rustc, as bench/run.sh does).
+fn generate(dir: &Path, managers: usize, months: usize) {
+    let bin = dir.join("gensite");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let st = Command::new(rustc)
+        .args(["--edition", "2021", "-O", "-o"])
+        .arg(&bin)
+        .arg(repo().join("examples/gensite.rs"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let st = Command::new(&bin)
+        .args([
+            "--managers",
+            &managers.to_string(),
+            "--months",
+            &months.to_string(),
+            "--out",
+        ])
+        .arg(dir)
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+#[test]
+fn killed_builds_leave_the_previous_or_the_new_site() {
+    let site = tempdir();
+    generate(site.path(), 1500, 12);
+    let root = site.path();
+    let out = root.join("output");
+    let bin = env!("CARGO_BIN_EXE_rankpress");
+
+    // Site A: as generated. Site B: one month more removed, so the two differ in files.
+    let results = root.join("content/results");
+    let mut months: Vec<_> = std::fs::read_dir(&results)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    months.sort();
+    let last = months.last().unwrap().clone();
+    let last_text = std::fs::read(&last).unwrap();
+    let a_dir = root.join("expected-a");
+    let b_dir = root.join("expected-b");
+    assert!(rankpress(root, &["build", "-o", a_dir.to_str().unwrap()])
+        .status
+        .success());
+    std::fs::remove_file(&last).unwrap();
+    assert!(rankpress(root, &["build", "-o", b_dir.to_str().unwrap()])
+        .status
+        .success());
+    let (a, b) = (digest(&a_dir), digest(&b_dir));
+    assert_ne!(a, b);
+
+    // Time one full build to spread the kills over it.
+    let start = Instant::now();
+    assert!(rankpress(root, &["build"]).status.success());
+    let full = start.elapsed();
+    assert_eq!(digest(&out), b);
+
+    let mut seen_new = 0;
+    for i in 0..12u64 {
+        // Alternate the data between A and B so that each kill interrupts a real change.
+        let want_a = i % 2 == 0;
+        if want_a {
+            std::fs::write(&last, &last_text).unwrap();
+        } else {
+            let _ = std::fs::remove_file(&last);
+        }
+        let before = digest(&out);
+        let mut child = Command::new(bin)
+            .current_dir(root)
+            .arg("build")
+            .spawn()
+            .unwrap();
+        // Deterministic spread of kill moments over 0..110% of a build.
+        let at = full.mul_f64((i * 37 % 11) as f64 / 10.0);
+        std::thread::sleep(at);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = digest(&out);
+        assert!(
+            now == a || now == b,
+            "kill #{i} at {at:?} left a mixed output ({} files)",
+            now.len()
+        );
+        assert!(now == before || now == if want_a { a.clone() } else { b.clone() });
+        seen_new += (now != before) as usize;
+    }
+    // After the kills, a normal build still works (stale lock and staging are cleaned up).
+    std::fs::write(&last, &last_text).unwrap();
+    let r = rankpress(root, &["build"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert_eq!(digest(&out), a);
+    let stray: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains(".old-") || n.ends_with(".lock"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+    eprintln!("{seen_new} of 12 killed builds had already swapped in the new site");
+}
+
+#[test]
+fn racing_builds_never_corrupt_the_output() {
+    let site = site_from(&repo().join("content"));
+    let root = site.path();
+    let bin = env!("CARGO_BIN_EXE_rankpress");
+    assert!(rankpress(root, &["build"]).status.success());
+    let expected = digest(&root.join("output"));
+    let racing: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(bin)
+                .current_dir(root)
+                .arg("build")
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in racing {
+        let o = c.wait_with_output().unwrap();
+        if !o.status.success() {
+            // The only acceptable failure is the lock's clear message.
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{err}");
+            assert!(
+                err.contains("正在写入") && err.contains("another rankpress"),
+                "{err}"
+            );
+        }
+    }
+    assert_eq!(digest(&root.join("output")), expected);
+}
+
+#[test]
+fn huge_file_is_refused_quickly() {
+    let site = site_from(&conformance_dir().join("basic/content"));
+    let f = std::fs::File::create(site.path().join("content/results/2026-05.yaml")).unwrap();
+    f.set_len(200 * 1024 * 1024).unwrap(); // sparse: no disk or memory used
+    let start = Instant::now();
+    let out = rankpress(site.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("content/results/2026-05.yaml: 文件过大（200 MB）"),
+        "{err}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(20));
+}
