@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """A real SMTP server on 127.0.0.1 for rankpress's tests (tests/bulletin.rs).
 
-STARTTLS is required, with a certificate for 127.0.0.1 issued by a throwaway CA (made with
-`trustme`; its PEM is written to --ca-out for RANKPRESS_SMTP_CA), and AUTH PLAIN/LOGIN with one
-user name and password is required before MAIL FROM.
+STARTTLS is required, with a certificate for 127.0.0.1 issued by a throwaway CA (made with the
+`trustme` package if installed, else with the `openssl` command; the CA's PEM is written to
+--ca-out for RANKPRESS_SMTP_CA), and AUTH PLAIN/LOGIN with one user name and password is
+required before MAIL FROM.
 
 Each accepted message is written to --dir as NNN.eml, and a line of JSON
 {"file", "mail_from", "rcpt_tos"} is appended to --dir/received.jsonl.
@@ -11,7 +12,7 @@ With --accept N the server accepts N messages, answers the next DATA with a 421 
 (the "server dies part-way" case).
 
 Prints "PORT <n>" on stdout once it listens; stops on SIGTERM or when stdin closes.
-Needs: pip install aiosmtpd trustme
+Needs: pip install aiosmtpd (and trustme, or the openssl command)
 """
 
 import argparse
@@ -19,18 +20,56 @@ import json
 import logging
 import os
 import socket
+import subprocess
+import tempfile
 import ssl
 import sys
 import threading
 import time
 
-import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 # aiosmtpd logs a deprecation warning of its own on every AUTH.
 logging.getLogger("mail.log").setLevel(logging.ERROR)
+
+
+def tls_context(ca_out, how):
+    """A server TLS context for 127.0.0.1 signed by a fresh CA whose PEM goes to ca_out."""
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    if how in ("auto", "trustme"):
+        try:
+            import trustme
+        except ImportError:
+            if how == "trustme":
+                raise
+        else:
+            ca = trustme.CA()
+            ca.issue_cert("127.0.0.1", "localhost").configure_cert(ctx)
+            ca.cert_pem.write_to_path(ca_out)
+            return ctx
+    d = tempfile.mkdtemp(prefix="smtp-test-certs-")
+    p = lambda n: os.path.join(d, n)
+
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-keyout", p("ca.key"), "-out", p("ca.pem"), "-subj", "/CN=rankpress test CA",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", p("srv.key"), "-out", p("srv.csr"),
+        "-subj", "/CN=127.0.0.1")
+    with open(p("ext.cnf"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
+                "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n")
+    run("x509", "-req", "-in", p("srv.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"),
+        "-CAcreateserial", "-days", "2", "-out", p("srv.pem"), "-extfile", p("ext.cnf"))
+    ctx.load_cert_chain(p("srv.pem"), p("srv.key"))
+    with open(p("ca.pem"), "rb") as src, open(ca_out, "wb") as dst:
+        dst.write(src.read())
+    return ctx
 
 
 def free_port():
@@ -46,14 +85,11 @@ def main():
     ap.add_argument("--user", default="tester")
     ap.add_argument("--password", default="s3cret")
     ap.add_argument("--accept", type=int, default=None)
+    ap.add_argument("--certs", choices=["auto", "trustme", "openssl"], default="auto")
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
 
-    ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost")
-    ca.cert_pem.write_to_path(args.ca_out)
-    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    cert.configure_cert(ctx)
+    ctx = tls_context(args.ca_out, args.certs)
 
     stop = threading.Event()
 
