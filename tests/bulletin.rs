@@ -752,3 +752,81 @@ fn wrong_password_and_unreachable_server_give_one_clear_message() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("环境变量 RP_TEST_USER 未设置"), "{err}");
 }
+
+/// Headless Chromium, if installed (CI installs it; elsewhere the test says it skipped).
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+#[test]
+fn preview_fits_600px_and_phone_width_in_chromium() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
+        eprintln!("skipped: no chromium");
+        return;
+    };
+    let site = small_site(2525, "");
+    ok(&rankpress(site.path(), &["bulletin"]));
+    let b = site.path().join("output/bulletins");
+    // The preview plus a probe that lays the page out in a WIDTH-px wide root (headless
+    // Chromium will not make a window narrower than 500px) and reports every element that
+    // sticks out, and the images' natural and shown widths.
+    let html = std::fs::read_to_string(b.join("2026-04.html")).unwrap();
+    for width in [600u32, 375] {
+        let probe = format!(
+            r#"<script>window.addEventListener('load', () => {{
+  document.documentElement.style.width = '{width}px';
+  const out = [];
+  for (const e of document.body.querySelectorAll('*')) {{
+    const r = e.getBoundingClientRect();
+    if (r.right > {width} + 0.5) out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right));
+  }}
+  const p = document.createElement('pre'); p.id = 'probe';
+  p.textContent = JSON.stringify({{wide: out, imgs: [...document.images].map(i => [i.naturalWidth, i.width])}});
+  document.body.appendChild(p);
+}});</script></body>"#
+        );
+        std::fs::write(b.join("probe.html"), html.replace("</body>", &probe)).unwrap();
+        let profile = tempdir();
+        let o = Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--virtual-time-budget=3000",
+                &format!("--user-data-dir={}", profile.path().display()),
+                "--window-size=800,1200",
+                "--dump-dom",
+            ])
+            .arg(format!("file://{}", b.join("probe.html").display()))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&o.stdout);
+        let json = dom
+            .split("<pre id=\"probe\">")
+            .nth(1)
+            .and_then(|s| s.split("</pre>").next())
+            .unwrap_or_else(|| panic!("no probe output at {width}px: {dom}"));
+        let v: serde_json::Value = serde_json::from_str(&json.replace("&quot;", "\"")).unwrap();
+        assert_eq!(
+            v["wide"],
+            serde_json::json!([]),
+            "{width}px: elements stick out"
+        );
+        let imgs = v["imgs"].as_array().unwrap();
+        assert_eq!(imgs.len(), 3);
+        for i in imgs {
+            assert_eq!(i[0], 1104, "image loaded at 2×: {i}");
+            assert!(i[1].as_u64().unwrap() <= width as u64, "image fits: {i}");
+        }
+    }
+}
