@@ -418,6 +418,12 @@ fn explain(e: &lettre::transport::smtp::Error, smtp: &SmtpConfig, lang: Lang) ->
                 &format!("cannot establish TLS with the mail server {server}: {detail} (check `security`; a private CA can be given with {CA_ENV})"),
             )
             .to_string(),
+        None if e.is_client() => lang
+            .pick(
+                &format!("与邮件服务器 {server} 的会话失败：{detail}（检查 security 与端口，以及服务器是否支持 AUTH PLAIN/LOGIN）"),
+                &format!("the session with the mail server {server} failed: {detail} (check `security`, the port, and that the server offers AUTH PLAIN/LOGIN)"),
+            )
+            .to_string(),
         None if e.is_timeout() => lang
             .pick(
                 &format!("连接邮件服务器 {server} 超时。"),

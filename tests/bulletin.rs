@@ -490,6 +490,10 @@ struct Server {
 
 impl Server {
     fn start(accept: Option<usize>, password: &str) -> Server {
+        Server::start_with(accept, password, false)
+    }
+
+    fn start_with(accept: Option<usize>, password: &str, implicit_tls: bool) -> Server {
         let dir = tempdir();
         let ca = dir.path().join("ca.pem");
         let mut cmd = Command::new("python3");
@@ -501,6 +505,9 @@ impl Server {
             .args(["--user", USER, "--password", password]);
         if let Some(n) = accept {
             cmd.args(["--accept", &n.to_string()]);
+        }
+        if implicit_tls {
+            cmd.arg("--implicit-tls");
         }
         let mut child = cmd
             .stdin(Stdio::piped())
@@ -829,4 +836,23 @@ fn preview_fits_600px_and_phone_width_in_chromium() {
             assert!(i[1].as_u64().unwrap() <= width as u64, "image fits: {i}");
         }
     }
+}
+
+#[test]
+fn send_over_implicit_tls() {
+    let server = Server::start_with(None, PASSWORD, true);
+    let site = small_site(server.port, "");
+    let d = site.path();
+    let s = d.join("content/site.yaml");
+    let text = std::fs::read_to_string(&s)
+        .unwrap()
+        .replace("security: starttls", "security: tls")
+        .replace("personal: true", "personal: false");
+    std::fs::write(&s, text).unwrap();
+    ok(&rankpress(d, &["bulletin"]));
+    let out = ok(&send(d, &server, &[]));
+    assert!(out.contains("本次发送 1"), "{out}");
+    let got = server.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].2, "示例县局客户经理绩效通报 2026年4月");
 }

@@ -85,6 +85,7 @@ def main():
     ap.add_argument("--user", default="tester")
     ap.add_argument("--password", default="s3cret")
     ap.add_argument("--accept", type=int, default=None)
+    ap.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (port 465 style)")
     ap.add_argument("--certs", choices=["auto", "trustme", "openssl"], default="auto")
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
@@ -109,7 +110,7 @@ def main():
                     "file": name,
                     "mail_from": envelope.mail_from,
                     "rcpt_tos": envelope.rcpt_tos,
-                    "tls": session.ssl is not None,
+                    "tls": session.ssl is not None or args.implicit_tls,
                     "auth": session.authenticated,
                 }) + "\n")
             return "250 2.0.0 OK"
@@ -123,15 +124,16 @@ def main():
         return AuthResult(success=ok, handled=False)
 
     port = free_port()
+    tls = dict(ssl_context=ctx) if args.implicit_tls else dict(tls_context=ctx, require_starttls=True)
     controller = Controller(
         Handler(),
         hostname="127.0.0.1",
         port=port,
-        tls_context=ctx,
-        require_starttls=True,
         authenticator=authenticator,
         auth_required=True,
-        auth_require_tls=True,
+        # aiosmtpd only notices STARTTLS; with implicit TLS the channel is encrypted anyway.
+        auth_require_tls=not args.implicit_tls,
+        **tls,
     )
     controller.start()
     print(f"PORT {port}", flush=True)
