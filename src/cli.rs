@@ -54,12 +54,36 @@ enum Command {
     /// The monthly workflow: init, import, export, hook, diff, serve.
     #[command(flatten)]
     Workflow(crate::workflow::Command),
+    /// Write the monthly email bulletins into OUTPUT/bulletins/ (team, and personal ones).
+    Bulletin {
+        #[command(flatten)]
+        paths: Paths,
+        /// Month YYYY-MM; default: the latest month with results.
+        #[arg(long)]
+        month: Option<String>,
+    },
+    /// Send the bulletins written by `bulletin` over SMTP (see docs/bulletin.md).
+    Send {
+        #[command(flatten)]
+        paths: Paths,
+        /// Month YYYY-MM; default: the latest month with results.
+        #[arg(long)]
+        month: Option<String>,
+        /// Print who would get what; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Send again the messages already recorded in sent.log.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Exit code for bad data.
 pub const EXIT_DATA: u8 = 1;
 /// Exit code for bad usage or I/O failure.
 pub const EXIT_IO: u8 = 2;
+/// Exit code of `send` when a message was not sent (server unreachable, login refused…).
+pub const EXIT_SEND: u8 = 3;
 
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
@@ -74,6 +98,13 @@ pub fn main() -> ExitCode {
         Command::Build { paths, timings } => build(&paths, timings),
         Command::Check { paths } => check(&paths),
         Command::Workflow(cmd) => crate::workflow::run(cmd),
+        Command::Bulletin { paths, month } => bulletin(&paths, month),
+        Command::Send {
+            paths,
+            month,
+            dry_run,
+            force,
+        } => send(&paths, month, dry_run, force),
     }
 }
 
@@ -158,5 +189,86 @@ fn check(paths: &Paths) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(problems) => print_problems(&problems, &paths.root),
+    }
+}
+
+fn bulletin(paths: &Paths, month: Option<String>) -> ExitCode {
+    let opts = crate::bulletin::Options {
+        root: paths.root.clone(),
+        output: paths.output(),
+        month,
+    };
+    // Templates come from the site's theme, like the pages': site templates/ → themes/NAME/ →
+    // the built-in default.
+    let (lang, theme_name) = site::detect_settings(&paths.root);
+    let theme = match crate::theme::Theme::load(&paths.root, &theme_name, lang) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("rankpress: {e}");
+            return ExitCode::from(EXIT_IO);
+        }
+    };
+    let render = |name: &str, ctx: &tera::Context| theme.render(name, ctx);
+    let lang = site::detect_language(&paths.root);
+    match crate::bulletin::run(&opts, &render) {
+        Ok((b, w)) => {
+            for warning in &b.warnings {
+                eprintln!("{warning}");
+            }
+            eprintln!(
+                "{}",
+                lang.pick(
+                    &format!(
+                        "已生成 {} 的通报：团队通报 1 封（HTML {} KB，邮件 {} KB），个人通报 {} 封，共 {} 个文件，写入 {}；图表字体 {}",
+                        b.month,
+                        w.team_html_bytes.div_ceil(1024),
+                        w.team_eml_bytes.div_ceil(1024),
+                        b.personal.len(),
+                        w.files.len(),
+                        opts.output.join("bulletins").display(),
+                        b.font.display()
+                    ),
+                    &format!(
+                        "wrote the bulletins of {}: the team bulletin (HTML {} KB, message {} KB) and {} personal ones, {} files in {}; chart font {}",
+                        b.month,
+                        w.team_html_bytes.div_ceil(1024),
+                        w.team_eml_bytes.div_ceil(1024),
+                        b.personal.len(),
+                        w.files.len(),
+                        opts.output.join("bulletins").display(),
+                        b.font.display()
+                    )
+                )
+            );
+            ExitCode::SUCCESS
+        }
+        Err(crate::bulletin::Error::Data(problems)) => print_problems(&problems, &paths.root),
+        Err(crate::bulletin::Error::Usage(e)) => {
+            eprintln!("rankpress: {e}");
+            ExitCode::from(EXIT_DATA)
+        }
+        Err(crate::bulletin::Error::Io(e)) => {
+            eprintln!("rankpress: {e}");
+            ExitCode::from(EXIT_IO)
+        }
+    }
+}
+
+fn send(paths: &Paths, month: Option<String>, dry_run: bool, force: bool) -> ExitCode {
+    let opts = crate::send::Options {
+        root: paths.root.clone(),
+        output: paths.output(),
+        month,
+        dry_run,
+        force,
+    };
+    match crate::send::run(&opts) {
+        Ok(s) if s.failed + s.not_attempted == 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(EXIT_SEND),
+        Err(crate::send::Error::Data(problems)) => print_problems(&problems, &paths.root),
+        Err(crate::send::Error::Fatal(e)) => {
+            eprintln!("rankpress: {e}");
+            ExitCode::from(EXIT_SEND)
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! The pipeline runs one way — [`load`] → [`validate`] → compute ([`score`], [`training`]) →
 //! [`render`] → write ([`output`]) — and [`site::build`] strings the phases together.
 
+pub mod bulletin;
 pub mod charts;
 pub mod cli;
 pub mod diag;
@@ -16,6 +17,7 @@ pub mod output;
 pub mod pages;
 pub mod render;
 pub mod score;
+pub mod send;
 pub mod site;
 pub mod theme;
 pub mod training;

@@ -115,10 +115,16 @@ impl Output {
         &self.staging
     }
 
-    /// Replaces the target with the staged output.
+    /// Replaces the target with the staged output. Folders of the target written by other
+    /// commands ([`KEEP`], e.g. `bulletins/`) move into the new output first, so a build
+    /// never destroys them.
     pub fn commit(self) -> Result<(), String> {
+        let carried = carry_over(&self.target, &self.staging);
         let result = swap(&self.staging, &self.target);
         if result.is_err() {
+            for name in carried {
+                let _ = fs::rename(self.staging.join(name), self.target.join(name));
+            }
             let _ = fs::remove_dir_all(&self.staging);
         }
         let _ = fs::remove_file(&self.lock);
@@ -130,6 +136,22 @@ impl Output {
         let _ = fs::remove_dir_all(&self.staging);
         let _ = fs::remove_file(&self.lock);
     }
+}
+
+/// Folders of the output that a build does not produce but keeps: `bulletins/` is written by
+/// `rankpress bulletin` and holds `send`'s `sent.log`.
+pub const KEEP: &[&str] = &["bulletins"];
+
+/// Moves the [`KEEP`] folders of `target` into `staging` (unless the build wrote one itself);
+/// returns the names moved.
+fn carry_over(target: &Path, staging: &Path) -> Vec<&'static str> {
+    KEEP.iter()
+        .copied()
+        .filter(|name| {
+            let (from, to) = (target.join(name), staging.join(name));
+            from.is_dir() && !to.exists() && fs::rename(&from, &to).is_ok()
+        })
+        .collect()
 }
 
 #[cfg(target_os = "linux")]

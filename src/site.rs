@@ -72,12 +72,25 @@ impl std::fmt::Display for Timings {
 
 /// The language for messages: from `site.yaml` if it can be read, else Chinese.
 pub fn detect_language(root: &Path) -> Lang {
+    detect_settings(root).0
+}
+
+/// The language and theme name from `site.yaml`, read before full validation (defaults:
+/// Chinese, `default`).
+pub fn detect_settings(root: &Path) -> (Lang, String) {
     let p = root.join("content").join("site.yaml");
-    load::read_text(root, &p, Lang::Zh)
+    let v = load::read_text(root, &p, Lang::Zh)
         .ok()
-        .and_then(|t| crate::yaml::parse(&t).ok())
-        .map(|v| validate::language_of(&v))
-        .unwrap_or_default()
+        .and_then(|t| crate::yaml::parse(&t).ok());
+    let lang = v.as_ref().map(validate::language_of).unwrap_or_default();
+    let theme = v
+        .as_ref()
+        .and_then(|v| v.get("theme"))
+        .and_then(|t| t.as_str())
+        .filter(|t| validate::is_id(t))
+        .unwrap_or("default")
+        .to_string();
+    (lang, theme)
 }
 
 /// Loads and validates the site at `root`: every problem, or the site.

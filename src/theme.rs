@@ -56,6 +56,8 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/incentives.html",
     "templates/rules.html",
     "templates/page.html",
+    "templates/bulletin.html",
+    "templates/bulletin.txt",
     "static/style.css",
     "static/site.js",
     "i18n/zh-CN.yaml",

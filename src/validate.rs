@@ -885,6 +885,21 @@ fn site_config(c: &mut V, v: &Value) -> Option<Config> {
         Some(v) => c.id_value(root.k("theme"), v, "theme"),
     };
     let base_url = c.text(root, m, "base_url", false);
+    if let Some(u) = &base_url {
+        if !(u.starts_with("https://") || u.starts_with("http://"))
+            || u.contains(char::is_whitespace)
+        {
+            c.err(
+                root.k("base_url"),
+                t!(
+                    lang,
+                    "\"base_url\" 应为网站的完整地址，以 http:// 或 https:// 开头，实际是 \"{}\"",
+                    "\"base_url\" must be the site's absolute URL starting with http:// or https://, found \"{}\"",
+                    u
+                ),
+            );
+        }
+    }
 
     let mut indicators = Vec::new();
     let seq = c.seq(root, m, "indicators", true);
@@ -1072,11 +1087,25 @@ fn site_config(c: &mut V, v: &Value) -> Option<Config> {
 fn bulletin(c: &mut V, p: P, m: &yaml_serde::Mapping) -> (Option<BulletinConfig>, Option<String>) {
     let lang = c.lang;
     let from = c.text(p, m, "from", true);
+    if let Some(f) = from.as_deref().filter(|f| !f.trim().is_empty()) {
+        if let Err(e) = f.parse::<lettre::message::Mailbox>() {
+            c.err(
+                p.k("from"),
+                t!(
+                    lang,
+                    "发件人应为邮箱地址，如 \"绩效通报 <kpi@example.com>\"，实际是 \"{}\"（{}）",
+                    "the sender must be an email address such as \"KPI <kpi@example.com>\", found \"{}\" ({})",
+                    f,
+                    e
+                ),
+            );
+        }
+    }
     let mut to = Vec::new();
     let tp = p.k("to");
     for (i, v) in c.seq(p, m, "to", false).iter().enumerate() {
         match v.as_str() {
-            Some(s) if s.contains('@') => to.push(s.to_string()),
+            Some(s) if s.parse::<lettre::message::Mailbox>().is_ok() => to.push(s.to_string()),
             _ => {
                 let d = c.describe(v);
                 c.err(

@@ -170,6 +170,7 @@ SITE_YAML = HEADER + """\
 title: 城关县局客户经理绩效通报          # 网站和每月通报的标题
 organization: 城关县烟草专卖局营销部      # 发布单位，显示在页眉页脚
 language: zh-CN                          # 界面语言：zh-CN 中文，en 英文
+base_url: https://kpi.cgxyc.example.com  # 网站的正式地址，仅用于邮件中的链接
 
 # 考核指标（满分合计 100 分，另有加分、扣分）。
 # method（计分方法）说明：
@@ -229,6 +230,19 @@ suggestions:
 annual:
   excellence_top: 3
   min_months: 6
+
+# 月度通报邮件（rankpress bulletin 生成，rankpress send 发送），说明见 docs/bulletin.md。
+# 账号和密码只从环境变量读取，不写在这里。
+bulletin:
+  from: "绩效通报 <kpi@cgxyc.example.com>"
+  to: ["all-managers@cgxyc.example.com"]   # 团队通报的收件人
+  personal: true                           # 另给每位有邮箱的客户经理发个人通报
+  smtp:
+    host: smtp.cgxyc.example.com
+    port: 587
+    security: starttls                     # starttls | tls | none
+    username_env: RANKPRESS_SMTP_USER
+    password_env: RANKPRESS_SMTP_PASSWORD
 """
 
 INDICATORS = [

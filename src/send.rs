@@ -1,0 +1,440 @@
+//! Sending a month's bulletins over SMTP (`rankpress send`).
+//!
+//! Reads `output/bulletins/YYYY-MM/manifest.json` (written by `rankpress bulletin`) and sends
+//! each `.eml` exactly as written. Every message the server accepts is appended to
+//! `output/bulletins/YYYY-MM/sent.log` and fsynced before the next one is sent, so a re-run after
+//! a failure sends only what is not yet logged (`--force` sends everything again).
+//!
+//! Credentials come only from the environment variables named in `site.yaml`
+//! (`smtp.username_env`, `smtp.password_env`). TLS is rustls with the system's root
+//! certificates; `RANKPRESS_SMTP_CA=path.pem` adds trusted roots (a private CA, or the
+//! self-signed CA of a test server).
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{Address, SmtpTransport, Transport};
+
+use crate::bulletin::{self, Manifest, ManifestEntry};
+use crate::diag::Lang;
+use crate::model::{Security, SmtpConfig};
+use crate::site;
+
+/// Environment variable naming a PEM file of extra trusted root certificates.
+pub const CA_ENV: &str = "RANKPRESS_SMTP_CA";
+
+/// Name of the log of accepted messages in `bulletins/YYYY-MM/`.
+pub const SENT_LOG: &str = "sent.log";
+
+/// Options of the `send` command.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Site folder.
+    pub root: PathBuf,
+    /// Output folder.
+    pub output: PathBuf,
+    /// `YYYY-MM`, default the latest results month.
+    pub month: Option<String>,
+    /// Print what would be sent; send nothing.
+    pub dry_run: bool,
+    /// Send messages already in `sent.log` again.
+    pub force: bool,
+}
+
+/// The outcome of a `send`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Messages accepted by the server in this run.
+    pub sent: usize,
+    /// Messages skipped because `sent.log` already has them.
+    pub skipped: usize,
+    /// Messages the server refused, or that failed in transit.
+    pub failed: usize,
+    /// Messages not attempted after the connection was lost.
+    pub not_attempted: usize,
+}
+
+/// Why `send` could not run at all (one clear message in the site's language).
+#[derive(Debug)]
+pub enum Error {
+    /// The data has problems.
+    Data(Vec<crate::diag::Problem>),
+    /// Missing bulletins, settings or credentials; unreachable server; rejected login.
+    Fatal(String),
+}
+
+/// Keys already recorded in a `sent.log`.
+pub fn sent_keys(log: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split('\t').nth(1).map(str::to_string))
+        .collect()
+}
+
+/// Appends one accepted message to `sent.log` and fsyncs it.
+fn log_sent(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)?;
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+    writeln!(f, "{now}\t{}\t{}\t{}", e.key, e.message_id, e.to.join(","))?;
+    f.sync_all()
+}
+
+/// Runs `send`: prints a line per message and a summary to stdout.
+pub fn run(opts: &Options) -> Result<Summary, Error> {
+    let mut t = site::Timings::default();
+    let s = site::load_site(&opts.root, &mut t).map_err(Error::Data)?;
+    let lang = s.config.language;
+    let fatal = |zh: String, en: String| Error::Fatal(lang.pick(&zh, &en).to_string());
+    let month =
+        bulletin::pick_month(&s, opts.month.as_deref()).map_err(|e| Error::Fatal(e.to_string()))?;
+    let cfg = bulletin::config(&s).map_err(|e| Error::Fatal(e.to_string()))?;
+    let dir = opts.output.join("bulletins");
+    let mdir = dir.join(month.to_string());
+    let manifest_path = mdir.join("manifest.json");
+    let manifest: Manifest = match std::fs::read(&manifest_path) {
+        Ok(b) => serde_json::from_slice(&b).map_err(|e| {
+            fatal(
+                format!("{} 无法读取：{e}", manifest_path.display()),
+                format!("cannot read {}: {e}", manifest_path.display()),
+            )
+        })?,
+        Err(_) => {
+            return Err(fatal(
+                format!("还没有 {month} 的通报，请先运行 rankpress bulletin --month {month}"),
+                format!("there are no bulletins for {month} yet; run rankpress bulletin --month {month} first"),
+            ))
+        }
+    };
+    let log = mdir.join(SENT_LOG);
+    let done = if opts.force {
+        BTreeSet::new()
+    } else {
+        sent_keys(&log)
+    };
+    let mut todo: Vec<&ManifestEntry> = Vec::new();
+    let mut summary = Summary::default();
+    let total = manifest.messages.len();
+    for e in &manifest.messages {
+        if e.key == "team" && cfg.to.is_empty() {
+            println!(
+                "{}",
+                lang.pick(
+                    "跳过 团队通报：bulletin.to 没有收件人",
+                    "skip team bulletin: bulletin.to has no recipients"
+                )
+            );
+            continue;
+        }
+        if done.contains(&e.key) {
+            summary.skipped += 1;
+        } else {
+            todo.push(e);
+        }
+    }
+    if opts.dry_run {
+        for (i, e) in todo.iter().enumerate() {
+            println!(
+                "{}",
+                lang.pick(
+                    &format!(
+                        "[{}/{}] 将发送 {} → {}：{}",
+                        i + 1,
+                        todo.len(),
+                        e.file,
+                        e.to.join(", "),
+                        e.subject
+                    ),
+                    &format!(
+                        "[{}/{}] would send {} → {}: {}",
+                        i + 1,
+                        todo.len(),
+                        e.file,
+                        e.to.join(", "),
+                        e.subject
+                    ),
+                )
+            );
+        }
+        println!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "试运行：将发送 {} 封，已发送过 {} 封（见 {}），未发送任何邮件。",
+                    todo.len(),
+                    summary.skipped,
+                    log.display()
+                ),
+                &format!(
+                    "dry run: would send {}, {} already sent (see {}); nothing was sent.",
+                    todo.len(),
+                    summary.skipped,
+                    log.display()
+                ),
+            )
+        );
+        return Ok(summary);
+    }
+    if todo.is_empty() {
+        println!(
+            "{}",
+            lang.pick(
+                &format!("{month} 的 {total} 封通报都已发送过（见 {}）；要重新发送请加 --force。", log.display()),
+                &format!("all {total} bulletins of {month} were already sent (see {}); use --force to send them again.", log.display()),
+            )
+        );
+        return Ok(summary);
+    }
+    let smtp = cfg.smtp.as_ref().ok_or_else(|| {
+        fatal(
+            "site.yaml 的 bulletin 中没有 smtp 设置（服务器地址、端口等）".into(),
+            "site.yaml has no bulletin.smtp settings (server, port…)".into(),
+        )
+    })?;
+    let transport = transport(smtp, lang)?;
+    // One clear message for a wrong password or an unreachable server, before sending anything.
+    if let Err(e) = transport.test_connection() {
+        return Err(Error::Fatal(explain(&e, smtp, lang)));
+    }
+    let n = todo.len();
+    for (i, e) in todo.iter().enumerate() {
+        let res = send_one(&transport, &dir, e);
+        match res {
+            Ok(()) => {
+                if let Err(err) = log_sent(&log, e) {
+                    // The message went out but cannot be recorded: stop, or a re-run would
+                    // send it twice.
+                    println!("[{}/{n}] {} → {}  OK", i + 1, e.key, e.to.join(", "));
+                    return Err(fatal(
+                        format!(
+                            "已发送 {}，但无法写入 {}：{err}；为避免重复发送，已停止。",
+                            e.key,
+                            log.display()
+                        ),
+                        format!(
+                            "sent {} but cannot write {}: {err}; stopped so nothing is sent twice.",
+                            e.key,
+                            log.display()
+                        ),
+                    ));
+                }
+                summary.sent += 1;
+                println!(
+                    "[{}/{n}] {} → {}  {}",
+                    i + 1,
+                    e.key,
+                    e.to.join(", "),
+                    lang.pick("已发送", "sent")
+                );
+            }
+            Err(SendError::File(msg)) => {
+                summary.failed += 1;
+                println!(
+                    "[{}/{n}] {} → {}  {}{msg}",
+                    i + 1,
+                    e.key,
+                    e.to.join(", "),
+                    lang.pick("失败：", "FAILED: ")
+                );
+            }
+            Err(SendError::Smtp(err)) => {
+                summary.failed += 1;
+                let msg = explain(&err, smtp, lang);
+                println!(
+                    "[{}/{n}] {} → {}  {}{msg}",
+                    i + 1,
+                    e.key,
+                    e.to.join(", "),
+                    lang.pick("失败：", "FAILED: ")
+                );
+                if !err.is_permanent() && !err.is_transient() {
+                    // Connection-level failure: the server is gone; stop here.
+                    summary.not_attempted = n - i - 1;
+                    break;
+                }
+                // 421: the server is closing the channel (shutting down, overloaded).
+                let closing = err.status().is_some_and(|c| c.to_string() == "421");
+                if closing || (err.is_transient() && transport.test_connection().is_err()) {
+                    summary.not_attempted = n - i - 1;
+                    break;
+                }
+            }
+        }
+    }
+    println!(
+        "{}",
+        lang.pick(
+            &format!(
+                "共 {total} 封：本次发送 {}，失败 {}，未尝试 {}，此前已发送 {}。",
+                summary.sent, summary.failed, summary.not_attempted, summary.skipped
+            ),
+            &format!(
+                "{total} messages: sent {}, failed {}, not attempted {}, already sent before {}.",
+                summary.sent, summary.failed, summary.not_attempted, summary.skipped
+            ),
+        )
+    );
+    if summary.failed + summary.not_attempted > 0 {
+        println!(
+            "{}",
+            lang.pick(
+                "修复问题后再次运行 rankpress send，只会发送尚未成功的邮件。",
+                "Fix the problem and run rankpress send again: only the messages not yet accepted are sent."
+            )
+        );
+    }
+    Ok(summary)
+}
+
+enum SendError {
+    File(String),
+    Smtp(lettre::transport::smtp::Error),
+}
+
+fn send_one(t: &SmtpTransport, dir: &Path, e: &ManifestEntry) -> Result<(), SendError> {
+    let path = dir.join(&e.file);
+    let raw = std::fs::read(&path)
+        .map_err(|err| SendError::File(format!("{}: {err}", path.display())))?;
+    let from: Address = e
+        .from
+        .parse()
+        .map_err(|err| SendError::File(format!("{}: {err}", e.from)))?;
+    let to: Vec<Address> =
+        e.to.iter()
+            .map(|a| a.parse())
+            .collect::<Result<_, _>>()
+            .map_err(|err| SendError::File(format!("{err}")))?;
+    let env = Envelope::new(Some(from), to).map_err(|err| SendError::File(err.to_string()))?;
+    t.send_raw(&env, &raw).map(|_| ()).map_err(SendError::Smtp)
+}
+
+fn transport(smtp: &SmtpConfig, lang: Lang) -> Result<SmtpTransport, Error> {
+    let fatal = |zh: String, en: String| Error::Fatal(lang.pick(&zh, &en).to_string());
+    let mut b = SmtpTransport::builder_dangerous(smtp.host.as_str())
+        .port(smtp.port)
+        .timeout(Some(Duration::from_secs(30)));
+    if smtp.security != Security::None {
+        let mut tb = TlsParameters::builder(smtp.host.clone());
+        if let Some(ca) = std::env::var_os(CA_ENV).filter(|v| !v.is_empty()) {
+            let pem = std::fs::read(&ca).map_err(|e| {
+                fatal(
+                    format!(
+                        "无法读取 {CA_ENV} 指定的证书 {}：{e}",
+                        Path::new(&ca).display()
+                    ),
+                    format!(
+                        "cannot read the certificate named by {CA_ENV}, {}: {e}",
+                        Path::new(&ca).display()
+                    ),
+                )
+            })?;
+            let cert = Certificate::from_pem(&pem).map_err(|e| {
+                fatal(
+                    format!("{CA_ENV} 指定的文件不是 PEM 证书：{e}"),
+                    format!("the file named by {CA_ENV} is not a PEM certificate: {e}"),
+                )
+            })?;
+            tb = tb.add_root_certificate(cert);
+        }
+        let params = tb.build_rustls().map_err(|e| {
+            fatal(
+                format!("TLS 设置错误：{e}"),
+                format!("TLS setup failed: {e}"),
+            )
+        })?;
+        b = b.tls(match smtp.security {
+            Security::Tls => Tls::Wrapper(params),
+            _ => Tls::Required(params),
+        });
+    } else {
+        b = b.tls(Tls::None);
+    }
+    let var = |name: &Option<String>| -> Result<Option<String>, Error> {
+        match name {
+            None => Ok(None),
+            Some(n) => match std::env::var(n) {
+                Ok(v) if !v.is_empty() => Ok(Some(v)),
+                _ => Err(fatal(
+                    format!("环境变量 {n} 未设置（site.yaml 的 smtp 设置要求从它读取账号或密码）"),
+                    format!("environment variable {n} is not set (site.yaml's smtp settings read the user name or password from it)"),
+                )),
+            },
+        }
+    };
+    let user = var(&smtp.username_env)?;
+    let pass = var(&smtp.password_env)?;
+    if let (Some(u), Some(p)) = (user, pass) {
+        b = b
+            .credentials(Credentials::new(u, p))
+            .authentication(vec![Mechanism::Plain, Mechanism::Login]);
+    }
+    Ok(b.build())
+}
+
+/// One sentence for an SMTP failure, in the site's language.
+fn explain(e: &lettre::transport::smtp::Error, smtp: &SmtpConfig, lang: Lang) -> String {
+    let server = format!("{}:{}", smtp.host, smtp.port);
+    let code = e.status().map(|c| c.to_string());
+    let first_line = |e: &dyn std::error::Error| -> String {
+        let mut s = e.to_string();
+        let mut src = e.source();
+        while let Some(x) = src {
+            s = x.to_string();
+            src = x.source();
+        }
+        s.lines().next().unwrap_or_default().to_string()
+    };
+    let detail = first_line(e);
+    match code.as_deref() {
+        Some("535") | Some("534") | Some("530") => lang
+            .pick(
+                &format!("邮件服务器 {server} 拒绝登录（{}）：请检查 {} 和 {} 中的账号和密码。",
+                    code.as_deref().unwrap_or(""),
+                    smtp.username_env.as_deref().unwrap_or("username_env"),
+                    smtp.password_env.as_deref().unwrap_or("password_env")),
+                &format!("the mail server {server} refused the login ({}): check the user name and password in {} and {}.",
+                    code.as_deref().unwrap_or(""),
+                    smtp.username_env.as_deref().unwrap_or("username_env"),
+                    smtp.password_env.as_deref().unwrap_or("password_env")),
+            )
+            .to_string(),
+        Some(c) => lang
+            .pick(
+                &format!("邮件服务器 {server} 拒绝（{c}）：{detail}"),
+                &format!("the mail server {server} refused ({c}): {detail}"),
+            )
+            .to_string(),
+        None if e.is_tls() => lang
+            .pick(
+                &format!("无法与邮件服务器 {server} 建立加密连接：{detail}（检查 security 设置；私有 CA 可用 {CA_ENV} 指定）"),
+                &format!("cannot establish TLS with the mail server {server}: {detail} (check `security`; a private CA can be given with {CA_ENV})"),
+            )
+            .to_string(),
+        None if e.is_client() => lang
+            .pick(
+                &format!("与邮件服务器 {server} 的会话失败：{detail}（检查 security 与端口，以及服务器是否支持 AUTH PLAIN/LOGIN）"),
+                &format!("the session with the mail server {server} failed: {detail} (check `security`, the port, and that the server offers AUTH PLAIN/LOGIN)"),
+            )
+            .to_string(),
+        None if e.is_timeout() => lang
+            .pick(
+                &format!("连接邮件服务器 {server} 超时。"),
+                &format!("connecting to the mail server {server} timed out."),
+            )
+            .to_string(),
+        None => lang
+            .pick(
+                &format!("无法连接邮件服务器 {server}：{detail}"),
+                &format!("cannot reach the mail server {server}: {detail}"),
+            )
+            .to_string(),
+    }
+}
