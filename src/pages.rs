@@ -61,15 +61,6 @@ fn opt_f2(x: Option<f64>) -> String {
     x.map(f2).unwrap_or_else(|| "—".into())
 }
 
-/// Escapes text for an HTML attribute.
-fn attr_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 /// Rank change as shown: CSS class, text and a spoken title.
 #[derive(Serialize, Clone)]
 struct Change {
@@ -93,30 +84,8 @@ struct ChartView {
 /// `viewBox` if the renderer did not add one, and labelled for screen readers) and builds the
 /// text alternative from the same numbers.
 fn chart_view(chart: &Chart, t: &Theme) -> ChartView {
-    let (w, h) = (640, 300);
-    let mut svg = charts::render_svg(chart, w, h);
-    if let Some(start) = svg.find("<svg") {
-        let end = svg[start..]
-            .find('>')
-            .map(|e| start + e)
-            .unwrap_or(start + 4);
-        let open = &svg[start..end];
-        let mut extra = String::new();
-        if !open.contains("viewBox") {
-            extra.push_str(&format!(" viewBox=\"0 0 {w} {h}\""));
-        }
-        let title = match chart {
-            Chart::Line(c) => &c.title,
-            Chart::Bar(c) => &c.title,
-            Chart::Histogram(c) => &c.title,
-        };
-        extra.push_str(&format!(
-            " role=\"img\" aria-label=\"{}\"",
-            attr_escape(title)
-        ));
-        svg.insert_str(end, &extra);
-        svg.replace_range(..start, "");
-    }
+    // The SVG carries its own viewBox, role="img", aria-label and <title>.
+    let svg = charts::render_svg(chart, 640, 300);
     match chart {
         Chart::Line(c) => {
             let mut head = vec![t.label("chart_category").to_string()];
