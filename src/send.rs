@@ -31,6 +31,11 @@ pub const CA_ENV: &str = "RANKPRESS_SMTP_CA";
 /// Name of the log of accepted messages in `bulletins/YYYY-MM/`.
 pub const SENT_LOG: &str = "sent.log";
 
+/// Written (and fsynced) just before each message is handed to the server. A key found here
+/// but not in [`SENT_LOG`] means `send` was killed while that message was in flight: the
+/// server may or may not have accepted it, so it is not sent again without `--force`.
+pub const ATTEMPT_LOG: &str = "attempts.log";
+
 /// Options of the `send` command.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -57,6 +62,8 @@ pub struct Summary {
     pub failed: usize,
     /// Messages not attempted after the connection was lost.
     pub not_attempted: usize,
+    /// Messages left out because an earlier run was interrupted while sending them.
+    pub uncertain: usize,
 }
 
 /// Why `send` could not run at all (one clear message in the site's language).
@@ -75,6 +82,48 @@ pub fn sent_keys(log: &Path) -> BTreeSet<String> {
         .lines()
         .filter_map(|l| l.split('\t').nth(1).map(str::to_string))
         .collect()
+}
+
+/// Marks a message whose send definitely failed (the server answered with an error, or the
+/// file could not be read), so that a re-run tries it again.
+const FAILED: &str = "-failed";
+
+/// Keys whose last record in the attempt log is an attempt (not a definite failure).
+fn in_flight_keys(log: &Path) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for line in std::fs::read_to_string(log).unwrap_or_default().lines() {
+        let mut f = line.split('\t').skip(1);
+        if let Some(key) = f.next() {
+            if f.next() == Some(FAILED) {
+                keys.remove(key);
+            } else {
+                keys.insert(key.to_string());
+            }
+        }
+    }
+    keys
+}
+
+/// Records that a message is about to be handed to the server, durably.
+fn log_attempt(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)?;
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+    writeln!(f, "{now}\t{}\t{}", e.key, e.message_id)?;
+    f.sync_all()
+}
+
+/// Records a definite failure of a message after its attempt.
+fn log_failed(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)?;
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+    writeln!(f, "{now}\t{}\t{FAILED}", e.key)?;
+    f.sync_all()
 }
 
 /// Appends one accepted message to `sent.log` and fsyncs it.
@@ -115,10 +164,20 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         }
     };
     let log = mdir.join(SENT_LOG);
+    let attempts = mdir.join(ATTEMPT_LOG);
     let done = if opts.force {
         BTreeSet::new()
     } else {
         sent_keys(&log)
+    };
+    // Interrupted in flight (attempted, never recorded as accepted): never risk a duplicate.
+    let uncertain: BTreeSet<String> = if opts.force {
+        BTreeSet::new()
+    } else {
+        in_flight_keys(&attempts)
+            .difference(&done)
+            .cloned()
+            .collect()
     };
     let mut todo: Vec<&ManifestEntry> = Vec::new();
     let mut summary = Summary::default();
@@ -136,6 +195,15 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         }
         if done.contains(&e.key) {
             summary.skipped += 1;
+        } else if uncertain.contains(&e.key) {
+            summary.uncertain += 1;
+            println!(
+                "{}",
+                lang.pick(
+                    &format!("不重发 {} → {}：上次发送它时程序被中断，无法确定服务器是否已接收。确认对方没有收到后，可用 --force 重发。", e.key, e.to.join(", ")),
+                    &format!("not resending {} → {}: the last run was interrupted while sending it, so the server may have accepted it. If the recipient did not get it, use --force.", e.key, e.to.join(", ")),
+                )
+            );
         } else {
             todo.push(e);
         }
@@ -206,6 +274,18 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     }
     let n = todo.len();
     for (i, e) in todo.iter().enumerate() {
+        if let Err(err) = log_attempt(&attempts, e) {
+            return Err(fatal(
+                format!(
+                    "无法写入 {}：{err}；为避免重复发送，未发送。",
+                    attempts.display()
+                ),
+                format!(
+                    "cannot write {}: {err}; nothing sent, so nothing is sent twice.",
+                    attempts.display()
+                ),
+            ));
+        }
         let res = send_one(&transport, &dir, e);
         match res {
             Ok(()) => {
@@ -236,6 +316,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                 );
             }
             Err(SendError::File(msg)) => {
+                let _ = log_failed(&attempts, e);
                 summary.failed += 1;
                 println!(
                     "[{}/{n}] {} → {}  {}{msg}",
@@ -246,6 +327,11 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                 );
             }
             Err(SendError::Smtp(err)) => {
+                // A reply from the server is a definite refusal; a broken connection leaves
+                // the message in flight (uncertain).
+                if err.is_permanent() || err.is_transient() {
+                    let _ = log_failed(&attempts, e);
+                }
                 summary.failed += 1;
                 let msg = explain(&err, smtp, lang);
                 println!(

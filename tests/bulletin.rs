@@ -494,6 +494,15 @@ impl Server {
     }
 
     fn start_with(accept: Option<usize>, password: &str, implicit_tls: bool) -> Server {
+        Server::start_args(accept, password, implicit_tls, &[])
+    }
+
+    fn start_args(
+        accept: Option<usize>,
+        password: &str,
+        implicit_tls: bool,
+        extra: &[&str],
+    ) -> Server {
         let dir = tempdir();
         let ca = dir.path().join("ca.pem");
         let mut cmd = Command::new("python3");
@@ -509,6 +518,7 @@ impl Server {
         if implicit_tls {
             cmd.arg("--implicit-tls");
         }
+        cmd.args(extra);
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -855,4 +865,62 @@ fn send_over_implicit_tls() {
     let got = server.received();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].2, "示例县局客户经理绩效通报 2026年4月");
+}
+
+#[test]
+fn send_killed_in_flight_never_sends_twice() {
+    // The server records the third message but never answers: `send` is killed while it waits.
+    let s1 = Server::start_args(None, PASSWORD, false, &["--hang-after", "2"]);
+    let site = small_site(s1.port, "");
+    let d = site.path();
+    ok(&rankpress(d, &["bulletin"]));
+    let n = manifest_ids(d).len();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rankpress"));
+    c.current_dir(d)
+        .arg("send")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in s1.env() {
+        c.env(k, v);
+    }
+    let mut child = c.spawn().unwrap();
+    let start = std::time::Instant::now();
+    while s1.received().len() < 3 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the third message never arrived"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    child.kill().unwrap(); // SIGKILL: no chance to record anything
+    child.wait().unwrap();
+    let first = s1.received();
+    assert_eq!(first.len(), 3);
+    assert_eq!(
+        logged(d).len(),
+        2,
+        "only the two answered messages are recorded as sent"
+    );
+
+    // The re-run sends everything else, but not the message that was in flight.
+    let s2 = Server::start(None, PASSWORD);
+    use_port(d, s2.port);
+    let out = ok(&send(d, &s2, &[]));
+    assert!(
+        out.contains("不重发"),
+        "the in-flight message is reported: {out}"
+    );
+    let second = s2.received();
+    assert_eq!(second.len(), n - 3, "{out}");
+    let mut ids: Vec<String> = first.iter().chain(&second).map(|r| r.1.clone()).collect();
+    ids.sort();
+    let all = ids.len();
+    ids.dedup();
+    assert_eq!(all, ids.len(), "a message was sent twice");
+    // A third run sends nothing; --force sends everything again, deliberately.
+    let out = ok(&send(d, &s2, &[]));
+    assert_eq!(s2.received().len(), n - 3, "{out}");
+    ok(&send(d, &s2, &["--force"]));
+    assert_eq!(s2.received().len(), n - 3 + n);
 }

@@ -9,13 +9,15 @@ required before MAIL FROM.
 Each accepted message is written to --dir as NNN.eml, and a line of JSON
 {"file", "mail_from", "rcpt_tos"} is appended to --dir/received.jsonl.
 With --accept N the server accepts N messages, answers the next DATA with a 421 and shuts down
-(the "server dies part-way" case).
+(the "server dies part-way" case). With --hang-after N it records message N+1 but never answers
+its DATA (the "client killed while a message is in flight" case).
 
 Prints "PORT <n>" on stdout once it listens; stops on SIGTERM or when stdin closes.
 Needs: pip install aiosmtpd (and trustme, or the openssl command)
 """
 
 import argparse
+import asyncio
 import json
 import logging
 import os
@@ -85,6 +87,8 @@ def main():
     ap.add_argument("--user", default="tester")
     ap.add_argument("--password", default="s3cret")
     ap.add_argument("--accept", type=int, default=None)
+    ap.add_argument("--hang-after", type=int, default=None,
+                    help="record message N+1 as received but never answer its DATA (a client killed in flight)")
     ap.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (port 465 style)")
     ap.add_argument("--certs", choices=["auto", "trustme", "openssl"], default="auto")
     args = ap.parse_args()
@@ -113,6 +117,8 @@ def main():
                     "tls": session.ssl is not None or args.implicit_tls,
                     "auth": session.authenticated,
                 }) + "\n")
+            if args.hang_after is not None and Handler.count > args.hang_after:
+                await asyncio.sleep(3600)
             return "250 2.0.0 OK"
 
     def authenticator(server, session, envelope, mechanism, auth_data):
