@@ -231,6 +231,10 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// A parsed file: its YAML value (for pages, the front matter) and Markdown body, or the
+/// problem that stopped it.
+pub type Parsed = Result<(Option<Value>, String), Problem>;
+
 /// Reads and parses one file: its [`Source`] and either its document (YAML value and, for
 /// pages, the Markdown body) or the problem that stopped it.
 pub fn load_file(
@@ -273,7 +277,7 @@ pub fn load(root: &Path, lang: Lang) -> Loaded {
     let eager: Vec<usize> = (0..files.len())
         .filter(|&i| !matches!(files[i].1, Role::Results(_)))
         .collect();
-    let results: Vec<(Source, Result<(Option<Value>, String), Problem>)> = eager
+    let results: Vec<(Source, Parsed)> = eager
         .par_iter()
         .map(|&i| load_file(root, &files[i].0, &files[i].1, lang))
         .collect();

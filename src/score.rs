@@ -482,13 +482,13 @@ fn score_month(site: &Site, inputs: &Inputs, index: usize, mr: &MonthResults) ->
 fn assign_ranks<T>(items: &mut [T], key: impl Fn(&T) -> i64, mut set: impl FnMut(&mut T, u32)) {
     let mut rank = 0;
     let mut last = None;
-    for i in 0..items.len() {
-        let k = key(&items[i]);
+    for (i, item) in items.iter_mut().enumerate() {
+        let k = key(item);
         if last != Some(k) {
             rank = i as u32 + 1;
             last = Some(k);
         }
-        set(&mut items[i], rank);
+        set(item, rank);
     }
 }
 

@@ -583,6 +583,16 @@ pub fn language_of(site_yaml: &Value) -> Lang {
     }
 }
 
+/// One results file after checking: (source index, the month if clean, its problems, a read or
+/// syntax problem, its text when it has problems).
+type CheckedMonth = (
+    usize,
+    Option<MonthResults>,
+    Problems,
+    Option<crate::diag::Problem>,
+    Option<String>,
+);
+
 /// Keys of an entry in a results file besides indicator ids.
 const ENTRY_KEYS: [&str; 3] = ["bonus", "deductions", "veto"];
 
@@ -637,13 +647,7 @@ pub fn validate(loaded: &mut Loaded, lang: Lang) -> (Option<Site>, Problems) {
     // Results files are independent of each other: read, parse and check each in parallel,
     // dropping its YAML tree as soon as it is converted.
     use rayon::prelude::*;
-    let checked: Vec<(
-        usize,
-        Option<MonthResults>,
-        Problems,
-        Option<crate::diag::Problem>,
-        Option<String>,
-    )> = loaded
+    let checked: Vec<CheckedMonth> = loaded
         .deferred
         .par_iter()
         .map(|(src, path, role)| {

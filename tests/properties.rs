@@ -256,7 +256,7 @@ proptest! {
     #[test]
     fn changing_one_manager_changes_no_other_score(rows in prop::collection::vec(raw(), 2..10), who in 0usize..10, new in raw(), att in attendance()) {
         let who = who % rows.len();
-        let before = score::compute(&site(&[rows.clone()], &att));
+        let before = score::compute(&site(std::slice::from_ref(&rows), &att));
         let mut changed = rows.clone();
         changed[who] = new;
         let after = score::compute(&site(&[changed], &att));
