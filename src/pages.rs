@@ -25,6 +25,12 @@ use crate::training::{Period, Summary};
 
 /// Two decimals, as the exports round (round2 first, so `{:.2}` never re-rounds a half).
 pub fn f2(x: f64) -> String {
+    // Fast path: the value rounded to hundredths is an exact integer of cents, and printing
+    // it with integer arithmetic gives the same text as `{:.2}` of `round2(x)`.
+    let c = (x * 100.0).round();
+    if c.is_finite() && c.abs() < 1e15 {
+        return c2(c as i64);
+    }
     let s = format!("{:.2}", round2(x));
     if s == "-0.00" {
         "0.00".into()
@@ -35,8 +41,17 @@ pub fn f2(x: f64) -> String {
 
 /// Hundredths as a two-decimal number.
 pub fn c2(c: i64) -> String {
-    let sign = if c < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+    use std::fmt::Write;
+    let mut s = String::with_capacity(8);
+    if c < 0 {
+        s.push('-');
+    }
+    let a = c.unsigned_abs();
+    let _ = write!(s, "{}.", a / 100);
+    let f = (a % 100) as u8;
+    s.push((b'0' + f / 10) as char);
+    s.push((b'0' + f % 10) as char);
+    s
 }
 
 /// A number as written (shortest form: 98.4, 1200).
@@ -110,10 +125,12 @@ fn chart_view(chart: &Chart, t: &Theme) -> ChartView {
             Chart::Bar(c) => &c.title,
             Chart::Histogram(c) => &c.title,
         };
-        extra.push_str(&format!(
-            " role=\"img\" aria-label=\"{}\"",
-            attr_escape(title)
-        ));
+        if !open.contains("role=") {
+            extra.push_str(&format!(
+                " role=\"img\" aria-label=\"{}\"",
+                attr_escape(title)
+            ));
+        }
         svg.insert_str(end, &extra);
         svg.replace_range(..start, "");
     }
@@ -220,7 +237,6 @@ struct Index<'a> {
     groups: Vec<(String, usize)>,
     /// The navigation and footer part of every page's context.
     site_ctx: J,
-    version: Option<J>,
 }
 
 impl<'a> Index<'a> {
@@ -323,14 +339,13 @@ impl<'a> Index<'a> {
             cols,
             groups,
             site_ctx: J::Null,
-            version: version_view,
         };
         idx.site_ctx = json!({
             "title": site.config.title,
             "organization": site.config.organization,
             "data_month": latest.map(|m| idx.month_label(m)),
             "latest_month": latest.map(|m| m.to_string()),
-            "version": idx.version,
+            "version": version_view,
             "pages": site.pages.iter().map(|p| json!({"slug": p.slug, "title": p.title})).collect::<Vec<_>>(),
             "has_training": !c.training.is_empty(),
         });
@@ -407,11 +422,11 @@ impl<'a> Index<'a> {
     /// The common part of every page's context. `depth` is how many folders below the output
     /// root the page is (its links start with `../` that many times).
     fn ctx(&self, depth: usize, title: &str, section: &str) -> Context {
+        // `site` is in the theme's global context (see `render_pages`).
         let mut ctx = Context::new();
         ctx.insert("root", &"../".repeat(depth));
         ctx.insert("title", title);
         ctx.insert("section", section);
-        ctx.insert("site", &self.site_ctx);
         ctx
     }
 
@@ -633,12 +648,17 @@ pub fn render_pages(
     site: &Site,
     computed: &Computed,
     version: Option<&J>,
-    theme: &Theme,
+    mut theme: Theme,
     out: &Output,
 ) -> Result<(), String> {
     for (rel, bytes) in theme.static_files() {
         out.write(&format!("static/{rel}"), bytes)?;
     }
+    // The navigation and footer are the same on every page: serialise them once, into the
+    // theme's global context.
+    let site_ctx = std::mem::take(&mut Index::new(site, computed, &theme, version).site_ctx);
+    theme.insert_global("site", &site_ctx);
+    let theme = &theme;
     let idx = Index::new(site, computed, theme, version);
     let mut jobs = vec![
         Job::Home,
@@ -658,11 +678,20 @@ pub fn render_pages(
     jobs.extend((0..computed.training.len()).map(Job::TrainingPeriod));
     jobs.extend((0..site.trainings.len()).map(Job::Session));
     jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.par_iter().try_for_each(|job| {
-        let (path, template, ctx) = build_page(&idx, *job);
-        let html = theme.render(template, &ctx)?;
-        out.write(&path, html.as_bytes())
-    })
+    let progress = crate::progress::Progress::new(jobs.len() as u64);
+    jobs.par_iter().try_for_each_init(
+        || Vec::with_capacity(64 * 1024),
+        |buf, job| {
+            let (path, template, ctx) = build_page(&idx, *job);
+            buf.clear();
+            theme.render_to(template, &ctx, buf)?;
+            out.write(&path, buf)?;
+            progress.inc();
+            Ok::<(), String>(())
+        },
+    )?;
+    progress.finish();
+    Ok(())
 }
 
 fn build_page(idx: &Index, job: Job) -> (String, &'static str, Context) {
@@ -861,6 +890,14 @@ fn month(idx: &Index, ms: &MonthScore) -> Context {
     );
     ctx.insert("headline", &idx.headline(ms));
     ctx.insert(
+        "corrections",
+        idx.c
+            .corrections
+            .get(&ms.month.to_string())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
+    );
+    ctx.insert(
         "groups",
         &idx.groups
             .iter()
@@ -1037,6 +1074,56 @@ fn explain(
     }
 }
 
+/// A manager page's month in the history table.
+#[derive(Serialize)]
+struct HistoryRow<'a> {
+    key: String,
+    label: String,
+    rank: u32,
+    of: usize,
+    change: Change,
+    total: String,
+    team_avg: Option<String>,
+    veto: Option<&'a str>,
+    watch: bool,
+}
+
+/// One indicator of a month's "why this score" breakdown.
+#[derive(Serialize)]
+struct WhyItem<'a> {
+    group: Option<&'a str>,
+    name: &'a str,
+    raw: String,
+    rule: String,
+    points: String,
+}
+
+/// A bonus or deduction with its reason.
+#[derive(Serialize)]
+struct Adjust<'a> {
+    points: String,
+    reason: std::borrow::Cow<'a, str>,
+}
+
+/// A manager page's month in the "why this score" breakdown.
+#[derive(Serialize)]
+struct WhyMonth<'a> {
+    key: String,
+    label: String,
+    rank: u32,
+    total: String,
+    raw_total: String,
+    indicator_sum: String,
+    items: Vec<WhyItem<'a>>,
+    bonus: String,
+    bonuses: Vec<Adjust<'a>>,
+    deduction: String,
+    deductions: Vec<Adjust<'a>>,
+    veto: Option<&'a str>,
+    /// Later corrections of the month's results (from git), oldest first.
+    corrections: &'a [crate::history::Correction],
+}
+
 fn manager(idx: &Index, m: usize) -> Context {
     let t = idx.t;
     let site = idx.site;
@@ -1053,73 +1140,103 @@ fn manager(idx: &Index, m: usize) -> Context {
     // History table and breakdown, newest first.
     let mut history = Vec::with_capacity(hist.len());
     let mut details = Vec::with_capacity(hist.len());
+    let mut corrected = Vec::new();
     for &(mi, ri) in hist.iter().rev() {
         let ms = &months[mi];
         let r = &ms.rows[ri];
         let entry = &site.months[ms.index].entries[r.entry];
-        let team_avg = idx.team_hist[man.team][mi].map(|x| c2(x.0));
-        history.push(json!({
-            "key": ms.month.to_string(),
-            "label": idx.month_label(ms.month),
-            "rank": r.rank,
-            "of": ms.rows.len(),
-            "change": idx.change(r.change, ms.previous.is_some()),
-            "total": f2(r.total),
-            "team_avg": team_avg,
-            "veto": r.veto,
-            "watch": idx.watch_sets[mi].contains(&m),
-        }));
-        let items: Vec<J> = inds
+        let key = ms.month.to_string();
+        let label = idx.month_label(ms.month);
+        let total = f2(r.total);
+        history.push(HistoryRow {
+            key: key.clone(),
+            label: label.clone(),
+            rank: r.rank,
+            of: ms.rows.len(),
+            change: idx.change(r.change, ms.previous.is_some()),
+            total: total.clone(),
+            team_avg: idx.team_hist[man.team][mi].map(|x| c2(x.0)),
+            veto: r.veto.as_deref(),
+            watch: idx.watch_sets[mi].contains(&m),
+        });
+        let items: Vec<WhyItem> = inds
             .iter()
             .enumerate()
             .map(|(i, ind)| {
                 let (raw, rule) = explain(idx, ind, entry.values[i], r.mark, r.scores[i]);
-                json!({"group": ind.group, "name": ind.name, "raw": raw, "rule": rule, "points": f2(r.scores[i])})
+                WhyItem {
+                    group: ind.group.as_deref(),
+                    name: &ind.name,
+                    raw,
+                    rule,
+                    points: f2(r.scores[i]),
+                }
             })
             .collect();
-        let bonuses: Vec<J> = r
+        let bonuses: Vec<Adjust> = r
             .bonuses
             .iter()
             .map(|b| {
                 let reason = match b.source {
-                    BonusSource::Suggestions(n) => t.fill(
-                        "bonus_suggestions",
-                        &[
-                            ("n", &n.to_string()),
-                            ("each", &num(site.config.bonus_per_adopted)),
-                        ],
-                    ),
-                    _ => b.reason.clone(),
+                    BonusSource::Suggestions(n) => t
+                        .fill(
+                            "bonus_suggestions",
+                            &[
+                                ("n", &n.to_string()),
+                                ("each", &num(site.config.bonus_per_adopted)),
+                            ],
+                        )
+                        .into(),
+                    _ => b.reason.as_str().into(),
                 };
-                json!({"points": f2(b.points), "reason": reason})
+                Adjust {
+                    points: f2(b.points),
+                    reason,
+                }
             })
             .collect();
-        let deductions: Vec<J> = entry
+        let deductions: Vec<Adjust> = entry
             .deductions
             .iter()
-            .map(|d| json!({"points": f2(d.points), "reason": d.reason}))
+            .map(|d| Adjust {
+                points: f2(d.points),
+                reason: d.reason.as_str().into(),
+            })
             .collect();
         let mut sum = 0.0;
         for s in &r.scores {
             sum += s;
         }
-        details.push(json!({
-            "key": ms.month.to_string(),
-            "label": idx.month_label(ms.month),
-            "rank": r.rank,
-            "total": f2(r.total),
-            "raw_total": f2(r.raw_total),
-            "indicator_sum": f2(sum),
-            "items": items,
-            "bonus": f2(r.bonus),
-            "bonuses": bonuses,
-            "deduction": f2(r.deduction),
-            "deductions": deductions,
-            "veto": r.veto,
-        }));
+        let corrections = idx
+            .c
+            .corrections
+            .get(&key)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        if !corrections.is_empty() {
+            corrected.push(json!({"key": key, "label": label}));
+        }
+        details.push(WhyMonth {
+            key,
+            label,
+            rank: r.rank,
+            total,
+            raw_total: f2(r.raw_total),
+            indicator_sum: f2(sum),
+            items,
+            bonus: f2(r.bonus),
+            bonuses,
+            deduction: f2(r.deduction),
+            deductions,
+            veto: r.veto.as_deref(),
+            corrections,
+        });
     }
     ctx.insert("history", &history);
     ctx.insert("details", &details);
+    // Months ranked whose results were corrected later (newest first); each month's notes are
+    // in its breakdown (`details[].corrections`).
+    ctx.insert("corrected", &corrected);
     // Charts over the months from the first to the last ranked.
     let mut charts = Vec::new();
     if let (Some(&(first, _)), Some(&(last, _))) = (hist.first(), hist.last()) {
@@ -1170,6 +1287,10 @@ fn manager(idx: &Index, m: usize) -> Context {
             }),
             t,
         ));
+    }
+    // The charts' numbers are all in the history table: no second copy under each chart.
+    for c in &mut charts {
+        c.rows.clear();
     }
     ctx.insert("charts", &charts);
     ctx.insert(

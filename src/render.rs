@@ -22,7 +22,7 @@ pub fn render_site(
         || write_exports(site, computed, version, out),
         || {
             let theme = Theme::load(root, &site.config.theme, site.config.language)?;
-            crate::pages::render_pages(site, computed, version, &theme, out)
+            crate::pages::render_pages(site, computed, version, theme, out)
         },
     );
     exports.and(pages)
