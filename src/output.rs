@@ -12,8 +12,12 @@ pub struct Output {
     target: PathBuf,
     staging: PathBuf,
     lock: PathBuf,
+    /// The previous output, if any: files whose bytes did not change are hard-linked from it
+    /// instead of written again (see [`Output::write`]).
+    previous: Option<PathBuf>,
     files: AtomicUsize,
     bytes: AtomicU64,
+    linked: AtomicUsize,
 }
 
 fn io_err(what: &str, path: &Path, e: std::io::Error) -> String {
@@ -77,12 +81,15 @@ impl Output {
         }
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         fs::create_dir_all(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
+        let previous = target.is_dir().then(|| target.clone());
         Ok(Output {
             target,
             staging,
             lock,
+            previous,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            linked: AtomicUsize::new(0),
         })
     }
 
@@ -96,10 +103,39 @@ impl Output {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| io_err("cannot create", dir, e))?;
         }
-        fs::write(&path, data).map_err(|e| io_err("cannot write", &path, e))?;
+        if !self.link_unchanged(rel, data, &path) {
+            fs::write(&path, data).map_err(|e| io_err("cannot write", &path, e))?;
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// When the previous output has the same bytes at `rel`, hard-links that file to `path`
+    /// (staging and target are in the same folder, so on the same filesystem) and returns true.
+    /// A rebuild then writes only what changed, and the swap stays atomic: the staging folder
+    /// is still a complete output. Any failure falls back to writing (returns false).
+    fn link_unchanged(&self, rel: &str, data: &[u8], path: &Path) -> bool {
+        let Some(prev) = &self.previous else {
+            return false;
+        };
+        let old = prev.join(rel);
+        let same = match fs::symlink_metadata(&old) {
+            Ok(m) if m.is_file() && m.len() == data.len() as u64 => {
+                fs::read(&old).is_ok_and(|b| b == data)
+            }
+            _ => false,
+        };
+        if same && fs::hard_link(&old, path).is_ok() {
+            self.linked.fetch_add(1, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
+    /// Files that were unchanged since the previous output (hard-linked, not written).
+    pub fn unchanged(&self) -> usize {
+        self.linked.load(Ordering::Relaxed)
     }
 
     /// Files and bytes written so far.

@@ -85,6 +85,77 @@ fn attr_escape(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// A row of a month's ranking table (see docs/templates.md, "ranking row").
+#[derive(Serialize)]
+struct RankRow<'a> {
+    rank: u32,
+    change: Change,
+    id: &'a str,
+    name: &'a str,
+    team: &'a str,
+    team_id: &'a str,
+    cells: Vec<String>,
+    bonus: String,
+    deduction: String,
+    veto: Option<&'a str>,
+    total: String,
+    watch: bool,
+    top: bool,
+}
+
+/// A manager in a list: id, name, team.
+#[derive(Serialize)]
+struct ManagerRef<'a> {
+    id: &'a str,
+    name: &'a str,
+    team: &'a str,
+    team_id: &'a str,
+}
+
+/// Attendance as shown: CSS class, label, reason.
+#[derive(Serialize)]
+struct Status<'a> {
+    cls: &'static str,
+    label: &'a str,
+    reason: Option<&'a str>,
+}
+
+/// A session's attendee.
+#[derive(Serialize)]
+struct Attendee<'a> {
+    #[serde(flatten)]
+    manager: ManagerRef<'a>,
+    status: Status<'a>,
+    score: Option<String>,
+    passed: Option<bool>,
+}
+
+/// A session on a manager's page.
+#[derive(Serialize)]
+struct ManagerTraining<'a> {
+    id: &'a str,
+    title: &'a str,
+    date: String,
+    kind: &'a str,
+    hours: String,
+    status: Status<'a>,
+    present: bool,
+    score: Option<String>,
+    passed: Option<bool>,
+}
+
+/// A manager's line in a training period.
+#[derive(Serialize)]
+struct PeriodManager<'a> {
+    #[serde(flatten)]
+    manager: ManagerRef<'a>,
+    sessions: usize,
+    present: usize,
+    absent: usize,
+    hours: String,
+    average_score: String,
+}
+
 /// Rank change as shown: CSS class, text and a spoken title.
 #[derive(Serialize, Clone)]
 struct Change {
@@ -462,23 +533,36 @@ impl<'a> Index<'a> {
             .collect()
     }
 
-    fn ranking_row(&self, ms: &MonthScore, r: &Row) -> J {
+    fn ranking_row<'s>(&'s self, ms: &MonthScore, r: &'s Row) -> RankRow<'s> {
         let man = &self.site.managers[r.manager];
-        json!({
-            "rank": r.rank,
-            "change": self.change(r.change, ms.previous.is_some()),
-            "id": man.id,
-            "name": man.name,
-            "team": self.site.teams[man.team].name,
-            "team_id": self.site.teams[man.team].id,
-            "cells": self.row_cells(r),
-            "bonus": f2(r.bonus),
-            "deduction": f2(r.deduction),
-            "veto": r.veto,
-            "total": f2(r.total),
-            "watch": self.watch_sets[ms_index(self, ms)].contains(&r.manager),
-            "top": r.rank <= 3 && r.veto.is_none(),
-        })
+        let team = &self.site.teams[man.team];
+        RankRow {
+            rank: r.rank,
+            change: self.change(r.change, ms.previous.is_some()),
+            id: &man.id,
+            name: &man.name,
+            team: &team.name,
+            team_id: &team.id,
+            cells: self.row_cells(r),
+            bonus: f2(r.bonus),
+            deduction: f2(r.deduction),
+            veto: r.veto.as_deref(),
+            total: f2(r.total),
+            watch: self.watch_sets[ms_index(self, ms)].contains(&r.manager),
+            top: r.rank <= 3 && r.veto.is_none(),
+        }
+    }
+
+    /// A manager as listed in tables: id, name and team.
+    fn mref(&self, m: usize) -> ManagerRef<'a> {
+        let man = &self.site.managers[m];
+        let team = &self.site.teams[man.team];
+        ManagerRef {
+            id: &man.id,
+            name: &man.name,
+            team: &team.name,
+            team_id: &team.id,
+        }
     }
 
     fn month_charts(&self, ms: &MonthScore) -> Vec<ChartView> {
@@ -1310,14 +1394,17 @@ fn manager(idx: &Index, m: usize) -> Context {
             .map(|&(si, ai)| {
                 let s = &site.trainings[si];
                 let a = &s.attendees[ai];
-                json!({
-                    "id": s.id, "title": s.title, "date": s.date.to_string(), "kind": idx.kind_label(s.kind),
-                    "hours": num(s.hours),
-                    "status": attendance_status(idx, a),
-                    "present": a.present,
-                    "score": a.score.map(num),
-                    "passed": a.score.map(|x| x >= pass),
-                })
+                ManagerTraining {
+                    id: &s.id,
+                    title: &s.title,
+                    date: s.date.to_string(),
+                    kind: idx.kind_label(s.kind),
+                    hours: num(s.hours),
+                    status: status_of(idx, a),
+                    present: a.present,
+                    score: a.score.map(num),
+                    passed: a.score.map(|x| x >= pass),
+                }
             })
             .collect::<Vec<_>>(),
     );
@@ -1365,7 +1452,7 @@ fn suggestion_view(idx: &Index, s: &Suggestion) -> J {
     v
 }
 
-fn attendance_status(idx: &Index, a: &Attendance) -> J {
+fn status_of<'a>(idx: &Index<'a>, a: &'a Attendance) -> Status<'a> {
     let t = idx.t;
     let (cls, label) = if a.present {
         ("present", t.label("present"))
@@ -1374,7 +1461,11 @@ fn attendance_status(idx: &Index, a: &Attendance) -> J {
     } else {
         ("absent", t.label("absent"))
     };
-    json!({"cls": cls, "label": label, "reason": a.reason})
+    Status {
+        cls,
+        label,
+        reason: a.reason.as_deref(),
+    }
 }
 
 fn teams(idx: &Index) -> Context {
@@ -1769,14 +1860,13 @@ fn training_period(idx: &Index, s: &Summary) -> Context {
         "managers",
         &s.managers
             .iter()
-            .map(|mt| {
-                let mut v = idx.mgr(mt.manager);
-                v["sessions"] = json!(mt.sessions);
-                v["present"] = json!(mt.present);
-                v["absent"] = json!(mt.absent);
-                v["hours"] = json!(num(mt.hours));
-                v["average_score"] = json!(opt_f2(mt.average_score));
-                v
+            .map(|mt| PeriodManager {
+                manager: idx.mref(mt.manager),
+                sessions: mt.sessions,
+                present: mt.present,
+                absent: mt.absent,
+                hours: num(mt.hours),
+                average_score: opt_f2(mt.average_score),
             })
             .collect::<Vec<_>>(),
     );
@@ -1821,12 +1911,11 @@ fn session(idx: &Index, si: usize) -> Context {
         "attendees",
         &s.attendees
             .iter()
-            .map(|a| {
-                let mut v = idx.mgr(a.manager);
-                v["status"] = attendance_status(idx, a);
-                v["score"] = json!(a.score.map(num));
-                v["passed"] = json!(a.score.map(|x| x >= site.config.pass_mark));
-                v
+            .map(|a| Attendee {
+                manager: idx.mref(a.manager),
+                status: status_of(idx, a),
+                score: a.score.map(num),
+                passed: a.score.map(|x| x >= site.config.pass_mark),
             })
             .collect::<Vec<_>>(),
     );
