@@ -306,12 +306,10 @@ struct Index<'a> {
     /// Columns of the ranking tables and the group header cells (label, span).
     cols: Vec<Col>,
     groups: Vec<(String, usize)>,
-    /// The navigation and footer part of every page's context.
-    site_ctx: J,
 }
 
 impl<'a> Index<'a> {
-    fn new(site: &'a Site, c: &'a Computed, t: &'a Theme, version: Option<&J>) -> Index<'a> {
+    fn new(site: &'a Site, c: &'a Computed, t: &'a Theme) -> Index<'a> {
         let nm = site.managers.len();
         let mut rows_of = vec![Vec::new(); nm];
         let mut team_hist = vec![vec![None; c.scores.months.len()]; site.teams.len()];
@@ -385,15 +383,7 @@ impl<'a> Index<'a> {
             groups.push((g.unwrap_or_default(), span));
             i = j;
         }
-        let latest = c.scores.months.last().map(|m| m.month);
-        let version_view = version.map(|v| {
-            json!({
-                "commit": v.get("commit").and_then(J::as_str).unwrap_or(""),
-                "date": v.get("date").and_then(J::as_str).unwrap_or(""),
-                "uncommitted": v.get("uncommitted").and_then(J::as_bool).unwrap_or(false),
-            })
-        });
-        let mut idx = Index {
+        Index {
             site,
             c,
             t,
@@ -409,29 +399,11 @@ impl<'a> Index<'a> {
             summaries,
             cols,
             groups,
-            site_ctx: J::Null,
-        };
-        idx.site_ctx = json!({
-            "title": site.config.title,
-            "organization": site.config.organization,
-            "data_month": latest.map(|m| idx.month_label(m)),
-            "latest_month": latest.map(|m| m.to_string()),
-            "version": version_view,
-            "pages": site.pages.iter().map(|p| json!({"slug": p.slug, "title": p.title})).collect::<Vec<_>>(),
-            "has_training": !c.training.is_empty(),
-        });
-        idx
+        }
     }
 
     fn month_label(&self, m: Month) -> String {
-        self.t.fill(
-            "month_fmt",
-            &[
-                ("y", &m.year.to_string()),
-                ("m", &m.month.to_string()),
-                ("mm", &format!("{:02}", m.month)),
-            ],
-        )
+        month_label(self.t, m)
     }
 
     fn year_label(&self, y: i32) -> String {
@@ -706,6 +678,38 @@ fn ms_index(idx: &Index, ms: &MonthScore) -> usize {
     ms.index
 }
 
+/// The navigation and footer part of every page's context (`site`).
+fn site_context(site: &Site, c: &Computed, t: &Theme, version: Option<&J>) -> J {
+    let latest = c.scores.months.last().map(|m| m.month);
+    let version_view = version.map(|v| {
+        json!({
+        "commit": v.get("commit").and_then(J::as_str).unwrap_or(""),
+        "date": v.get("date").and_then(J::as_str).unwrap_or(""),
+        "uncommitted": v.get("uncommitted").and_then(J::as_bool).unwrap_or(false),
+        })
+    });
+    json!({
+        "title": site.config.title,
+        "organization": site.config.organization,
+        "data_month": latest.map(|m| month_label(t, m)),
+        "latest_month": latest.map(|m| m.to_string()),
+        "version": version_view,
+        "pages": site.pages.iter().map(|p| json!({"slug": p.slug, "title": p.title})).collect::<Vec<_>>(),
+        "has_training": !c.training.is_empty(),
+    })
+}
+
+fn month_label(t: &Theme, m: Month) -> String {
+    t.fill(
+        "month_fmt",
+        &[
+            ("y", &m.year.to_string()),
+            ("m", &m.month.to_string()),
+            ("mm", &format!("{:02}", m.month)),
+        ],
+    )
+}
+
 /// One page to render.
 #[derive(Clone, Copy)]
 enum Job {
@@ -740,10 +744,10 @@ pub fn render_pages(
     }
     // The navigation and footer are the same on every page: serialise them once, into the
     // theme's global context.
-    let site_ctx = std::mem::take(&mut Index::new(site, computed, &theme, version).site_ctx);
+    let site_ctx = site_context(site, computed, &theme, version);
     theme.insert_global("site", &site_ctx);
     let theme = &theme;
-    let idx = Index::new(site, computed, theme, version);
+    let idx = Index::new(site, computed, theme);
     let mut jobs = vec![
         Job::Home,
         Job::Months,
