@@ -8,6 +8,8 @@
 //! time in proportion to what it shows.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -287,6 +289,9 @@ struct Index<'a> {
     rows_of: Vec<Vec<(usize, usize)>>,
     /// Per team, per month: (average cents, rank, members ranked).
     team_hist: Vec<Vec<Option<(i64, u32, usize)>>>,
+    /// Per month index: `YYYY-MM` and the month's label, formatted once.
+    month_keys: Vec<String>,
+    month_labels: Vec<String>,
     /// Per month: mean total in cents.
     month_avg: Vec<Option<i64>>,
     /// Per manager: (session, attendee index).
@@ -387,6 +392,18 @@ impl<'a> Index<'a> {
             site,
             c,
             t,
+            month_keys: c
+                .scores
+                .months
+                .iter()
+                .map(|m| m.month.to_string())
+                .collect(),
+            month_labels: c
+                .scores
+                .months
+                .iter()
+                .map(|m| month_label(t, m.month))
+                .collect(),
             rows_of,
             team_hist,
             month_avg,
@@ -738,7 +755,7 @@ pub fn render_pages(
     version: Option<&J>,
     mut theme: Theme,
     out: &Output,
-) -> Result<(), String> {
+) -> Result<Vec<(&'static str, std::time::Duration)>, String> {
     for (rel, bytes) in theme.static_files() {
         out.write(&format!("static/{rel}"), bytes)?;
     }
@@ -767,19 +784,63 @@ pub fn render_pages(
     jobs.extend((0..site.trainings.len()).map(Job::Session));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     let progress = crate::progress::Progress::new(jobs.len() as u64);
+    // Nanoseconds per page kind: building the context, rendering, writing.
+    let spent: Vec<[AtomicU64; 3]> = (0..KINDS.len()).map(|_| Default::default()).collect();
     jobs.par_iter().try_for_each_init(
         || Vec::with_capacity(64 * 1024),
         |buf, job| {
+            let t0 = Instant::now();
             let (path, template, ctx) = build_page(&idx, *job);
+            let t1 = Instant::now();
             buf.clear();
             theme.render_to(template, &ctx, buf)?;
+            drop(ctx);
+            let t2 = Instant::now();
             out.write(&path, buf)?;
+            let t3 = Instant::now();
+            let k = &spent[job.kind()];
+            for (i, d) in [t1 - t0, t2 - t1, t3 - t2].iter().enumerate() {
+                k[i].fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
+            }
             progress.inc();
             Ok::<(), String>(())
         },
     )?;
     progress.finish();
-    Ok(())
+    let mut detail = Vec::new();
+    for (kind, names) in KINDS.iter().enumerate() {
+        for (i, name) in names.iter().enumerate() {
+            let ns = spent[kind][i].load(Ordering::Relaxed);
+            if ns > 0 {
+                detail.push((*name, Duration::from_nanos(ns)));
+            }
+        }
+    }
+    Ok(detail)
+}
+
+/// Timing names per page kind: (context, render, write); index = [`Job::kind`].
+const KINDS: [[&str; 3]; 6] = [
+    ["manager: context", "manager: render", "manager: write"],
+    ["month: context", "month: render", "month: write"],
+    ["team: context", "team: render", "team: write"],
+    ["training: context", "training: render", "training: write"],
+    ["index: context", "index: render", "index: write"],
+    ["other: context", "other: render", "other: write"],
+];
+
+impl Job {
+    /// Index into [`KINDS`].
+    fn kind(self) -> usize {
+        match self {
+            Job::Manager(_) => 0,
+            Job::Month(_) => 1,
+            Job::Team(_) => 2,
+            Job::TrainingPeriod(_) | Job::Session(_) => 3,
+            Job::Home | Job::Months | Job::Managers | Job::Teams | Job::Years | Job::Training => 4,
+            _ => 5,
+        }
+    }
 }
 
 fn build_page(idx: &Index, job: Job) -> (String, &'static str, Context) {
@@ -1165,8 +1226,8 @@ fn explain(
 /// A manager page's month in the history table.
 #[derive(Serialize)]
 struct HistoryRow<'a> {
-    key: String,
-    label: String,
+    key: &'a str,
+    label: &'a str,
     rank: u32,
     of: usize,
     change: Change,
@@ -1196,8 +1257,8 @@ struct Adjust<'a> {
 /// A manager page's month in the "why this score" breakdown.
 #[derive(Serialize)]
 struct WhyMonth<'a> {
-    key: String,
-    label: String,
+    key: &'a str,
+    label: &'a str,
     rank: u32,
     total: String,
     raw_total: String,
@@ -1233,12 +1294,12 @@ fn manager(idx: &Index, m: usize) -> Context {
         let ms = &months[mi];
         let r = &ms.rows[ri];
         let entry = &site.months[ms.index].entries[r.entry];
-        let key = ms.month.to_string();
-        let label = idx.month_label(ms.month);
+        let key = idx.month_keys[mi].as_str();
+        let label = idx.month_labels[mi].as_str();
         let total = f2(r.total);
         history.push(HistoryRow {
-            key: key.clone(),
-            label: label.clone(),
+            key,
+            label,
             rank: r.rank,
             of: ms.rows.len(),
             change: idx.change(r.change, ms.previous.is_some()),
@@ -1295,12 +1356,7 @@ fn manager(idx: &Index, m: usize) -> Context {
         for s in &r.scores {
             sum += s;
         }
-        let corrections = idx
-            .c
-            .corrections
-            .get(&key)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let corrections = idx.c.corrections.get(key).map(Vec::as_slice).unwrap_or(&[]);
         if !corrections.is_empty() {
             corrected.push(json!({"key": key, "label": label}));
         }
