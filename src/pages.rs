@@ -16,6 +16,8 @@ use serde::Serialize;
 use serde_json::{json, Value as J};
 use tera::Context;
 
+use crate::output::PageCache;
+
 use crate::charts::{self, BarChart, Chart, Histogram, LineChart, Series};
 use crate::markdown;
 use crate::model::*;
@@ -280,6 +282,52 @@ enum Col {
     Subtotal(Vec<usize>),
 }
 
+/// A page's Tera context, with a fingerprint of everything inserted into it: two pages with
+/// the same template, theme, global context and fingerprint render to the same bytes, so a
+/// rebuild can reuse the previous output's file without rendering it (see [`PageCache`]).
+struct PageCtx {
+    ctx: Context,
+    hash: HashWriter,
+}
+
+/// Feeds serialised values into a hasher.
+struct HashWriter(std::hash::DefaultHasher);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::hash::Hasher::write(&mut self.0, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl PageCtx {
+    fn new() -> PageCtx {
+        PageCtx {
+            ctx: Context::new(),
+            hash: HashWriter(Default::default()),
+        }
+    }
+
+    /// Inserts a value (as `tera::Context::insert`) and adds it to the fingerprint.
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        std::hash::Hasher::write(&mut self.hash.0, key.as_bytes());
+        let _ = serde_json::to_writer(&mut self.hash, value);
+        self.ctx.insert(key, value);
+    }
+
+    /// The fingerprint of the context rendered with `template` under `salt`.
+    fn fingerprint(&self, template: &str, salt: u64) -> u64 {
+        use std::hash::Hasher;
+        let mut h = self.hash.0.clone();
+        h.write(template.as_bytes());
+        h.write_u64(salt);
+        h.finish()
+    }
+}
+
 /// Everything several pages need, computed once.
 struct Index<'a> {
     site: &'a Site,
@@ -481,9 +529,9 @@ impl<'a> Index<'a> {
 
     /// The common part of every page's context. `depth` is how many folders below the output
     /// root the page is (its links start with `../` that many times).
-    fn ctx(&self, depth: usize, title: &str, section: &str) -> Context {
+    fn ctx(&self, depth: usize, title: &str, section: &str) -> PageCtx {
         // `site` is in the theme's global context (see `render_pages`).
-        let mut ctx = Context::new();
+        let mut ctx = PageCtx::new();
         ctx.insert("root", &"../".repeat(depth));
         ctx.insert("title", title);
         ctx.insert("section", section);
@@ -783,6 +831,21 @@ pub fn render_pages(
     jobs.extend((0..computed.training.len()).map(Job::TrainingPeriod));
     jobs.extend((0..site.trainings.len()).map(Job::Session));
     jobs.extend((0..site.pages.len()).map(Job::Page));
+    // Pages whose fingerprint matches the previous build's are linked from the previous
+    // output instead of rendered. The salt covers what is not in a page's own context: the
+    // theme (templates, labels), the global `site` value and this program's version.
+    let salt = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        theme.fingerprint().hash(&mut h);
+        serde_json::to_string(&site_ctx)
+            .unwrap_or_default()
+            .hash(&mut h);
+        h.finish()
+    };
+    let cache = PageCache::new();
+    let previous = out.previous_pages();
     let progress = crate::progress::Progress::new(jobs.len() as u64);
     // Nanoseconds per page kind: building the context, rendering, writing.
     let spent: Vec<[AtomicU64; 3]> = (0..KINDS.len()).map(|_| Default::default()).collect();
@@ -791,12 +854,19 @@ pub fn render_pages(
         |buf, job| {
             let t0 = Instant::now();
             let (path, template, ctx) = build_page(&idx, *job);
+            let fp = ctx.fingerprint(template, salt);
             let t1 = Instant::now();
-            buf.clear();
-            theme.render_to(template, &ctx, buf)?;
-            drop(ctx);
-            let t2 = Instant::now();
-            out.write(&path, buf)?;
+            let reused = previous.as_ref().is_some_and(|p| p.get(&path) == Some(&fp))
+                && out.link_previous(&path);
+            let mut t2 = t1;
+            if !reused {
+                buf.clear();
+                theme.render_to(template, &ctx.ctx, buf)?;
+                drop(ctx);
+                t2 = Instant::now();
+                out.write(&path, buf)?;
+            }
+            cache.record(path, fp);
             let t3 = Instant::now();
             let k = &spent[job.kind()];
             for (i, d) in [t1 - t0, t2 - t1, t3 - t2].iter().enumerate() {
@@ -807,6 +877,7 @@ pub fn render_pages(
         },
     )?;
     progress.finish();
+    out.set_pages(cache);
     let mut detail = Vec::new();
     for (kind, names) in KINDS.iter().enumerate() {
         for (i, name) in names.iter().enumerate() {
@@ -843,7 +914,7 @@ impl Job {
     }
 }
 
-fn build_page(idx: &Index, job: Job) -> (String, &'static str, Context) {
+fn build_page(idx: &Index, job: Job) -> (String, &'static str, PageCtx) {
     match job {
         Job::Home => ("index.html".into(), "index.html", home(idx)),
         Job::Months => ("months/index.html".into(), "months.html", months(idx)),
@@ -909,7 +980,7 @@ fn build_page(idx: &Index, job: Job) -> (String, &'static str, Context) {
     }
 }
 
-fn home(idx: &Index) -> Context {
+fn home(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(0, t.label("nav_home"), "home");
     let latest = idx.c.scores.months.last();
@@ -963,7 +1034,7 @@ fn home(idx: &Index) -> Context {
     ctx
 }
 
-fn months(idx: &Index) -> Context {
+fn months(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_months"), "months");
     let rows: Vec<J> = idx
@@ -1018,7 +1089,7 @@ fn months(idx: &Index) -> Context {
     ctx
 }
 
-fn month(idx: &Index, ms: &MonthScore) -> Context {
+fn month(idx: &Index, ms: &MonthScore) -> PageCtx {
     let t = idx.t;
     let label = idx.month_label(ms.month);
     let mut ctx = idx.ctx(2, &t.fill("month_title", &[("month", &label)]), "months");
@@ -1075,7 +1146,7 @@ fn month(idx: &Index, ms: &MonthScore) -> Context {
     ctx
 }
 
-fn managers(idx: &Index) -> Context {
+fn managers(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_managers"), "managers");
     let latest = idx.c.scores.months.last();
@@ -1273,7 +1344,7 @@ struct WhyMonth<'a> {
     corrections: &'a [crate::history::Correction],
 }
 
-fn manager(idx: &Index, m: usize) -> Context {
+fn manager(idx: &Index, m: usize) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let man = &site.managers[m];
@@ -1528,7 +1599,7 @@ fn status_of<'a>(idx: &Index<'a>, a: &'a Attendance) -> Status<'a> {
     }
 }
 
-fn teams(idx: &Index) -> Context {
+fn teams(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_teams"), "teams");
     let last = idx.c.scores.months.len().checked_sub(1);
@@ -1556,7 +1627,7 @@ fn teams(idx: &Index) -> Context {
     ctx
 }
 
-fn team(idx: &Index, ti: usize) -> Context {
+fn team(idx: &Index, ti: usize) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let team = &site.teams[ti];
@@ -1635,7 +1706,7 @@ fn team(idx: &Index, ti: usize) -> Context {
     ctx
 }
 
-fn years(idx: &Index) -> Context {
+fn years(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_years"), "years");
     ctx.insert(
@@ -1655,7 +1726,7 @@ fn years(idx: &Index) -> Context {
     ctx
 }
 
-fn year(idx: &Index, yi: usize) -> Context {
+fn year(idx: &Index, yi: usize) -> PageCtx {
     let t = idx.t;
     let y = &idx.c.scores.years[yi];
     let label = idx.year_label(y.year);
@@ -1772,7 +1843,7 @@ fn hours_by_kind(idx: &Index, sessions: &[usize]) -> Vec<(TrainingKind, usize, f
         .collect()
 }
 
-fn training_index(idx: &Index) -> Context {
+fn training_index(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_training"), "training");
     let all: Vec<&Summary> = idx.c.training.iter().collect();
@@ -1851,7 +1922,7 @@ fn training_index(idx: &Index) -> Context {
     ctx
 }
 
-fn training_period(idx: &Index, s: &Summary) -> Context {
+fn training_period(idx: &Index, s: &Summary) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let p = s.key.expect("summaries carry their period");
@@ -1948,7 +2019,7 @@ fn training_period(idx: &Index, s: &Summary) -> Context {
     ctx
 }
 
-fn session(idx: &Index, si: usize) -> Context {
+fn session(idx: &Index, si: usize) -> PageCtx {
     let site = idx.site;
     let s = &site.trainings[si];
     let mut ctx = idx.ctx(3, &s.title, "training");
@@ -1982,7 +2053,7 @@ fn session(idx: &Index, si: usize) -> Context {
     ctx
 }
 
-fn awards(idx: &Index) -> Context {
+fn awards(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_awards"), "awards");
     ctx.insert(
@@ -2007,7 +2078,7 @@ fn awards(idx: &Index) -> Context {
     ctx
 }
 
-fn incentives(idx: &Index) -> Context {
+fn incentives(idx: &Index) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let mut ctx = idx.ctx(1, t.label("nav_incentives"), "incentives");
@@ -2099,7 +2170,7 @@ fn rule_words(idx: &Index, ind: &Indicator) -> String {
     }
 }
 
-fn rules(idx: &Index) -> Context {
+fn rules(idx: &Index) -> PageCtx {
     let t = idx.t;
     let cfg = &idx.site.config;
     let mut ctx = idx.ctx(1, t.label("nav_rules"), "rules");
@@ -2182,7 +2253,7 @@ fn rules(idx: &Index) -> Context {
     ctx
 }
 
-fn free_page(idx: &Index, p: &Page) -> Context {
+fn free_page(idx: &Index, p: &Page) -> PageCtx {
     let mut ctx = idx.ctx(2, &p.title, &format!("page-{}", p.slug));
     ctx.insert("slug", &p.slug);
     let body = markdown::to_html(&p.body);

@@ -70,6 +70,9 @@ pub struct Theme {
     statics: BTreeMap<String, Vec<u8>>,
     labels: BTreeMap<String, String>,
     lang: Lang,
+    /// A hash of the templates, labels and language: pages rendered with another theme
+    /// fingerprint are never reused from a previous build.
+    fingerprint: u64,
 }
 
 fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
@@ -182,11 +185,23 @@ impl Theme {
             })?;
         tera.global_context().insert("t", &labels);
         tera.global_context().insert("lang", lang.code());
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            for (name, (text, _)) in &templates {
+                name.hash(&mut h);
+                text.hash(&mut h);
+            }
+            labels.hash(&mut h);
+            lang.code().hash(&mut h);
+            h.finish()
+        };
         Ok(Theme {
             tera,
             statics,
             labels,
             lang,
+            fingerprint,
         })
     }
 
@@ -196,6 +211,11 @@ impl Theme {
         self.tera
             .render(template, ctx)
             .map_err(|e| format!("rendering {template}: {}", tera_error(&e)))
+    }
+
+    /// A hash of the templates, labels and language.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Whether a template exists (in any layer).
