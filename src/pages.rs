@@ -287,41 +287,32 @@ enum Col {
 /// rebuild can reuse the previous output's file without rendering it (see [`PageCache`]).
 struct PageCtx {
     ctx: Context,
-    hash: HashWriter,
-}
-
-/// Feeds serialised values into a hasher.
-struct HashWriter(std::hash::DefaultHasher);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        std::hash::Hasher::write(&mut self.0, buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    /// Every inserted key and value as JSON, hashed once in [`PageCtx::fingerprint`].
+    json: Vec<u8>,
 }
 
 impl PageCtx {
     fn new() -> PageCtx {
         PageCtx {
             ctx: Context::new(),
-            hash: HashWriter(Default::default()),
+            json: Vec::with_capacity(4096),
         }
     }
 
     /// Inserts a value (as `tera::Context::insert`) and adds it to the fingerprint.
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        std::hash::Hasher::write(&mut self.hash.0, key.as_bytes());
-        let _ = serde_json::to_writer(&mut self.hash, value);
+        self.json.extend_from_slice(key.as_bytes());
+        self.json.push(0);
+        let _ = serde_json::to_writer(&mut self.json, value);
+        self.json.push(0);
         self.ctx.insert(key, value);
     }
 
     /// The fingerprint of the context rendered with `template` under `salt`.
     fn fingerprint(&self, template: &str, salt: u64) -> u64 {
         use std::hash::Hasher;
-        let mut h = self.hash.0.clone();
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(&self.json);
         h.write(template.as_bytes());
         h.write_u64(salt);
         h.finish()
