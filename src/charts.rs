@@ -778,6 +778,22 @@ fn fmt_value(v: f64) -> String {
 
 /// SVG coordinate: rounded to 0.1, trailing ".0" dropped.
 fn num(v: f64) -> String {
+    // Fast path with integer arithmetic; the same text as the `{:.1}` below.
+    let t = (v * 10.0).round();
+    if t.is_finite() && t.abs() < 1e15 {
+        let a = (t as i64).unsigned_abs();
+        let mut s = String::with_capacity(8);
+        if t < 0.0 && a != 0 {
+            s.push('-');
+        }
+        use std::fmt::Write as _;
+        let _ = write!(s, "{}", a / 10);
+        if a % 10 != 0 {
+            s.push('.');
+            s.push((b'0' + (a % 10) as u8) as char);
+        }
+        return s;
+    }
     let r = (v * 10.0).round() / 10.0;
     let s = format!("{:.1}", if r == 0.0 { 0.0 } else { r });
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)

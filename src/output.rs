@@ -2,18 +2,30 @@
 //! which replaces the target only when the whole build succeeded. A lock file stops two builds
 //! from racing into the same folder.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// A build's output in progress.
 pub struct Output {
     target: PathBuf,
     staging: PathBuf,
     lock: PathBuf,
+    /// The previous output, if any: files whose bytes did not change are hard-linked from it
+    /// instead of written again (see [`Output::write`]).
+    previous: Option<PathBuf>,
+    /// Page fingerprints of the previous build (see [`PageCache`]), read at [`Output::begin`].
+    previous_pages: Option<HashMap<String, u64>>,
+    /// `.NAME.pages` beside the output: the fingerprints of the pages in the output.
+    manifest: PathBuf,
+    /// This build's page fingerprints, written to `manifest` by [`Output::commit`].
+    pages: Mutex<Option<PageCache>>,
     files: AtomicUsize,
     bytes: AtomicU64,
+    linked: AtomicUsize,
 }
 
 fn io_err(what: &str, path: &Path, e: std::io::Error) -> String {
@@ -77,12 +89,26 @@ impl Output {
         }
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         fs::create_dir_all(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
+        let previous = target.is_dir().then(|| target.clone());
+        // The manifest describes the current output; it is removed now and written again only
+        // once the new output is in place, so it never describes another build's files.
+        let manifest = parent.join(format!(".{name}.pages"));
+        let previous_pages = previous
+            .as_ref()
+            .and_then(|_| fs::read_to_string(&manifest).ok())
+            .map(|text| PageCache::parse(&text));
+        let _ = fs::remove_file(&manifest);
         Ok(Output {
             target,
             staging,
             lock,
+            previous,
+            previous_pages,
+            manifest,
+            pages: Mutex::new(None),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            linked: AtomicUsize::new(0),
         })
     }
 
@@ -96,10 +122,80 @@ impl Output {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| io_err("cannot create", dir, e))?;
         }
-        fs::write(&path, data).map_err(|e| io_err("cannot write", &path, e))?;
+        if !self.link_unchanged(rel, data, &path) {
+            fs::write(&path, data).map_err(|e| io_err("cannot write", &path, e))?;
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// When the previous output has the same bytes at `rel`, hard-links that file to `path`
+    /// (staging and target are in the same folder, so on the same filesystem) and returns true.
+    /// A rebuild then writes only what changed, and the swap stays atomic: the staging folder
+    /// is still a complete output. Any failure falls back to writing (returns false).
+    fn link_unchanged(&self, rel: &str, data: &[u8], path: &Path) -> bool {
+        let Some(prev) = &self.previous else {
+            return false;
+        };
+        let old = prev.join(rel);
+        let same = match fs::symlink_metadata(&old) {
+            Ok(m) if m.is_file() && m.len() == data.len() as u64 => {
+                fs::read(&old).is_ok_and(|b| b == data)
+            }
+            _ => false,
+        };
+        if same && fs::hard_link(&old, path).is_ok() {
+            self.linked.fetch_add(1, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
+    /// The page fingerprints of the previous build, if its output and manifest exist.
+    pub fn previous_pages(&self) -> Option<&HashMap<String, u64>> {
+        self.previous_pages.as_ref()
+    }
+
+    /// Hard-links the previous output's file at `rel` into the new output (a page whose
+    /// fingerprint did not change); false if that is not possible, and then the caller
+    /// renders and writes the page.
+    pub fn link_previous(&self, rel: &str) -> bool {
+        let Some(prev) = &self.previous else {
+            return false;
+        };
+        let old = prev.join(rel);
+        let Ok(meta) = fs::symlink_metadata(&old) else {
+            return false;
+        };
+        if !meta.is_file() {
+            return false;
+        }
+        let path = self.staging.join(rel);
+        if let Some(dir) = path.parent() {
+            if fs::create_dir_all(dir).is_err() {
+                return false;
+            }
+        }
+        if fs::hard_link(&old, &path).is_err() {
+            return false;
+        }
+        self.linked.fetch_add(1, Ordering::Relaxed);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(meta.len(), Ordering::Relaxed);
+        true
+    }
+
+    /// The fingerprints of this build's pages, saved beside the output on commit.
+    pub fn set_pages(&self, pages: PageCache) {
+        if let Ok(mut p) = self.pages.lock() {
+            *p = Some(pages);
+        }
+    }
+
+    /// Files that were unchanged since the previous output (hard-linked, not written).
+    pub fn unchanged(&self) -> usize {
+        self.linked.load(Ordering::Relaxed)
     }
 
     /// Files and bytes written so far.
@@ -121,6 +217,15 @@ impl Output {
     pub fn commit(self) -> Result<(), String> {
         let carried = carry_over(&self.target, &self.staging);
         let result = swap(&self.staging, &self.target);
+        if result.is_ok() {
+            let pages = self.pages.lock().ok().and_then(|mut p| p.take());
+            if let Some(pages) = pages {
+                let tmp = self.manifest.with_extension("pages-new");
+                if fs::write(&tmp, pages.to_text()).is_ok() {
+                    let _ = fs::rename(&tmp, &self.manifest);
+                }
+            }
+        }
         if result.is_err() {
             for name in carried {
                 let _ = fs::rename(self.staging.join(name), self.target.join(name));
@@ -135,6 +240,49 @@ impl Output {
     pub fn abandon(self) {
         let _ = fs::remove_dir_all(&self.staging);
         let _ = fs::remove_file(&self.lock);
+    }
+}
+
+/// The fingerprint of every page rendered by a build (path → hash of its template, theme and
+/// context). Saved as `.NAME.pages` beside the output folder `NAME`; the next build reuses
+/// (hard-links) a page whose fingerprint is unchanged instead of rendering it again. Editing
+/// files inside the output by hand is not detected: delete the output folder (or the
+/// `.NAME.pages` file) to render everything again.
+#[derive(Default)]
+pub struct PageCache {
+    entries: Mutex<Vec<(String, u64)>>,
+}
+
+impl PageCache {
+    /// An empty cache.
+    pub fn new() -> PageCache {
+        PageCache::default()
+    }
+
+    /// Records a page's fingerprint.
+    pub fn record(&self, path: String, fingerprint: u64) {
+        if let Ok(mut e) = self.entries.lock() {
+            e.push((path, fingerprint));
+        }
+    }
+
+    fn to_text(&self) -> String {
+        let mut e = self.entries.lock().map(|e| e.clone()).unwrap_or_default();
+        e.sort();
+        let mut s = String::with_capacity(e.len() * 48);
+        for (path, fp) in e {
+            s.push_str(&format!("{fp:016x} {path}\n"));
+        }
+        s
+    }
+
+    fn parse(text: &str) -> HashMap<String, u64> {
+        text.lines()
+            .filter_map(|l| {
+                let (fp, path) = l.split_once(' ')?;
+                Some((path.to_string(), u64::from_str_radix(fp, 16).ok()?))
+            })
+            .collect()
     }
 }
 

@@ -8,11 +8,15 @@
 //! time in proportion to what it shows.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value as J};
 use tera::Context;
+
+use crate::output::PageCache;
 
 use crate::charts::{self, BarChart, Chart, Histogram, LineChart, Series};
 use crate::markdown;
@@ -25,6 +29,12 @@ use crate::training::{Period, Summary};
 
 /// Two decimals, as the exports round (round2 first, so `{:.2}` never re-rounds a half).
 pub fn f2(x: f64) -> String {
+    // Fast path: the value rounded to hundredths is an exact integer of cents, and printing
+    // it with integer arithmetic gives the same text as `{:.2}` of `round2(x)`.
+    let c = (x * 100.0).round();
+    if c.is_finite() && c.abs() < 1e15 {
+        return c2(c as i64);
+    }
     let s = format!("{:.2}", round2(x));
     if s == "-0.00" {
         "0.00".into()
@@ -35,8 +45,17 @@ pub fn f2(x: f64) -> String {
 
 /// Hundredths as a two-decimal number.
 pub fn c2(c: i64) -> String {
-    let sign = if c < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+    use std::fmt::Write;
+    let mut s = String::with_capacity(8);
+    if c < 0 {
+        s.push('-');
+    }
+    let a = c.unsigned_abs();
+    let _ = write!(s, "{}.", a / 100);
+    let f = (a % 100) as u8;
+    s.push((b'0' + f / 10) as char);
+    s.push((b'0' + f % 10) as char);
+    s
 }
 
 /// A number as written (shortest form: 98.4, 1200).
@@ -59,6 +78,77 @@ fn opt_pct(r: Option<f64>) -> String {
 
 fn opt_f2(x: Option<f64>) -> String {
     x.map(f2).unwrap_or_else(|| "—".into())
+}
+
+/// A row of a month's ranking table (see docs/templates.md, "ranking row").
+#[derive(Serialize)]
+struct RankRow<'a> {
+    rank: u32,
+    change: Change,
+    id: &'a str,
+    name: &'a str,
+    team: &'a str,
+    team_id: &'a str,
+    cells: Vec<String>,
+    bonus: String,
+    deduction: String,
+    veto: Option<&'a str>,
+    total: String,
+    watch: bool,
+    top: bool,
+}
+
+/// A manager in a list: id, name, team.
+#[derive(Serialize)]
+struct ManagerRef<'a> {
+    id: &'a str,
+    name: &'a str,
+    team: &'a str,
+    team_id: &'a str,
+}
+
+/// Attendance as shown: CSS class, label, reason.
+#[derive(Serialize)]
+struct Status<'a> {
+    cls: &'static str,
+    label: &'a str,
+    reason: Option<&'a str>,
+}
+
+/// A session's attendee.
+#[derive(Serialize)]
+struct Attendee<'a> {
+    #[serde(flatten)]
+    manager: ManagerRef<'a>,
+    status: Status<'a>,
+    score: Option<String>,
+    passed: Option<bool>,
+}
+
+/// A session on a manager's page.
+#[derive(Serialize)]
+struct ManagerTraining<'a> {
+    id: &'a str,
+    title: &'a str,
+    date: String,
+    kind: &'a str,
+    hours: String,
+    status: Status<'a>,
+    present: bool,
+    score: Option<String>,
+    passed: Option<bool>,
+}
+
+/// A manager's line in a training period.
+#[derive(Serialize)]
+struct PeriodManager<'a> {
+    #[serde(flatten)]
+    manager: ManagerRef<'a>,
+    sessions: usize,
+    present: usize,
+    absent: usize,
+    hours: String,
+    average_score: String,
 }
 
 /// Rank change as shown: CSS class, text and a spoken title.
@@ -159,6 +249,43 @@ enum Col {
     Subtotal(Vec<usize>),
 }
 
+/// A page's Tera context, with a fingerprint of everything inserted into it: two pages with
+/// the same template, theme, global context and fingerprint render to the same bytes, so a
+/// rebuild can reuse the previous output's file without rendering it (see [`PageCache`]).
+struct PageCtx {
+    ctx: Context,
+    /// Every inserted key and value as JSON, hashed once in [`PageCtx::fingerprint`].
+    json: Vec<u8>,
+}
+
+impl PageCtx {
+    fn new() -> PageCtx {
+        PageCtx {
+            ctx: Context::new(),
+            json: Vec::with_capacity(4096),
+        }
+    }
+
+    /// Inserts a value (as `tera::Context::insert`) and adds it to the fingerprint.
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.json.extend_from_slice(key.as_bytes());
+        self.json.push(0);
+        let _ = serde_json::to_writer(&mut self.json, value);
+        self.json.push(0);
+        self.ctx.insert(key, value);
+    }
+
+    /// The fingerprint of the context rendered with `template` under `salt`.
+    fn fingerprint(&self, template: &str, salt: u64) -> u64 {
+        use std::hash::Hasher;
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(&self.json);
+        h.write(template.as_bytes());
+        h.write_u64(salt);
+        h.finish()
+    }
+}
+
 /// Everything several pages need, computed once.
 struct Index<'a> {
     site: &'a Site,
@@ -168,6 +295,9 @@ struct Index<'a> {
     rows_of: Vec<Vec<(usize, usize)>>,
     /// Per team, per month: (average cents, rank, members ranked).
     team_hist: Vec<Vec<Option<(i64, u32, usize)>>>,
+    /// Per month index: `YYYY-MM` and the month's label, formatted once.
+    month_keys: Vec<String>,
+    month_labels: Vec<String>,
     /// Per month: mean total in cents.
     month_avg: Vec<Option<i64>>,
     /// Per manager: (session, attendee index).
@@ -187,13 +317,10 @@ struct Index<'a> {
     /// Columns of the ranking tables and the group header cells (label, span).
     cols: Vec<Col>,
     groups: Vec<(String, usize)>,
-    /// The navigation and footer part of every page's context.
-    site_ctx: J,
-    version: Option<J>,
 }
 
 impl<'a> Index<'a> {
-    fn new(site: &'a Site, c: &'a Computed, t: &'a Theme, version: Option<&J>) -> Index<'a> {
+    fn new(site: &'a Site, c: &'a Computed, t: &'a Theme) -> Index<'a> {
         let nm = site.managers.len();
         let mut rows_of = vec![Vec::new(); nm];
         let mut team_hist = vec![vec![None; c.scores.months.len()]; site.teams.len()];
@@ -267,18 +394,22 @@ impl<'a> Index<'a> {
             groups.push((g.unwrap_or_default(), span));
             i = j;
         }
-        let latest = c.scores.months.last().map(|m| m.month);
-        let version_view = version.map(|v| {
-            json!({
-                "commit": v.get("commit").and_then(J::as_str).unwrap_or(""),
-                "date": v.get("date").and_then(J::as_str).unwrap_or(""),
-                "uncommitted": v.get("uncommitted").and_then(J::as_bool).unwrap_or(false),
-            })
-        });
-        let mut idx = Index {
+        Index {
             site,
             c,
             t,
+            month_keys: c
+                .scores
+                .months
+                .iter()
+                .map(|m| m.month.to_string())
+                .collect(),
+            month_labels: c
+                .scores
+                .months
+                .iter()
+                .map(|m| month_label(t, m.month))
+                .collect(),
             rows_of,
             team_hist,
             month_avg,
@@ -291,30 +422,11 @@ impl<'a> Index<'a> {
             summaries,
             cols,
             groups,
-            site_ctx: J::Null,
-            version: version_view,
-        };
-        idx.site_ctx = json!({
-            "title": site.config.title,
-            "organization": site.config.organization,
-            "data_month": latest.map(|m| idx.month_label(m)),
-            "latest_month": latest.map(|m| m.to_string()),
-            "version": idx.version,
-            "pages": site.pages.iter().map(|p| json!({"slug": p.slug, "title": p.title})).collect::<Vec<_>>(),
-            "has_training": !c.training.is_empty(),
-        });
-        idx
+        }
     }
 
     fn month_label(&self, m: Month) -> String {
-        self.t.fill(
-            "month_fmt",
-            &[
-                ("y", &m.year.to_string()),
-                ("m", &m.month.to_string()),
-                ("mm", &format!("{:02}", m.month)),
-            ],
-        )
+        month_label(self.t, m)
     }
 
     fn year_label(&self, y: i32) -> String {
@@ -375,12 +487,12 @@ impl<'a> Index<'a> {
 
     /// The common part of every page's context. `depth` is how many folders below the output
     /// root the page is (its links start with `../` that many times).
-    fn ctx(&self, depth: usize, title: &str, section: &str) -> Context {
-        let mut ctx = Context::new();
+    fn ctx(&self, depth: usize, title: &str, section: &str) -> PageCtx {
+        // `site` is in the theme's global context (see `render_pages`).
+        let mut ctx = PageCtx::new();
         ctx.insert("root", &"../".repeat(depth));
         ctx.insert("title", title);
         ctx.insert("section", section);
-        ctx.insert("site", &self.site_ctx);
         ctx
     }
 
@@ -416,23 +528,36 @@ impl<'a> Index<'a> {
             .collect()
     }
 
-    fn ranking_row(&self, ms: &MonthScore, r: &Row) -> J {
+    fn ranking_row<'s>(&'s self, ms: &MonthScore, r: &'s Row) -> RankRow<'s> {
         let man = &self.site.managers[r.manager];
-        json!({
-            "rank": r.rank,
-            "change": self.change(r.change, ms.previous.is_some()),
-            "id": man.id,
-            "name": man.name,
-            "team": self.site.teams[man.team].name,
-            "team_id": self.site.teams[man.team].id,
-            "cells": self.row_cells(r),
-            "bonus": f2(r.bonus),
-            "deduction": f2(r.deduction),
-            "veto": r.veto,
-            "total": f2(r.total),
-            "watch": self.watch_sets[ms_index(self, ms)].contains(&r.manager),
-            "top": r.rank <= 3 && r.veto.is_none(),
-        })
+        let team = &self.site.teams[man.team];
+        RankRow {
+            rank: r.rank,
+            change: self.change(r.change, ms.previous.is_some()),
+            id: &man.id,
+            name: &man.name,
+            team: &team.name,
+            team_id: &team.id,
+            cells: self.row_cells(r),
+            bonus: f2(r.bonus),
+            deduction: f2(r.deduction),
+            veto: r.veto.as_deref(),
+            total: f2(r.total),
+            watch: self.watch_sets[ms_index(self, ms)].contains(&r.manager),
+            top: r.rank <= 3 && r.veto.is_none(),
+        }
+    }
+
+    /// A manager as listed in tables: id, name and team.
+    fn mref(&self, m: usize) -> ManagerRef<'a> {
+        let man = &self.site.managers[m];
+        let team = &self.site.teams[man.team];
+        ManagerRef {
+            id: &man.id,
+            name: &man.name,
+            team: &team.name,
+            team_id: &team.id,
+        }
     }
 
     fn month_charts(&self, ms: &MonthScore) -> Vec<ChartView> {
@@ -576,6 +701,38 @@ fn ms_index(idx: &Index, ms: &MonthScore) -> usize {
     ms.index
 }
 
+/// The navigation and footer part of every page's context (`site`).
+fn site_context(site: &Site, c: &Computed, t: &Theme, version: Option<&J>) -> J {
+    let latest = c.scores.months.last().map(|m| m.month);
+    let version_view = version.map(|v| {
+        json!({
+        "commit": v.get("commit").and_then(J::as_str).unwrap_or(""),
+        "date": v.get("date").and_then(J::as_str).unwrap_or(""),
+        "uncommitted": v.get("uncommitted").and_then(J::as_bool).unwrap_or(false),
+        })
+    });
+    json!({
+        "title": site.config.title,
+        "organization": site.config.organization,
+        "data_month": latest.map(|m| month_label(t, m)),
+        "latest_month": latest.map(|m| m.to_string()),
+        "version": version_view,
+        "pages": site.pages.iter().map(|p| json!({"slug": p.slug, "title": p.title})).collect::<Vec<_>>(),
+        "has_training": !c.training.is_empty(),
+    })
+}
+
+fn month_label(t: &Theme, m: Month) -> String {
+    t.fill(
+        "month_fmt",
+        &[
+            ("y", &m.year.to_string()),
+            ("m", &m.month.to_string()),
+            ("mm", &format!("{:02}", m.month)),
+        ],
+    )
+}
+
 /// One page to render.
 #[derive(Clone, Copy)]
 enum Job {
@@ -602,13 +759,18 @@ pub fn render_pages(
     site: &Site,
     computed: &Computed,
     version: Option<&J>,
-    theme: &Theme,
+    mut theme: Theme,
     out: &Output,
-) -> Result<(), String> {
+) -> Result<Vec<(&'static str, std::time::Duration)>, String> {
     for (rel, bytes) in theme.static_files() {
         out.write(&format!("static/{rel}"), bytes)?;
     }
-    let idx = Index::new(site, computed, theme, version);
+    // The navigation and footer are the same on every page: serialise them once, into the
+    // theme's global context.
+    let site_ctx = site_context(site, computed, &theme, version);
+    theme.insert_global("site", &site_ctx);
+    let theme = &theme;
+    let idx = Index::new(site, computed, theme);
     let mut jobs = vec![
         Job::Home,
         Job::Months,
@@ -627,14 +789,90 @@ pub fn render_pages(
     jobs.extend((0..computed.training.len()).map(Job::TrainingPeriod));
     jobs.extend((0..site.trainings.len()).map(Job::Session));
     jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.par_iter().try_for_each(|job| {
-        let (path, template, ctx) = build_page(&idx, *job);
-        let html = theme.render(template, &ctx)?;
-        out.write(&path, html.as_bytes())
-    })
+    // Pages whose fingerprint matches the previous build's are linked from the previous
+    // output instead of rendered. The salt covers what is not in a page's own context: the
+    // theme (templates, labels), the global `site` value and this program's version.
+    let salt = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        theme.fingerprint().hash(&mut h);
+        serde_json::to_string(&site_ctx)
+            .unwrap_or_default()
+            .hash(&mut h);
+        h.finish()
+    };
+    let cache = PageCache::new();
+    let previous = out.previous_pages();
+    let progress = crate::progress::Progress::new(jobs.len() as u64);
+    // Nanoseconds per page kind: building the context, rendering, writing.
+    let spent: Vec<[AtomicU64; 3]> = (0..KINDS.len()).map(|_| Default::default()).collect();
+    jobs.par_iter().try_for_each_init(
+        || Vec::with_capacity(64 * 1024),
+        |buf, job| {
+            let t0 = Instant::now();
+            let (path, template, ctx) = build_page(&idx, *job);
+            let fp = ctx.fingerprint(template, salt);
+            let t1 = Instant::now();
+            let reused = previous.as_ref().is_some_and(|p| p.get(&path) == Some(&fp))
+                && out.link_previous(&path);
+            let mut t2 = t1;
+            if !reused {
+                buf.clear();
+                theme.render_to(template, &ctx.ctx, buf)?;
+                drop(ctx);
+                t2 = Instant::now();
+                out.write(&path, buf)?;
+            }
+            cache.record(path, fp);
+            let t3 = Instant::now();
+            let k = &spent[job.kind()];
+            for (i, d) in [t1 - t0, t2 - t1, t3 - t2].iter().enumerate() {
+                k[i].fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
+            }
+            progress.inc();
+            Ok::<(), String>(())
+        },
+    )?;
+    progress.finish();
+    out.set_pages(cache);
+    let mut detail = Vec::new();
+    for (kind, names) in KINDS.iter().enumerate() {
+        for (i, name) in names.iter().enumerate() {
+            let ns = spent[kind][i].load(Ordering::Relaxed);
+            if ns > 0 {
+                detail.push((*name, Duration::from_nanos(ns)));
+            }
+        }
+    }
+    Ok(detail)
 }
 
-fn build_page(idx: &Index, job: Job) -> (String, &'static str, Context) {
+/// Timing names per page kind: (context, render, write); index = [`Job::kind`].
+const KINDS: [[&str; 3]; 6] = [
+    ["manager: context", "manager: render", "manager: write"],
+    ["month: context", "month: render", "month: write"],
+    ["team: context", "team: render", "team: write"],
+    ["training: context", "training: render", "training: write"],
+    ["index: context", "index: render", "index: write"],
+    ["other: context", "other: render", "other: write"],
+];
+
+impl Job {
+    /// Index into [`KINDS`].
+    fn kind(self) -> usize {
+        match self {
+            Job::Manager(_) => 0,
+            Job::Month(_) => 1,
+            Job::Team(_) => 2,
+            Job::TrainingPeriod(_) | Job::Session(_) => 3,
+            Job::Home | Job::Months | Job::Managers | Job::Teams | Job::Years | Job::Training => 4,
+            _ => 5,
+        }
+    }
+}
+
+fn build_page(idx: &Index, job: Job) -> (String, &'static str, PageCtx) {
     match job {
         Job::Home => ("index.html".into(), "index.html", home(idx)),
         Job::Months => ("months/index.html".into(), "months.html", months(idx)),
@@ -700,7 +938,7 @@ fn build_page(idx: &Index, job: Job) -> (String, &'static str, Context) {
     }
 }
 
-fn home(idx: &Index) -> Context {
+fn home(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(0, t.label("nav_home"), "home");
     let latest = idx.c.scores.months.last();
@@ -754,7 +992,7 @@ fn home(idx: &Index) -> Context {
     ctx
 }
 
-fn months(idx: &Index) -> Context {
+fn months(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_months"), "months");
     let rows: Vec<J> = idx
@@ -809,7 +1047,7 @@ fn months(idx: &Index) -> Context {
     ctx
 }
 
-fn month(idx: &Index, ms: &MonthScore) -> Context {
+fn month(idx: &Index, ms: &MonthScore) -> PageCtx {
     let t = idx.t;
     let label = idx.month_label(ms.month);
     let mut ctx = idx.ctx(2, &t.fill("month_title", &[("month", &label)]), "months");
@@ -829,6 +1067,14 @@ fn month(idx: &Index, ms: &MonthScore) -> Context {
             .map(|m| json!({"key": m.month.to_string(), "label": idx.month_label(m.month)})),
     );
     ctx.insert("headline", &idx.headline(ms));
+    ctx.insert(
+        "corrections",
+        idx.c
+            .corrections
+            .get(&ms.month.to_string())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
+    );
     ctx.insert(
         "groups",
         &idx.groups
@@ -858,7 +1104,7 @@ fn month(idx: &Index, ms: &MonthScore) -> Context {
     ctx
 }
 
-fn managers(idx: &Index) -> Context {
+fn managers(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_managers"), "managers");
     let latest = idx.c.scores.months.last();
@@ -1006,7 +1252,57 @@ fn explain(
     }
 }
 
-fn manager(idx: &Index, m: usize) -> Context {
+/// A manager page's month in the history table.
+#[derive(Serialize)]
+struct HistoryRow<'a> {
+    key: &'a str,
+    label: &'a str,
+    rank: u32,
+    of: usize,
+    change: Change,
+    total: String,
+    team_avg: Option<String>,
+    veto: Option<&'a str>,
+    watch: bool,
+}
+
+/// One indicator of a month's "why this score" breakdown.
+#[derive(Serialize)]
+struct WhyItem<'a> {
+    group: Option<&'a str>,
+    name: &'a str,
+    raw: String,
+    rule: String,
+    points: String,
+}
+
+/// A bonus or deduction with its reason.
+#[derive(Serialize)]
+struct Adjust<'a> {
+    points: String,
+    reason: std::borrow::Cow<'a, str>,
+}
+
+/// A manager page's month in the "why this score" breakdown.
+#[derive(Serialize)]
+struct WhyMonth<'a> {
+    key: &'a str,
+    label: &'a str,
+    rank: u32,
+    total: String,
+    raw_total: String,
+    indicator_sum: String,
+    items: Vec<WhyItem<'a>>,
+    bonus: String,
+    bonuses: Vec<Adjust<'a>>,
+    deduction: String,
+    deductions: Vec<Adjust<'a>>,
+    veto: Option<&'a str>,
+    /// Later corrections of the month's results (from git), oldest first.
+    corrections: &'a [crate::history::Correction],
+}
+
+fn manager(idx: &Index, m: usize) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let man = &site.managers[m];
@@ -1022,73 +1318,98 @@ fn manager(idx: &Index, m: usize) -> Context {
     // History table and breakdown, newest first.
     let mut history = Vec::with_capacity(hist.len());
     let mut details = Vec::with_capacity(hist.len());
+    let mut corrected = Vec::new();
     for &(mi, ri) in hist.iter().rev() {
         let ms = &months[mi];
         let r = &ms.rows[ri];
         let entry = &site.months[ms.index].entries[r.entry];
-        let team_avg = idx.team_hist[man.team][mi].map(|x| c2(x.0));
-        history.push(json!({
-            "key": ms.month.to_string(),
-            "label": idx.month_label(ms.month),
-            "rank": r.rank,
-            "of": ms.rows.len(),
-            "change": idx.change(r.change, ms.previous.is_some()),
-            "total": f2(r.total),
-            "team_avg": team_avg,
-            "veto": r.veto,
-            "watch": idx.watch_sets[mi].contains(&m),
-        }));
-        let items: Vec<J> = inds
+        let key = idx.month_keys[mi].as_str();
+        let label = idx.month_labels[mi].as_str();
+        let total = f2(r.total);
+        history.push(HistoryRow {
+            key,
+            label,
+            rank: r.rank,
+            of: ms.rows.len(),
+            change: idx.change(r.change, ms.previous.is_some()),
+            total: total.clone(),
+            team_avg: idx.team_hist[man.team][mi].map(|x| c2(x.0)),
+            veto: r.veto.as_deref(),
+            watch: idx.watch_sets[mi].contains(&m),
+        });
+        let items: Vec<WhyItem> = inds
             .iter()
             .enumerate()
             .map(|(i, ind)| {
                 let (raw, rule) = explain(idx, ind, entry.values[i], r.mark, r.scores[i]);
-                json!({"group": ind.group, "name": ind.name, "raw": raw, "rule": rule, "points": f2(r.scores[i])})
+                WhyItem {
+                    group: ind.group.as_deref(),
+                    name: &ind.name,
+                    raw,
+                    rule,
+                    points: f2(r.scores[i]),
+                }
             })
             .collect();
-        let bonuses: Vec<J> = r
+        let bonuses: Vec<Adjust> = r
             .bonuses
             .iter()
             .map(|b| {
                 let reason = match b.source {
-                    BonusSource::Suggestions(n) => t.fill(
-                        "bonus_suggestions",
-                        &[
-                            ("n", &n.to_string()),
-                            ("each", &num(site.config.bonus_per_adopted)),
-                        ],
-                    ),
-                    _ => b.reason.clone(),
+                    BonusSource::Suggestions(n) => t
+                        .fill(
+                            "bonus_suggestions",
+                            &[
+                                ("n", &n.to_string()),
+                                ("each", &num(site.config.bonus_per_adopted)),
+                            ],
+                        )
+                        .into(),
+                    _ => b.reason.as_str().into(),
                 };
-                json!({"points": f2(b.points), "reason": reason})
+                Adjust {
+                    points: f2(b.points),
+                    reason,
+                }
             })
             .collect();
-        let deductions: Vec<J> = entry
+        let deductions: Vec<Adjust> = entry
             .deductions
             .iter()
-            .map(|d| json!({"points": f2(d.points), "reason": d.reason}))
+            .map(|d| Adjust {
+                points: f2(d.points),
+                reason: d.reason.as_str().into(),
+            })
             .collect();
         let mut sum = 0.0;
         for s in &r.scores {
             sum += s;
         }
-        details.push(json!({
-            "key": ms.month.to_string(),
-            "label": idx.month_label(ms.month),
-            "rank": r.rank,
-            "total": f2(r.total),
-            "raw_total": f2(r.raw_total),
-            "indicator_sum": f2(sum),
-            "items": items,
-            "bonus": f2(r.bonus),
-            "bonuses": bonuses,
-            "deduction": f2(r.deduction),
-            "deductions": deductions,
-            "veto": r.veto,
-        }));
+        let corrections = idx.c.corrections.get(key).map(Vec::as_slice).unwrap_or(&[]);
+        if !corrections.is_empty() {
+            corrected.push(json!({"key": key, "label": label}));
+        }
+        details.push(WhyMonth {
+            key,
+            label,
+            rank: r.rank,
+            total,
+            raw_total: f2(r.raw_total),
+            indicator_sum: f2(sum),
+            items,
+            bonus: f2(r.bonus),
+            bonuses,
+            deduction: f2(r.deduction),
+            deductions,
+            veto: r.veto.as_deref(),
+            corrections,
+        });
     }
     ctx.insert("history", &history);
     ctx.insert("details", &details);
+    // Months ranked whose results were corrected later (newest first); each month's notes are
+    // in its breakdown (`details[].corrections`).
+    ctx.insert("corrected", &corrected);
     // Charts over the months from the first to the last ranked.
     let mut charts = Vec::new();
     if let (Some(&(first, _)), Some(&(last, _))) = (hist.first(), hist.last()) {
@@ -1140,6 +1461,10 @@ fn manager(idx: &Index, m: usize) -> Context {
             t,
         ));
     }
+    // The charts' numbers are all in the history table: no second copy under each chart.
+    for c in &mut charts {
+        c.rows.clear();
+    }
     ctx.insert("charts", &charts);
     ctx.insert(
         "awards",
@@ -1158,14 +1483,17 @@ fn manager(idx: &Index, m: usize) -> Context {
             .map(|&(si, ai)| {
                 let s = &site.trainings[si];
                 let a = &s.attendees[ai];
-                json!({
-                    "id": s.id, "title": s.title, "date": s.date.to_string(), "kind": idx.kind_label(s.kind),
-                    "hours": num(s.hours),
-                    "status": attendance_status(idx, a),
-                    "present": a.present,
-                    "score": a.score.map(num),
-                    "passed": a.score.map(|x| x >= pass),
-                })
+                ManagerTraining {
+                    id: &s.id,
+                    title: &s.title,
+                    date: s.date.to_string(),
+                    kind: idx.kind_label(s.kind),
+                    hours: num(s.hours),
+                    status: status_of(idx, a),
+                    present: a.present,
+                    score: a.score.map(num),
+                    passed: a.score.map(|x| x >= pass),
+                }
             })
             .collect::<Vec<_>>(),
     );
@@ -1213,7 +1541,7 @@ fn suggestion_view(idx: &Index, s: &Suggestion) -> J {
     v
 }
 
-fn attendance_status(idx: &Index, a: &Attendance) -> J {
+fn status_of<'a>(idx: &Index<'a>, a: &'a Attendance) -> Status<'a> {
     let t = idx.t;
     let (cls, label) = if a.present {
         ("present", t.label("present"))
@@ -1222,10 +1550,14 @@ fn attendance_status(idx: &Index, a: &Attendance) -> J {
     } else {
         ("absent", t.label("absent"))
     };
-    json!({"cls": cls, "label": label, "reason": a.reason})
+    Status {
+        cls,
+        label,
+        reason: a.reason.as_deref(),
+    }
 }
 
-fn teams(idx: &Index) -> Context {
+fn teams(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_teams"), "teams");
     let last = idx.c.scores.months.len().checked_sub(1);
@@ -1253,7 +1585,7 @@ fn teams(idx: &Index) -> Context {
     ctx
 }
 
-fn team(idx: &Index, ti: usize) -> Context {
+fn team(idx: &Index, ti: usize) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let team = &site.teams[ti];
@@ -1332,7 +1664,7 @@ fn team(idx: &Index, ti: usize) -> Context {
     ctx
 }
 
-fn years(idx: &Index) -> Context {
+fn years(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_years"), "years");
     ctx.insert(
@@ -1352,7 +1684,7 @@ fn years(idx: &Index) -> Context {
     ctx
 }
 
-fn year(idx: &Index, yi: usize) -> Context {
+fn year(idx: &Index, yi: usize) -> PageCtx {
     let t = idx.t;
     let y = &idx.c.scores.years[yi];
     let label = idx.year_label(y.year);
@@ -1469,7 +1801,7 @@ fn hours_by_kind(idx: &Index, sessions: &[usize]) -> Vec<(TrainingKind, usize, f
         .collect()
 }
 
-fn training_index(idx: &Index) -> Context {
+fn training_index(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_training"), "training");
     let all: Vec<&Summary> = idx.c.training.iter().collect();
@@ -1548,7 +1880,7 @@ fn training_index(idx: &Index) -> Context {
     ctx
 }
 
-fn training_period(idx: &Index, s: &Summary) -> Context {
+fn training_period(idx: &Index, s: &Summary) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let p = s.key.expect("summaries carry their period");
@@ -1617,14 +1949,13 @@ fn training_period(idx: &Index, s: &Summary) -> Context {
         "managers",
         &s.managers
             .iter()
-            .map(|mt| {
-                let mut v = idx.mgr(mt.manager);
-                v["sessions"] = json!(mt.sessions);
-                v["present"] = json!(mt.present);
-                v["absent"] = json!(mt.absent);
-                v["hours"] = json!(num(mt.hours));
-                v["average_score"] = json!(opt_f2(mt.average_score));
-                v
+            .map(|mt| PeriodManager {
+                manager: idx.mref(mt.manager),
+                sessions: mt.sessions,
+                present: mt.present,
+                absent: mt.absent,
+                hours: num(mt.hours),
+                average_score: opt_f2(mt.average_score),
             })
             .collect::<Vec<_>>(),
     );
@@ -1646,7 +1977,7 @@ fn training_period(idx: &Index, s: &Summary) -> Context {
     ctx
 }
 
-fn session(idx: &Index, si: usize) -> Context {
+fn session(idx: &Index, si: usize) -> PageCtx {
     let site = idx.site;
     let s = &site.trainings[si];
     let mut ctx = idx.ctx(3, &s.title, "training");
@@ -1669,19 +2000,18 @@ fn session(idx: &Index, si: usize) -> Context {
         "attendees",
         &s.attendees
             .iter()
-            .map(|a| {
-                let mut v = idx.mgr(a.manager);
-                v["status"] = attendance_status(idx, a);
-                v["score"] = json!(a.score.map(num));
-                v["passed"] = json!(a.score.map(|x| x >= site.config.pass_mark));
-                v
+            .map(|a| Attendee {
+                manager: idx.mref(a.manager),
+                status: status_of(idx, a),
+                score: a.score.map(num),
+                passed: a.score.map(|x| x >= site.config.pass_mark),
             })
             .collect::<Vec<_>>(),
     );
     ctx
 }
 
-fn awards(idx: &Index) -> Context {
+fn awards(idx: &Index) -> PageCtx {
     let t = idx.t;
     let mut ctx = idx.ctx(1, t.label("nav_awards"), "awards");
     ctx.insert(
@@ -1706,7 +2036,7 @@ fn awards(idx: &Index) -> Context {
     ctx
 }
 
-fn incentives(idx: &Index) -> Context {
+fn incentives(idx: &Index) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let mut ctx = idx.ctx(1, t.label("nav_incentives"), "incentives");
@@ -1798,7 +2128,7 @@ fn rule_words(idx: &Index, ind: &Indicator) -> String {
     }
 }
 
-fn rules(idx: &Index) -> Context {
+fn rules(idx: &Index) -> PageCtx {
     let t = idx.t;
     let cfg = &idx.site.config;
     let mut ctx = idx.ctx(1, t.label("nav_rules"), "rules");
@@ -1881,7 +2211,7 @@ fn rules(idx: &Index) -> Context {
     ctx
 }
 
-fn free_page(idx: &Index, p: &Page) -> Context {
+fn free_page(idx: &Index, p: &Page) -> PageCtx {
     let mut ctx = idx.ctx(2, &p.title, &format!("page-{}", p.slug));
     ctx.insert("slug", &p.slug);
     let body = markdown::to_html(&p.body);

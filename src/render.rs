@@ -17,15 +17,20 @@ pub fn render_site(
     computed: &Computed,
     version: Option<&serde_json::Value>,
     out: &Output,
-) -> Result<(), String> {
+) -> Result<Vec<(&'static str, std::time::Duration)>, String> {
     let (exports, pages) = rayon::join(
-        || write_exports(site, computed, version, out),
+        || {
+            let start = std::time::Instant::now();
+            write_exports(site, computed, version, out).map(|()| start.elapsed())
+        },
         || {
             let theme = Theme::load(root, &site.config.theme, site.config.language)?;
-            crate::pages::render_pages(site, computed, version, &theme, out)
+            crate::pages::render_pages(site, computed, version, theme, out)
         },
     );
-    exports.and(pages)
+    let mut detail = vec![("exports", exports?)];
+    detail.extend(pages?);
+    Ok(detail)
 }
 
 /// Writes `data/`: rankings (JSON, CSV), annual evaluations and training summaries.

@@ -44,6 +44,9 @@ impl std::error::Error for Error {}
 pub struct Timings {
     /// (phase name, duration), in order.
     pub phases: Vec<(&'static str, Duration)>,
+    /// Inside `render`: time spent per kind of output (exports, each page kind), summed over
+    /// the threads that rendered them (so they can add up to more than `render`'s wall time).
+    pub render_detail: Vec<(&'static str, Duration)>,
 }
 
 impl Timings {
@@ -66,7 +69,14 @@ impl std::fmt::Display for Timings {
             "{:>10}  {:>8.1} ms",
             "total",
             total.as_secs_f64() * 1000.0
-        )
+        )?;
+        if !self.render_detail.is_empty() {
+            write!(f, "\nrender, CPU time per kind of output (all threads):")?;
+            for (name, d) in &self.render_detail {
+                write!(f, "\n{name:>22}  {:>8.1} ms", d.as_secs_f64() * 1000.0)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -160,9 +170,12 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
     let rendered = timings.time("render", || {
         crate::render::render_site(&opts.root, &site, &computed, version.as_ref(), &out)
     });
-    if let Err(e) = rendered {
-        out.abandon();
-        return Err(Error::Io(e));
+    match rendered {
+        Ok(detail) => timings.render_detail = detail,
+        Err(e) => {
+            out.abandon();
+            return Err(Error::Io(e));
+        }
     }
     let (files, bytes) = out.stats();
     timings.time("write", || out.commit()).map_err(Error::Io)?;

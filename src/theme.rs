@@ -70,6 +70,9 @@ pub struct Theme {
     statics: BTreeMap<String, Vec<u8>>,
     labels: BTreeMap<String, String>,
     lang: Lang,
+    /// A hash of the templates, labels and language: pages rendered with another theme
+    /// fingerprint are never reused from a previous build.
+    fingerprint: u64,
 }
 
 fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
@@ -182,11 +185,23 @@ impl Theme {
             })?;
         tera.global_context().insert("t", &labels);
         tera.global_context().insert("lang", lang.code());
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            for (name, (text, _)) in &templates {
+                name.hash(&mut h);
+                text.hash(&mut h);
+            }
+            labels.hash(&mut h);
+            lang.code().hash(&mut h);
+            h.finish()
+        };
         Ok(Theme {
             tera,
             statics,
             labels,
             lang,
+            fingerprint,
         })
     }
 
@@ -196,6 +211,11 @@ impl Theme {
         self.tera
             .render(template, ctx)
             .map_err(|e| format!("rendering {template}: {}", tera_error(&e)))
+    }
+
+    /// A hash of the templates, labels and language.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Whether a template exists (in any layer).
@@ -215,11 +235,55 @@ impl Theme {
 
     /// A label with `{name}` placeholders replaced by values.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut s = self.label(key).to_string();
-        for (k, v) in args {
-            s = s.replace(&format!("{{{k}}}"), v);
-        }
+        let mut s = String::new();
+        self.fill_into(&mut s, key, args);
         s
+    }
+
+    /// [`Theme::fill`], appended to `out` in one pass (no intermediate strings): each
+    /// `{name}` with a value in `args` is replaced, anything else is copied as is.
+    pub fn fill_into(&self, out: &mut String, key: &str, args: &[(&str, &str)]) {
+        let mut rest = self.label(key);
+        out.reserve(rest.len() + 16);
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let arg = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                args.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v, close))
+            });
+            match arg {
+                Some((v, close)) => {
+                    out.push_str(v);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+
+    /// Adds a value to the global context of every template (e.g. the site's navigation,
+    /// serialised once instead of once per page).
+    pub fn insert_global<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.tera.global_context().insert(key, value);
+    }
+
+    /// Renders a template by name into `out` (appended).
+    pub fn render_to(
+        &self,
+        template: &str,
+        ctx: &Context,
+        out: &mut Vec<u8>,
+    ) -> Result<(), String> {
+        self.tera
+            .render_to(template, ctx, out)
+            .map_err(|e| format!("rendering {template}: {}", tera_error(&e)))
     }
 
     /// All labels.

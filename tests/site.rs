@@ -667,3 +667,77 @@ fn chromium_loads_pages_without_console_errors() {
         }
     }
 }
+
+/// The output's files and their bytes.
+fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(out)
+        .into_iter()
+        .map(|(k, p)| (k, std::fs::read(p).unwrap()))
+        .collect()
+}
+
+/// A rebuild into the previous output reuses the pages whose inputs did not change (page
+/// fingerprints beside the output, unchanged files hard-linked): it must give exactly the
+/// bytes of a build into an empty folder, after a data change and after a template change.
+#[test]
+fn a_rebuild_after_a_change_equals_a_fresh_build() {
+    let site = site_from(&repo().join("content"));
+    let root = site.path();
+    let check = |what: &str| {
+        let out = build(root);
+        let fresh = root.join(format!("fresh-{what}"));
+        let run = rankpress(
+            root,
+            &["build", "--root", ".", "--output", fresh.to_str().unwrap()],
+        );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let (a, b) = (snapshot(&out), snapshot(&fresh));
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "{what}"
+        );
+        for (k, v) in &a {
+            assert!(
+                b.get(k) == Some(v),
+                "{what}: {k} differs from a fresh build"
+            );
+        }
+    };
+    check("first");
+    // One number in the newest results file.
+    let mut results: Vec<PathBuf> = std::fs::read_dir(root.join("content/results"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    results.sort();
+    let newest = results.last().unwrap();
+    let text = read(newest);
+    let at = text.find("actual: ").expect("an actual value") + "actual: ".len();
+    let digits = text[at..].chars().take_while(char::is_ascii_digit).count();
+    let n: u64 = text[at..at + digits].parse().unwrap();
+    let changed = format!("{}{}{}", &text[..at], n + 37, &text[at + digits..]);
+    std::fs::write(newest, changed).unwrap();
+    check("data");
+    // A site template overriding the theme changes every page that uses it.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let base = String::from_utf8_lossy(
+        rankpress::theme::EMBEDDED
+            .iter()
+            .find(|(p, _)| *p == "templates/base.html")
+            .unwrap()
+            .1,
+    )
+    .replace(
+        "<main id=\"main\"",
+        "<main data-test=\"override\" id=\"main\"",
+    );
+    std::fs::write(root.join("templates/base.html"), base).unwrap();
+    check("template");
+    assert!(read(&root.join("out/index.html")).contains("data-test=\"override\""));
+}

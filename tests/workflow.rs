@@ -718,6 +718,98 @@ fn data_version_and_corrections_come_from_the_repository() {
 }
 
 #[test]
+fn pages_show_corrections_and_the_data_version() {
+    let (site, month) = repo_with_corrections();
+    let root = site.path();
+    let short = git_ok(root, &["rev-parse", "--short", "HEAD"], "2030-02-12");
+    let short = short.trim();
+    let o = rankpress(root, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = root.join("output");
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+
+    // The corrected month's page lists each later commit: date, message, commit.
+    let page = read(&format!("months/{month}/index.html"));
+    assert!(page.contains("更正说明"), "month page lacks the notice");
+    for s in [
+        "2030-02-10",
+        "更正：李娜销量应为 457",
+        "2030-02-12",
+        "更正：王强投诉经复核不成立",
+    ] {
+        assert!(page.contains(s), "month page lacks {s}");
+    }
+    let first = page.find("更正：李娜销量应为 457").unwrap();
+    assert!(
+        first < page.find("更正：王强投诉经复核不成立").unwrap(),
+        "oldest first"
+    );
+    // The month without corrections has no notice.
+    assert!(!read("months/2030-02/index.html").contains("更正说明"));
+
+    // Every manager ranked that month shows the notice, under that month's breakdown.
+    let j = read_json(&out.join(format!("data/rankings/{month}.json")));
+    let rows = j["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    for r in rows {
+        let id = r["id"].as_str().unwrap();
+        let mp = read(&format!("managers/{id}/index.html"));
+        assert!(mp.contains("更正说明"), "{id}: no correction notice");
+        let at = mp
+            .find(&format!("id=\"m-{month}\""))
+            .expect("breakdown of the month");
+        let rest = &mp[at..];
+        let end = rest.find("</details>").unwrap();
+        let block = &rest[..end];
+        for s in [
+            "2030-02-10 更正：李娜销量应为 457",
+            "2030-02-12 更正：王强投诉经复核不成立",
+        ] {
+            assert!(block.contains(s), "{id}: the {month} breakdown lacks {s}");
+        }
+        // The 2030-02 breakdown has no notice.
+        let at2 = mp.find("id=\"m-2030-02\"").expect("breakdown of 2030-02");
+        let b2 = &mp[at2..];
+        assert!(
+            !b2[..b2.find("</details>").unwrap()].contains("更正"),
+            "{id}"
+        );
+    }
+
+    // Every page's footer shows the data version: commit and date, no "uncommitted".
+    let footer = format!("数据版本：{short} (2030-02-12)");
+    let mut pages = 0;
+    for e in walkdir::WalkDir::new(&out) {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "html") && !p.starts_with(out.join("bulletins")) {
+            let html = std::fs::read_to_string(p).unwrap();
+            assert!(
+                html.contains(&footer),
+                "{}: footer lacks {footer}",
+                p.display()
+            );
+            assert!(!html.contains("含未提交的修改"), "{}", p.display());
+            pages += 1;
+        }
+    }
+    assert!(pages > 5);
+
+    // With an uncommitted edit, the footer says so.
+    write(
+        &root.join("content/pages/new.md"),
+        "---\ntitle: 新\n---\n正文\n",
+    );
+    let o = rankpress(root, &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains(&footer) && home.contains("含未提交的修改"),
+        "{home}"
+    );
+}
+
+#[test]
 fn diff_shows_whose_rank_and_total_changed() {
     let (site, month) = repo_with_corrections();
     let root = site.path();
