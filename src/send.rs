@@ -104,37 +104,30 @@ fn in_flight_keys(log: &Path) -> BTreeSet<String> {
     keys
 }
 
-/// Records that a message is about to be handed to the server, durably.
-fn log_attempt(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
+/// Appends one line (time, then tab-separated fields) to a log and fsyncs it before returning.
+fn append_log(log: &Path, fields: &[&str]) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(log)?;
     let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
-    writeln!(f, "{now}\t{}\t{}", e.key, e.message_id)?;
+    writeln!(f, "{now}	{}", fields.join("	"))?;
     f.sync_all()
+}
+
+/// Records that a message is about to be handed to the server, durably.
+fn log_attempt(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
+    append_log(log, &[&e.key, &e.message_id])
 }
 
 /// Records a definite failure of a message after its attempt.
 fn log_failed(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)?;
-    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
-    writeln!(f, "{now}\t{}\t{FAILED}", e.key)?;
-    f.sync_all()
+    append_log(log, &[&e.key, FAILED])
 }
 
 /// Appends one accepted message to `sent.log` and fsyncs it.
 fn log_sent(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)?;
-    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
-    writeln!(f, "{now}\t{}\t{}\t{}", e.key, e.message_id, e.to.join(","))?;
-    f.sync_all()
+    append_log(log, &[&e.key, &e.message_id, &e.to.join(",")])
 }
 
 /// Runs `send`: prints a line per message and a summary to stdout.
