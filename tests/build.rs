@@ -5,21 +5,6 @@ mod common;
 
 use common::*;
 
-fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn demo_builds_byte_identically_twice() {
     let site = site_from(&repo().join("content"));

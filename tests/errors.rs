@@ -302,7 +302,7 @@ fn failed_build_leaves_previous_output_untouched() {
     let ok = rankpress(site.path(), &["build"]);
     assert!(ok.status.success());
     let out = site.path().join("output");
-    let before = snapshot(&out);
+    let before = tree(&out);
     assert!(before.len() > 5);
     write(
         &site.path().join("content/results/2026-04.yaml"),
@@ -310,11 +310,7 @@ fn failed_build_leaves_previous_output_untouched() {
     );
     let bad = rankpress(site.path(), &["build"]);
     assert_eq!(bad.status.code(), Some(1));
-    assert_eq!(
-        snapshot(&out),
-        before,
-        "output changed after a failed build"
-    );
+    assert_eq!(tree(&out), before, "output changed after a failed build");
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .flatten()
@@ -327,21 +323,6 @@ fn failed_build_leaves_previous_output_untouched() {
                 && !n.to_string_lossy().ends_with(".lock")),
         "{leftovers:?}"
     );
-}
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 #[test]

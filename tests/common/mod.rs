@@ -107,3 +107,19 @@ pub fn json_diff(
         (a, b) => out.push(format!("{path}: expected {a}, got {b}")),
     }
 }
+
+/// Every file under `dir` (relative path, bytes), in a stable order.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
