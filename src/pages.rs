@@ -256,6 +256,8 @@ struct PageCtx {
     ctx: Context,
     /// Every inserted key and value as JSON, hashed once in [`PageCtx::fingerprint`].
     json: Vec<u8>,
+    /// False for pages fingerprinted by their inputs instead (manager pages): no JSON kept.
+    hashed: bool,
 }
 
 impl PageCtx {
@@ -263,11 +265,24 @@ impl PageCtx {
         PageCtx {
             ctx: Context::new(),
             json: Vec::with_capacity(4096),
+            hashed: true,
         }
+    }
+
+    /// Stops keeping the JSON of inserted values: the page's fingerprint is computed from its
+    /// inputs (see `ManagerInputs`), not from its context.
+    fn unhashed(mut self) -> PageCtx {
+        self.hashed = false;
+        self.json = Vec::new();
+        self
     }
 
     /// Inserts a value (as `tera::Context::insert`) and adds it to the fingerprint.
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if !self.hashed {
+            self.ctx.insert(key, value);
+            return;
+        }
         self.json.extend_from_slice(key.as_bytes());
         self.json.push(0);
         let _ = serde_json::to_writer(&mut self.json, value);
@@ -836,7 +851,10 @@ pub fn render_pages(
                     debug_assert_eq!(*p, path);
                     *fp
                 }
-                None => ctx.fingerprint(template, salt),
+                None => {
+                    debug_assert!(ctx.hashed);
+                    ctx.fingerprint(template, salt)
+                }
             };
             let t1 = Instant::now();
             let reused = pre.is_none()
@@ -1332,7 +1350,8 @@ fn manager(idx: &Index, m: usize) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let man = &site.managers[m];
-    let mut ctx = idx.ctx(2, &man.name, "managers");
+    // Fingerprinted by its inputs (`ManagerInputs`) in `render_pages`.
+    let mut ctx = idx.ctx(2, &man.name, "managers").unhashed();
     let mut info = idx.mgr(m);
     info["grade"] = json!(man.grade);
     info["joined"] = json!(man.joined.map(|d| d.to_string()));

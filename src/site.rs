@@ -198,7 +198,10 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
     // Previous outputs set aside by earlier builds are deleted while this one loads.
     let trash = std::thread::spawn({
         let output = output.clone();
-        move || crate::output::empty_trash(&output)
+        move || {
+            background_priority();
+            crate::output::empty_trash(&output)
+        }
     });
     let loaded = load_site_cached(&opts.root, &mut timings, cache_path.as_deref());
     let (site, loaded) = match loaded {
@@ -216,10 +219,24 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
         });
         if let Some(p) = &cache_path {
             let (site, loaded) = (&site, &loaded);
-            scope.spawn(move || save_cache(p, site, loaded));
+            scope.spawn(move || {
+                background_priority();
+                save_cache(p, site, loaded)
+            });
         }
         render_and_swap(opts, &site, timings)
     })
+}
+
+/// Lowers the calling thread's priority (Linux: the nice value is per thread), for work done
+/// in the background of a build (saving the parse cache, deleting the previous output) so
+/// that it uses the cores only when the build's own threads leave them idle.
+fn background_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority with PRIO_PROCESS and 0 changes only the calling thread's nice value.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
 }
 
 fn render_and_swap(opts: &Options, site: &Site, mut timings: Timings) -> Result<Report, Error> {
