@@ -195,13 +195,11 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
             .join(&opts.output)
     };
     let cache_path = crate::cache::path_for(&output);
-    // Previous outputs set aside by earlier builds are deleted while this one loads.
+    // Previous outputs set aside by earlier builds are deleted while this one loads; the
+    // render waits for it (deleting and hard-linking at the same time slow each other down).
     let trash = std::thread::spawn({
         let output = output.clone();
-        move || {
-            background_priority();
-            crate::output::empty_trash(&output)
-        }
+        move || crate::output::empty_trash(&output)
     });
     let loaded = load_site_cached(&opts.root, &mut timings, cache_path.as_deref());
     let (site, loaded) = match loaded {
@@ -214,9 +212,6 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
     // The parse cache depends only on the data, not on this build's success: it is saved in
     // the background while the site is computed and rendered.
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let _ = trash.join();
-        });
         if let Some(p) = &cache_path {
             let (site, loaded) = (&site, &loaded);
             scope.spawn(move || {
@@ -224,13 +219,13 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
                 save_cache(p, site, loaded)
             });
         }
-        render_and_swap(opts, &site, timings)
+        render_and_swap(opts, &site, timings, trash)
     })
 }
 
 /// Lowers the calling thread's priority (Linux: the nice value is per thread), for work done
-/// in the background of a build (saving the parse cache, deleting the previous output) so
-/// that it uses the cores only when the build's own threads leave them idle.
+/// in the background of a build (saving the parse cache) so that it uses the cores only when
+/// the build's own threads leave them idle.
 fn background_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: setpriority with PRIO_PROCESS and 0 changes only the calling thread's nice value.
@@ -239,10 +234,18 @@ fn background_priority() {
     }
 }
 
-fn render_and_swap(opts: &Options, site: &Site, mut timings: Timings) -> Result<Report, Error> {
+fn render_and_swap(
+    opts: &Options,
+    site: &Site,
+    mut timings: Timings,
+    trash: std::thread::JoinHandle<()>,
+) -> Result<Report, Error> {
     let mut computed = timings.time("compute", || compute(site));
     let version = crate::history::data_version(&opts.root);
     computed.corrections = crate::history::corrections(&opts.root);
+    timings.time("trash", || {
+        let _ = trash.join();
+    });
     let out = Output::begin(&opts.output).map_err(Error::Io)?;
     let rendered = timings.time("render", || {
         crate::render::render_site(&opts.root, site, &computed, version.as_ref(), &out)
