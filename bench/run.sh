@@ -113,9 +113,10 @@ median() {
   printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# fresh_dir PATH: PATH as a new, empty folder
+# fresh_dir PATH: PATH as a new, empty folder, without the files that a build keeps beside
+# it (`.NAME.pages`, `.NAME.cache`), so that a "build" is a cold build
 fresh_dir() {
-  rm -rf "$1"
+  rm -rf "$1" "$(dirname "$1")/.$(basename "$1")".*
   mkdir -p "$1"
 }
 

@@ -5,6 +5,7 @@
 //! [`render`] → write ([`output`]) — and [`site::build`] strings the phases together.
 
 pub mod bulletin;
+pub mod cache;
 pub mod charts;
 pub mod cli;
 pub mod diag;

@@ -64,6 +64,14 @@ pub struct Loaded {
     pub root: PathBuf,
     /// Language of messages.
     pub lang: Lang,
+    /// Parsed results of the previous build (see [`crate::cache`]); set by the caller before
+    /// validation, `None` to parse everything.
+    pub cache: Option<crate::cache::ParseCache>,
+    /// Filled by validation: the cache key of every clean results file (display path, key),
+    /// and whether any of them was not in the cache.
+    pub result_keys: Vec<(String, crate::cache::Key)>,
+    /// Results files that were parsed because the cache did not have them.
+    pub cache_misses: usize,
 }
 
 /// Lists the data files of `content/` with their roles, in a stable order.
@@ -130,6 +138,12 @@ pub fn discover(root: &Path) -> (Vec<(PathBuf, Role)>, Vec<Problem>) {
 
 /// Reads a file as UTF-8 text (BOM removed), explaining encoding problems to the user.
 pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Problem> {
+    let bytes = read_bytes(root, path, lang)?;
+    decode_text(root, path, &bytes, lang)
+}
+
+/// Reads a file's bytes (refusing files over [`MAX_FILE_BYTES`]).
+pub fn read_bytes(root: &Path, path: &Path, lang: Lang) -> Result<Vec<u8>, Problem> {
     let display = display_path(root, path);
     let fail = |line, column, message: String| Problem {
         file: display.clone(),
@@ -156,8 +170,19 @@ pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Problem
             },
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(0, 0, io_message(lang, &e)))?;
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    std::fs::read(path).map_err(|e| fail(0, 0, io_message(lang, &e)))
+}
+
+/// Decodes a file's bytes as UTF-8 text (BOM removed), explaining encoding problems.
+pub fn decode_text(root: &Path, path: &Path, bytes: &[u8], lang: Lang) -> Result<String, Problem> {
+    let display = display_path(root, path);
+    let fail = |line, column, message: String| Problem {
+        file: display.clone(),
+        line,
+        column,
+        message,
+    };
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
@@ -243,8 +268,19 @@ pub fn load_file(
     role: &Role,
     lang: Lang,
 ) -> (Source, Result<(Option<Value>, String), Problem>) {
+    load_bytes(root, path, role, lang, read_bytes(root, path, lang))
+}
+
+/// As [`load_file`], from the file's bytes already read with [`read_bytes`].
+pub fn load_bytes(
+    root: &Path,
+    path: &Path,
+    role: &Role,
+    lang: Lang,
+    bytes: Result<Vec<u8>, Problem>,
+) -> (Source, Result<(Option<Value>, String), Problem>) {
     let display = display_path(root, path);
-    let text = match read_text(root, path, lang) {
+    let text = match bytes.and_then(|b| decode_text(root, path, &b, lang)) {
         Ok(t) => t,
         Err(p) => {
             return (

@@ -7,7 +7,9 @@ use std::fmt;
 use crate::diag::Lang;
 
 /// A calendar month, `YYYY-MM`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Month {
     /// Year, e.g. 2026.
     pub year: i32,
@@ -293,7 +295,7 @@ pub struct Manager {
 }
 
 /// One indicator value in a results entry.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// `{actual, target}` for ratio indicators.
     Ratio {
@@ -309,7 +311,7 @@ pub enum Value {
 }
 
 /// A bonus or deduction item with its reason.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     /// Points (>= 0).
     pub points: f64,
@@ -318,7 +320,7 @@ pub struct Item {
 }
 
 /// One manager's results in a month.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// Index of the manager.
     pub manager: usize,
@@ -333,7 +335,7 @@ pub struct Entry {
 }
 
 /// One results file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct MonthResults {
     /// The month.
     pub month: Month,

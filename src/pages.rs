@@ -256,6 +256,8 @@ struct PageCtx {
     ctx: Context,
     /// Every inserted key and value as JSON, hashed once in [`PageCtx::fingerprint`].
     json: Vec<u8>,
+    /// False for pages fingerprinted by their inputs instead (manager pages): no JSON kept.
+    hashed: bool,
 }
 
 impl PageCtx {
@@ -263,11 +265,24 @@ impl PageCtx {
         PageCtx {
             ctx: Context::new(),
             json: Vec::with_capacity(4096),
+            hashed: true,
         }
+    }
+
+    /// Stops keeping the JSON of inserted values: the page's fingerprint is computed from its
+    /// inputs (see `ManagerInputs`), not from its context.
+    fn unhashed(mut self) -> PageCtx {
+        self.hashed = false;
+        self.json = Vec::new();
+        self
     }
 
     /// Inserts a value (as `tera::Context::insert`) and adds it to the fingerprint.
     fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if !self.hashed {
+            self.ctx.insert(key, value);
+            return;
+        }
         self.json.extend_from_slice(key.as_bytes());
         self.json.push(0);
         let _ = serde_json::to_writer(&mut self.json, value);
@@ -807,14 +822,43 @@ pub fn render_pages(
     let progress = crate::progress::Progress::new(jobs.len() as u64);
     // Nanoseconds per page kind: building the context, rendering, writing.
     let spent: Vec<[AtomicU64; 3]> = (0..KINDS.len()).map(|_| Default::default()).collect();
+    // Manager pages are fingerprinted by their inputs (see `ManagerInputs`): an unchanged one
+    // is reused without building its context.
+    let inputs = ManagerInputs::new(&idx, salt);
     jobs.par_iter().try_for_each_init(
         || Vec::with_capacity(64 * 1024),
         |buf, job| {
             let t0 = Instant::now();
+            let pre = match *job {
+                Job::Manager(m) => Some((
+                    format!("managers/{}/index.html", idx.site.managers[m].id),
+                    inputs.fingerprint(&idx, m),
+                )),
+                _ => None,
+            };
+            if let (Some((path, fp)), Some(prev)) = (&pre, previous) {
+                if prev.get(path) == Some(fp) && out.link_previous(path) {
+                    cache.record(path.clone(), *fp);
+                    let k = &spent[job.kind()];
+                    k[0].fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                    progress.inc();
+                    return Ok(());
+                }
+            }
             let (path, template, ctx) = build_page(&idx, *job);
-            let fp = ctx.fingerprint(template, salt);
+            let fp = match &pre {
+                Some((p, fp)) => {
+                    debug_assert_eq!(*p, path);
+                    *fp
+                }
+                None => {
+                    debug_assert!(ctx.hashed);
+                    ctx.fingerprint(template, salt)
+                }
+            };
             let t1 = Instant::now();
-            let reused = previous.as_ref().is_some_and(|p| p.get(&path) == Some(&fp))
+            let reused = pre.is_none()
+                && previous.as_ref().is_some_and(|p| p.get(&path) == Some(&fp))
                 && out.link_previous(&path);
             let mut t2 = t1;
             if !reused {
@@ -1306,7 +1350,8 @@ fn manager(idx: &Index, m: usize) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let man = &site.managers[m];
-    let mut ctx = idx.ctx(2, &man.name, "managers");
+    // Fingerprinted by its inputs (`ManagerInputs`) in `render_pages`.
+    let mut ctx = idx.ctx(2, &man.name, "managers").unhashed();
     let mut info = idx.mgr(m);
     info["grade"] = json!(man.grade);
     info["joined"] = json!(man.joined.map(|d| d.to_string()));
@@ -2218,4 +2263,245 @@ fn free_page(idx: &Index, p: &Page) -> PageCtx {
     ctx.insert("has_h1", &body.trim_start().starts_with("<h1"));
     ctx.insert("body", &body);
     ctx
+}
+
+/// Fingerprints of a manager page's *inputs*, so that a rebuild can reuse an unchanged
+/// manager page without even building its context (building and hashing 5,000 contexts is
+/// most of a province rebuild). Conservative: everything that `manager` reads is hashed —
+/// the manager, their team (name, averages of every month), each of their ranked rows and
+/// results entries in full, the site-wide inputs (configuration, months with their sizes,
+/// corrections; in [`ManagerInputs::new`]), their sessions, competitions, innovations and
+/// suggestions. The structs are destructured field by field, so adding a field to one of them
+/// fails to compile here until it is hashed (or explicitly left out).
+struct ManagerInputs {
+    /// Site-wide inputs, with the page salt (theme, global `site` value, version).
+    global: u64,
+    /// Per team: id, name and averages.
+    teams: Vec<u64>,
+}
+
+use std::hash::{Hash, Hasher};
+
+fn hf(h: &mut impl Hasher, x: f64) {
+    h.write_u64(x.to_bits());
+}
+
+fn hof(h: &mut impl Hasher, x: Option<f64>) {
+    match x {
+        Some(v) => {
+            h.write_u8(1);
+            hf(h, v);
+        }
+        None => h.write_u8(0),
+    }
+}
+
+fn hitem(h: &mut impl Hasher, i: &Item) {
+    let Item { points, reason } = i;
+    hf(h, *points);
+    reason.hash(h);
+}
+
+impl ManagerInputs {
+    fn new(idx: &Index, salt: u64) -> ManagerInputs {
+        let mut h = std::hash::DefaultHasher::new();
+        "manager-inputs-1".hash(&mut h);
+        salt.hash(&mut h);
+        format!("{:?}", idx.site.config).hash(&mut h);
+        serde_json::to_string(&idx.c.corrections)
+            .unwrap_or_default()
+            .hash(&mut h);
+        for (mi, ms) in idx.c.scores.months.iter().enumerate() {
+            ms.month.hash(&mut h);
+            ms.index.hash(&mut h);
+            ms.previous.hash(&mut h);
+            ms.rows.len().hash(&mut h);
+            idx.month_keys[mi].hash(&mut h);
+            idx.month_labels[mi].hash(&mut h);
+        }
+        let teams = idx
+            .site
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(ti, t)| {
+                let mut h = std::hash::DefaultHasher::new();
+                format!("{t:?}").hash(&mut h);
+                idx.team_hist[ti].hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        ManagerInputs {
+            global: h.finish(),
+            teams,
+        }
+    }
+
+    fn fingerprint(&self, idx: &Index, m: usize) -> u64 {
+        let site = idx.site;
+        let man = &site.managers[m];
+        let mut h = std::hash::DefaultHasher::new();
+        self.global.hash(&mut h);
+        m.hash(&mut h);
+        format!("{man:?}").hash(&mut h);
+        self.teams[man.team].hash(&mut h);
+        let months = &idx.c.scores.months;
+        idx.rows_of[m].len().hash(&mut h);
+        for &(mi, ri) in &idx.rows_of[m] {
+            let ms = &months[mi];
+            mi.hash(&mut h);
+            ri.hash(&mut h);
+            idx.watch_sets[mi].contains(&m).hash(&mut h);
+            let Row {
+                manager,
+                entry,
+                scores,
+                perf,
+                mark,
+                bonus,
+                bonuses,
+                deduction,
+                veto,
+                raw_total,
+                total,
+                rank,
+                change,
+            } = &ms.rows[ri];
+            manager.hash(&mut h);
+            entry.hash(&mut h);
+            scores.len().hash(&mut h);
+            for s in scores {
+                hf(&mut h, *s);
+            }
+            perf.len().hash(&mut h);
+            for p in perf {
+                hof(&mut h, *p);
+            }
+            hof(&mut h, *mark);
+            hf(&mut h, *bonus);
+            bonuses.len().hash(&mut h);
+            for b in bonuses {
+                let crate::score::Bonus {
+                    points,
+                    reason,
+                    source,
+                } = b;
+                hf(&mut h, *points);
+                reason.hash(&mut h);
+                format!("{source:?}").hash(&mut h);
+            }
+            hf(&mut h, *deduction);
+            veto.hash(&mut h);
+            hf(&mut h, *raw_total);
+            hf(&mut h, *total);
+            rank.hash(&mut h);
+            change.hash(&mut h);
+            let Entry {
+                manager,
+                values,
+                bonus,
+                deductions,
+                veto,
+            } = &site.months[ms.index].entries[*entry];
+            manager.hash(&mut h);
+            values.len().hash(&mut h);
+            for v in values {
+                match v {
+                    Value::Ratio { actual, target } => {
+                        h.write_u8(1);
+                        hf(&mut h, *actual);
+                        hf(&mut h, *target);
+                    }
+                    Value::Number(x) => {
+                        h.write_u8(2);
+                        hf(&mut h, *x);
+                    }
+                    Value::None => h.write_u8(3),
+                }
+            }
+            bonus.len().hash(&mut h);
+            for i in bonus {
+                hitem(&mut h, i);
+            }
+            deductions.len().hash(&mut h);
+            for i in deductions {
+                hitem(&mut h, i);
+            }
+            veto.hash(&mut h);
+        }
+        idx.awards_of[m].hash(&mut h);
+        idx.trainings_of[m].len().hash(&mut h);
+        for &(si, ai) in &idx.trainings_of[m] {
+            let Training {
+                id,
+                title,
+                date,
+                kind,
+                topic,
+                hours,
+                instructor,
+                plan,
+                attendees,
+                file,
+            } = &site.trainings[si];
+            (si, ai, id, title, date, kind, topic, instructor, plan, file).hash(&mut h);
+            hf(&mut h, *hours);
+            let Attendance {
+                manager,
+                present,
+                excused,
+                score,
+                reason,
+            } = &attendees[ai];
+            (manager, present, excused, reason).hash(&mut h);
+            hof(&mut h, *score);
+        }
+        idx.competitions_of[m].len().hash(&mut h);
+        for &(ci, pi) in &idx.competitions_of[m] {
+            let Competition {
+                id,
+                name,
+                date,
+                results,
+            } = &site.competitions[ci];
+            (ci, pi, id, name, date).hash(&mut h);
+            let Placing {
+                manager,
+                place,
+                prize,
+                bonus,
+            } = &results[pi];
+            (manager, place, prize).hash(&mut h);
+            hf(&mut h, *bonus);
+        }
+        idx.innovations_of[m].len().hash(&mut h);
+        for &ii in &idx.innovations_of[m] {
+            let Innovation {
+                id,
+                title,
+                month,
+                managers,
+                grade,
+                bonus,
+            } = &site.innovations[ii];
+            (ii, id, title, month, managers, grade).hash(&mut h);
+            hf(&mut h, *bonus);
+        }
+        idx.suggestions_of[m].len().hash(&mut h);
+        for &si in &idx.suggestions_of[m] {
+            let Suggestion {
+                manager,
+                month,
+                kind,
+                text,
+                adopted,
+            } = &site.suggestions[si];
+            (si, manager, month, text, adopted).hash(&mut h);
+            format!("{kind:?}").hash(&mut h);
+            // The suggestion shows its manager's name and team.
+            format!("{:?}", site.managers[*manager]).hash(&mut h);
+            self.teams[site.managers[*manager].team].hash(&mut h);
+        }
+        h.finish()
+    }
 }

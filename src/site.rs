@@ -105,15 +105,40 @@ pub fn detect_settings(root: &Path) -> (Lang, String) {
 
 /// Loads and validates the site at `root`: every problem, or the site.
 pub fn load_site(root: &Path, timings: &mut Timings) -> Result<Site, Vec<Problem>> {
+    load_site_cached(root, timings, None).map(|(site, _)| site)
+}
+
+/// As [`load_site`], taking clean results files from the parse cache at `cache` (see
+/// [`crate::cache`]) when given; returns the loaded files too, for [`save_cache`].
+pub fn load_site_cached(
+    root: &Path,
+    timings: &mut Timings,
+    cache: Option<&Path>,
+) -> Result<(Site, load::Loaded), Vec<Problem>> {
     let lang = detect_language(root);
-    let mut loaded = timings.time("load", || load::load(root, lang));
+    let mut loaded = timings.time("load", || {
+        let (mut loaded, cache) = rayon::join(
+            || load::load(root, lang),
+            || cache.map(crate::cache::ParseCache::read),
+        );
+        loaded.cache = cache;
+        loaded
+    });
     let (site, problems) = timings.time("validate", || validate::validate(&mut loaded, lang));
+    loaded.cache = None;
     let mut all = loaded.problems.clone();
     all.extend(diag::resolve(problems, &loaded.sources));
     all.sort();
     match site {
-        Some(s) if all.is_empty() => Ok(s),
+        Some(s) if all.is_empty() => Ok((s, loaded)),
         _ => Err(all),
+    }
+}
+
+/// Saves the parse cache of a clean site at `path`, unless every results file came from it.
+pub fn save_cache(path: &Path, site: &Site, loaded: &load::Loaded) {
+    if loaded.cache_misses > 0 || loaded.result_keys.len() != site.months.len() {
+        crate::cache::ParseCache::write(path, &loaded.result_keys, &site.months);
     }
 }
 
@@ -162,13 +187,68 @@ pub struct Options {
 /// into place. On any error the previous output is left exactly as it was.
 pub fn build(opts: &Options) -> Result<Report, Error> {
     let mut timings = Timings::default();
-    let site = load_site(&opts.root, &mut timings).map_err(Error::Data)?;
-    let mut computed = timings.time("compute", || compute(&site));
+    let output = if opts.output.is_absolute() {
+        opts.output.clone()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::Io(e.to_string()))?
+            .join(&opts.output)
+    };
+    let cache_path = crate::cache::path_for(&output);
+    // Previous outputs set aside by earlier builds are deleted while this one loads; the
+    // render waits for it (deleting and hard-linking at the same time slow each other down).
+    let trash = std::thread::spawn({
+        let output = output.clone();
+        move || crate::output::empty_trash(&output)
+    });
+    let loaded = load_site_cached(&opts.root, &mut timings, cache_path.as_deref());
+    let (site, loaded) = match loaded {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = trash.join();
+            return Err(Error::Data(e));
+        }
+    };
+    // The parse cache depends only on the data, not on this build's success: it is saved in
+    // the background while the site is computed and rendered.
+    std::thread::scope(|scope| {
+        if let Some(p) = &cache_path {
+            let (site, loaded) = (&site, &loaded);
+            scope.spawn(move || {
+                background_priority();
+                save_cache(p, site, loaded)
+            });
+        }
+        render_and_swap(opts, &site, timings, trash)
+    })
+}
+
+/// Lowers the calling thread's priority (Linux: the nice value is per thread), for work done
+/// in the background of a build (saving the parse cache) so that it uses the cores only when
+/// the build's own threads leave them idle.
+fn background_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority with PRIO_PROCESS and 0 changes only the calling thread's nice value.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+fn render_and_swap(
+    opts: &Options,
+    site: &Site,
+    mut timings: Timings,
+    trash: std::thread::JoinHandle<()>,
+) -> Result<Report, Error> {
+    let mut computed = timings.time("compute", || compute(site));
     let version = crate::history::data_version(&opts.root);
     computed.corrections = crate::history::corrections(&opts.root);
+    timings.time("trash", || {
+        let _ = trash.join();
+    });
     let out = Output::begin(&opts.output).map_err(Error::Io)?;
     let rendered = timings.time("render", || {
-        crate::render::render_site(&opts.root, &site, &computed, version.as_ref(), &out)
+        crate::render::render_site(&opts.root, site, &computed, version.as_ref(), &out)
     });
     match rendered {
         Ok(detail) => timings.render_detail = detail,

@@ -591,6 +591,9 @@ type CheckedMonth = (
     Problems,
     Option<crate::diag::Problem>,
     Option<String>,
+    // The cache key, when the file was clean; whether it came from the cache.
+    Option<crate::cache::Key>,
+    bool,
 );
 
 /// Keys of an entry in a results file besides indicator ids.
@@ -646,7 +649,18 @@ pub fn validate(loaded: &mut Loaded, lang: Lang) -> (Option<Site>, Problems) {
 
     // Results files are independent of each other: read, parse and check each in parallel,
     // dropping its YAML tree as soon as it is converted.
+    //
+    // A file whose bytes, name, site.yaml and managers.yaml are those of a clean file of the
+    // previous build is taken from the parse cache instead (see `crate::cache`).
     use rayon::prelude::*;
+    let text_of = |role: Role| {
+        docs(loaded, move |r| *r == role)
+            .next()
+            .and_then(|d| loaded.sources[d.source].text.as_deref())
+            .unwrap_or("")
+    };
+    let base = crate::cache::base_key(text_of(Role::Site), text_of(Role::Managers));
+    let cache = loaded.cache.as_ref().filter(|c| !c.is_empty());
     let checked: Vec<CheckedMonth> = loaded
         .deferred
         .par_iter()
@@ -655,7 +669,18 @@ pub fn validate(loaded: &mut Loaded, lang: Lang) -> (Option<Site>, Problems) {
             let Role::Results(stem) = role else {
                 unreachable!("only results are deferred")
             };
-            let (source, parsed) = crate::load::load_file(&loaded.root, path, role, lang);
+            let bytes = crate::load::read_bytes(&loaded.root, path, lang);
+            let display = &loaded.sources[*src].display;
+            let key = bytes
+                .as_ref()
+                .ok()
+                .map(|b| crate::cache::key(base, stem, display, b));
+            if let (Some(c), Some(k)) = (cache, key) {
+                if let Some(m) = c.get(display, k) {
+                    return (*src, Some(m), p, None, None, key, true);
+                }
+            }
+            let (source, parsed) = crate::load::load_bytes(&loaded.root, path, role, lang, bytes);
             let (r, read_problem) = match parsed {
                 Ok((Some(v), _)) => {
                     let mut c = V {
@@ -680,13 +705,28 @@ pub fn validate(loaded: &mut Loaded, lang: Lang) -> (Option<Site>, Problems) {
                 Ok((None, _)) => (None, None),
                 Err(e) => (None, Some(e)),
             };
+            let clean = p.is_empty() && read_problem.is_none() && r.is_some();
             let keep_text = if p.is_empty() { None } else { source.text };
-            (*src, r, p, read_problem, keep_text)
+            (
+                *src,
+                r,
+                p,
+                read_problem,
+                keep_text,
+                key.filter(|_| clean),
+                false,
+            )
         })
         .collect();
     let mut months = Vec::with_capacity(checked.len());
     let mut texts = Vec::new();
-    for (src, r, p, read_problem, text) in checked {
+    let mut result_keys = Vec::new();
+    let mut cache_misses = 0;
+    for (src, r, p, read_problem, text, key, hit) in checked {
+        if let (Some(k), Some(m)) = (key, &r) {
+            result_keys.push((m.file.clone(), k));
+        }
+        cache_misses += usize::from(!hit);
         probs.extend(p);
         probs.located.extend(read_problem);
         if let Some(t) = text {
@@ -823,6 +863,8 @@ pub fn validate(loaded: &mut Loaded, lang: Lang) -> (Option<Site>, Problems) {
     for (src, t) in texts {
         loaded.sources[src].text = Some(t);
     }
+    loaded.result_keys = result_keys;
+    loaded.cache_misses = cache_misses;
     if !probs.is_empty() || !loaded.problems.is_empty() {
         return (None, probs);
     }

@@ -740,4 +740,78 @@ fn a_rebuild_after_a_change_equals_a_fresh_build() {
     std::fs::write(root.join("templates/base.html"), base).unwrap();
     check("template");
     assert!(read(&root.join("out/index.html")).contains("data-test=\"override\""));
+    // Manager pages are reused by a fingerprint of their inputs, not of their context: every
+    // kind of input they show must change them.
+    let edit = |file: &str, from: &str, to: &str| {
+        let p = root.join(file);
+        let text = read(&p);
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "content/managers.yaml",
+        "name: 城郊片区}",
+        "name: 城郊二片区}",
+    );
+    check("team name");
+    edit(
+        "content/site.yaml",
+        "weight: 20, cap: 1.2",
+        "weight: 21, cap: 1.2",
+    );
+    check("indicator weight");
+    edit(
+        "content/results/2026-01.yaml",
+        "reason: 协助处置零售户纠纷",
+        "reason: 协助处置零售户纠纷（补记）",
+    );
+    check("bonus reason");
+    edit(
+        "content/trainings/2026/t-2026-08-13-wangji-xinpin.yaml",
+        "zhang-wei: {present: true, score: 81}",
+        "zhang-wei: {present: true, score: 83}",
+    );
+    check("training score");
+    std::fs::create_dir_all(root.join("i18n")).unwrap();
+    std::fs::write(
+        root.join("i18n/zh-CN.yaml"),
+        "why_ratio: 完成率 {r}，得分 {s}（权重 {w}）\nchange_new: 新上榜\n",
+    )
+    .unwrap();
+    check("label override");
+    assert!(read(&root.join("out/index.html")).contains("data-test=\"override\""));
+    // A correction (a later commit changing a month's results) shows on the month's pages.
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .current_dir(root)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", root.join(".no-global-config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .expect("git");
+        assert!(o.status.success(), "git {args:?}: {o:?}");
+    };
+    std::fs::write(root.join(".gitignore"), "/out/\n/fresh-*/\n/.*\n").unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "data"]);
+    check("git");
+    edit(
+        "content/results/2026-01.yaml",
+        "reason: 协助处置零售户纠纷（补记）",
+        "reason: 协助处置零售户纠纷",
+    );
+    git(&["commit", "-q", "-am", "correction"]);
+    check("correction");
+    assert!(
+        walkdir::WalkDir::new(root.join("out/managers"))
+            .into_iter()
+            .flatten()
+            .any(|e| e.file_type().is_file() && read(e.path()).contains("correction")),
+        "the correction shows on a manager page"
+    );
 }
