@@ -35,6 +35,7 @@ use crate::diag::{Lang, Problem};
 use crate::model::{BulletinConfig, Indicator, Method, Month, Site, Value};
 use crate::score::{round2, MonthScore, Row, Scores};
 use crate::site::{self, Computed};
+use crate::theme::Theme;
 
 /// Renders a named template (`bulletin.html`, `bulletin.txt`) with a context; errors are
 /// readable messages. The site build supplies its theme lookup (site `templates/` → theme →
@@ -210,9 +211,11 @@ pub fn make(
     site: &Site,
     computed: &Computed,
     month: Month,
-    render: &Render,
+    theme: &Theme,
     font: &FontData,
 ) -> Result<MonthBulletins, Error> {
+    let render_fn = |name: &str, ctx: &tera::Context| theme.render(name, ctx);
+    let render: &Render = &render_fn;
     let cfg = config(site)?;
     let lang = site.config.language;
     let ms = computed
@@ -229,6 +232,7 @@ pub fn make(
         lang,
         from,
         render,
+        theme,
         font,
     };
     let mut warnings = Vec::new();
@@ -475,6 +479,7 @@ struct Ctx<'a> {
     lang: Lang,
     from: Mailbox,
     render: &'a Render<'a>,
+    theme: &'a Theme,
     font: &'a FontData,
 }
 
@@ -905,7 +910,7 @@ impl<'a> Ctx<'a> {
                 group: ind.group.clone(),
                 name: ind.name.clone(),
                 raw: raw_value(ind, entry.values[i], row.mark, lang),
-                rule: rule_words(ind, lang),
+                rule: crate::pages::rule_words(self.theme, ind, site.config.pass_mark),
                 points: pts(row.scores[i]),
             })
             .collect();
@@ -1320,79 +1325,6 @@ fn raw_value(ind: &Indicator, v: Value, mark: Option<f64>, lang: Lang) -> String
     }
 }
 
-/// The scoring rule of an indicator in words (contract §5).
-pub fn rule_words(ind: &Indicator, lang: Lang) -> String {
-    let w = trim(ind.weight, 4);
-    match &ind.method {
-        Method::Ratio { cap, floor } => {
-            let mut zh = format!("得分 = {w} × 完成率");
-            let mut en = format!("points = {w} × completion");
-            if *floor > 0.0 {
-                let f = trim(floor * 100.0, 2);
-                let _ = write!(zh, "；低于 {f}% 得 0 分");
-                let _ = write!(en, "; 0 below {f}%");
-            }
-            let c = trim(cap * 100.0, 2);
-            let _ = write!(zh, "；最高按 {c}% 计");
-            let _ = write!(en, "; credited up to {c}%");
-            lang.pick(&zh, &en).to_string()
-        }
-        Method::Percent => lang
-            .pick(
-                &format!("得分 = {w} × 数值 ÷ 100"),
-                &format!("points = {w} × value ÷ 100"),
-            )
-            .to_string(),
-        Method::Linear {
-            target,
-            per_unit_below,
-            per_unit_above,
-            min,
-            max,
-        } => {
-            let t = trim(*target, 4);
-            let mut zh = format!("达到 {t} 得 {w} 分");
-            let mut en = format!("{t} earns {w}");
-            if *per_unit_below > 0.0 {
-                let b = trim(*per_unit_below, 4);
-                let _ = write!(zh, "；每低 1 扣 {b} 分");
-                let _ = write!(en, "; −{b} per unit below");
-            }
-            if *per_unit_above > 0.0 {
-                let a = trim(*per_unit_above, 4);
-                let _ = write!(zh, "；每高 1 加 {a} 分");
-                let _ = write!(en, "; +{a} per unit above");
-            }
-            let (lo, hi) = (trim(*min, 4), trim(*max, 4));
-            let _ = write!(zh, "；得分在 {lo} 至 {hi} 分之间");
-            let _ = write!(en, "; between {lo} and {hi}");
-            lang.pick(&zh, &en).to_string()
-        }
-        Method::Deduct { per_unit, limit } => {
-            let p = trim(*per_unit, 4);
-            match limit {
-                Some(l) => {
-                    let l = trim(*l, 4);
-                    lang.pick(
-                        &format!("每件扣 {p} 分，最多扣 {l} 分"),
-                        &format!("−{p} per case, at most −{l}"),
-                    )
-                    .to_string()
-                }
-                None => lang
-                    .pick(&format!("每件扣 {p} 分"), &format!("−{p} per case"))
-                    .to_string(),
-            }
-        }
-        Method::Training => lang
-            .pick(
-                &format!("得分 = {w} × 培训成绩 ÷ 100；当月无成绩按满分"),
-                &format!("points = {w} × training mark ÷ 100; full points without a mark"),
-            )
-            .to_string(),
-    }
-}
-
 /// One message of a month as recorded in `bulletins/YYYY-MM/manifest.json`, which `send` reads.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ManifestEntry {
@@ -1515,14 +1447,14 @@ pub struct Options {
 }
 
 /// Loads the site, makes the month's bulletins with the built-in templates and writes them.
-pub fn run(opts: &Options, render: &Render) -> Result<(MonthBulletins, Written), Error> {
+pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), Error> {
     let mut t = site::Timings::default();
     let s = site::load_site(&opts.root, &mut t).map_err(Error::Data)?;
     config(&s)?;
     let month = pick_month(&s, opts.month.as_deref())?;
     let font = font(&s, &opts.root)?;
     let computed = site::compute(&s);
-    let b = make(&s, &computed, month, render, &font)?;
+    let b = make(&s, &computed, month, theme, &font)?;
     let w = write(&opts.output, &b).map_err(Error::Io)?;
     Ok((b, w))
 }

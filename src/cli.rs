@@ -208,9 +208,8 @@ fn bulletin(paths: &Paths, month: Option<String>) -> ExitCode {
             return ExitCode::from(EXIT_IO);
         }
     };
-    let render = |name: &str, ctx: &tera::Context| theme.render(name, ctx);
     let lang = site::detect_language(&paths.root);
-    match crate::bulletin::run(&opts, &render) {
+    match crate::bulletin::run(&opts, &theme) {
         Ok((b, w)) => {
             for warning in &b.warnings {
                 eprintln!("{warning}");

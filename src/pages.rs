@@ -67,6 +67,13 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// A setting given as a ratio (e.g. a cap of 1.2) as a short percentage: `120%`, `92.5%`.
+fn setting_pct(r: f64) -> String {
+    let s = f2(r * 100.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s}%")
+}
+
 /// A rate (0..1) as a percentage with two decimals.
 pub fn pct(r: f64) -> String {
     format!("{}%", f2(r * 100.0))
@@ -2130,14 +2137,15 @@ fn incentives(idx: &Index) -> PageCtx {
 }
 
 /// An indicator's rule in plain words, for the rules page.
-fn rule_words(idx: &Index, ind: &Indicator) -> String {
-    let t = idx.t;
+/// An indicator's rule in plain words, from the theme's labels (`rule_*`); shared by the
+/// rules page, the manager pages and the bulletins.
+pub fn rule_words(t: &Theme, ind: &Indicator, pass_mark: f64) -> String {
     let w = num(ind.weight);
     match &ind.method {
         Method::Ratio { cap, floor } => {
-            let mut s = t.fill("rule_ratio", &[("w", &w), ("cap", &pct(*cap))]);
+            let mut s = t.fill("rule_ratio", &[("w", &w), ("cap", &setting_pct(*cap))]);
             if *floor > 0.0 {
-                s.push_str(&t.fill("rule_ratio_floor", &[("floor", &pct(*floor))]));
+                s.push_str(&t.fill("rule_ratio_floor", &[("floor", &setting_pct(*floor))]));
             }
             s
         }
@@ -2166,10 +2174,7 @@ fn rule_words(idx: &Index, ind: &Indicator) -> String {
             }
             s
         }
-        Method::Training => t.fill(
-            "rule_training",
-            &[("w", &w), ("pass", &num(idx.site.config.pass_mark))],
-        ),
+        Method::Training => t.fill("rule_training", &[("w", &w), ("pass", &num(pass_mark))]),
     }
 }
 
@@ -2189,7 +2194,7 @@ fn rules(idx: &Index) -> PageCtx {
                 json!({"id": i.id, "name": i.name, "group": i.group,
                        "weight": if matches!(i.method, Method::Deduct{..}) { "—".to_string() } else { num(i.weight) },
                        "method": t.label(&format!("method_{}", i.method.name())),
-                       "rule": rule_words(idx, i)})
+                       "rule": rule_words(idx.t, i, idx.site.config.pass_mark)})
             })
             .collect::<Vec<_>>(),
     );

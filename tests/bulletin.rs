@@ -350,7 +350,7 @@ fn demo_bulletin_parses_and_reads_well() {
         "本月名次",
         "得分明细",
         "卷烟销量完成率",
-        "最高按 120% 计",
+        "完成率最高按 120% 计",
         "培训考核",
         "本月之星",
         "https://kpi.cgxyc.example.com/managers/zhang-wei/index.html",
