@@ -76,15 +76,35 @@ impl Output {
             }
             Err(e) => return Err(io_err("cannot create", &lock, e)),
         }
-        // Leftovers of killed builds.
+        // Leftovers of killed builds. A build killed between its two renames (platforms
+        // without an atomic exchange) left the previous output aside: put it back. One killed
+        // after carrying `bulletins/` (and its sent.log) into its staging folder: carry it back.
         if let Ok(rd) = fs::read_dir(&parent) {
-            for e in rd.flatten() {
-                let n = e.file_name().to_string_lossy().into_owned();
-                if n.starts_with(&format!(".{name}.staging-"))
-                    || n.starts_with(&format!(".{name}.old-"))
-                {
-                    let _ = fs::remove_dir_all(e.path());
+            let mut leftovers: Vec<PathBuf> = rd
+                .flatten()
+                .filter(|e| {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    n.starts_with(&format!(".{name}.staging-"))
+                        || n.starts_with(&format!(".{name}.old-"))
+                })
+                .map(|e| e.path())
+                .collect();
+            leftovers.sort();
+            for path in leftovers {
+                let is_old = path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains(".old-"));
+                if is_old && !target.exists() && fs::rename(&path, &target).is_ok() {
+                    continue;
                 }
+                if target.is_dir() {
+                    for keep in KEEP {
+                        if path.join(keep).is_dir() && !target.join(keep).exists() {
+                            let _ = fs::rename(path.join(keep), target.join(keep));
+                        }
+                    }
+                }
+                let _ = fs::remove_dir_all(&path);
             }
         }
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));

@@ -182,3 +182,39 @@ fn huge_file_is_refused_quickly() {
     );
     assert!(start.elapsed() < Duration::from_secs(20));
 }
+
+#[test]
+fn a_build_killed_while_carrying_bulletins_loses_no_sent_log() {
+    // State left by a build killed after it moved output/bulletins/ into its staging folder
+    // and before the swap: the sent.log must come back, not be deleted with the leftovers.
+    let site = site_from(&conformance_dir().join("basic/content"));
+    let root = site.path();
+    assert!(rankpress(root, &["build"]).status.success());
+    let staging = root.join(".output.staging-999999");
+    write(
+        &staging.join("bulletins/2026-04/sent.log"),
+        "2026-05-01T01:00:00Z\tteam\t<id@x>\tall@example.com\n",
+    );
+    write(&staging.join("index.html"), "half-built");
+    let r = rankpress(root, &["build"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let log = std::fs::read_to_string(root.join("output/bulletins/2026-04/sent.log")).unwrap();
+    assert!(log.contains("\tteam\t"), "{log}");
+    assert!(!staging.exists());
+    assert_ne!(
+        std::fs::read_to_string(root.join("output/index.html")).unwrap(),
+        "half-built"
+    );
+
+    // A build killed between the two renames of the fallback swap: the previous output is
+    // aside as .output.old-PID and there is no output at all. The next build restores it
+    // first (then replaces it as usual).
+    std::fs::rename(root.join("output"), root.join(".output.old-999998")).unwrap();
+    let r = rankpress(root, &["build"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(
+        root.join("output/bulletins/2026-04/sent.log").is_file(),
+        "bulletins kept through the restore"
+    );
+    assert!(!root.join(".output.old-999998").exists());
+}
