@@ -67,6 +67,19 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// The dashed series of every month's average total (for the archive and team charts).
+fn average_series(idx: &Index, name: &str) -> Series {
+    Series {
+        name: name.into(),
+        values: idx
+            .month_avg
+            .iter()
+            .map(|a| a.map(|c| c as f64 / 100.0))
+            .collect(),
+        dashed: true,
+    }
+}
+
 /// A setting given as a ratio (e.g. a cap of 1.2) as a short percentage: `120%`, `92.5%`.
 fn setting_pct(r: f64) -> String {
     let s = f2(r * 100.0);
@@ -1076,15 +1089,7 @@ fn months(idx: &Index) -> PageCtx {
                 values: ms.iter().map(|m| m.rows.first().map(|r| r.total)).collect(),
                 dashed: false,
             },
-            Series {
-                name: t.label("average").into(),
-                values: idx
-                    .month_avg
-                    .iter()
-                    .map(|a| a.map(|c| c as f64 / 100.0))
-                    .collect(),
-                dashed: true,
-            },
+            average_series(idx, t.label("average")),
         ],
         y_label: t.label("total").into(),
         invert_y: false,
@@ -1696,15 +1701,7 @@ fn team(idx: &Index, ti: usize) -> PageCtx {
                             .collect(),
                         dashed: false,
                     },
-                    Series {
-                        name: t.label("overall_average").into(),
-                        values: idx
-                            .month_avg
-                            .iter()
-                            .map(|a| a.map(|c| c as f64 / 100.0))
-                            .collect(),
-                        dashed: true,
-                    },
+                    average_series(idx, t.label("overall_average")),
                 ],
                 y_label: t.label("average").into(),
                 invert_y: false,

@@ -266,6 +266,9 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         return Err(Error::Fatal(explain(&e, smtp, lang)));
     }
     let n = todo.len();
+    let progress = |i: usize, e: &ManifestEntry, status: &str| {
+        println!("[{}/{n}] {} → {}  {status}", i + 1, e.key, e.to.join(", "));
+    };
     for (i, e) in todo.iter().enumerate() {
         if let Err(err) = log_attempt(&attempts, e) {
             return Err(fatal(
@@ -285,7 +288,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                 if let Err(err) = log_sent(&log, e) {
                     // The message went out but cannot be recorded: stop, or a re-run would
                     // send it twice.
-                    println!("[{}/{n}] {} → {}  OK", i + 1, e.key, e.to.join(", "));
+                    progress(i, e, "OK");
                     return Err(fatal(
                         format!(
                             "已发送 {}，但无法写入 {}：{err}；为避免重复发送，已停止。",
@@ -300,24 +303,12 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                     ));
                 }
                 summary.sent += 1;
-                println!(
-                    "[{}/{n}] {} → {}  {}",
-                    i + 1,
-                    e.key,
-                    e.to.join(", "),
-                    lang.pick("已发送", "sent")
-                );
+                progress(i, e, lang.pick("已发送", "sent"));
             }
             Err(SendError::File(msg)) => {
                 let _ = log_failed(&attempts, e);
                 summary.failed += 1;
-                println!(
-                    "[{}/{n}] {} → {}  {}{msg}",
-                    i + 1,
-                    e.key,
-                    e.to.join(", "),
-                    lang.pick("失败：", "FAILED: ")
-                );
+                progress(i, e, &format!("{}{msg}", lang.pick("失败：", "FAILED: ")));
             }
             Err(SendError::Smtp(err)) => {
                 // A reply from the server is a definite refusal; a broken connection leaves
@@ -327,13 +318,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                 }
                 summary.failed += 1;
                 let msg = explain(&err, smtp, lang);
-                println!(
-                    "[{}/{n}] {} → {}  {}{msg}",
-                    i + 1,
-                    e.key,
-                    e.to.join(", "),
-                    lang.pick("失败：", "FAILED: ")
-                );
+                progress(i, e, &format!("{}{msg}", lang.pick("失败：", "FAILED: ")));
                 if !err.is_permanent() && !err.is_transient() {
                     // Connection-level failure: the server is gone; stop here.
                     summary.not_attempted = n - i - 1;
