@@ -1351,19 +1351,10 @@ pub struct Manifest {
     pub messages: Vec<ManifestEntry>,
 }
 
-/// Writes `data` to `path` through a temporary file in the same folder and a rename, so a
-/// reader never sees half a file.
+/// Writes `data` to `path` atomically (see [`crate::fsutil::write_atomic`]), with a message
+/// naming the file on failure.
 pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), String> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let res = std::fs::write(&tmp, data).and_then(|_| std::fs::rename(&tmp, path));
-    if let Err(e) = res {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(format!("cannot write {}: {e}", path.display()));
-    }
-    Ok(())
+    crate::fsutil::write_atomic(path, data).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// What [`write`] wrote.

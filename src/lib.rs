@@ -10,6 +10,7 @@ pub mod charts;
 pub mod cli;
 pub mod diag;
 pub mod export;
+pub mod fsutil;
 pub mod history;
 pub mod load;
 pub mod markdown;
