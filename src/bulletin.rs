@@ -1354,7 +1354,8 @@ pub struct Manifest {
 /// Writes `data` to `path` atomically (see [`crate::fsutil::write_atomic`]), with a message
 /// naming the file on failure.
 pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), String> {
-    crate::fsutil::write_atomic(path, data).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::fsutil::write_atomic(path, data)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// What [`write`] wrote.

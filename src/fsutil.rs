@@ -41,7 +41,10 @@ mod tests {
         write_atomic(&link, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
         assert_eq!(std::fs::read_to_string(&link).unwrap(), "new");
-        assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(!std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         // No temporary file is left behind.
         let names: Vec<_> = std::fs::read_dir(link.parent().unwrap()).unwrap().collect();
         assert_eq!(names.len(), 1);
