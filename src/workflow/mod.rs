@@ -71,6 +71,7 @@ pub enum Command {
     },
     /// Git pre-commit hook that checks the data before each commit.
     Hook {
+        /// What to do with the hook.
         #[command(subcommand)]
         action: hook::Action,
     },
