@@ -1,0 +1,271 @@
+//! Safety of what rankpress writes and reads (issue 10): a wrong `--output` never moves or
+//! deletes the user's files; the build lock is an OS lock; the trash is only ever rankpress's;
+//! symlinked, FIFO and device data files are refused; control characters in single-line text
+//! are reported with their position; exports never write `-0.0`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// Every entry under `dir` (hidden ones too; symlinks not followed) with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let bytes = if e.file_type().is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else if e.file_type().is_symlink() {
+                format!("-> {}", std::fs::read_link(e.path()).unwrap().display()).into_bytes()
+            } else {
+                b"<dir>".to_vec()
+            };
+            (rel, bytes)
+        })
+        .collect()
+}
+
+fn basic_site() -> tempfile::TempDir {
+    site_from(&conformance_dir().join("basic/content"))
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn wrong_outputs_are_refused_and_nothing_is_moved() {
+    let site = basic_site();
+    let root = site.path();
+    write(&root.join("docs/notes.txt"), "my own notes");
+    write(&root.join("docs/sub/plan.md"), "# plan");
+    write(&root.join("notes.txt"), "a regular file");
+    std::os::unix::fs::symlink(root.join("docs"), root.join("link")).unwrap();
+    std::os::unix::fs::symlink(root.join("content"), root.join("content-link")).unwrap();
+    let before = snapshot(root);
+    let cases: &[(&str, &str)] = &[
+        ("content", "数据文件夹 content/"),
+        (".", "就是网站文件夹本身"),
+        ("./", "就是网站文件夹本身"),
+        ("..", "包含网站文件夹"),
+        ("docs", "不是 rankpress 生成的内容"),
+        ("notes.txt", "是一个文件，不是文件夹"),
+        ("link", "是一个符号链接"),
+        ("content/out", "位于数据文件夹 content/ 之内"),
+        ("content/results", "位于数据文件夹 content/ 之内"),
+        ("content-link/out", "位于数据文件夹 content/ 之内"),
+        ("docs/../content", "数据文件夹 content/"),
+        ("content/..", "就是网站文件夹本身"),
+    ];
+    for (out, expect) in cases {
+        for attempt in 1..=2 {
+            let r = rankpress(root, &["build", "-o", out]);
+            let err = stderr(&r);
+            assert_eq!(r.status.code(), Some(2), "-o {out} #{attempt}: {err}");
+            assert!(err.contains(expect), "-o {out}: {err}");
+            assert!(err.contains("请用 -o 另选一个文件夹"), "-o {out}: {err}");
+            assert_eq!(
+                snapshot(root),
+                before,
+                "-o {out} #{attempt} changed the site"
+            );
+        }
+    }
+    // `bulletin` writes into the output folder: the same folders are refused.
+    let r = rankpress(root, &["bulletin", "-o", "docs"]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert!(stderr(&r).contains("不是 rankpress 生成的内容"));
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn refusal_is_in_the_sites_language() {
+    let site = basic_site();
+    let root = site.path();
+    let yaml = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
+    write(
+        &root.join("content/site.yaml"),
+        &yaml.replace("language: zh-CN", "language: en"),
+    );
+    write(&root.join("docs/notes.txt"), "mine");
+    let r = rankpress(root, &["build", "-o", "docs"]);
+    assert_eq!(r.status.code(), Some(2));
+    let err = stderr(&r);
+    assert!(
+        err.contains("holds files rankpress did not write (1 entries: notes.txt)")
+            && err.contains("choose another folder with -o"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("docs/notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn previous_output_and_empty_folder_are_replaced() {
+    let site = basic_site();
+    let root = site.path();
+    std::fs::create_dir(root.join("public")).unwrap();
+    for _ in 0..3 {
+        let r = rankpress(root, &["build", "-o", "public"]);
+        assert!(r.status.success(), "{}", stderr(&r));
+        assert!(root.join("public/index.html").is_file());
+        let marker = std::fs::read_to_string(root.join("public/.rankpress-output")).unwrap();
+        assert!(marker.starts_with("rankpress\n"), "{marker}");
+    }
+    // Default output, twice; a file added by hand inside it is replaced with the rest.
+    assert!(rankpress(root, &["build"]).status.success());
+    write(&root.join("output/stray.txt"), "x");
+    let r = rankpress(root, &["build"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(!root.join("output/stray.txt").exists());
+    // Two outputs of the same data are identical, marker included.
+    assert_eq!(
+        snapshot(&root.join("output")),
+        snapshot(&root.join("public"))
+    );
+}
+
+#[test]
+fn output_of_an_earlier_version_is_adopted() {
+    // Before the marker, an output was recognised by the page manifest its build left beside it.
+    let site = basic_site();
+    let root = site.path();
+    assert!(rankpress(root, &["build"]).status.success());
+    std::fs::remove_file(root.join("output/.rankpress-output")).unwrap();
+    assert!(root.join(".output.pages").is_file());
+    let r = rankpress(root, &["build"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(root.join("output/.rankpress-output").is_file());
+    // Without the manifest, the same folder is someone else's.
+    std::fs::remove_file(root.join("output/.rankpress-output")).unwrap();
+    std::fs::remove_file(root.join(".output.pages")).unwrap();
+    let r = rankpress(root, &["build"]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+}
+
+#[test]
+fn stale_lock_naming_a_live_unrelated_process_does_not_block() {
+    let site = basic_site();
+    let root = site.path();
+    // pid 1 is alive (init) and is not a rankpress build.
+    write(&root.join(".output.lock"), "1\n");
+    let r = rankpress(root, &["build"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(root.join("output/index.html").is_file());
+    assert!(!root.join(".output.lock").exists());
+}
+
+#[test]
+fn a_held_lock_refuses_a_second_build() {
+    let site = basic_site();
+    let root = site.path();
+    assert!(rankpress(root, &["build"]).status.success());
+    let before = snapshot(&root.join("output"));
+    // Hold the lock as another build would: flock(2) on the open lock file.
+    let holder = std::fs::File::create(root.join(".output.lock")).unwrap();
+    // SAFETY: flock on a valid open descriptor.
+    let rc = unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&holder), libc::LOCK_EX) };
+    assert_eq!(rc, 0);
+    let r = rankpress(root, &["build"]);
+    drop(holder);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert!(stderr(&r).contains("another rankpress"), "{}", stderr(&r));
+    assert_eq!(snapshot(&root.join("output")), before);
+    // Once released, builds go on.
+    let r = rankpress(root, &["build"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+}
+
+/// Runs rankpress as the unprivileged user `nobody` (root ignores permissions, so a read-only
+/// folder only resists a normal user), in `cwd`, which must belong to nobody.
+fn rankpress_as_nobody(cwd: &Path, args: &[&str]) -> std::process::Output {
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    let mut cmd = if euid == 0 {
+        let mut c = Command::new("setpriv");
+        c.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_rankpress"),
+        ]);
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_rankpress"))
+    };
+    cmd.current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("setpriv from util-linux: apt-get install util-linux")
+}
+
+fn chown_tree(dir: &Path, uid: u32) {
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        std::os::unix::fs::lchown(e.path(), Some(uid), Some(uid)).unwrap();
+    }
+}
+
+#[test]
+fn read_only_trash_does_not_pile_up() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = basic_site();
+    let root = site.path();
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        chown_tree(root, 65534);
+    }
+    let r = rankpress_as_nobody(root, &["build"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    // A folder of the output made read-only (as a copy from a read-only medium would be).
+    let managers = root.join("output/managers");
+    assert!(managers.is_dir());
+    std::fs::set_permissions(&managers, std::fs::Permissions::from_mode(0o555)).unwrap();
+    for _ in 0..3 {
+        let r = rankpress_as_nobody(root, &["build"]);
+        assert!(r.status.success(), "{}", stderr(&r));
+    }
+    let trash: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".output.trash-"))
+        .collect();
+    // At most the previous output of the last build, deleted by the next one.
+    assert!(trash.len() <= 1, "{trash:?}");
+    for t in &trash {
+        let m = std::fs::metadata(root.join(t).join("managers")).unwrap();
+        assert_eq!(m.permissions().mode() & 0o200, 0o200, "{t} still read-only");
+    }
+}
+
+#[test]
+fn trash_without_the_marker_is_never_deleted() {
+    // What the old bug left: the user's content/ set aside as trash. No build deletes it.
+    let site = basic_site();
+    let root = site.path();
+    write(&root.join(".output.trash-4242/precious.yaml"), "keep: me");
+    write(
+        &root.join(".output.staging-4243/precious.yaml"),
+        "keep: me too",
+    );
+    for _ in 0..2 {
+        let r = rankpress(root, &["build"]);
+        assert!(r.status.success(), "{}", stderr(&r));
+    }
+    assert_eq!(
+        std::fs::read_to_string(root.join(".output.trash-4242/precious.yaml")).unwrap(),
+        "keep: me"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(".output.staging-4243/precious.yaml")).unwrap(),
+        "keep: me too"
+    );
+}
