@@ -275,6 +275,20 @@ impl Output {
     }
 }
 
+/// Fixed keys of [`stable_hasher`] (arbitrary; changing them invalidates every stored hash).
+const HASH_KEYS: (u64, u64) = (0x7261_6e6b_7072_6573, 0x7370_6167_6573_0002);
+
+/// The hasher of the hashes kept on disk between builds (page fingerprints in `.NAME.pages`):
+/// SipHash-1-3 with fixed keys, a specified algorithm, unlike `std`'s `DefaultHasher`, whose
+/// algorithm may change between Rust releases.
+pub fn stable_hasher() -> siphasher::sip::SipHasher13 {
+    siphasher::sip::SipHasher13::new_with_keys(HASH_KEYS.0, HASH_KEYS.1)
+}
+
+/// First line of `.NAME.pages`: a manifest without it (an older format, or other hashes) is
+/// ignored and every page is rendered.
+const PAGES_HEADER: &str = "rankpress pages 2";
+
 /// The fingerprint of every page rendered by a build (path → hash of its template, theme and
 /// context). Saved as `.NAME.pages` beside the output folder `NAME`; the next build reuses
 /// (hard-links) a page whose fingerprint is unchanged instead of rendering it again. Editing
@@ -301,7 +315,9 @@ impl PageCache {
     fn to_text(&self) -> String {
         let mut e = self.entries.lock().map(|e| e.clone()).unwrap_or_default();
         e.sort();
-        let mut s = String::with_capacity(e.len() * 48);
+        let mut s = String::with_capacity(e.len() * 48 + 32);
+        s.push_str(PAGES_HEADER);
+        s.push('\n');
         for (path, fp) in e {
             s.push_str(&format!("{fp:016x} {path}\n"));
         }
@@ -309,7 +325,11 @@ impl PageCache {
     }
 
     fn parse(text: &str) -> HashMap<String, u64> {
-        text.lines()
+        let mut lines = text.lines();
+        if lines.next() != Some(PAGES_HEADER) {
+            return HashMap::new();
+        }
+        lines
             .filter_map(|l| {
                 let (fp, path) = l.split_once(' ')?;
                 Some((path.to_string(), u64::from_str_radix(fp, 16).ok()?))
@@ -718,4 +738,79 @@ pub fn claim(root: &Path, target: &Path, lang: Lang) -> Result<(), String> {
             .map_err(|e| io_err("cannot write", &target.join(MARKER), e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::Hasher;
+
+    #[test]
+    fn stable_hash_is_pinned() {
+        // The value of a specified algorithm with fixed keys: it must never change.
+        let mut h = stable_hasher();
+        h.write(b"rankpress");
+        assert_eq!(h.finish(), PINNED);
+    }
+
+    const PINNED: u64 = 13861791000779538452;
+
+    #[test]
+    fn page_manifest_round_trips_and_old_formats_are_ignored() {
+        let c = PageCache::new();
+        c.record("b/index.html".into(), 7);
+        c.record("a.html".into(), u64::MAX);
+        let text = c.to_text();
+        assert!(text.starts_with("rankpress pages 2\n"), "{text}");
+        let back = PageCache::parse(&text);
+        assert_eq!(back.get("a.html"), Some(&u64::MAX));
+        assert_eq!(back.get("b/index.html"), Some(&7));
+        // A manifest written with DefaultHasher (no header) is not trusted.
+        assert!(PageCache::parse("0000000000000007 b/index.html\n").is_empty());
+    }
+
+    #[test]
+    fn targets_are_checked() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("site");
+        fs::create_dir_all(root.join("content/results")).unwrap();
+        let ok = |p: &Path| check_target(&root, &resolve(p).unwrap(), Lang::En);
+        assert!(ok(&root.join("output")).is_ok());
+        assert!(ok(&d.path().join("elsewhere/public")).is_ok());
+        for bad in [
+            root.clone(),
+            root.join("."),
+            root.join("content"),
+            root.join("content/results"),
+            root.join("content/new"),
+            d.path().to_path_buf(),
+            root.join("output/../content"),
+        ] {
+            assert!(ok(&bad).is_err(), "{}", bad.display());
+        }
+        fs::create_dir_all(root.join("mine")).unwrap();
+        assert!(ok(&root.join("mine")).is_ok(), "empty folder");
+        fs::write(root.join("mine/a.txt"), "x").unwrap();
+        let e = ok(&root.join("mine")).unwrap_err();
+        assert!(e.contains("(1 entries: a.txt)"), "{e}");
+        fs::write(root.join("mine").join(MARKER), MARKER_TEXT).unwrap();
+        assert!(ok(&root.join("mine")).is_ok(), "marked output");
+        // A marker that is not rankpress's is not trusted.
+        fs::write(root.join("mine").join(MARKER), "something else\n").unwrap();
+        assert!(ok(&root.join("mine")).is_err());
+    }
+
+    #[test]
+    fn read_only_folders_are_removed() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let t = d.path().join(".out.trash-1");
+        fs::create_dir_all(t.join("a/b")).unwrap();
+        fs::write(t.join("a/b/f"), "x").unwrap();
+        fs::write(t.join(MARKER), MARKER_TEXT).unwrap();
+        fs::set_permissions(t.join("a/b"), fs::Permissions::from_mode(0o500)).unwrap();
+        fs::set_permissions(t.join("a"), fs::Permissions::from_mode(0o500)).unwrap();
+        empty_trash(&d.path().join("out"));
+        assert!(!t.exists());
+    }
 }
