@@ -269,3 +269,105 @@ fn trash_without_the_marker_is_never_deleted() {
         "keep: me too"
     );
 }
+
+/// Runs `rankpress ARGS` in `cwd`, failing the test if it takes longer than 30 s (a read that
+/// blocks on a FIFO would hang forever).
+fn rankpress_timed(cwd: &Path, args: &[&str]) -> std::process::Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rankpress"))
+        .current_dir(cwd)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("rankpress {args:?} hung (killed after 30 s)");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
+}
+
+#[test]
+fn symlinked_results_file_is_reported_not_skipped() {
+    let site = basic_site();
+    let root = site.path();
+    let month = root.join("content/results/2026-04.yaml");
+    let elsewhere = root.join("kept-elsewhere.yaml");
+    std::fs::rename(&month, &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &month).unwrap();
+    for cmd in ["check", "build"] {
+        let r = rankpress_timed(root, &[cmd]);
+        assert_eq!(r.status.code(), Some(1), "{cmd}: {}", stderr(&r));
+        let err = stderr(&r);
+        assert!(
+            err.contains("content/results/2026-04.yaml:1:1: 这是一个符号链接（指向 ")
+                && err.contains("rankpress 不读取 content/ 中的链接"),
+            "{err}"
+        );
+    }
+    assert!(!root.join("output").exists());
+    // A symlinked folder of data is reported the same way.
+    std::fs::remove_file(&month).unwrap();
+    std::fs::rename(&elsewhere, &month).unwrap();
+    std::fs::create_dir(root.join("more")).unwrap();
+    std::fs::create_dir_all(root.join("content/trainings")).unwrap();
+    std::os::unix::fs::symlink(root.join("more"), root.join("content/trainings/linked")).unwrap();
+    let r = rankpress_timed(root, &["check"]);
+    assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains("content/trainings/linked:1:1: 这是一个符号链接"),
+        "{}",
+        stderr(&r)
+    );
+}
+
+#[test]
+fn fifo_and_device_data_files_are_refused_without_hanging() {
+    let site = basic_site();
+    let root = site.path();
+    // A results month that is a FIFO nobody writes to: reading it would block forever.
+    let month = root.join("content/results/2026-04.yaml");
+    std::fs::remove_file(&month).unwrap();
+    mkfifo(&month);
+    let r = rankpress_timed(root, &["check"]);
+    assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
+    assert!(
+        stderr(&r)
+            .contains("content/results/2026-04.yaml:1:1: 这不是普通文件（而是管道、套接字或设备）"),
+        "{}",
+        stderr(&r)
+    );
+    std::fs::remove_file(&month).unwrap();
+    // site.yaml as a FIFO, then as a link to /dev/zero (endless data).
+    let site_yaml = root.join("content/site.yaml");
+    std::fs::remove_file(&site_yaml).unwrap();
+    mkfifo(&site_yaml);
+    let r = rankpress_timed(root, &["build"]);
+    assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains("content/site.yaml:1:1: 这不是普通文件"),
+        "{}",
+        stderr(&r)
+    );
+    std::fs::remove_file(&site_yaml).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &site_yaml).unwrap();
+    let r = rankpress_timed(root, &["check"]);
+    assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains("content/site.yaml:1:1: 这是一个符号链接（指向 /dev/zero）"),
+        "{}",
+        stderr(&r)
+    );
+}
