@@ -371,3 +371,96 @@ fn fifo_and_device_data_files_are_refused_without_hanging() {
         stderr(&r)
     );
 }
+
+/// `file:line:column` of the first occurrence of `needle` in `text` (column in characters).
+fn position(file: &str, text: &str, needle: &str) -> String {
+    let at = text.find(needle).unwrap();
+    let line = text[..at].matches('\n').count() + 1;
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[start..at].chars().count() + 1;
+    format!("{file}:{line}:{column}")
+}
+
+#[test]
+fn control_and_invisible_characters_are_reported_with_their_position() {
+    let site = basic_site();
+    let root = site.path();
+    let mpath = root.join("content/managers.yaml");
+    let managers = std::fs::read_to_string(&mpath)
+        .unwrap()
+        .replace("name: 张伟,", r#"name: "张\r\n伟","#)
+        .replace("name: 李娜,", r#"name: "李\0娜","#)
+        .replace("name: 王强,", r#"name: "\u200B\u200B ","#)
+        .replace("name: 城区片区}", r#"name: "城区\u202E片区"}"#)
+        .replace("name: 农村片区}", r#"name: "农村\u2066片区"}"#);
+    write(&mpath, &managers);
+    let spath = root.join("content/site.yaml");
+    let site_yaml = std::fs::read_to_string(&spath)
+        .unwrap()
+        .replace("title: 示例", r#"title: "\e[31m示例"#)
+        .replace("绩效通报\n", "绩效通报\"\n");
+    write(&spath, &site_yaml);
+    let r = rankpress_timed(root, &["check"]);
+    assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
+    let err = stderr(&r);
+    let m = "content/managers.yaml";
+    for (at, what) in [
+        (
+            position(m, &managers, r#""张\r"#),
+            r#""name" 的第 2 个字符是不可见的回车符（U+000D）"#,
+        ),
+        (
+            position(m, &managers, r#""李\0"#),
+            r#""name" 的第 2 个字符是不可见的空字符 NUL（U+0000）"#,
+        ),
+        (
+            position(m, &managers, r#""\u200B"#),
+            r#""name" 只含不可见字符"#,
+        ),
+        (
+            position(m, &managers, r#""城区\u202E"#),
+            r#""name" 的第 3 个字符是不可见的文字方向控制符（U+202E）"#,
+        ),
+        (
+            position(m, &managers, r#""农村\u2066"#),
+            r#""name" 的第 3 个字符是不可见的文字方向控制符（U+2066）"#,
+        ),
+        (
+            position("content/site.yaml", &site_yaml, r#""\e[31m"#),
+            r#""title" 的第 1 个字符是不可见的转义符 ESC（U+001B）"#,
+        ),
+    ] {
+        assert!(
+            err.contains(&format!("{at}: {what}")),
+            "{at}: {what}\n{err}"
+        );
+    }
+    // A multi-line note keeps its line breaks (2026-01 has one).
+    assert!(!err.contains("2026-01.yaml"), "{err}");
+}
+
+#[test]
+fn control_characters_are_explained_in_english() {
+    let site = basic_site();
+    let root = site.path();
+    let spath = root.join("content/site.yaml");
+    let yaml = std::fs::read_to_string(&spath)
+        .unwrap()
+        .replace("language: zh-CN", "language: en");
+    write(&spath, &yaml);
+    let mpath = root.join("content/managers.yaml");
+    let managers = std::fs::read_to_string(&mpath)
+        .unwrap()
+        .replace("name: 张伟,", r#"name: "Zhang\nWei","#);
+    write(&mpath, &managers);
+    let r = rankpress_timed(root, &["check"]);
+    assert_eq!(r.status.code(), Some(1));
+    let at = position("content/managers.yaml", &managers, r#""Zhang"#);
+    assert!(
+        stderr(&r).contains(&format!(
+            "{at}: \"name\": character 6 is an invisible line feed (U+000A), not allowed here"
+        )),
+        "{}",
+        stderr(&r)
+    );
+}
