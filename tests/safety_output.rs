@@ -464,3 +464,30 @@ fn control_characters_are_explained_in_english() {
         stderr(&r)
     );
 }
+
+#[test]
+fn exports_never_write_negative_zero() {
+    let site = basic_site();
+    let root = site.path();
+    let r = rankpress(root, &["build"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let mut zeros = 0;
+    for e in walkdir::WalkDir::new(root.join("output"))
+        .into_iter()
+        .flatten()
+    {
+        let name = e.path().display().to_string();
+        if !(name.ends_with(".json") || name.ends_with(".csv")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        assert!(
+            !text.contains("-0.0,") && !text.contains("-0.0\n"),
+            "{name}"
+        );
+        assert!(!text.contains(",-0,") && !text.contains(",-0\r"), "{name}");
+        zeros += text.matches("\"complaints\": 0.0").count();
+    }
+    // No complaints: a deduction of zero points, written as 0.0.
+    assert!(zeros > 0);
+}
