@@ -21,32 +21,33 @@ use std::path::{Path, PathBuf};
 
 use crate::model::MonthResults;
 
-/// A cache key (128 bits: two independent 64-bit hashes).
+/// A cache key (a 128-bit hash, as two 64-bit halves).
 pub type Key = (u64, u64);
 
 const MAGIC: &[u8] = b"rankpress parse cache\n";
-/// Bumped whenever the stored types or the key change.
-const FORMAT: u32 = 1;
+/// Bumped whenever the stored types or the key change (2: SipHash-1-3 with fixed keys instead
+/// of `DefaultHasher`).
+const FORMAT: u32 = 2;
 
-/// Two SipHash states with distinct prefixes, giving a 128-bit hash.
-struct Hash2(std::hash::DefaultHasher, std::hash::DefaultHasher);
+/// A 128-bit SipHash-1-3 with fixed keys: a specified algorithm, so a key computed by one
+/// build of rankpress means the same in the next (`std`'s `DefaultHasher` may change between
+/// Rust releases). Every input is prefixed with its length (64-bit little-endian).
+struct Hash2(siphasher::sip128::SipHasher13);
 
 impl Hash2 {
     fn new() -> Hash2 {
-        let mut a = std::hash::DefaultHasher::new();
-        let mut b = std::hash::DefaultHasher::new();
-        a.write(b"rankpress-a");
-        b.write(b"rankpress-b:");
-        Hash2(a, b)
+        Hash2(siphasher::sip128::SipHasher13::new_with_keys(
+            0x7261_6e6b_7072_6573,
+            0x7363_6163_6865_0002,
+        ))
     }
     fn bytes(&mut self, x: &[u8]) {
-        self.0.write_usize(x.len());
+        self.0.write(&(x.len() as u64).to_le_bytes());
         self.0.write(x);
-        self.1.write_usize(x.len());
-        self.1.write(x);
     }
     fn finish(&self) -> Key {
-        (self.0.finish(), self.1.finish())
+        use siphasher::sip128::Hasher128;
+        self.0.finish128().as_u64()
     }
 }
 

@@ -209,6 +209,11 @@ fn bulletin(paths: &Paths, month: Option<String>) -> ExitCode {
         }
     };
     let lang = site::detect_language(&paths.root);
+    // The bulletins go into the output folder: the same folders as a build's are refused.
+    if let Err(e) = crate::output::claim(&paths.root, &opts.output, lang) {
+        eprintln!("rankpress: {e}");
+        return ExitCode::from(EXIT_IO);
+    }
     match crate::bulletin::run(&opts, &theme) {
         Ok((b, w)) => {
             for warning in &b.warnings {

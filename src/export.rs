@@ -180,10 +180,45 @@ pub fn annual<'a>(site: &'a Site, ys: &'a YearScore) -> AnnualExport<'a> {
     }
 }
 
-/// Serialises an export as pretty JSON with a final newline.
+/// Serialises an export as pretty JSON with a final newline. Negative zero (e.g. the points
+/// of a deduction with no complaints, `-(2 × 0)`) is written `0.0`: every number of every
+/// export goes through here.
 pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(value).expect("exports serialise");
+    let mut out = positive_zero(serde_json::to_vec_pretty(value).expect("exports serialise"));
     out.push(b'\n');
+    out
+}
+
+/// Rewrites every number token `-0.0` of a JSON text (outside strings) as `0.0`.
+fn positive_zero(json: Vec<u8>) -> Vec<u8> {
+    const NEG_ZERO: &[u8] = b"-0.0";
+    let mut out = Vec::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    let mut i = 0;
+    while i < json.len() {
+        let b = json[i];
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if json[i..].starts_with(NEG_ZERO)
+            && !json
+                .get(i + NEG_ZERO.len())
+                .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'e' | b'E'))
+        {
+            out.extend_from_slice(b"0.0");
+            i += NEG_ZERO.len();
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
     out
 }
 
@@ -250,6 +285,23 @@ pub fn ranking_csv(site: &Site, ms: &MonthScore) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negative_zero_is_exported_as_zero() {
+        let v = serde_json::json!({"complaints": -0.0, "s": "-0.0", "x": [-0.0, -0.05, 1.5]});
+        let text = String::from_utf8(to_json(&v)).unwrap();
+        assert!(
+            !text.contains(": -0.0") && !text.contains("  -0.0,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"complaints\": 0.0") && text.contains("\"-0.0\""),
+            "{text}"
+        );
+        assert!(text.contains("-0.05"), "{text}");
+        assert_eq!(csv_num(-0.0), "0");
+        assert_eq!(csv_num(-0.001), "0");
+    }
 
     #[test]
     fn csv_cells_are_neutralised_and_quoted() {

@@ -74,14 +74,18 @@ pub struct Loaded {
     pub cache_misses: usize,
 }
 
-/// Lists the data files of `content/` with their roles, in a stable order.
-pub fn discover(root: &Path) -> (Vec<(PathBuf, Role)>, Vec<Problem>) {
+/// Lists the data files of `content/` with their roles, in a stable order. A symlink inside
+/// `content/` (to a file or a folder), a FIFO, socket or device is reported, not followed
+/// and not skipped silently; `content/` itself may be a link.
+pub fn discover(root: &Path, lang: Lang) -> (Vec<(PathBuf, Role)>, Vec<Problem>) {
     let content = root.join("content");
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for (name, role) in [("site.yaml", Role::Site), ("managers.yaml", Role::Managers)] {
         let p = content.join(name);
-        if p.is_file() {
+        if let Some(problem) = not_plain(root, &p, lang) {
+            problems.push(problem);
+        } else if p.is_file() {
             files.push((p, role));
         } else {
             problems.push(Problem {
@@ -98,27 +102,45 @@ pub fn discover(root: &Path) -> (Vec<(PathBuf, Role)>, Vec<Problem>) {
         ("suggestions.yaml", Role::Suggestions),
     ] {
         let p = content.join(name);
-        if p.is_file() {
+        if let Some(problem) = not_plain(root, &p, lang) {
+            problems.push(problem);
+        } else if p.is_file() {
             files.push((p, role));
         }
     }
     let mut listed = |dir: &str, depth: usize, ext: &str, f: &dyn Fn(&str) -> Role| {
         let d = content.join(dir);
+        if let Some(problem) = not_plain(root, &d, lang) {
+            problems.push(problem);
+            return;
+        }
         if !d.is_dir() {
             return;
         }
-        let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&d)
+        let data = |p: &Path| {
+            p.extension()
+                .is_some_and(|x| x == ext || (ext == "yaml" && x == "yml"))
+        };
+        let mut found: Vec<PathBuf> = Vec::new();
+        for e in walkdir::WalkDir::new(&d)
             .max_depth(depth)
             .sort_by_file_name()
             .into_iter()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.into_path())
-            .filter(|p| {
-                p.extension()
-                    .is_some_and(|x| x == ext || (ext == "yaml" && x == "yml"))
-            })
-            .collect();
+        {
+            let t = e.file_type();
+            if t.is_file() {
+                if data(e.path()) {
+                    found.push(e.into_path());
+                }
+            } else if t.is_dir() {
+                continue;
+            } else if data(e.path()) || (t.is_symlink() && e.path().is_dir()) {
+                // A symlinked data file or folder, a FIFO, socket or device named like data:
+                // reported, never skipped silently (a month would disappear).
+                problems.extend(not_plain(root, e.path(), lang));
+            }
+        }
         found.sort();
         for p in found {
             let stem = p
@@ -142,8 +164,63 @@ pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Problem
     decode_text(root, path, &bytes, lang)
 }
 
-/// Reads a file's bytes (refusing files over [`MAX_FILE_BYTES`]).
+/// The problem with a data path that exists but is not a plain file or folder: a symlink
+/// (rankpress does not follow links inside `content/`: one can point anywhere on the disk, and
+/// the data must be in the site), or a FIFO, socket or device. Reported at line 1, column 1.
+fn not_plain(root: &Path, path: &Path, lang: Lang) -> Option<Problem> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let t = meta.file_type();
+    if t.is_file() || t.is_dir() {
+        return None;
+    }
+    let message = if t.is_symlink() {
+        let to = std::fs::read_link(path)
+            .map(|l| l.display().to_string())
+            .unwrap_or_default();
+        symlink_message(lang, &to)
+    } else {
+        not_regular_message(lang)
+    };
+    Some(Problem {
+        file: display_path(root, path),
+        line: 1,
+        column: 1,
+        message,
+    })
+}
+
+fn symlink_message(lang: Lang, to: &str) -> String {
+    match lang {
+        Lang::Zh => format!("这是一个符号链接（指向 {to}），rankpress 不读取 content/ 中的链接（链接可能指向网站以外的文件）；请把文件本身复制到这里"),
+        Lang::En => format!("this is a symbolic link (to {to}); rankpress does not read links inside content/ (a link can point outside the site); copy the file itself here"),
+    }
+}
+
+fn not_regular_message(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "这不是普通文件（而是管道、套接字或设备），无法作为数据读取；请换成普通的 YAML 文件".to_string(),
+        Lang::En => "this is not a regular file (a FIFO, socket or device) and cannot be read as data; use a plain YAML file".to_string(),
+    }
+}
+
+/// Opens a data file for reading without following a symlink at its end and without blocking
+/// on a FIFO (the type is checked on the open handle before anything is read).
+fn open_data(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    o.open(path)
+}
+
+/// Reads a file's bytes: only a regular file (checked on the open handle, so a FIFO or a
+/// device is refused before reading), at most [`MAX_FILE_BYTES`] (also when its size as
+/// reported is smaller than what it holds).
 pub fn read_bytes(root: &Path, path: &Path, lang: Lang) -> Result<Vec<u8>, Problem> {
+    use std::io::Read;
     let display = display_path(root, path);
     let fail = |line, column, message: String| Problem {
         file: display.clone(),
@@ -151,7 +228,22 @@ pub fn read_bytes(root: &Path, path: &Path, lang: Lang) -> Result<Vec<u8>, Probl
         column,
         message,
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(0, 0, io_message(lang, &e)))?;
+    let file = open_data(path).map_err(|e| {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            let to = std::fs::read_link(path)
+                .map(|l| l.display().to_string())
+                .unwrap_or_default();
+            fail(1, 1, symlink_message(lang, &to))
+        } else {
+            fail(0, 0, io_message(lang, &e))
+        }
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| fail(0, 0, io_message(lang, &e)))?;
+    if !meta.is_file() {
+        return Err(fail(1, 1, not_regular_message(lang)));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(fail(
             0,
@@ -170,7 +262,27 @@ pub fn read_bytes(root: &Path, path: &Path, lang: Lang) -> Result<Vec<u8>, Probl
             },
         ));
     }
-    std::fs::read(path).map_err(|e| fail(0, 0, io_message(lang, &e)))
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(0, 0, io_message(lang, &e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(
+            0,
+            0,
+            match lang {
+                Lang::Zh => format!(
+                    "文件过大，超过上限 {} MB；请检查是否选错了文件",
+                    MAX_FILE_BYTES / 1_048_576
+                ),
+                Lang::En => format!(
+                    "file is too large (over the limit of {} MB); is it the right file?",
+                    MAX_FILE_BYTES / 1_048_576
+                ),
+            },
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Decodes a file's bytes as UTF-8 text (BOM removed), explaining encoding problems.
@@ -309,7 +421,7 @@ pub fn load_bytes(
 /// parses each of them and drops its YAML tree at once, so memory stays proportional to the
 /// typed data rather than to the YAML trees.
 pub fn load(root: &Path, lang: Lang) -> Loaded {
-    let (files, mut problems) = discover(root);
+    let (files, mut problems) = discover(root, lang);
     let eager: Vec<usize> = (0..files.len())
         .filter(|&i| !matches!(files[i].1, Role::Results(_)))
         .collect();
@@ -387,5 +499,35 @@ fn parse_doc(
             column: e.column,
             message: syntax_message(lang, &e.message),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_and_fifos_are_refused_by_type_before_reading() {
+        let d = tempfile::tempdir().unwrap();
+        let p = read_bytes(d.path(), Path::new("/dev/zero"), Lang::En).unwrap_err();
+        assert!(p.message.contains("not a regular file"), "{}", p.message);
+        assert_eq!((p.line, p.column), (1, 1));
+        let fifo = d.path().join("f.yaml");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let p = read_bytes(d.path(), &fifo, Lang::Zh).unwrap_err();
+        assert!(p.message.contains("不是普通文件"), "{}", p.message);
+        let link = d.path().join("l.yaml");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let p = read_bytes(d.path(), &link, Lang::En).unwrap_err();
+        assert!(
+            p.message.contains("symbolic link (to /dev/zero)"),
+            "{}",
+            p.message
+        );
+        let ok = d.path().join("ok.yaml");
+        std::fs::write(&ok, "a: 1\n").unwrap();
+        assert_eq!(read_bytes(d.path(), &ok, Lang::En).unwrap(), b"a: 1\n");
     }
 }

@@ -1,19 +1,34 @@
 //! Writing the output folder safely: files go into a fresh temporary folder beside the target,
-//! which replaces the target only when the whole build succeeded. A lock file stops two builds
-//! from racing into the same folder.
+//! which replaces the target only when the whole build succeeded. An OS lock on `.NAME.lock`
+//! stops two builds from racing into the same folder.
+//!
+//! A build only ever replaces a folder that is absent, empty or a previous rankpress output
+//! (marked by the file [`MARKER`]); see [`check_target`]. What it sets aside (`.NAME.trash-*`,
+//! leftovers of killed builds) is deleted only when it carries the marker too.
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io::{Read, Seek, Write};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+use crate::diag::Lang;
+
+/// The file that marks a folder as a rankpress output, written into every output.
+pub const MARKER: &str = ".rankpress-output";
+/// The marker's content (its first line is the tool's name).
+const MARKER_TEXT: &str =
+    "rankpress\nThis folder is written by `rankpress build` and replaced by every build.\n";
 
 /// A build's output in progress.
 pub struct Output {
     target: PathBuf,
     staging: PathBuf,
     lock: PathBuf,
+    /// The open lock file: the OS lock on it lasts as long as this handle (and dies with the
+    /// process, so a killed build never leaves a lock that blocks the next one).
+    lock_file: fs::File,
     /// The previous output, if any: files whose bytes did not change are hard-linked from it
     /// instead of written again (see [`Output::write`]).
     previous: Option<PathBuf>,
@@ -33,15 +48,11 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> String {
 }
 
 impl Output {
-    /// Starts a build into `target`: takes the lock and creates the staging folder.
-    pub fn begin(target: &Path) -> Result<Output, String> {
-        let target = if target.is_absolute() {
-            target.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map_err(|e| e.to_string())?
-                .join(target)
-        };
+    /// Starts a build of the site at `root` into `target`: takes the lock, checks that the
+    /// target may be replaced ([`check_target`]) and creates the staging folder.
+    pub fn begin(root: &Path, target: &Path, lang: Lang) -> Result<Output, String> {
+        let target = resolve(target)?;
+        check_target(root, &target, lang)?;
         let parent = target
             .parent()
             .ok_or("output folder has no parent")?
@@ -53,28 +64,16 @@ impl Output {
             .to_string_lossy()
             .into_owned();
         let lock = parent.join(format!(".{name}.lock"));
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&lock)
-        {
-            Ok(mut f) => {
-                let _ = writeln!(f, "{}", std::process::id());
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let pid = fs::read_to_string(&lock).unwrap_or_default();
-                let pid = pid.trim();
-                if !pid.is_empty() && is_alive(pid) {
-                    return Err(format!(
-                        "另一个 rankpress 进程（{pid}）正在写入 {}；请等待它完成 / another rankpress (pid {pid}) is building into this folder; wait for it to finish",
-                        target.display()
-                    ));
-                }
-                // A stale lock from a build that was killed: take it over.
-                fs::write(&lock, format!("{}\n", std::process::id()))
-                    .map_err(|e| io_err("cannot write", &lock, e))?;
-            }
-            Err(e) => return Err(io_err("cannot create", &lock, e)),
+        let lock_file = take_lock(&lock, &target)?;
+        // Checked again under the lock: another program may have changed the folder meanwhile.
+        if let Err(e) = check_target(root, &target, lang) {
+            let _ = fs::remove_file(&lock);
+            return Err(e);
+        }
+        // An output of an earlier version (no marker yet) is adopted: marked now, so that the
+        // trash it becomes is recognised as rankpress's.
+        if target.is_dir() && !has_marker(&target) {
+            let _ = fs::write(target.join(MARKER), MARKER_TEXT);
         }
         // Leftovers of killed builds. A build killed between its two renames (platforms
         // without an atomic exchange) left the previous output aside: put it back. One killed
@@ -91,6 +90,9 @@ impl Output {
                 .collect();
             leftovers.sort();
             for path in leftovers {
+                if !is_ours(&path) {
+                    continue;
+                }
                 let is_old = path
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().contains(".old-"));
@@ -104,11 +106,13 @@ impl Output {
                         }
                     }
                 }
-                let _ = fs::remove_dir_all(&path);
+                remove_tree(&path);
             }
         }
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         fs::create_dir_all(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
+        fs::write(staging.join(MARKER), MARKER_TEXT)
+            .map_err(|e| io_err("cannot write", &staging.join(MARKER), e))?;
         let previous = target.is_dir().then(|| target.clone());
         // The manifest describes the current output; it is removed now and written again only
         // once the new output is in place, so it never describes another build's files.
@@ -122,6 +126,7 @@ impl Output {
             target,
             staging,
             lock,
+            lock_file,
             previous,
             previous_pages,
             manifest,
@@ -252,16 +257,37 @@ impl Output {
             }
             let _ = fs::remove_dir_all(&self.staging);
         }
-        let _ = fs::remove_file(&self.lock);
+        self.release();
         result
     }
 
     /// Drops the staged output, leaving the target untouched.
     pub fn abandon(self) {
         let _ = fs::remove_dir_all(&self.staging);
+        self.release();
+    }
+
+    /// Removes the lock file while still holding its lock, then releases it (a build waiting
+    /// on the removed file notices and opens the path again, see [`take_lock`]).
+    fn release(self) {
         let _ = fs::remove_file(&self.lock);
+        drop(self.lock_file);
     }
 }
+
+/// Fixed keys of [`stable_hasher`] (arbitrary; changing them invalidates every stored hash).
+const HASH_KEYS: (u64, u64) = (0x7261_6e6b_7072_6573, 0x7370_6167_6573_0002);
+
+/// The hasher of the hashes kept on disk between builds (page fingerprints in `.NAME.pages`):
+/// SipHash-1-3 with fixed keys, a specified algorithm, unlike `std`'s `DefaultHasher`, whose
+/// algorithm may change between Rust releases.
+pub fn stable_hasher() -> siphasher::sip::SipHasher13 {
+    siphasher::sip::SipHasher13::new_with_keys(HASH_KEYS.0, HASH_KEYS.1)
+}
+
+/// First line of `.NAME.pages`: a manifest without it (an older format, or other hashes) is
+/// ignored and every page is rendered.
+const PAGES_HEADER: &str = "rankpress pages 2";
 
 /// The fingerprint of every page rendered by a build (path → hash of its template, theme and
 /// context). Saved as `.NAME.pages` beside the output folder `NAME`; the next build reuses
@@ -289,7 +315,9 @@ impl PageCache {
     fn to_text(&self) -> String {
         let mut e = self.entries.lock().map(|e| e.clone()).unwrap_or_default();
         e.sort();
-        let mut s = String::with_capacity(e.len() * 48);
+        let mut s = String::with_capacity(e.len() * 48 + 32);
+        s.push_str(PAGES_HEADER);
+        s.push('\n');
         for (path, fp) in e {
             s.push_str(&format!("{fp:016x} {path}\n"));
         }
@@ -297,7 +325,11 @@ impl PageCache {
     }
 
     fn parse(text: &str) -> HashMap<String, u64> {
-        text.lines()
+        let mut lines = text.lines();
+        if lines.next() != Some(PAGES_HEADER) {
+            return HashMap::new();
+        }
+        lines
             .filter_map(|l| {
                 let (fp, path) = l.split_once(' ')?;
                 Some((path.to_string(), u64::from_str_radix(fp, 16).ok()?))
@@ -395,7 +427,8 @@ fn discard(old: &Path) {
 
 /// Deletes the previous outputs that builds into `target` set aside (`.NAME.trash-*` beside
 /// it); a build calls it in the background while it loads. Any error is ignored (the next
-/// build tries again).
+/// build tries again). Only folders that carry the [`MARKER`] are deleted: a trash folder that
+/// rankpress did not set aside itself is never touched.
 pub fn empty_trash(target: &Path) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
         return;
@@ -403,23 +436,381 @@ pub fn empty_trash(target: &Path) {
     let prefix = format!(".{}.trash-", name.to_string_lossy());
     if let Ok(rd) = fs::read_dir(parent) {
         for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = fs::remove_dir_all(e.path());
+            if e.file_name().to_string_lossy().starts_with(&prefix) && is_ours(&e.path()) {
+                remove_tree(&e.path());
             }
         }
     }
 }
 
+/// `path` made absolute, with `.` and `..` resolved and the folders above it canonicalised
+/// (symlinks resolved); the last component is kept as it is, so a symlink given as the output
+/// is still seen as a symlink.
+pub fn resolve(path: &Path) -> Result<PathBuf, String> {
+    let abs = std::path::absolute(path).map_err(|e| io_err("cannot resolve", path, e))?;
+    let mut parts: Vec<Component> = Vec::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(parts.last(), Some(Component::Normal(_))) {
+                    parts.pop();
+                }
+            }
+            c => parts.push(c),
+        }
+    }
+    let normal: PathBuf = parts.iter().collect();
+    let (Some(parent), Some(name)) = (normal.parent(), normal.file_name()) else {
+        return Err(format!(
+            "输出文件夹不能是根目录 / the output folder cannot be {}",
+            normal.display()
+        ));
+    };
+    Ok(canonical_lenient(parent).join(name))
+}
+
+/// `path` canonicalised as far as it exists: the longest existing ancestor is canonicalised
+/// and the rest appended.
+fn canonical_lenient(path: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut cur = path;
+    loop {
+        if let Ok(c) = fs::canonicalize(cur) {
+            let mut out = c;
+            for r in rest.iter().rev() {
+                out.push(r);
+            }
+            return out;
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(p), Some(n)) => {
+                rest.push(n.to_os_string());
+                cur = p;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+/// True when `dir` carries the [`MARKER`] written by rankpress (a regular file whose first line
+/// is the tool's name).
+pub fn has_marker(dir: &Path) -> bool {
+    let m = dir.join(MARKER);
+    fs::symlink_metadata(&m).is_ok_and(|md| md.is_file() && md.len() < 4096)
+        && fs::read_to_string(&m).is_ok_and(|t| t.lines().next() == Some("rankpress"))
+}
+
+/// True when `dir` is a real folder (not a symlink) that rankpress wrote: it carries the
+/// [`MARKER`], or it is empty (a staging folder of a build killed before writing anything).
+fn is_ours(dir: &Path) -> bool {
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && (has_marker(dir) || fs::read_dir(dir).is_ok_and(|mut rd| rd.next().is_none()))
+}
+
+/// Deletes a folder of rankpress's, first making every folder in it writable (a read-only
+/// folder cannot be emptied otherwise, and would pile up).
+fn remove_tree(dir: &Path) {
+    if fs::remove_dir_all(dir).is_ok() {
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut it = walkdir::WalkDir::new(dir).into_iter();
+        while let Some(e) = it.next() {
+            let Ok(e) = e else { continue };
+            if e.file_type().is_dir() {
+                if let Ok(m) = e.metadata() {
+                    let mode = m.permissions().mode();
+                    if mode & 0o700 != 0o700 {
+                        let _ =
+                            fs::set_permissions(e.path(), fs::Permissions::from_mode(mode | 0o700));
+                    }
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if let Ok(m) = e.metadata() {
+            let mut p = m.permissions();
+            if p.readonly() {
+                #[allow(clippy::permissions_set_readonly_false)]
+                p.set_readonly(false);
+                let _ = fs::set_permissions(e.path(), p);
+            }
+        }
+    }
+    let _ = fs::remove_dir_all(dir);
+}
+
+/// The names of a few entries of `dir`, for messages (`a.txt, notes/, …`), and how many there
+/// are in all.
+fn some_entries(dir: &Path) -> (String, usize) {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    if e.file_type().is_ok_and(|t| t.is_dir()) {
+                        format!("{n}/")
+                    } else {
+                        n
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let total = names.len();
+    let mut shown = names.into_iter().take(5).collect::<Vec<_>>().join(", ");
+    if total > 5 {
+        shown.push_str(", …");
+    }
+    (shown, total)
+}
+
+/// Checks that a build of the site at `root` may write `target` (already [`resolve`]d):
+/// the target must be absent, an empty folder or a previous rankpress output, and must not be
+/// the site folder, a folder above it, a folder holding a `content/` folder, or lie inside
+/// `content/`. A regular file or a symlink is refused. The message (site's language) says what
+/// is there and how to proceed.
+pub fn check_target(root: &Path, target: &Path, lang: Lang) -> Result<(), String> {
+    let shown = target.display();
+    let refuse = |zh: String, en: String| -> Result<(), String> {
+        Err(match lang {
+            Lang::Zh => format!("{zh}。rankpress 只会替换不存在的文件夹、空文件夹或它以前生成的输出文件夹；请用 -o 另选一个文件夹（例如 -o output）"),
+            Lang::En => format!("{en}. rankpress only replaces a folder that is absent, empty or an earlier rankpress output; choose another folder with -o (e.g. -o output)"),
+        })
+    };
+    let root = fs::canonicalize(root).unwrap_or_else(|_| canonical_lenient(root));
+    let content = fs::canonicalize(root.join("content")).unwrap_or_else(|_| root.join("content"));
+    let real = fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf());
+    if let Ok(m) = fs::symlink_metadata(target) {
+        if m.file_type().is_symlink() {
+            return refuse(
+                format!("输出位置 {shown} 是一个符号链接（指向 {}），rankpress 不会替换链接或通过链接写入", real.display()),
+                format!("the output {shown} is a symbolic link (to {}); rankpress never replaces a link or writes through one", real.display()),
+            );
+        }
+        if !m.is_dir() {
+            return refuse(
+                format!("输出位置 {shown} 是一个文件，不是文件夹"),
+                format!("the output {shown} is a file, not a folder"),
+            );
+        }
+    }
+    if real == root {
+        return refuse(
+            format!("输出文件夹 {shown} 就是网站文件夹本身"),
+            format!("the output folder {shown} is the site folder itself"),
+        );
+    }
+    if root.starts_with(&real) {
+        return refuse(
+            format!("输出文件夹 {shown} 包含网站文件夹 {}", root.display()),
+            format!(
+                "the output folder {shown} contains the site folder {}",
+                root.display()
+            ),
+        );
+    }
+    if real == content {
+        return refuse(
+            format!("输出文件夹 {shown} 就是数据文件夹 content/"),
+            format!("the output folder {shown} is the data folder content/"),
+        );
+    }
+    if real.starts_with(&content) || real.starts_with(root.join("content")) {
+        return refuse(
+            format!("输出文件夹 {shown} 位于数据文件夹 content/ 之内"),
+            format!("the output folder {shown} is inside the data folder content/"),
+        );
+    }
+    if content.starts_with(&real) || real.join("content").exists() {
+        return refuse(
+            format!("输出文件夹 {shown} 含有 content/ 文件夹（像是一个网站的文件夹）"),
+            format!(
+                "the output folder {shown} holds a content/ folder (it looks like a site folder)"
+            ),
+        );
+    }
+    if !target.is_dir() || has_marker(target) {
+        return Ok(());
+    }
+    let (entries, total) = some_entries(target);
+    if total == 0 {
+        return Ok(());
+    }
+    // An output of a version before the marker: the page manifest of its build is beside it.
+    if legacy_output(target) {
+        return Ok(());
+    }
+    refuse(
+        format!("输出文件夹 {shown} 里已有不是 rankpress 生成的内容（共 {total} 项：{entries}），生成网站会替换整个文件夹，所以不会写入。若这些文件不再需要，可先清空该文件夹"),
+        format!("the output folder {shown} holds files rankpress did not write ({total} entries: {entries}); a build replaces the whole folder, so nothing was written. If those files are not needed, empty the folder first"),
+    )
+}
+
+/// True for an output written by a rankpress version before the [`MARKER`]: its build left
+/// the page manifest `.NAME.pages` beside it, and it has the site's `index.html`.
+fn legacy_output(target: &Path) -> bool {
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return false;
+    };
+    let manifest = parent.join(format!(".{}.pages", name.to_string_lossy()));
+    fs::symlink_metadata(manifest).is_ok_and(|m| m.is_file())
+        && fs::symlink_metadata(target.join("index.html")).is_ok_and(|m| m.is_file())
+}
+
+/// Takes the OS lock (`flock` on Unix, `LockFileEx` on Windows) on the file `path`, refusing
+/// when another build holds it. The lock is tied to the open file, so it dies with its
+/// process: a file left by a killed build, whatever pid it names, never blocks a build. The
+/// pid written into the file is only for the message.
+fn take_lock(path: &Path, target: &Path) -> Result<fs::File, String> {
+    for _ in 0..100 {
+        let mut f = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| io_err("cannot create", path, e))?;
+        match fs4::FileExt::try_lock(&f) {
+            Ok(()) => {}
+            Err(fs4::TryLockError::WouldBlock) => {
+                let mut pid = String::new();
+                let _ = f.read_to_string(&mut pid);
+                let pid = pid.trim();
+                let (zh, en) = if pid.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    (format!("（{pid}）"), format!(" (pid {pid})"))
+                };
+                return Err(format!(
+                    "另一个 rankpress 进程{zh}正在写入 {}；请等待它完成 / another rankpress{en} is building into this folder; wait for it to finish",
+                    target.display()
+                ));
+            }
+            Err(fs4::TryLockError::Error(e)) => return Err(io_err("cannot lock", path, e)),
+        }
+        // The build that held the lock removes the file before releasing it: if that happened
+        // after we opened it, our lock is on a file nobody else sees; open the path again.
+        if !same_file(&f, path) {
+            continue;
+        }
+        let _ = f.set_len(0);
+        let _ = f.rewind();
+        let _ = writeln!(f, "{}", std::process::id());
+        return Ok(f);
+    }
+    Err(io_err(
+        "cannot lock",
+        path,
+        std::io::Error::other("the lock file keeps changing"),
+    ))
+}
+
 #[cfg(unix)]
-fn is_alive(pid: &str) -> bool {
-    match pid.parse::<i32>() {
-        // SAFETY: kill with signal 0 only checks that the process exists.
-        Ok(p) if p > 0 => unsafe { libc::kill(p, 0) == 0 },
+fn same_file(f: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (f.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
         _ => false,
     }
 }
 
 #[cfg(not(unix))]
-fn is_alive(_pid: &str) -> bool {
-    true
+fn same_file(_f: &fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// For commands that write into the output folder without replacing it (`bulletin` writes
+/// `OUTPUT/bulletins/`): checks `target` as a build would ([`check_target`]) and, when it is
+/// absent or empty, creates it with the [`MARKER`], so that a later build may replace it.
+pub fn claim(root: &Path, target: &Path, lang: Lang) -> Result<(), String> {
+    let target = resolve(target)?;
+    check_target(root, &target, lang)?;
+    if !has_marker(&target) && fs::read_dir(&target).map_or(true, |mut rd| rd.next().is_none()) {
+        fs::create_dir_all(&target).map_err(|e| io_err("cannot create", &target, e))?;
+        fs::write(target.join(MARKER), MARKER_TEXT)
+            .map_err(|e| io_err("cannot write", &target.join(MARKER), e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::Hasher;
+
+    #[test]
+    fn stable_hash_is_pinned() {
+        // The value of a specified algorithm with fixed keys: it must never change.
+        let mut h = stable_hasher();
+        h.write(b"rankpress");
+        assert_eq!(h.finish(), PINNED);
+    }
+
+    const PINNED: u64 = 13861791000779538452;
+
+    #[test]
+    fn page_manifest_round_trips_and_old_formats_are_ignored() {
+        let c = PageCache::new();
+        c.record("b/index.html".into(), 7);
+        c.record("a.html".into(), u64::MAX);
+        let text = c.to_text();
+        assert!(text.starts_with("rankpress pages 2\n"), "{text}");
+        let back = PageCache::parse(&text);
+        assert_eq!(back.get("a.html"), Some(&u64::MAX));
+        assert_eq!(back.get("b/index.html"), Some(&7));
+        // A manifest written with DefaultHasher (no header) is not trusted.
+        assert!(PageCache::parse("0000000000000007 b/index.html\n").is_empty());
+    }
+
+    #[test]
+    fn targets_are_checked() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("site");
+        fs::create_dir_all(root.join("content/results")).unwrap();
+        let ok = |p: &Path| check_target(&root, &resolve(p).unwrap(), Lang::En);
+        assert!(ok(&root.join("output")).is_ok());
+        assert!(ok(&d.path().join("elsewhere/public")).is_ok());
+        for bad in [
+            root.clone(),
+            root.join("."),
+            root.join("content"),
+            root.join("content/results"),
+            root.join("content/new"),
+            d.path().to_path_buf(),
+            root.join("output/../content"),
+        ] {
+            assert!(ok(&bad).is_err(), "{}", bad.display());
+        }
+        fs::create_dir_all(root.join("mine")).unwrap();
+        assert!(ok(&root.join("mine")).is_ok(), "empty folder");
+        fs::write(root.join("mine/a.txt"), "x").unwrap();
+        let e = ok(&root.join("mine")).unwrap_err();
+        assert!(e.contains("(1 entries: a.txt)"), "{e}");
+        fs::write(root.join("mine").join(MARKER), MARKER_TEXT).unwrap();
+        assert!(ok(&root.join("mine")).is_ok(), "marked output");
+        // A marker that is not rankpress's is not trusted.
+        fs::write(root.join("mine").join(MARKER), "something else\n").unwrap();
+        assert!(ok(&root.join("mine")).is_err());
+    }
+
+    #[test]
+    fn read_only_folders_are_removed() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let t = d.path().join(".out.trash-1");
+        fs::create_dir_all(t.join("a/b")).unwrap();
+        fs::write(t.join("a/b/f"), "x").unwrap();
+        fs::write(t.join(MARKER), MARKER_TEXT).unwrap();
+        fs::set_permissions(t.join("a/b"), fs::Permissions::from_mode(0o500)).unwrap();
+        fs::set_permissions(t.join("a"), fs::Permissions::from_mode(0o500)).unwrap();
+        empty_trash(&d.path().join("out"));
+        assert!(!t.exists());
+    }
 }

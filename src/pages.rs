@@ -313,7 +313,7 @@ impl PageCtx {
     /// The fingerprint of the context rendered with `template` under `salt`.
     fn fingerprint(&self, template: &str, salt: u64) -> u64 {
         use std::hash::Hasher;
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::output::stable_hasher();
         h.write(&self.json);
         h.write(template.as_bytes());
         h.write_u64(salt);
@@ -829,7 +829,7 @@ pub fn render_pages(
     // theme (templates, labels), the global `site` value and this program's version.
     let salt = {
         use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::output::stable_hasher();
         env!("CARGO_PKG_VERSION").hash(&mut h);
         theme.fingerprint().hash(&mut h);
         serde_json::to_string(&site_ctx)
@@ -2306,7 +2306,7 @@ fn hitem(h: &mut impl Hasher, i: &Item) {
 
 impl ManagerInputs {
     fn new(idx: &Index, salt: u64) -> ManagerInputs {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::output::stable_hasher();
         "manager-inputs-1".hash(&mut h);
         salt.hash(&mut h);
         format!("{:?}", idx.site.config).hash(&mut h);
@@ -2327,7 +2327,7 @@ impl ManagerInputs {
             .iter()
             .enumerate()
             .map(|(ti, t)| {
-                let mut h = std::hash::DefaultHasher::new();
+                let mut h = crate::output::stable_hasher();
                 format!("{t:?}").hash(&mut h);
                 idx.team_hist[ti].hash(&mut h);
                 h.finish()
@@ -2342,7 +2342,7 @@ impl ManagerInputs {
     fn fingerprint(&self, idx: &Index, m: usize) -> u64 {
         let site = idx.site;
         let man = &site.managers[m];
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::output::stable_hasher();
         self.global.hash(&mut h);
         m.hash(&mut h);
         format!("{man:?}").hash(&mut h);

@@ -187,13 +187,11 @@ pub struct Options {
 /// into place. On any error the previous output is left exactly as it was.
 pub fn build(opts: &Options) -> Result<Report, Error> {
     let mut timings = Timings::default();
-    let output = if opts.output.is_absolute() {
-        opts.output.clone()
-    } else {
-        std::env::current_dir()
-            .map_err(|e| Error::Io(e.to_string()))?
-            .join(&opts.output)
-    };
+    // A wrong output folder is refused before anything is read, moved or deleted (checked
+    // again under the lock by `Output::begin`).
+    let output = crate::output::resolve(&opts.output).map_err(Error::Io)?;
+    crate::output::check_target(&opts.root, &output, detect_language(&opts.root))
+        .map_err(Error::Io)?;
     let cache_path = crate::cache::path_for(&output);
     // Previous outputs set aside by earlier builds are deleted while this one loads; the
     // render waits for it (deleting and hard-linking at the same time slow each other down).
@@ -246,7 +244,7 @@ fn render_and_swap(
     timings.time("trash", || {
         let _ = trash.join();
     });
-    let out = Output::begin(&opts.output).map_err(Error::Io)?;
+    let out = Output::begin(&opts.root, &opts.output, site.config.language).map_err(Error::Io)?;
     let rendered = timings.time("render", || {
         crate::render::render_site(&opts.root, site, &computed, version.as_ref(), &out)
     });

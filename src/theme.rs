@@ -187,7 +187,7 @@ impl Theme {
         tera.global_context().insert("lang", lang.code());
         let fingerprint = {
             use std::hash::{Hash, Hasher};
-            let mut h = std::hash::DefaultHasher::new();
+            let mut h = crate::output::stable_hasher();
             for (name, (text, _)) in &templates {
                 name.hash(&mut h);
                 text.hash(&mut h);

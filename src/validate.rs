@@ -81,6 +81,64 @@ impl<'a> P<'a> {
     }
 }
 
+/// Text keys that may hold several lines (Markdown); every other text is a single line (names,
+/// titles: they go into headings, table cells and email headers).
+const MULTILINE_KEYS: &[&str] = &["note"];
+
+/// Characters that show nothing: zero-width spaces and joiners, direction marks, the BOM,
+/// fillers. A name made only of these (and spaces) looks empty.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{2800}' | '\u{3164}'
+        | '\u{FEFF}' | '\u{FFA0}')
+}
+
+/// The problem with a text value, if any: a control character (C0 except tab, and except
+/// line breaks in [`MULTILINE_KEYS`]; DEL; C1), a line or paragraph separator in single-line
+/// text, a bidi override or isolate (U+202A–202E, U+2066–2069: they reorder what is shown),
+/// or a value made only of invisible characters and spaces.
+fn text_problem(lang: Lang, key: &str, s: &str) -> Option<String> {
+    let multiline = MULTILINE_KEYS.contains(&key);
+    let bad = s.char_indices().enumerate().find(|(_, (_, c))| match c {
+        '\t' => false,
+        '\n' | '\r' => !multiline,
+        '\u{2028}' | '\u{2029}' => !multiline,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        c => c.is_control(),
+    });
+    if let Some((n, (_, c))) = bad {
+        let (zh, en) = match c {
+            '\n' => ("换行符", "line feed"),
+            '\r' => ("回车符", "carriage return"),
+            '\0' => ("空字符 NUL", "NUL"),
+            '\u{1B}' => ("转义符 ESC", "escape"),
+            '\u{2028}' | '\u{2029}' => ("分行符", "line separator"),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => ("文字方向控制符", "bidi control"),
+            _ => ("控制字符", "control character"),
+        };
+        let code = c as u32;
+        return Some(t!(
+            lang,
+            "\"{}\" 的第 {} 个字符是不可见的{}（U+{:04X}），此处不允许；请删除它（常见于从网页或聊天软件复制的文字）",
+            "\"{}\": character {} is an invisible {} (U+{:04X}), not allowed here; delete it (it often comes with text copied from web pages or chat apps)",
+            key,
+            n + 1,
+            lang.pick(zh, en),
+            code
+        ));
+    }
+    if s.chars().any(is_invisible) && s.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
+        return Some(t!(
+            lang,
+            "\"{}\" 只含不可见字符，看起来是空的；请填写可见的文字",
+            "\"{}\" holds only invisible characters and looks empty; write visible text",
+            key
+        ));
+    }
+    None
+}
+
 /// Shows a scalar as the user wrote it, for messages.
 fn shown(v: &Value) -> String {
     match v {
@@ -208,7 +266,9 @@ impl V<'_> {
                 None
             }
             Some(Value::String(s)) => {
-                if required && s.trim().is_empty() {
+                if let Some(msg) = text_problem(self.lang, key, s) {
+                    self.err(p.k(key), msg);
+                } else if required && s.trim().is_empty() {
                     self.err(
                         p.k(key),
                         t!(
@@ -2297,4 +2357,43 @@ pub fn group_by<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<
         m.entry(k).or_default().push(v);
     }
     m
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn single_line_text_refuses_controls_and_bidi_overrides() {
+        let bad = |k: &str, s: &str| text_problem(Lang::En, k, s).is_some();
+        assert!(!bad("name", "张伟"));
+        assert!(!bad("name", "Zhang\tWei"), "tab is allowed");
+        assert!(
+            !bad("name", "\u{200F}עברית"),
+            "a direction mark with visible text"
+        );
+        assert!(
+            !bad("note", "line 1\nline 2\r\n"),
+            "a note has several lines"
+        );
+        for s in [
+            "a\nb",
+            "a\rb",
+            "a\0b",
+            "\u{1b}[31m",
+            "a\u{7f}",
+            "a\u{85}b",
+            "a\u{9b}b",
+            "a\u{2028}b",
+            "a\u{202a}b",
+            "a\u{202e}b",
+            "a\u{2066}b",
+            "a\u{2069}b",
+            "\u{200b}",
+            "\u{feff} \u{3164}",
+        ] {
+            assert!(bad("name", s), "{s:?}");
+        }
+        assert!(bad("note", "a\u{1b}b") && bad("note", "a\u{202e}b"));
+    }
 }

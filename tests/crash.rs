@@ -196,6 +196,7 @@ fn a_build_killed_while_carrying_bulletins_loses_no_sent_log() {
         "2026-05-01T01:00:00Z\tteam\t<id@x>\tall@example.com\n",
     );
     write(&staging.join("index.html"), "half-built");
+    write(&staging.join(".rankpress-output"), "rankpress\n");
     let r = rankpress(root, &["build"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let log = std::fs::read_to_string(root.join("output/bulletins/2026-04/sent.log")).unwrap();
