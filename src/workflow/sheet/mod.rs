@@ -18,259 +18,9 @@ use crate::site;
 use crate::workflow::text::{col_name, num, yaml_str};
 use crate::workflow::SheetFormat;
 
-/// A cell as read from a sheet.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    /// Nothing in it.
-    Empty,
-    /// A number cell (xlsx).
-    Number(f64),
-    /// Text, as typed (CSV cells are always text).
-    Text(String),
-}
+pub mod read;
 
-impl Cell {
-    fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            Cell::Number(_) => false,
-        }
-    }
-
-    /// The cell as text, trimmed; numbers as people write them.
-    fn text(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Number(x) => num(*x),
-            Cell::Text(s) => s.trim().to_string(),
-        }
-    }
-}
-
-/// A sheet read from a file: a grid from cell A1, and how to name its cells in messages.
-#[derive(Debug, Clone)]
-pub struct Table {
-    /// The file name shown in messages (without folders).
-    pub file: String,
-    /// The worksheet's name (xlsx only).
-    pub sheet: Option<String>,
-    /// Rows from row 1, each from column A.
-    pub rows: Vec<Vec<Cell>>,
-}
-
-impl Table {
-    /// Names a cell by 0-based row and column: `results.xlsx:Sheet1!C7` or `results.csv:C7`.
-    pub fn cell_ref(&self, row: usize, col: usize) -> String {
-        match &self.sheet {
-            Some(s) => format!("{}:{}!{}{}", self.file, s, col_name(col), row + 1),
-            None => format!("{}:{}{}", self.file, col_name(col), row + 1),
-        }
-    }
-
-    fn get(&self, row: usize, col: usize) -> &Cell {
-        static EMPTY: Cell = Cell::Empty;
-        self.rows
-            .get(row)
-            .and_then(|r| r.get(col))
-            .unwrap_or(&EMPTY)
-    }
-}
-
-/// Decodes a CSV file's bytes: UTF-8 (BOM optional), UTF-16 with BOM, else GBK/GB18030 as
-/// Excel writes on Chinese Windows. `None` when none of them fits.
-pub fn decode_csv(bytes: &[u8]) -> Option<String> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest).ok().map(str::to_string);
-    }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let (text, _, bad) = encoding_rs::UTF_16LE.decode(bytes);
-        return (!bad).then(|| text.into_owned());
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Some(s.to_string());
-    }
-    let (text, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    (!bad).then(|| text.into_owned())
-}
-
-/// Splits CSV text into rows of fields (RFC 4180 quoting; `\r\n`, `\n` or `\r` line ends).
-/// The delimiter is a tab when the first line has tabs and no commas, else a comma.
-pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let first = text.lines().next().unwrap_or("");
-    let delim = if first.contains('\t') && !first.contains(',') {
-        '\t'
-    } else {
-        ','
-    };
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field.push(c);
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            c if c == delim => row.push(std::mem::take(&mut field)),
-            c => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
-/// Reads a results sheet from a `.csv`, `.xlsx` (or `.xlsm`, `.xls`, `.ods`) file.
-pub fn read_table(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Table, String> {
-    let file = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if ext == "csv" || ext == "txt" {
-        let bytes = std::fs::read(path).map_err(|e| {
-            t!(
-                lang,
-                "{}: 无法读取文件：{}",
-                "{}: cannot read the file: {}",
-                path.display(),
-                e
-            )
-        })?;
-        let text = decode_csv(&bytes).ok_or_else(|| {
-            t!(
-                lang,
-                "{}: 无法识别文件编码；请在 Excel 中“另存为”CSV（逗号分隔）或 CSV UTF-8",
-                "{}: unknown text encoding; save it from Excel as CSV (comma delimited) or CSV UTF-8",
-                file
-            )
-        })?;
-        let rows = parse_csv(&text)
-            .into_iter()
-            .map(|r| {
-                r.into_iter()
-                    .map(|s| {
-                        if s.trim().is_empty() {
-                            Cell::Empty
-                        } else {
-                            Cell::Text(s)
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        return Ok(Table {
-            file,
-            sheet: None,
-            rows,
-        });
-    }
-    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-        return Err(t!(
-            lang,
-            "{}: 不支持的文件类型；请使用 .xlsx 或 .csv",
-            "{}: unsupported file type; use .xlsx or .csv",
-            file
-        ));
-    }
-    use calamine::Reader;
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
-        t!(
-            lang,
-            "{}: 无法打开工作簿：{}",
-            "{}: cannot open the workbook: {}",
-            path.display(),
-            e
-        )
-    })?;
-    let names = wb.sheet_names();
-    let name = match sheet {
-        Some(s) if names.iter().any(|n| n == s) => s.to_string(),
-        Some(s) => {
-            return Err(t!(
-                lang,
-                "{}: 没有名为“{}”的工作表；现有工作表：{}",
-                "{}: no worksheet named \"{}\"; the workbook has: {}",
-                file,
-                s,
-                names.join(", ")
-            ))
-        }
-        None => names.first().cloned().ok_or_else(|| {
-            t!(
-                lang,
-                "{}: 工作簿中没有工作表",
-                "{}: the workbook has no worksheet",
-                file
-            )
-        })?,
-    };
-    let range = wb.worksheet_range(&name).map_err(|e| {
-        t!(
-            lang,
-            "{}: 无法读取工作表“{}”：{}",
-            "{}: cannot read worksheet \"{}\": {}",
-            file,
-            name,
-            e
-        )
-    })?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); r0 as usize];
-    for r in range.rows() {
-        let mut row = vec![Cell::Empty; c0 as usize];
-        row.extend(r.iter().map(|d| {
-            use calamine::Data;
-            match d {
-                Data::Empty => Cell::Empty,
-                Data::Int(i) => Cell::Number(*i as f64),
-                Data::Float(f) => Cell::Number(*f),
-                Data::String(s) => {
-                    if s.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(s.clone())
-                    }
-                }
-                Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.into()),
-                Data::DateTime(d) => Cell::Text(d.to_string()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-                Data::Error(e) => Cell::Text(format!("{e}")),
-            }
-        }));
-        rows.push(row);
-    }
-    Ok(Table {
-        file,
-        sheet: Some(name),
-        rows,
-    })
-}
+pub use read::{read_table, Cell, Table};
 
 /// What a header names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -526,8 +276,8 @@ pub fn import_table(
     let at = |r: usize, c: usize| table.cell_ref(r, c);
 
     // The header row: the first of the first 20 rows with a manager column.
-    let header_row = table.rows.iter().take(20).position(|row| {
-        row.iter().any(|c| {
+    let header_row = (0..table.len().min(20)).find(|&r| {
+        table.row(r).any(|(_, c)| {
             matches!(
                 map_header(site, &map, &c.text()),
                 Some(Col::Id) | Some(Col::Name)
@@ -548,7 +298,7 @@ pub fn import_table(
     };
 
     // Columns.
-    let width = table.rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width = table.width();
     let mut cols: Vec<Option<Col>> = vec![None; width];
     let mut seen: HashMap<Col, usize> = HashMap::new();
     let mut unnamed: Vec<usize> = Vec::new();
@@ -661,7 +411,7 @@ pub fn import_table(
     let number = |r: usize, c: usize, what: &str, expected: &str, errs: &mut Vec<String>| {
         let cell = table.get(r, c);
         let v = match cell {
-            Cell::Number(x) => Some(*x),
+            Cell::Number(x) | Cell::Percent(x) => Some(*x),
             _ if cell.is_empty() => {
                 errs.push(format!(
                     "{}: {}",
@@ -714,8 +464,8 @@ pub fn import_table(
     let mut rows: Vec<Row> = Vec::new();
     let mut row_of_manager: HashMap<usize, usize> = HashMap::new();
     let mut skipped = Vec::new();
-    for r in hr + 1..table.rows.len() {
-        if table.rows[r].iter().all(Cell::is_empty) {
+    for r in hr + 1..table.len() {
+        if table.row_is_empty(r) {
             continue;
         }
         for &c in &unnamed {
@@ -1222,14 +972,16 @@ pub fn template_rows(site: &Site, month: Month) -> Vec<Vec<Cell>> {
     out
 }
 
-/// Writes the template as `.xlsx` (bold header, frozen header row and name columns).
-pub fn write_xlsx(rows: &[Vec<Cell>], sheet: &str, path: &Path) -> Result<(), String> {
+/// The template as `.xlsx` bytes (bold header, frozen header row and name columns). Text is
+/// written as string cells, never formulas, so it needs no `'` and comes back as written.
+pub fn xlsx_bytes(rows: &[Vec<Cell>], sheet: &str) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet).map_err(e)?;
     let bold = Format::new().set_bold();
+    let pct = Format::new().set_num_format("0.00%");
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let (r, c) = (r as u32, c as u16);
@@ -1237,6 +989,10 @@ pub fn write_xlsx(rows: &[Vec<Cell>], sheet: &str, path: &Path) -> Result<(), St
                 Cell::Empty => {}
                 Cell::Number(x) => {
                     ws.write_number(r, c, *x).map_err(e)?;
+                }
+                Cell::Percent(x) => {
+                    ws.write_number_with_format(r, c, *x / 100.0, &pct)
+                        .map_err(e)?;
                 }
                 Cell::Text(s) if r == 0 => {
                     ws.write_string_with_format(r, c, s, &bold).map_err(e)?;
@@ -1254,25 +1010,26 @@ pub fn write_xlsx(rows: &[Vec<Cell>], sheet: &str, path: &Path) -> Result<(), St
         }
     }
     ws.set_freeze_panes(1, 2).map_err(e)?;
-    wb.save(path).map_err(e)
+    wb.save_to_buffer().map_err(e)
 }
 
-/// Writes the template as CSV, UTF-8 with BOM so that Excel opens the Chinese text.
-pub fn write_csv(rows: &[Vec<Cell>], path: &Path) -> Result<(), String> {
-    let mut out = String::from("\u{feff}");
+/// The template as CSV bytes, UTF-8 with BOM so that Excel opens the Chinese text. Text that a
+/// spreadsheet would run as a formula gets a leading `'`, which `import` takes off again
+/// ([`read::needs_prefix`]).
+pub fn csv_bytes(rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
     for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                Cell::Number(x) => num(*x),
-                Cell::Text(s) => crate::export::csv_text(s),
-                Cell::Empty => String::new(),
-            })
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        let cells = row.iter().map(|c| match c {
+            Cell::Text(s) if read::needs_prefix(s) => format!("'{s}"),
+            Cell::Text(s) => s.clone(),
+            other => other.text(),
+        });
+        w.write_record(cells).map_err(|e| e.to_string())?;
     }
-    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
+    w.into_inner().map_err(|e| e.to_string())
 }
 
 /// Loads the site for import or export, printing its problems if it does not load.
@@ -1336,8 +1093,8 @@ pub fn run_import(
     let table = match read_table(file, sheet, lang) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(crate::cli::EXIT_IO);
+            eprintln!("{}", e.message);
+            return ExitCode::from(e.code);
         }
     };
     let note = site
@@ -1363,10 +1120,12 @@ pub fn run_import(
             return ExitCode::from(crate::cli::EXIT_DATA);
         }
     };
-    let old = existing.as_ref().and_then(|p| std::fs::read(p).ok());
-    if let Err(e) =
-        std::fs::create_dir_all(&results_dir).and_then(|_| std::fs::write(&target, &imported.yaml))
-    {
+    // The file being replaced: a symlink is replaced by a file, never written through.
+    let old = existing
+        .as_ref()
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+        .and_then(|p| std::fs::read(p).ok());
+    if let Err(e) = crate::fsutil::write_atomic(&target, imported.yaml.as_bytes()) {
         eprintln!("{}: {e}", target.display());
         return ExitCode::from(crate::cli::EXIT_IO);
     }
@@ -1375,7 +1134,7 @@ pub fn run_import(
     if let Err(problems) = site::load_site(root, &mut t) {
         match old {
             Some(bytes) => {
-                let _ = std::fs::write(&target, bytes);
+                let _ = crate::fsutil::write_atomic(&target, &bytes);
             }
             None => {
                 let _ = std::fs::remove_file(&target);
@@ -1432,9 +1191,10 @@ pub fn run_export(root: &Path, month: &str, format: SheetFormat, out: Option<&Pa
         .unwrap_or_else(|| PathBuf::from(format!("results-{month}.{ext}")));
     let rows = template_rows(&site, month);
     let written = match format {
-        SheetFormat::Xlsx => write_xlsx(&rows, &month.to_string(), &path),
-        SheetFormat::Csv => write_csv(&rows, &path),
-    };
+        SheetFormat::Xlsx => xlsx_bytes(&rows, &month.to_string()),
+        SheetFormat::Csv => csv_bytes(&rows),
+    }
+    .and_then(|bytes| crate::fsutil::write_atomic(&path, &bytes).map_err(|e| e.to_string()));
     if let Err(e) = written {
         eprintln!("{}: {e}", path.display());
         return ExitCode::from(crate::cli::EXIT_IO);
@@ -1457,16 +1217,6 @@ pub fn run_export(root: &Path, month: &str, format: SheetFormat, out: Option<&Pa
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_is_split_and_decoded() {
-        let rows = parse_csv("a,\"b,c\",\"d\"\"e\"\r\n1,2\n\n");
-        assert_eq!(rows[0], vec!["a", "b,c", "d\"e"]);
-        assert_eq!(rows[1], vec!["1", "2"]);
-        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,销量\r\n");
-        assert_eq!(decode_csv(&gbk).unwrap(), "姓名,销量\r\n");
-        assert_eq!(decode_csv(b"\xEF\xBB\xBFid").unwrap(), "id");
-    }
 
     #[test]
     fn numbers_as_typed() {
