@@ -229,6 +229,15 @@ pub fn template_headers(site: &Site) -> Vec<String> {
     out
 }
 
+/// `s` as it follows Chinese text in a message: with a space before a leading Latin letter or
+/// digit (`应为 0 到 100`), none before Chinese (`应为不小于 0`).
+fn spaced(lang: Lang, s: &str) -> String {
+    match (lang, s.chars().next()) {
+        (Lang::Zh, Some(c)) if c.is_ascii_alphanumeric() => format!(" {s}"),
+        _ => s.to_string(),
+    }
+}
+
 /// Parses a number as typed: `96.5`, `96.5%`, `1,250`, full-width digits.
 fn parse_number(s: &str) -> Option<f64> {
     let t: String = norm(s)
@@ -290,8 +299,8 @@ pub fn import_table(
             at(0, 0),
             t!(
                 lang,
-                "找不到表头行：表头应有“编号”或“姓名”列，以及各指标的列（见 docs/import.md，或用 rankpress export 生成模板）",
-                "no header row found: it needs an \"id\" or \"name\" column and one column per indicator (see docs/import.md, or make a template with rankpress export)"
+                "找不到表头行：表头应有“编号”或“姓名”列，以及各指标的列（见 rankpress help import，或用 rankpress export 生成模板）",
+                "no header row found: it needs an \"id\" or \"name\" column and one column per indicator (see rankpress help import, or make a template with rankpress export)"
             )
         ));
         return Err(errs);
@@ -368,8 +377,8 @@ pub fn import_table(
                     at(hr, c),
                     t!(
                         lang,
-                        "未知的列“{}”{}；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 docs/import.md",
-                        "unknown column \"{}\"{}; name columns by indicator id or name, ratio indicators as \"<id>.actual\"/\"<id>.target\"; see docs/import.md",
+                        "未知的列“{}”{}；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 rankpress help import",
+                        "unknown column \"{}\"{}; name columns by indicator id or name, ratio indicators as \"<id>.actual\"/\"<id>.target\"; see rankpress help import",
                         h,
                         hint
                     )
@@ -455,7 +464,7 @@ pub fn import_table(
                 "\"{}\" value {} is out of range: expected {}",
                 what,
                 num(x),
-                expected
+                spaced(lang, expected)
             )
         )
     };
@@ -543,14 +552,23 @@ pub fn import_table(
             match hits.len() {
                 1 => Some(hits[0]),
                 0 => {
+                    let hint = site
+                        .managers
+                        .iter()
+                        .map(|m| (strsim::normalized_levenshtein(&m.name, &name), &m.name))
+                        .filter(|(score, _)| *score >= 0.5)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, n)| t!(lang, "（是否应为“{}”？）", " (did you mean \"{}\"?)", n))
+                        .unwrap_or_default();
                     errs.push(format!(
                         "{}: {}",
                         at(r, c),
                         t!(
                             lang,
-                            "名册（managers.yaml）中没有名叫“{}”的客户经理；请核对姓名，或先在名册中添加此人",
-                            "no manager named \"{}\" in the roster (managers.yaml); check the name or add them to the roster first",
-                            name
+                            "名册（managers.yaml）中没有名叫“{}”的客户经理{}；请核对姓名，或先在名册中添加此人",
+                            "no manager named \"{}\" in the roster (managers.yaml){}; check the name or add them to the roster first",
+                            name,
+                            hint
                         )
                     ));
                     None
@@ -803,6 +821,7 @@ pub fn import_table(
             });
         }
     }
+    errs.extend(fraction_columns(site, month, table, hr, &seen));
     if rows.is_empty() && errs.is_empty() {
         errs.push(format!(
             "{}: {}",
@@ -828,6 +847,106 @@ pub fn import_table(
         managers: rows.len(),
         skipped,
     })
+}
+
+/// True when the values of part `part` (0: the value, 1: a ratio's actual, 2: its target) of
+/// indicator `i` are on a 0–100 scale: always for `percent`; for `linear`, when its `target`
+/// is from 10 to 100; for both `linear` and `ratio`, when the site's other months hold values
+/// of it and all of them are above 1.5 and at most 100.
+fn on_100_scale(site: &Site, month: Month, i: usize, part: u8) -> bool {
+    let history: Vec<f64> = site
+        .months
+        .iter()
+        .filter(|m| m.month != month)
+        .flat_map(|m| &m.entries)
+        .filter_map(|e| match (e.values[i], part) {
+            (Value::Number(x), 0) => Some(x),
+            (Value::Ratio { actual, .. }, 1) => Some(actual),
+            (Value::Ratio { target, .. }, 2) => Some(target),
+            _ => None,
+        })
+        .collect();
+    let history_100 = !history.is_empty() && history.iter().all(|x| *x > 1.5 && *x <= 100.0);
+    match site.config.indicators[i].method {
+        Method::Percent => true,
+        Method::Linear { target, .. } => (10.0..=100.0).contains(&target) || history_100,
+        Method::Ratio { .. } => history_100,
+        _ => false,
+    }
+}
+
+/// One message per column of an indicator on a 0–100 scale ([`on_100_scale`]) whose numbers
+/// are all from 0 to 1.5, some above 0, none written as a percentage (`96.5%`, or a
+/// percent-formatted cell): 0.965 typed for 96.5%. Refused rather than guessed.
+fn fraction_columns(
+    site: &Site,
+    month: Month,
+    table: &Table,
+    hr: usize,
+    seen: &HashMap<Col, usize>,
+) -> Vec<String> {
+    let lang = site.config.language;
+    let mut out = Vec::new();
+    for (i, ind) in site.config.indicators.iter().enumerate() {
+        let parts = match ind.method {
+            Method::Percent | Method::Linear { .. } => vec![(Col::Value(i), 0)],
+            Method::Ratio { .. } => vec![(Col::Actual(i), 1), (Col::Target(i), 2)],
+            _ => vec![],
+        };
+        for (col, part) in parts {
+            let Some(&c) = seen.get(&col) else { continue };
+            if !on_100_scale(site, month, i, part) {
+                continue;
+            }
+            let mut first = None;
+            let mut fractions = true;
+            let mut above_zero = false;
+            for r in hr + 1..table.len() {
+                // Empty and non-numeric cells have their own messages; percentages are clear.
+                let x = match table.get(r, c) {
+                    Cell::Number(x) => *x,
+                    Cell::Text(s) if !s.contains(['%', '％']) => match parse_number(s) {
+                        Some(x) => x,
+                        None => continue,
+                    },
+                    Cell::Empty => continue,
+                    Cell::Text(_) | Cell::Percent(_) => {
+                        fractions = false;
+                        break;
+                    }
+                };
+                if !(0.0..=1.5).contains(&x) {
+                    fractions = false;
+                    break;
+                }
+                above_zero |= x > 0.0;
+                first.get_or_insert((r, x));
+            }
+            let Some((r, x)) = first.filter(|_| fractions && above_zero) else {
+                continue;
+            };
+            let what = match part {
+                1 => t!(lang, "{}（实际）", "{} (actual)", ind.name),
+                2 => t!(lang, "{}（目标）", "{} (target)", ind.name),
+                _ => ind.name.clone(),
+            };
+            let pct = num(read::percent_of(x));
+            out.push(format!(
+                "{}: {}",
+                table.cell_ref(r, c),
+                t!(
+                    lang,
+                    "“{}”一列的数值都不大于 1.5（如 {}），像是把百分数写成了小数；此指标应填 0 到 100 的数，如 {} 或 {}%。请改正后重新导入（见 rankpress help import）",
+                    "\"{}\": every value of the column is 1.5 or less (e.g. {}), which looks like percentages written as fractions; this indicator takes 0 to 100, e.g. {} or {}%. Correct the sheet and import again (see rankpress help import)",
+                    what,
+                    num(x),
+                    pct,
+                    pct
+                )
+            ));
+        }
+    }
+    out
 }
 
 /// Writes a results file in the style of `content/results/*.yaml`: flow maps for ratio values,
@@ -1032,6 +1151,9 @@ pub fn csv_bytes(rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
     w.into_inner().map_err(|e| e.to_string())
 }
 
+/// Most problems `import` prints; the rest are counted.
+pub const MAX_ERRORS_SHOWN: usize = 100;
+
 /// Loads the site for import or export, printing its problems if it does not load.
 fn load(root: &Path, lang: Lang) -> Result<Site, ExitCode> {
     let mut t = site::Timings::default();
@@ -1105,8 +1227,19 @@ pub fn run_import(
     let imported = match import_table(&site, month, &table, note.as_deref()) {
         Ok(i) => i,
         Err(errs) => {
-            for e in &errs {
+            for e in errs.iter().take(MAX_ERRORS_SHOWN) {
                 eprintln!("{e}");
+            }
+            if errs.len() > MAX_ERRORS_SHOWN {
+                eprintln!(
+                    "{}",
+                    t!(
+                        lang,
+                        "……另有 {} 个问题未列出。",
+                        "… and {} more problem(s) not listed.",
+                        errs.len() - MAX_ERRORS_SHOWN
+                    )
+                );
             }
             eprintln!(
                 "{}",
@@ -1121,9 +1254,10 @@ pub fn run_import(
         }
     };
     // The file being replaced: a symlink is replaced by a file, never written through.
+    let link = std::fs::read_link(&target).ok();
     let old = existing
         .as_ref()
-        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+        .filter(|_| link.is_none())
         .and_then(|p| std::fs::read(p).ok());
     if let Err(e) = crate::fsutil::write_atomic(&target, imported.yaml.as_bytes()) {
         eprintln!("{}: {e}", target.display());
@@ -1132,11 +1266,16 @@ pub fn run_import(
     // The written file goes through the normal loader, like every other file.
     let mut t = site::Timings::default();
     if let Err(problems) = site::load_site(root, &mut t) {
-        match old {
-            Some(bytes) => {
+        match (old, link) {
+            (Some(bytes), _) => {
                 let _ = crate::fsutil::write_atomic(&target, &bytes);
             }
-            None => {
+            (None, Some(to)) => {
+                let _ = std::fs::remove_file(&target);
+                #[cfg(unix)]
+                let _ = std::os::unix::fs::symlink(to, &target);
+            }
+            (None, None) => {
                 let _ = std::fs::remove_file(&target);
             }
         }
