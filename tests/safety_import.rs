@@ -21,6 +21,11 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The start of a long message, for assertion output.
+fn head(s: &str) -> String {
+    s.chars().take(1000).collect()
+}
+
 /// Runs rankpress with at most [`MEMORY_LIMIT`] of address space.
 fn run(cwd: &Path, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rankpress"));
@@ -362,12 +367,12 @@ fn a_million_row_csv_stops_at_the_limit_with_one_message() {
     write(&root.join("big.csv"), &csv);
     let o = run(root, &["import", "big.csv", "--month", "2030-01"]);
     let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{}", &err[..err.len().min(2000)]);
+    assert_eq!(o.status.code(), Some(1), "{}", head(&err));
     assert_eq!(
         err.trim_end(),
         "big.csv:A100001: 表格超出导入上限：第 100001 行有内容，超过 100000 行（上限：100000 行、1000 列、每格 32767 个字符、共 200 MB；见 rankpress help import）",
         "{}",
-        &err[..err.len().min(2000)]
+        head(&err)
     );
 }
 
@@ -468,6 +473,10 @@ fn site_with_risky_text() -> (tempfile::TempDir, String) {
         .replace(
             "deductions: [{points: 0.5, reason: 需求预测上报延迟}]",
             "deductions: [{points: 0.5, reason: \"@x\"}]\n    bonus: [{points: 2, reason: \"+1\"}]",
+        )
+        .replace(
+            "  sun-lei:\n",
+            "  sun-lei:\n    bonus: [{points: 1, reason: 协助检查}, {points: 0.5, reason: \"=SUM(A1)\"}]\n",
         )
         .replace(
             "  zhao-min:\n",

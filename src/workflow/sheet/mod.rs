@@ -254,8 +254,8 @@ fn parse_number(s: &str) -> Option<f64> {
 struct Row {
     manager: usize,
     values: Vec<Value>,
-    bonus: Option<(f64, String)>,
-    deduction: Option<(f64, String)>,
+    bonus: Vec<(f64, String)>,
+    deduction: Vec<(f64, String)>,
     veto: Option<String>,
 }
 
@@ -732,11 +732,50 @@ pub fn import_table(
             };
             values.push(v.unwrap_or(Value::None));
         }
-        let mut item = |pc: Col, rc: Col, what: &str| -> Option<(f64, String)> {
+        let mut item = |pc: Col, rc: Col, what: &str| -> Vec<(f64, String)> {
             let reason_col = col_of(rc);
             let reason = reason_col
                 .map(|c| table.get(r, c).text())
                 .unwrap_or_default();
+            // Several items in one cell, as `export` writes them: `1；0.5` and `原因一；原因二`.
+            if let Some(c) = col_of(pc) {
+                let text = match table.get(r, c) {
+                    Cell::Text(t) if t.contains(['；', ';']) => Some(t.trim().to_string()),
+                    _ => None,
+                };
+                if let Some(text) = text {
+                    let split = |s: &str| -> Vec<String> {
+                        s.split(['；', ';']).map(|p| p.trim().to_string()).collect()
+                    };
+                    let (points, reasons) = (split(&text), split(&reason));
+                    let parsed: Vec<Option<f64>> = points
+                        .iter()
+                        .map(|p| parse_number(p).filter(|x| *x > 0.0))
+                        .collect();
+                    if points.len() == reasons.len()
+                        && parsed.iter().all(Option::is_some)
+                        && reasons.iter().all(|r| !r.is_empty())
+                    {
+                        return parsed.into_iter().flatten().zip(reasons).collect();
+                    }
+                    errs.push(format!(
+                        "{}: {}",
+                        at(r, c),
+                        t!(
+                            lang,
+                            "{}“{}”有 {} 项，原因“{}”有 {} 项：一格中写多项{}时，分值（大于 0）和原因都用“；”分隔，项数相同",
+                            "{} \"{}\" has {} item(s) but its reason \"{}\" has {}: for several {} items in one cell, separate the points (more than 0) and the reasons with \";\", as many of each",
+                            what,
+                            text,
+                            points.len(),
+                            reason,
+                            reasons.len(),
+                            what
+                        )
+                    ));
+                    return Vec::new();
+                }
+            }
             let points = match col_of(pc) {
                 Some(c) if !table.get(r, c).is_empty() => {
                     let x = number(
@@ -745,7 +784,8 @@ pub fn import_table(
                         what,
                         &t!(lang, "分值，不小于 0", "points, 0 or more"),
                         &mut errs,
-                    )?;
+                    );
+                    let Some(x) = x else { return Vec::new() };
                     if x < 0.0 {
                         errs.push(range_err(
                             r,
@@ -758,7 +798,7 @@ pub fn import_table(
                                 "0 or more (put deductions in the deductions column)"
                             ),
                         ));
-                        return None;
+                        return Vec::new();
                     }
                     Some((x, c))
                 }
@@ -779,9 +819,9 @@ pub fn import_table(
                                 what
                             )
                         ));
-                        return None;
+                        return Vec::new();
                     }
-                    Some((x, reason))
+                    vec![(x, reason)]
                 }
                 _ => {
                     if let (Some(c), false) = (reason_col, reason.is_empty()) {
@@ -798,7 +838,7 @@ pub fn import_table(
                             )
                         ));
                     }
-                    None
+                    Vec::new()
                 }
             }
         };
@@ -1003,13 +1043,15 @@ fn results_yaml(
                 Value::None => {}
             }
         }
-        for (key, item) in [("bonus", &r.bonus), ("deductions", &r.deduction)] {
-            if let Some((p, reason)) = item {
-                y.push_str(&format!(
-                    "    {key}: [{{points: {}, reason: {}}}]\n",
-                    num(*p),
-                    yaml_str(reason)
-                ));
+        for (key, items) in [("bonus", &r.bonus), ("deductions", &r.deduction)] {
+            if !items.is_empty() {
+                let list: Vec<String> = items
+                    .iter()
+                    .map(|(p, reason)| {
+                        format!("{{points: {}, reason: {}}}", num(*p), yaml_str(reason))
+                    })
+                    .collect();
+                y.push_str(&format!("    {key}: [{}]\n", list.join(", ")));
             }
         }
         if let Some(v) = &r.veto {
@@ -1047,9 +1089,13 @@ pub fn template_rows(site: &Site, month: Month) -> Vec<Vec<Cell>> {
         if items.is_empty() {
             return (Cell::Empty, Cell::Empty);
         }
-        let p: f64 = items.iter().map(|i| i.points).sum();
         let r: Vec<&str> = items.iter().map(|i| i.reason.as_str()).collect();
-        (Cell::Number(p), Cell::Text(r.join("；")))
+        if let [one] = items {
+            return (Cell::Number(one.points), Cell::Text(one.reason.clone()));
+        }
+        // Several items: `1；0.5` and `原因一；原因二`, read back as the same items.
+        let p: Vec<String> = items.iter().map(|i| num(i.points)).collect();
+        (Cell::Text(p.join("；")), Cell::Text(r.join("；")))
     };
     for k in roster_of(site, month) {
         let m = &site.managers[k];
