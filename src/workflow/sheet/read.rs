@@ -11,6 +11,7 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
+use super::formats::{is_percent_format, percent_of};
 use crate::diag::Lang;
 use crate::workflow::text::{col_name, num};
 
@@ -709,35 +710,6 @@ fn read_strings(r: &mut dyn BufRead) -> Result<Vec<Option<String>>, PartError> {
     Ok(out)
 }
 
-/// True when a number format shows a percentage: an unquoted, unescaped `%` outside brackets.
-pub fn is_percent_format(code: &str) -> bool {
-    let mut chars = code.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '%' => return true,
-            '"' => {
-                for q in chars.by_ref() {
-                    if q == '"' {
-                        break;
-                    }
-                }
-            }
-            '[' => {
-                for q in chars.by_ref() {
-                    if q == ']' {
-                        break;
-                    }
-                }
-            }
-            '\\' | '_' | '*' => {
-                chars.next();
-            }
-            _ => {}
-        }
-    }
-    false
-}
-
 /// For each cell format (`s` of a cell) of `xl/styles.xml`: whether it shows a percentage.
 /// Built-in formats 9 (`0%`) and 10 (`0.00%`), and custom ones with `%` (see
 /// [`is_percent_format`]).
@@ -777,29 +749,6 @@ fn read_styles(r: &mut dyn BufRead) -> Result<Vec<bool>, PartError> {
         .iter()
         .map(|id| id == "9" || id == "10" || custom.iter().any(|(cid, pct)| cid == id && *pct))
         .collect())
-}
-
-/// A number shown as a percentage, as that percentage: the shortest decimal of `x` with the
-/// point moved two places (0.965 → 96.5 exactly, not 96.50000000000001).
-pub fn percent_of(x: f64) -> f64 {
-    let s = format!("{x}");
-    let (neg, s) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s.as_str()),
-    };
-    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    let mut frac = frac.to_string();
-    while frac.len() < 2 {
-        frac.push('0');
-    }
-    let shifted = format!(
-        "{}{}{}.{}",
-        if neg { "-" } else { "" },
-        int,
-        &frac[..2],
-        &frac[2..]
-    );
-    shifted.parse().unwrap_or(x * 100.0)
 }
 
 /// Parses a cell reference such as `C7` to 0-based (row, column); `None` when malformed.
@@ -1086,21 +1035,6 @@ mod tests {
             };
             assert_eq!(strip_prefix(&exported), s);
         }
-    }
-
-    #[test]
-    fn percent_formats_and_values() {
-        assert!(is_percent_format("0.0%"));
-        assert!(is_percent_format("[Red]0.00%;-0%"));
-        assert!(!is_percent_format("0.0\"%\""));
-        assert!(!is_percent_format("0.0\\%"));
-        assert!(!is_percent_format("0.00"));
-        assert_eq!(percent_of(0.965), 96.5);
-        assert_eq!(percent_of(0.957), 95.7);
-        assert_eq!(percent_of(1.0), 100.0);
-        assert_eq!(percent_of(0.5), 50.0);
-        assert_eq!(percent_of(-0.0123), -1.23);
-        assert_eq!(percent_of(0.0000001), 0.00001);
     }
 
     #[test]
