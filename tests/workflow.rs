@@ -444,11 +444,11 @@ fn import_reports_every_bad_cell_by_position_and_writes_nothing() {
     assert_eq!(
         lines,
         vec![
-            "results.xlsx:Sheet1!K1: 未知的列“加分数”（是否应为“加分”？）；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 docs/import.md",
+            "results.xlsx:Sheet1!K1: 未知的列“加分数”（是否应为“加分”？）；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 rankpress help import",
             "results.xlsx:Sheet1!E2: “九十”不是数字：应填写“需求预测准确率”（数字）",
             "results.xlsx:Sheet1!A3: 名册（managers.yaml）中没有编号为“zhang-wii”的客户经理（是否应为“zhang-wei”？）",
             "results.xlsx:Sheet1!D4: 单元格为空：应填写“卷烟销量完成率（目标）”（目标（任务）数，大于 0）",
-            "results.xlsx:Sheet1!H4: “拜访到位率”的值 120 超出范围：应为0 到 100 的百分数",
+            "results.xlsx:Sheet1!H4: “拜访到位率”的值 120 超出范围：应为 0 到 100 的百分数",
             "results.xlsx:Sheet1!A5: 赵敏（zhao-min）与第 4 行重复：每人每月只能有一行",
             "发现 6 个问题，未写入任何文件。请在表格中修正后重新导入。",
         ],

@@ -111,8 +111,7 @@ fn install(root: &Path, force: bool) -> ExitCode {
             }
         }
     }
-    let written =
-        std::fs::create_dir_all(&hooks).and_then(|_| std::fs::write(&path, script(&exe, site_dir)));
+    let written = crate::fsutil::write_atomic(&path, script(&exe, site_dir).as_bytes());
     if let Err(e) = written {
         return fail(format!("{}: {e}", path.display()));
     }

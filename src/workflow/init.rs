@@ -1,5 +1,6 @@
 //! `rankpress init DIR`: creates a new site — `content/` with a commented example (site.yaml
-//! with the usual indicators, a roster, one month of results), a `.gitignore` for `output/`,
+//! with the usual indicators, a roster, one month of results), a `.gitignore` for `output/`
+//! and the spreadsheets `export` writes,
 //! and a README in Chinese that walks the data keepers through the monthly steps.
 
 use std::path::Path;
@@ -76,11 +77,7 @@ pub fn run(dir: &Path) -> ExitCode {
     let month = example_month(chrono::Local::now().date_naive());
     for (rel, text) in files(month) {
         let path = dir.join(&rel);
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|_| std::fs::write(&path, text));
-        if let Err(e) = written {
+        if let Err(e) = crate::fsutil::write_atomic(&path, text.as_bytes()) {
             eprintln!("{}: {e}", path.display());
             return ExitCode::from(crate::cli::EXIT_IO);
         }

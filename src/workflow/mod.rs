@@ -29,6 +29,10 @@ pub mod serve;
 pub mod sheet;
 pub mod text;
 
+/// The import guide (`docs/import.md`), shown by `rankpress help import` and `import --help`;
+/// import messages point there, since a keeper's site has no `docs/`.
+const IMPORT_GUIDE: &str = include_str!("../../docs/import.md");
+
 /// The workflow subcommands, flattened into the main command line by [`crate::cli`].
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -38,6 +42,7 @@ pub enum Command {
         dir: PathBuf,
     },
     /// Import a month's results from a spreadsheet (.xlsx or .csv) into content/results/.
+    #[command(long_about = IMPORT_GUIDE)]
     Import {
         /// The sheet: .xlsx, or .csv in UTF-8 (with or without BOM) or GBK/GB18030.
         file: PathBuf,

@@ -99,18 +99,9 @@ fn looks_special(s: &str) -> bool {
         || crate::model::Date::parse(s).is_some()
 }
 
-/// Column letters of a 0-based column index: 0 → A, 26 → AA.
-pub fn col_name(mut c: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    out.reverse();
-    String::from_utf8(out).expect("ASCII")
+/// Column letters of a 0-based column index: 0 → A, 26 → AA (at most XFD, Excel's last).
+pub fn col_name(c: usize) -> String {
+    rust_xlsxwriter::column_number_to_name(c.min(16_383) as u16)
 }
 
 #[cfg(test)]

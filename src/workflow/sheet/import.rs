@@ -1,486 +1,29 @@
-//! Spreadsheets in and out: `import` reads a month's results sheet (`.xlsx` with calamine, or
-//! `.csv` in UTF-8, UTF-8 with BOM, GBK/GB18030 or UTF-16) and writes
-//! `content/results/YYYY-MM.yaml`; `export` writes the sheet to fill in.
-//!
-//! The header convention is documented in `docs/import.md`: one row per manager, identified by
-//! an `编号`/`id` or `姓名`/`name` column; one column per indicator, named by its id or name;
-//! ratio indicators as two columns, `<名称>实际`/`<名称>目标` or `<id>.actual`/`<id>.target`.
-//! Every problem is reported with its cell (`results.xlsx:Sheet1!C7`, `results.csv:C7`) and
-//! nothing is written unless the whole sheet is clean.
+//! `import`: a sheet read by [`super::read`] becomes `content/results/YYYY-MM.yaml`. Every
+//! problem is reported with its cell, at most [`MAX_ERRORS_SHOWN`] printed; nothing is written
+//! unless the whole sheet is clean, and the file written passes the loader's full check.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use super::headers::{header_map, map_header, norm, template_headers, Col};
+use super::read::{read_table, Cell, Table};
 use crate::diag::Lang;
-use crate::model::{Date, Method, Month, Site, Value};
+use crate::model::{Method, Month, Site, Value};
 use crate::site;
 use crate::workflow::text::{col_name, num, yaml_str};
-use crate::workflow::SheetFormat;
 
-/// A cell as read from a sheet.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    /// Nothing in it.
-    Empty,
-    /// A number cell (xlsx).
-    Number(f64),
-    /// Text, as typed (CSV cells are always text).
-    Text(String),
-}
-
-impl Cell {
-    fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            Cell::Number(_) => false,
-        }
+/// `s` as it follows Chinese text in a message: with a space before a leading Latin letter or
+/// digit (`应为 0 到 100`), none before Chinese (`应为不小于 0`).
+pub(super) fn spaced(lang: Lang, s: &str) -> String {
+    match (lang, s.chars().next()) {
+        (Lang::Zh, Some(c)) if c.is_ascii_alphanumeric() => format!(" {s}"),
+        _ => s.to_string(),
     }
-
-    /// The cell as text, trimmed; numbers as people write them.
-    fn text(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Number(x) => num(*x),
-            Cell::Text(s) => s.trim().to_string(),
-        }
-    }
-}
-
-/// A sheet read from a file: a grid from cell A1, and how to name its cells in messages.
-#[derive(Debug, Clone)]
-pub struct Table {
-    /// The file name shown in messages (without folders).
-    pub file: String,
-    /// The worksheet's name (xlsx only).
-    pub sheet: Option<String>,
-    /// Rows from row 1, each from column A.
-    pub rows: Vec<Vec<Cell>>,
-}
-
-impl Table {
-    /// Names a cell by 0-based row and column: `results.xlsx:Sheet1!C7` or `results.csv:C7`.
-    pub fn cell_ref(&self, row: usize, col: usize) -> String {
-        match &self.sheet {
-            Some(s) => format!("{}:{}!{}{}", self.file, s, col_name(col), row + 1),
-            None => format!("{}:{}{}", self.file, col_name(col), row + 1),
-        }
-    }
-
-    fn get(&self, row: usize, col: usize) -> &Cell {
-        static EMPTY: Cell = Cell::Empty;
-        self.rows
-            .get(row)
-            .and_then(|r| r.get(col))
-            .unwrap_or(&EMPTY)
-    }
-}
-
-/// Decodes a CSV file's bytes: UTF-8 (BOM optional), UTF-16 with BOM, else GBK/GB18030 as
-/// Excel writes on Chinese Windows. `None` when none of them fits.
-pub fn decode_csv(bytes: &[u8]) -> Option<String> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest).ok().map(str::to_string);
-    }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let (text, _, bad) = encoding_rs::UTF_16LE.decode(bytes);
-        return (!bad).then(|| text.into_owned());
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Some(s.to_string());
-    }
-    let (text, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    (!bad).then(|| text.into_owned())
-}
-
-/// Splits CSV text into rows of fields (RFC 4180 quoting; `\r\n`, `\n` or `\r` line ends).
-/// The delimiter is a tab when the first line has tabs and no commas, else a comma.
-pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let first = text.lines().next().unwrap_or("");
-    let delim = if first.contains('\t') && !first.contains(',') {
-        '\t'
-    } else {
-        ','
-    };
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field.push(c);
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            c if c == delim => row.push(std::mem::take(&mut field)),
-            c => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
-/// Reads a results sheet from a `.csv`, `.xlsx` (or `.xlsm`, `.xls`, `.ods`) file.
-pub fn read_table(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Table, String> {
-    let file = path
-        .file_name()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if ext == "csv" || ext == "txt" {
-        let bytes = std::fs::read(path).map_err(|e| {
-            t!(
-                lang,
-                "{}: 无法读取文件：{}",
-                "{}: cannot read the file: {}",
-                path.display(),
-                e
-            )
-        })?;
-        let text = decode_csv(&bytes).ok_or_else(|| {
-            t!(
-                lang,
-                "{}: 无法识别文件编码；请在 Excel 中“另存为”CSV（逗号分隔）或 CSV UTF-8",
-                "{}: unknown text encoding; save it from Excel as CSV (comma delimited) or CSV UTF-8",
-                file
-            )
-        })?;
-        let rows = parse_csv(&text)
-            .into_iter()
-            .map(|r| {
-                r.into_iter()
-                    .map(|s| {
-                        if s.trim().is_empty() {
-                            Cell::Empty
-                        } else {
-                            Cell::Text(s)
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        return Ok(Table {
-            file,
-            sheet: None,
-            rows,
-        });
-    }
-    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-        return Err(t!(
-            lang,
-            "{}: 不支持的文件类型；请使用 .xlsx 或 .csv",
-            "{}: unsupported file type; use .xlsx or .csv",
-            file
-        ));
-    }
-    use calamine::Reader;
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
-        t!(
-            lang,
-            "{}: 无法打开工作簿：{}",
-            "{}: cannot open the workbook: {}",
-            path.display(),
-            e
-        )
-    })?;
-    let names = wb.sheet_names();
-    let name = match sheet {
-        Some(s) if names.iter().any(|n| n == s) => s.to_string(),
-        Some(s) => {
-            return Err(t!(
-                lang,
-                "{}: 没有名为“{}”的工作表；现有工作表：{}",
-                "{}: no worksheet named \"{}\"; the workbook has: {}",
-                file,
-                s,
-                names.join(", ")
-            ))
-        }
-        None => names.first().cloned().ok_or_else(|| {
-            t!(
-                lang,
-                "{}: 工作簿中没有工作表",
-                "{}: the workbook has no worksheet",
-                file
-            )
-        })?,
-    };
-    let range = wb.worksheet_range(&name).map_err(|e| {
-        t!(
-            lang,
-            "{}: 无法读取工作表“{}”：{}",
-            "{}: cannot read worksheet \"{}\": {}",
-            file,
-            name,
-            e
-        )
-    })?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); r0 as usize];
-    for r in range.rows() {
-        let mut row = vec![Cell::Empty; c0 as usize];
-        row.extend(r.iter().map(|d| {
-            use calamine::Data;
-            match d {
-                Data::Empty => Cell::Empty,
-                Data::Int(i) => Cell::Number(*i as f64),
-                Data::Float(f) => Cell::Number(*f),
-                Data::String(s) => {
-                    if s.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(s.clone())
-                    }
-                }
-                Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.into()),
-                Data::DateTime(d) => Cell::Text(d.to_string()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-                Data::Error(e) => Cell::Text(format!("{e}")),
-            }
-        }));
-        rows.push(row);
-    }
-    Ok(Table {
-        file,
-        sheet: Some(name),
-        rows,
-    })
-}
-
-/// What a header names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Col {
-    Id,
-    Name,
-    /// Shown for the keepers' convenience (片区, 备注); ignored.
-    Ignored,
-    Bonus,
-    BonusReason,
-    Deduction,
-    DeductionReason,
-    Veto,
-    /// A percent, linear or deduct indicator.
-    Value(usize),
-    Actual(usize),
-    Target(usize),
-    /// A ratio indicator named without 实际/目标: an error.
-    RatioWhole(usize),
-    /// A training indicator: scored from training records, an error here.
-    Training(usize),
-}
-
-/// Normalises a header: no whitespace, ASCII lower case, full-width forms as ASCII.
-fn norm(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| {
-            let c = match c as u32 {
-                0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                _ => c,
-            };
-            (!c.is_whitespace()).then(|| c.to_ascii_lowercase())
-        })
-        .collect()
-}
-
-const ACTUAL: [&str; 5] = [".actual", "_actual", "actual", "实际", "实际值"];
-const TARGET: [&str; 6] = [".target", "_target", "target", "目标", "任务", "目标值"];
-
-/// Bases an indicator can be named by: id, name, and the name without 完成率/率.
-fn bases(id: &str, name: &str) -> Vec<String> {
-    let mut out = vec![norm(id), norm(name)];
-    for suffix in ["完成率", "率"] {
-        if let Some(b) = name.strip_suffix(suffix) {
-            if b.chars().count() >= 2 {
-                out.push(norm(b));
-            }
-        }
-    }
-    out.dedup();
-    out
-}
-
-/// Every accepted header (normalised) of a site's sheet; ambiguous ones are left out.
-fn header_map(site: &Site) -> HashMap<String, Col> {
-    let mut m: HashMap<String, Option<Col>> = HashMap::new();
-    let mut add = |k: String, c: Col| {
-        m.entry(k)
-            .and_modify(|e| {
-                if *e != Some(c) {
-                    *e = None
-                }
-            })
-            .or_insert(Some(c));
-    };
-    for (k, c) in [
-        ("id", Col::Id),
-        ("编号", Col::Id),
-        ("name", Col::Name),
-        ("姓名", Col::Name),
-        ("team", Col::Ignored),
-        ("片区", Col::Ignored),
-        ("备注", Col::Ignored),
-        ("remark", Col::Ignored),
-        ("bonus", Col::Bonus),
-        ("加分", Col::Bonus),
-        ("bonus_reason", Col::BonusReason),
-        ("加分原因", Col::BonusReason),
-        ("deductions", Col::Deduction),
-        ("deduction", Col::Deduction),
-        ("扣分", Col::Deduction),
-        ("deduction_reason", Col::DeductionReason),
-        ("扣分原因", Col::DeductionReason),
-        ("veto", Col::Veto),
-        ("一票否决", Col::Veto),
-    ] {
-        add(k.to_string(), c);
-    }
-    for (i, ind) in site.config.indicators.iter().enumerate() {
-        for b in bases(&ind.id, &ind.name) {
-            match ind.method {
-                Method::Training => add(b, Col::Training(i)),
-                Method::Ratio { .. } => {
-                    for s in ACTUAL {
-                        add(format!("{b}{s}"), Col::Actual(i));
-                    }
-                    for s in TARGET {
-                        add(format!("{b}{s}"), Col::Target(i));
-                    }
-                    add(b, Col::RatioWhole(i));
-                }
-                _ => add(b, Col::Value(i)),
-            }
-        }
-    }
-    m.into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect()
-}
-
-/// Maps a header: exactly, else by a unique indicator whose name contains it (`销量实际` →
-/// 卷烟销量完成率, `满意度` → 客户满意度; at least two characters).
-fn map_header(site: &Site, map: &HashMap<String, Col>, header: &str) -> Option<Col> {
-    let h = norm(header);
-    if let Some(c) = map.get(&h) {
-        return Some(*c);
-    }
-    let inds = &site.config.indicators;
-    let unique = |stem: &str, want_ratio: bool| -> Option<usize> {
-        if stem.chars().count() < 2 {
-            return None;
-        }
-        let hits: Vec<usize> = inds
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| matches!(i.method, Method::Ratio { .. }) == want_ratio)
-            .filter(|(_, i)| norm(&i.name).contains(stem))
-            .map(|(k, _)| k)
-            .collect();
-        (hits.len() == 1).then(|| hits[0])
-    };
-    for s in ["实际", "实际值"] {
-        if let Some(stem) = h.strip_suffix(s) {
-            if let Some(i) = unique(stem, true) {
-                return Some(Col::Actual(i));
-            }
-        }
-    }
-    for s in ["目标", "任务", "目标值"] {
-        if let Some(stem) = h.strip_suffix(s) {
-            if let Some(i) = unique(stem, true) {
-                return Some(Col::Target(i));
-            }
-        }
-    }
-    unique(&h, false).map(|i| match inds[i].method {
-        Method::Training => Col::Training(i),
-        _ => Col::Value(i),
-    })
-}
-
-/// The headers `export` writes, one per column, each accepted by the importer.
-pub fn template_headers(site: &Site) -> Vec<String> {
-    let lang = site.config.language;
-    let map = header_map(site);
-    let pick = |cands: Vec<String>, want: Col| -> String {
-        cands
-            .iter()
-            .find(|c| map.get(&norm(c)) == Some(&want))
-            .cloned()
-            .unwrap_or_else(|| cands.last().cloned().unwrap_or_default())
-    };
-    let mut out: Vec<String> = match lang {
-        Lang::Zh => vec!["编号".into(), "姓名".into(), "片区".into()],
-        Lang::En => vec!["id".into(), "name".into(), "team".into()],
-    };
-    for (i, ind) in site.config.indicators.iter().enumerate() {
-        let base = ind
-            .name
-            .strip_suffix("完成率")
-            .filter(|b| b.chars().count() >= 2)
-            .unwrap_or(&ind.name);
-        match (&ind.method, lang) {
-            (Method::Training, _) => {}
-            (Method::Ratio { .. }, Lang::Zh) => {
-                out.push(pick(
-                    vec![format!("{base}实际"), format!("{}.actual", ind.id)],
-                    Col::Actual(i),
-                ));
-                out.push(pick(
-                    vec![format!("{base}目标"), format!("{}.target", ind.id)],
-                    Col::Target(i),
-                ));
-            }
-            (Method::Ratio { .. }, Lang::En) => {
-                out.push(format!("{}.actual", ind.id));
-                out.push(format!("{}.target", ind.id));
-            }
-            (_, Lang::Zh) => out.push(pick(vec![ind.name.clone(), ind.id.clone()], Col::Value(i))),
-            (_, Lang::En) => out.push(ind.id.clone()),
-        }
-    }
-    out.extend(
-        match lang {
-            Lang::Zh => ["加分", "加分原因", "扣分", "扣分原因", "一票否决"],
-            Lang::En => [
-                "bonus",
-                "bonus_reason",
-                "deductions",
-                "deduction_reason",
-                "veto",
-            ],
-        }
-        .map(String::from),
-    );
-    out
 }
 
 /// Parses a number as typed: `96.5`, `96.5%`, `1,250`, full-width digits.
-fn parse_number(s: &str) -> Option<f64> {
+pub(super) fn parse_number(s: &str) -> Option<f64> {
     let t: String = norm(s)
         .chars()
         .filter(|c| *c != ',' && *c != '，')
@@ -492,11 +35,11 @@ fn parse_number(s: &str) -> Option<f64> {
 
 /// One imported row.
 #[derive(Debug, Clone)]
-struct Row {
+pub(super) struct Row {
     manager: usize,
     values: Vec<Value>,
-    bonus: Option<(f64, String)>,
-    deduction: Option<(f64, String)>,
+    bonus: Vec<(f64, String)>,
+    deduction: Vec<(f64, String)>,
     veto: Option<String>,
 }
 
@@ -526,8 +69,8 @@ pub fn import_table(
     let at = |r: usize, c: usize| table.cell_ref(r, c);
 
     // The header row: the first of the first 20 rows with a manager column.
-    let header_row = table.rows.iter().take(20).position(|row| {
-        row.iter().any(|c| {
+    let header_row = (0..table.len().min(20)).find(|&r| {
+        table.row(r).any(|(_, c)| {
             matches!(
                 map_header(site, &map, &c.text()),
                 Some(Col::Id) | Some(Col::Name)
@@ -540,15 +83,15 @@ pub fn import_table(
             at(0, 0),
             t!(
                 lang,
-                "找不到表头行：表头应有“编号”或“姓名”列，以及各指标的列（见 docs/import.md，或用 rankpress export 生成模板）",
-                "no header row found: it needs an \"id\" or \"name\" column and one column per indicator (see docs/import.md, or make a template with rankpress export)"
+                "找不到表头行：表头应有“编号”或“姓名”列，以及各指标的列（见 rankpress help import，或用 rankpress export 生成模板）",
+                "no header row found: it needs an \"id\" or \"name\" column and one column per indicator (see rankpress help import, or make a template with rankpress export)"
             )
         ));
         return Err(errs);
     };
 
     // Columns.
-    let width = table.rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width = table.width();
     let mut cols: Vec<Option<Col>> = vec![None; width];
     let mut seen: HashMap<Col, usize> = HashMap::new();
     let mut unnamed: Vec<usize> = Vec::new();
@@ -618,8 +161,8 @@ pub fn import_table(
                     at(hr, c),
                     t!(
                         lang,
-                        "未知的列“{}”{}；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 docs/import.md",
-                        "unknown column \"{}\"{}; name columns by indicator id or name, ratio indicators as \"<id>.actual\"/\"<id>.target\"; see docs/import.md",
+                        "未知的列“{}”{}；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 rankpress help import",
+                        "unknown column \"{}\"{}; name columns by indicator id or name, ratio indicators as \"<id>.actual\"/\"<id>.target\"; see rankpress help import",
                         h,
                         hint
                     )
@@ -661,7 +204,7 @@ pub fn import_table(
     let number = |r: usize, c: usize, what: &str, expected: &str, errs: &mut Vec<String>| {
         let cell = table.get(r, c);
         let v = match cell {
-            Cell::Number(x) => Some(*x),
+            Cell::Number(x) | Cell::Percent(x) => Some(*x),
             _ if cell.is_empty() => {
                 errs.push(format!(
                     "{}: {}",
@@ -705,7 +248,7 @@ pub fn import_table(
                 "\"{}\" value {} is out of range: expected {}",
                 what,
                 num(x),
-                expected
+                spaced(lang, expected)
             )
         )
     };
@@ -714,8 +257,8 @@ pub fn import_table(
     let mut rows: Vec<Row> = Vec::new();
     let mut row_of_manager: HashMap<usize, usize> = HashMap::new();
     let mut skipped = Vec::new();
-    for r in hr + 1..table.rows.len() {
-        if table.rows[r].iter().all(Cell::is_empty) {
+    for r in hr + 1..table.len() {
+        if table.row_is_empty(r) {
             continue;
         }
         for &c in &unnamed {
@@ -793,14 +336,23 @@ pub fn import_table(
             match hits.len() {
                 1 => Some(hits[0]),
                 0 => {
+                    let hint = site
+                        .managers
+                        .iter()
+                        .map(|m| (strsim::normalized_levenshtein(&m.name, &name), &m.name))
+                        .filter(|(score, _)| *score >= 0.5)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, n)| t!(lang, "（是否应为“{}”？）", " (did you mean \"{}\"?)", n))
+                        .unwrap_or_default();
                     errs.push(format!(
                         "{}: {}",
                         at(r, c),
                         t!(
                             lang,
-                            "名册（managers.yaml）中没有名叫“{}”的客户经理；请核对姓名，或先在名册中添加此人",
-                            "no manager named \"{}\" in the roster (managers.yaml); check the name or add them to the roster first",
-                            name
+                            "名册（managers.yaml）中没有名叫“{}”的客户经理{}；请核对姓名，或先在名册中添加此人",
+                            "no manager named \"{}\" in the roster (managers.yaml){}; check the name or add them to the roster first",
+                            name,
+                            hint
                         )
                     ));
                     None
@@ -964,11 +516,50 @@ pub fn import_table(
             };
             values.push(v.unwrap_or(Value::None));
         }
-        let mut item = |pc: Col, rc: Col, what: &str| -> Option<(f64, String)> {
+        let mut item = |pc: Col, rc: Col, what: &str| -> Vec<(f64, String)> {
             let reason_col = col_of(rc);
             let reason = reason_col
                 .map(|c| table.get(r, c).text())
                 .unwrap_or_default();
+            // Several items in one cell, as `export` writes them: `1；0.5` and `原因一；原因二`.
+            if let Some(c) = col_of(pc) {
+                let text = match table.get(r, c) {
+                    Cell::Text(t) if t.contains(['；', ';']) => Some(t.trim().to_string()),
+                    _ => None,
+                };
+                if let Some(text) = text {
+                    let split = |s: &str| -> Vec<String> {
+                        s.split(['；', ';']).map(|p| p.trim().to_string()).collect()
+                    };
+                    let (points, reasons) = (split(&text), split(&reason));
+                    let parsed: Vec<Option<f64>> = points
+                        .iter()
+                        .map(|p| parse_number(p).filter(|x| *x > 0.0))
+                        .collect();
+                    if points.len() == reasons.len()
+                        && parsed.iter().all(Option::is_some)
+                        && reasons.iter().all(|r| !r.is_empty())
+                    {
+                        return parsed.into_iter().flatten().zip(reasons).collect();
+                    }
+                    errs.push(format!(
+                        "{}: {}",
+                        at(r, c),
+                        t!(
+                            lang,
+                            "{}“{}”有 {} 项，原因“{}”有 {} 项：一格中写多项{}时，分值（大于 0）和原因都用“；”分隔，项数相同",
+                            "{} \"{}\" has {} item(s) but its reason \"{}\" has {}: for several {} items in one cell, separate the points (more than 0) and the reasons with \";\", as many of each",
+                            what,
+                            text,
+                            points.len(),
+                            reason,
+                            reasons.len(),
+                            what
+                        )
+                    ));
+                    return Vec::new();
+                }
+            }
             let points = match col_of(pc) {
                 Some(c) if !table.get(r, c).is_empty() => {
                     let x = number(
@@ -977,7 +568,8 @@ pub fn import_table(
                         what,
                         &t!(lang, "分值，不小于 0", "points, 0 or more"),
                         &mut errs,
-                    )?;
+                    );
+                    let Some(x) = x else { return Vec::new() };
                     if x < 0.0 {
                         errs.push(range_err(
                             r,
@@ -990,7 +582,7 @@ pub fn import_table(
                                 "0 or more (put deductions in the deductions column)"
                             ),
                         ));
-                        return None;
+                        return Vec::new();
                     }
                     Some((x, c))
                 }
@@ -1011,9 +603,9 @@ pub fn import_table(
                                 what
                             )
                         ));
-                        return None;
+                        return Vec::new();
                     }
-                    Some((x, reason))
+                    vec![(x, reason)]
                 }
                 _ => {
                     if let (Some(c), false) = (reason_col, reason.is_empty()) {
@@ -1030,7 +622,7 @@ pub fn import_table(
                             )
                         ));
                     }
-                    None
+                    Vec::new()
                 }
             }
         };
@@ -1053,6 +645,7 @@ pub fn import_table(
             });
         }
     }
+    errs.extend(fraction_columns(site, month, table, hr, &seen));
     if rows.is_empty() && errs.is_empty() {
         errs.push(format!(
             "{}: {}",
@@ -1080,9 +673,109 @@ pub fn import_table(
     })
 }
 
+/// True when the values of part `part` (0: the value, 1: a ratio's actual, 2: its target) of
+/// indicator `i` are on a 0–100 scale: always for `percent`; for `linear`, when its `target`
+/// is from 10 to 100; for both `linear` and `ratio`, when the site's other months hold values
+/// of it and all of them are above 1.5 and at most 100.
+pub(super) fn on_100_scale(site: &Site, month: Month, i: usize, part: u8) -> bool {
+    let history: Vec<f64> = site
+        .months
+        .iter()
+        .filter(|m| m.month != month)
+        .flat_map(|m| &m.entries)
+        .filter_map(|e| match (e.values[i], part) {
+            (Value::Number(x), 0) => Some(x),
+            (Value::Ratio { actual, .. }, 1) => Some(actual),
+            (Value::Ratio { target, .. }, 2) => Some(target),
+            _ => None,
+        })
+        .collect();
+    let history_100 = !history.is_empty() && history.iter().all(|x| *x > 1.5 && *x <= 100.0);
+    match site.config.indicators[i].method {
+        Method::Percent => true,
+        Method::Linear { target, .. } => (10.0..=100.0).contains(&target) || history_100,
+        Method::Ratio { .. } => history_100,
+        _ => false,
+    }
+}
+
+/// One message per column of an indicator on a 0–100 scale ([`on_100_scale`]) whose numbers
+/// are all from 0 to 1.5, some above 0, none written as a percentage (`96.5%`, or a
+/// percent-formatted cell): 0.965 typed for 96.5%. Refused rather than guessed.
+pub(super) fn fraction_columns(
+    site: &Site,
+    month: Month,
+    table: &Table,
+    hr: usize,
+    seen: &HashMap<Col, usize>,
+) -> Vec<String> {
+    let lang = site.config.language;
+    let mut out = Vec::new();
+    for (i, ind) in site.config.indicators.iter().enumerate() {
+        let parts = match ind.method {
+            Method::Percent | Method::Linear { .. } => vec![(Col::Value(i), 0)],
+            Method::Ratio { .. } => vec![(Col::Actual(i), 1), (Col::Target(i), 2)],
+            _ => vec![],
+        };
+        for (col, part) in parts {
+            let Some(&c) = seen.get(&col) else { continue };
+            if !on_100_scale(site, month, i, part) {
+                continue;
+            }
+            let mut first = None;
+            let mut fractions = true;
+            let mut above_zero = false;
+            for r in hr + 1..table.len() {
+                // Empty and non-numeric cells have their own messages; percentages are clear.
+                let x = match table.get(r, c) {
+                    Cell::Number(x) => *x,
+                    Cell::Text(s) if !s.contains(['%', '％']) => match parse_number(s) {
+                        Some(x) => x,
+                        None => continue,
+                    },
+                    Cell::Empty => continue,
+                    Cell::Text(_) | Cell::Percent(_) => {
+                        fractions = false;
+                        break;
+                    }
+                };
+                if !(0.0..=1.5).contains(&x) {
+                    fractions = false;
+                    break;
+                }
+                above_zero |= x > 0.0;
+                first.get_or_insert((r, x));
+            }
+            let Some((r, x)) = first.filter(|_| fractions && above_zero) else {
+                continue;
+            };
+            let what = match part {
+                1 => t!(lang, "{}（实际）", "{} (actual)", ind.name),
+                2 => t!(lang, "{}（目标）", "{} (target)", ind.name),
+                _ => ind.name.clone(),
+            };
+            let pct = num(super::formats::percent_of(x));
+            out.push(format!(
+                "{}: {}",
+                table.cell_ref(r, c),
+                t!(
+                    lang,
+                    "“{}”一列的数值都不大于 1.5（如 {}），像是把百分数写成了小数；此指标应填 0 到 100 的数，如 {} 或 {}%。请改正后重新导入（见 rankpress help import）",
+                    "\"{}\": every value of the column is 1.5 or less (e.g. {}), which looks like percentages written as fractions; this indicator takes 0 to 100, e.g. {} or {}%. Correct the sheet and import again (see rankpress help import)",
+                    what,
+                    num(x),
+                    pct,
+                    pct
+                )
+            ));
+        }
+    }
+    out
+}
+
 /// Writes a results file in the style of `content/results/*.yaml`: flow maps for ratio values,
 /// one line per value, indicators in `site.yaml` order.
-fn results_yaml(
+pub(super) fn results_yaml(
     site: &Site,
     month: Month,
     rows: &[Row],
@@ -1134,13 +827,15 @@ fn results_yaml(
                 Value::None => {}
             }
         }
-        for (key, item) in [("bonus", &r.bonus), ("deductions", &r.deduction)] {
-            if let Some((p, reason)) = item {
-                y.push_str(&format!(
-                    "    {key}: [{{points: {}, reason: {}}}]\n",
-                    num(*p),
-                    yaml_str(reason)
-                ));
+        for (key, items) in [("bonus", &r.bonus), ("deductions", &r.deduction)] {
+            if !items.is_empty() {
+                let list: Vec<String> = items
+                    .iter()
+                    .map(|(p, reason)| {
+                        format!("{{points: {}, reason: {}}}", num(*p), yaml_str(reason))
+                    })
+                    .collect();
+                y.push_str(&format!("    {key}: [{}]\n", list.join(", ")));
             }
         }
         if let Some(v) = &r.veto {
@@ -1150,150 +845,8 @@ fn results_yaml(
     y
 }
 
-/// The managers listed in the month's sheet: employed during the month (joined by its end, not
-/// left before it began) or already in its results, in roster order.
-pub fn roster_of(site: &Site, month: Month) -> Vec<usize> {
-    let first = month.first_day();
-    let last = Date {
-        year: month.year,
-        month: month.month,
-        day: 31,
-    };
-    let existing = site.months.iter().find(|m| m.month == month);
-    (0..site.managers.len())
-        .filter(|&k| {
-            let m = &site.managers[k];
-            let employed = m.left.is_none_or(|l| l >= first) && m.joined.is_none_or(|j| j <= last);
-            employed || existing.is_some_and(|e| e.entries.iter().any(|en| en.manager == k))
-        })
-        .collect()
-}
-
-/// The template's cells (header row first); filled in from the month's results if they exist.
-pub fn template_rows(site: &Site, month: Month) -> Vec<Vec<Cell>> {
-    let headers = template_headers(site);
-    let mut out = vec![headers.into_iter().map(Cell::Text).collect::<Vec<_>>()];
-    let existing = site.months.iter().find(|m| m.month == month);
-    let join = |items: &[crate::model::Item]| -> (Cell, Cell) {
-        if items.is_empty() {
-            return (Cell::Empty, Cell::Empty);
-        }
-        let p: f64 = items.iter().map(|i| i.points).sum();
-        let r: Vec<&str> = items.iter().map(|i| i.reason.as_str()).collect();
-        (Cell::Number(p), Cell::Text(r.join("；")))
-    };
-    for k in roster_of(site, month) {
-        let m = &site.managers[k];
-        let mut row = vec![
-            Cell::Text(m.id.clone()),
-            Cell::Text(m.name.clone()),
-            Cell::Text(site.teams[m.team].name.clone()),
-        ];
-        let entry = existing.and_then(|e| e.entries.iter().find(|en| en.manager == k));
-        for (i, ind) in site.config.indicators.iter().enumerate() {
-            let v = entry.map(|e| e.values[i]).unwrap_or(Value::None);
-            match (&ind.method, v) {
-                (Method::Training, _) => {}
-                (Method::Ratio { .. }, Value::Ratio { actual, target }) => {
-                    row.push(Cell::Number(actual));
-                    row.push(Cell::Number(target));
-                }
-                (Method::Ratio { .. }, _) => {
-                    row.push(Cell::Empty);
-                    row.push(Cell::Empty);
-                }
-                (_, Value::Number(x)) => row.push(Cell::Number(x)),
-                _ => row.push(Cell::Empty),
-            }
-        }
-        let (bp, br) = entry
-            .map(|e| join(&e.bonus))
-            .unwrap_or((Cell::Empty, Cell::Empty));
-        let (dp, dr) = entry
-            .map(|e| join(&e.deductions))
-            .unwrap_or((Cell::Empty, Cell::Empty));
-        let veto = entry
-            .and_then(|e| e.veto.clone())
-            .map(Cell::Text)
-            .unwrap_or(Cell::Empty);
-        row.extend([bp, br, dp, dr, veto]);
-        out.push(row);
-    }
-    out
-}
-
-/// Writes the template as `.xlsx` (bold header, frozen header row and name columns).
-pub fn write_xlsx(rows: &[Vec<Cell>], sheet: &str, path: &Path) -> Result<(), String> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(sheet).map_err(e)?;
-    let bold = Format::new().set_bold();
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (r, c) = (r as u32, c as u16);
-            match cell {
-                Cell::Empty => {}
-                Cell::Number(x) => {
-                    ws.write_number(r, c, *x).map_err(e)?;
-                }
-                Cell::Text(s) if r == 0 => {
-                    ws.write_string_with_format(r, c, s, &bold).map_err(e)?;
-                }
-                Cell::Text(s) => {
-                    ws.write_string(r, c, s).map_err(e)?;
-                }
-            }
-        }
-    }
-    if let Some(h) = rows.first() {
-        for (c, cell) in h.iter().enumerate() {
-            let w = crate::workflow::text::width(&cell.text()).max(8) as f64 + 2.0;
-            ws.set_column_width(c as u16, w).map_err(e)?;
-        }
-    }
-    ws.set_freeze_panes(1, 2).map_err(e)?;
-    wb.save(path).map_err(e)
-}
-
-/// Writes the template as CSV, UTF-8 with BOM so that Excel opens the Chinese text.
-pub fn write_csv(rows: &[Vec<Cell>], path: &Path) -> Result<(), String> {
-    let mut out = String::from("\u{feff}");
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                Cell::Number(x) => num(*x),
-                Cell::Text(s) => crate::export::csv_text(s),
-                Cell::Empty => String::new(),
-            })
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
-    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Loads the site for import or export, printing its problems if it does not load.
-fn load(root: &Path, lang: Lang) -> Result<Site, ExitCode> {
-    let mut t = site::Timings::default();
-    site::load_site(root, &mut t).map_err(|problems| {
-        for p in &problems {
-            eprintln!("{p}");
-        }
-        eprintln!(
-            "{}",
-            t!(
-                lang,
-                "现有数据有 {} 个问题，请先修正（rankpress check）。",
-                "the site's data has {} problem(s); fix them first (rankpress check).",
-                problems.len()
-            )
-        );
-        ExitCode::from(crate::cli::EXIT_DATA)
-    })
-}
+/// Most problems `import` prints; the rest are counted.
+pub const MAX_ERRORS_SHOWN: usize = 100;
 
 /// `rankpress import FILE --month YYYY-MM [--force] [--sheet NAME]`.
 pub fn run_import(
@@ -1304,7 +857,7 @@ pub fn run_import(
     sheet: Option<&str>,
 ) -> ExitCode {
     let lang = site::detect_language(root);
-    let month = match super::parse_month(lang, month) {
+    let month = match crate::workflow::parse_month(lang, month) {
         Ok(m) => m,
         Err(c) => return c,
     };
@@ -1329,15 +882,15 @@ pub fn run_import(
         );
         return ExitCode::from(crate::cli::EXIT_DATA);
     }
-    let site = match load(root, lang) {
+    let site = match super::load(root, lang) {
         Ok(s) => s,
         Err(c) => return c,
     };
     let table = match read_table(file, sheet, lang) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(crate::cli::EXIT_IO);
+            eprintln!("{}", e.message);
+            return ExitCode::from(e.code);
         }
     };
     let note = site
@@ -1348,8 +901,19 @@ pub fn run_import(
     let imported = match import_table(&site, month, &table, note.as_deref()) {
         Ok(i) => i,
         Err(errs) => {
-            for e in &errs {
+            for e in errs.iter().take(MAX_ERRORS_SHOWN) {
                 eprintln!("{e}");
+            }
+            if errs.len() > MAX_ERRORS_SHOWN {
+                eprintln!(
+                    "{}",
+                    t!(
+                        lang,
+                        "……另有 {} 个问题未列出。",
+                        "… and {} more problem(s) not listed.",
+                        errs.len() - MAX_ERRORS_SHOWN
+                    )
+                );
             }
             eprintln!(
                 "{}",
@@ -1363,21 +927,29 @@ pub fn run_import(
             return ExitCode::from(crate::cli::EXIT_DATA);
         }
     };
-    let old = existing.as_ref().and_then(|p| std::fs::read(p).ok());
-    if let Err(e) =
-        std::fs::create_dir_all(&results_dir).and_then(|_| std::fs::write(&target, &imported.yaml))
-    {
+    // The file being replaced: a symlink is replaced by a file, never written through.
+    let link = std::fs::read_link(&target).ok();
+    let old = existing
+        .as_ref()
+        .filter(|_| link.is_none())
+        .and_then(|p| std::fs::read(p).ok());
+    if let Err(e) = crate::fsutil::write_atomic(&target, imported.yaml.as_bytes()) {
         eprintln!("{}: {e}", target.display());
         return ExitCode::from(crate::cli::EXIT_IO);
     }
     // The written file goes through the normal loader, like every other file.
     let mut t = site::Timings::default();
     if let Err(problems) = site::load_site(root, &mut t) {
-        match old {
-            Some(bytes) => {
-                let _ = std::fs::write(&target, bytes);
+        match (old, link) {
+            (Some(bytes), _) => {
+                let _ = crate::fsutil::write_atomic(&target, &bytes);
             }
-            None => {
+            (None, Some(to)) => {
+                let _ = std::fs::remove_file(&target);
+                #[cfg(unix)]
+                let _ = std::os::unix::fs::symlink(to, &target);
+            }
+            (None, None) => {
                 let _ = std::fs::remove_file(&target);
             }
         }
@@ -1412,61 +984,9 @@ pub fn run_import(
     ExitCode::SUCCESS
 }
 
-/// `rankpress export --month YYYY-MM [--format xlsx|csv] [--out FILE]`.
-pub fn run_export(root: &Path, month: &str, format: SheetFormat, out: Option<&Path>) -> ExitCode {
-    let lang = site::detect_language(root);
-    let month = match super::parse_month(lang, month) {
-        Ok(m) => m,
-        Err(c) => return c,
-    };
-    let site = match load(root, lang) {
-        Ok(s) => s,
-        Err(c) => return c,
-    };
-    let ext = match format {
-        SheetFormat::Xlsx => "xlsx",
-        SheetFormat::Csv => "csv",
-    };
-    let path = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(format!("results-{month}.{ext}")));
-    let rows = template_rows(&site, month);
-    let written = match format {
-        SheetFormat::Xlsx => write_xlsx(&rows, &month.to_string(), &path),
-        SheetFormat::Csv => write_csv(&rows, &path),
-    };
-    if let Err(e) = written {
-        eprintln!("{}: {e}", path.display());
-        return ExitCode::from(crate::cli::EXIT_IO);
-    }
-    println!(
-        "{}",
-        t!(
-            lang,
-            "已写出 {}（{} 位客户经理）。填好后运行：rankpress import {} --month {}",
-            "wrote {} ({} managers). When it is filled in, run: rankpress import {} --month {}",
-            path.display(),
-            rows.len() - 1,
-            path.display(),
-            month
-        )
-    );
-    ExitCode::SUCCESS
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_is_split_and_decoded() {
-        let rows = parse_csv("a,\"b,c\",\"d\"\"e\"\r\n1,2\n\n");
-        assert_eq!(rows[0], vec!["a", "b,c", "d\"e"]);
-        assert_eq!(rows[1], vec!["1", "2"]);
-        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,销量\r\n");
-        assert_eq!(decode_csv(&gbk).unwrap(), "姓名,销量\r\n");
-        assert_eq!(decode_csv(b"\xEF\xBB\xBFid").unwrap(), "id");
-    }
 
     #[test]
     fn numbers_as_typed() {

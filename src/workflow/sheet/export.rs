@@ -1,0 +1,192 @@
+//! `export`: the month's sheet to fill in (roster rows, indicator columns, existing values), as
+//! `.xlsx` (text as string cells, never formulas) or CSV (formula-like text behind a `'` that
+//! `import` takes off), written with `write_atomic`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::headers::template_headers;
+use super::read::{self, Cell};
+use crate::model::{Date, Method, Month, Site, Value};
+use crate::site;
+use crate::workflow::text::num;
+use crate::workflow::SheetFormat;
+
+/// The managers listed in the month's sheet: employed during the month (joined by its end, not
+/// left before it began) or already in its results, in roster order.
+pub fn roster_of(site: &Site, month: Month) -> Vec<usize> {
+    let first = month.first_day();
+    let last = Date {
+        year: month.year,
+        month: month.month,
+        day: 31,
+    };
+    let existing = site.months.iter().find(|m| m.month == month);
+    (0..site.managers.len())
+        .filter(|&k| {
+            let m = &site.managers[k];
+            let employed = m.left.is_none_or(|l| l >= first) && m.joined.is_none_or(|j| j <= last);
+            employed || existing.is_some_and(|e| e.entries.iter().any(|en| en.manager == k))
+        })
+        .collect()
+}
+
+/// The template's cells (header row first); filled in from the month's results if they exist.
+pub fn template_rows(site: &Site, month: Month) -> Vec<Vec<Cell>> {
+    let headers = template_headers(site);
+    let mut out = vec![headers.into_iter().map(Cell::Text).collect::<Vec<_>>()];
+    let existing = site.months.iter().find(|m| m.month == month);
+    let join = |items: &[crate::model::Item]| -> (Cell, Cell) {
+        if items.is_empty() {
+            return (Cell::Empty, Cell::Empty);
+        }
+        let r: Vec<&str> = items.iter().map(|i| i.reason.as_str()).collect();
+        if let [one] = items {
+            return (Cell::Number(one.points), Cell::Text(one.reason.clone()));
+        }
+        // Several items: `1；0.5` and `原因一；原因二`, read back as the same items.
+        let p: Vec<String> = items.iter().map(|i| num(i.points)).collect();
+        (Cell::Text(p.join("；")), Cell::Text(r.join("；")))
+    };
+    for k in roster_of(site, month) {
+        let m = &site.managers[k];
+        let mut row = vec![
+            Cell::Text(m.id.clone()),
+            Cell::Text(m.name.clone()),
+            Cell::Text(site.teams[m.team].name.clone()),
+        ];
+        let entry = existing.and_then(|e| e.entries.iter().find(|en| en.manager == k));
+        for (i, ind) in site.config.indicators.iter().enumerate() {
+            let v = entry.map(|e| e.values[i]).unwrap_or(Value::None);
+            match (&ind.method, v) {
+                (Method::Training, _) => {}
+                (Method::Ratio { .. }, Value::Ratio { actual, target }) => {
+                    row.push(Cell::Number(actual));
+                    row.push(Cell::Number(target));
+                }
+                (Method::Ratio { .. }, _) => {
+                    row.push(Cell::Empty);
+                    row.push(Cell::Empty);
+                }
+                (_, Value::Number(x)) => row.push(Cell::Number(x)),
+                _ => row.push(Cell::Empty),
+            }
+        }
+        let (bp, br) = entry
+            .map(|e| join(&e.bonus))
+            .unwrap_or((Cell::Empty, Cell::Empty));
+        let (dp, dr) = entry
+            .map(|e| join(&e.deductions))
+            .unwrap_or((Cell::Empty, Cell::Empty));
+        let veto = entry
+            .and_then(|e| e.veto.clone())
+            .map(Cell::Text)
+            .unwrap_or(Cell::Empty);
+        row.extend([bp, br, dp, dr, veto]);
+        out.push(row);
+    }
+    out
+}
+
+/// The template as `.xlsx` bytes (bold header, frozen header row and name columns). Text is
+/// written as string cells, never formulas, so it needs no `'` and comes back as written.
+pub fn xlsx_bytes(rows: &[Vec<Cell>], sheet: &str) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(e)?;
+    let bold = Format::new().set_bold();
+    let pct = Format::new().set_num_format("0.00%");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell {
+                Cell::Empty => {}
+                Cell::Number(x) => {
+                    ws.write_number(r, c, *x).map_err(e)?;
+                }
+                Cell::Percent(x) => {
+                    ws.write_number_with_format(r, c, *x / 100.0, &pct)
+                        .map_err(e)?;
+                }
+                Cell::Text(s) if r == 0 => {
+                    ws.write_string_with_format(r, c, s, &bold).map_err(e)?;
+                }
+                Cell::Text(s) => {
+                    ws.write_string(r, c, s).map_err(e)?;
+                }
+            }
+        }
+    }
+    if let Some(h) = rows.first() {
+        for (c, cell) in h.iter().enumerate() {
+            let w = crate::workflow::text::width(&cell.text()).max(8) as f64 + 2.0;
+            ws.set_column_width(c as u16, w).map_err(e)?;
+        }
+    }
+    ws.set_freeze_panes(1, 2).map_err(e)?;
+    wb.save_to_buffer().map_err(e)
+}
+
+/// The template as CSV bytes, UTF-8 with BOM so that Excel opens the Chinese text. Text that a
+/// spreadsheet would run as a formula gets a leading `'`, which `import` takes off again
+/// ([`read::needs_prefix`]).
+pub fn csv_bytes(rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    for row in rows {
+        let cells = row.iter().map(|c| match c {
+            Cell::Text(s) if read::needs_prefix(s) => format!("'{s}"),
+            Cell::Text(s) => s.clone(),
+            other => other.text(),
+        });
+        w.write_record(cells).map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+/// `rankpress export --month YYYY-MM [--format xlsx|csv] [--out FILE]`.
+pub fn run_export(root: &Path, month: &str, format: SheetFormat, out: Option<&Path>) -> ExitCode {
+    let lang = site::detect_language(root);
+    let month = match crate::workflow::parse_month(lang, month) {
+        Ok(m) => m,
+        Err(c) => return c,
+    };
+    let site = match super::load(root, lang) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    let ext = match format {
+        SheetFormat::Xlsx => "xlsx",
+        SheetFormat::Csv => "csv",
+    };
+    let path = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(format!("results-{month}.{ext}")));
+    let rows = template_rows(&site, month);
+    let written = match format {
+        SheetFormat::Xlsx => xlsx_bytes(&rows, &month.to_string()),
+        SheetFormat::Csv => csv_bytes(&rows),
+    }
+    .and_then(|bytes| crate::fsutil::write_atomic(&path, &bytes).map_err(|e| e.to_string()));
+    if let Err(e) = written {
+        eprintln!("{}: {e}", path.display());
+        return ExitCode::from(crate::cli::EXIT_IO);
+    }
+    println!(
+        "{}",
+        t!(
+            lang,
+            "已写出 {}（{} 位客户经理）。填好后运行：rankpress import {} --month {}",
+            "wrote {} ({} managers). When it is filled in, run: rankpress import {} --month {}",
+            path.display(),
+            rows.len() - 1,
+            path.display(),
+            month
+        )
+    );
+    ExitCode::SUCCESS
+}
