@@ -73,8 +73,12 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
         /// Send again the messages already recorded in sent.log.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "resend")]
         force: bool,
+        /// Send exactly these messages (team or a manager id) once more: for a message whose
+        /// delivery `send` reported as unknown, once you checked it did not arrive.
+        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+        resend: Vec<String>,
     },
 }
 
@@ -82,7 +86,8 @@ enum Command {
 pub const EXIT_DATA: u8 = 1;
 /// Exit code for bad usage or I/O failure.
 pub const EXIT_IO: u8 = 2;
-/// Exit code of `send` when a message was not sent (server unreachable, login refused…).
+/// Exit code of `send` when not every message is known to be sent (server unreachable, login
+/// refused, a message refused or whose delivery is unknown…).
 pub const EXIT_SEND: u8 = 3;
 
 /// Parses the arguments and runs the command.
@@ -104,7 +109,8 @@ pub fn main() -> ExitCode {
             month,
             dry_run,
             force,
-        } => send(&paths, month, dry_run, force),
+            resend,
+        } => send(&paths, month, dry_run, force, resend),
     }
 }
 
@@ -258,17 +264,28 @@ fn bulletin(paths: &Paths, month: Option<String>) -> ExitCode {
     }
 }
 
-fn send(paths: &Paths, month: Option<String>, dry_run: bool, force: bool) -> ExitCode {
+fn send(
+    paths: &Paths,
+    month: Option<String>,
+    dry_run: bool,
+    force: bool,
+    resend: Vec<String>,
+) -> ExitCode {
     let opts = crate::send::Options {
         root: paths.root.clone(),
         output: paths.output(),
         month,
         dry_run,
         force,
+        resend,
     };
     match crate::send::run(&opts) {
-        Ok(s) if s.failed + s.not_attempted == 0 => ExitCode::SUCCESS,
+        Ok(s) if s.all_sent() => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(EXIT_SEND),
+        Err(crate::send::Error::Usage(e)) => {
+            eprintln!("rankpress: {e}");
+            ExitCode::from(EXIT_IO)
+        }
         Err(crate::send::Error::Data(problems)) => print_problems(&problems, &paths.root),
         Err(crate::send::Error::Fatal(e)) => {
             eprintln!("rankpress: {e}");

@@ -49,6 +49,9 @@ pub struct Options {
     pub dry_run: bool,
     /// Send messages already in `sent.log` again.
     pub force: bool,
+    /// Send exactly these messages (keys of the manifest) once, whatever the attempt log says:
+    /// for a message whose outcome is unknown, after the user checked it did not arrive.
+    pub resend: Vec<String>,
 }
 
 /// The outcome of a `send`.
@@ -62,8 +65,18 @@ pub struct Summary {
     pub failed: usize,
     /// Messages not attempted after the connection was lost.
     pub not_attempted: usize,
-    /// Messages left out because an earlier run was interrupted while sending them.
+    /// Messages left out because an earlier run was interrupted while sending them: the
+    /// server may or may not have accepted them (see `--resend`).
     pub uncertain: usize,
+    /// Messages neither sent before nor in this run, because `--resend` named others.
+    pub pending: usize,
+}
+
+impl Summary {
+    /// Whether every message of the month is known to have been accepted by the server.
+    pub fn all_sent(&self) -> bool {
+        self.failed + self.not_attempted + self.uncertain + self.pending == 0
+    }
 }
 
 /// Why `send` could not run at all (one clear message in the site's language).
@@ -73,6 +86,9 @@ pub enum Error {
     Data(Vec<crate::diag::Problem>),
     /// Missing bulletins, settings or credentials; unreachable server; rejected login.
     Fatal(String),
+    /// A request that cannot be carried out as given (an unknown `--resend` key, credentials
+    /// that would travel in clear): exit code 2.
+    Usage(String),
 }
 
 /// Keys already recorded in a `sent.log`.
@@ -172,7 +188,32 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
             .cloned()
             .collect()
     };
+    let keys: BTreeSet<&str> = manifest.messages.iter().map(|e| e.key.as_str()).collect();
+    let unknown: Vec<&str> = opts
+        .resend
+        .iter()
+        .map(String::as_str)
+        .filter(|k| !keys.contains(k))
+        .collect();
+    if !unknown.is_empty() {
+        let known = keys.iter().copied().collect::<Vec<_>>().join(", ");
+        return Err(Error::Usage(
+            lang.pick(
+                &format!(
+                    "--resend：{month} 的通报中没有 {}；应为 {known} 之一",
+                    unknown.join(", ")
+                ),
+                &format!(
+                    "--resend: {month} has no bulletin {}; expected one of {known}",
+                    unknown.join(", ")
+                ),
+            )
+            .to_string(),
+        ));
+    }
+    let resend: BTreeSet<&str> = opts.resend.iter().map(String::as_str).collect();
     let mut todo: Vec<&ManifestEntry> = Vec::new();
+    let mut unsure: Vec<&ManifestEntry> = Vec::new();
     let mut summary = Summary::default();
     let total = manifest.messages.len();
     for e in &manifest.messages {
@@ -188,15 +229,26 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         }
         if done.contains(&e.key) {
             summary.skipped += 1;
-        } else if uncertain.contains(&e.key) {
+            if resend.contains(e.key.as_str()) {
+                println!(
+                    "{}",
+                    lang.pick(
+                        &format!("不重发 {}：sent.log 记录服务器已接收它（要全部重新发送请用 --force）。", e.key),
+                        &format!("not resending {}: sent.log records that the server accepted it (use --force to send everything again).", e.key),
+                    )
+                );
+            }
+        } else if !resend.is_empty() && !resend.contains(e.key.as_str()) {
+            // `--resend` sends exactly the named messages.
+            if uncertain.contains(&e.key) {
+                summary.uncertain += 1;
+                unsure.push(e);
+            } else {
+                summary.pending += 1;
+            }
+        } else if uncertain.contains(&e.key) && resend.is_empty() {
             summary.uncertain += 1;
-            println!(
-                "{}",
-                lang.pick(
-                    &format!("不重发 {} → {}：上次发送它时程序被中断，无法确定服务器是否已接收。确认对方没有收到后，可用 --force 重发。", e.key, e.to.join(", ")),
-                    &format!("not resending {} → {}: the last run was interrupted while sending it, so the server may have accepted it. If the recipient did not get it, use --force.", e.key, e.to.join(", ")),
-                )
-            );
+            unsure.push(e);
         } else {
             todo.push(e);
         }
@@ -242,16 +294,22 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                 ),
             )
         );
+        report_uncertain(&unsure, &month.to_string(), lang);
+        // A dry run fails only on what needs the user's attention.
+        summary.pending = 0;
         return Ok(summary);
     }
     if todo.is_empty() {
-        println!(
-            "{}",
-            lang.pick(
-                &format!("{month} 的 {total} 封通报都已发送过（见 {}）；要重新发送请加 --force。", log.display()),
-                &format!("all {total} bulletins of {month} were already sent (see {}); use --force to send them again.", log.display()),
-            )
-        );
+        if summary.all_sent() {
+            println!(
+                "{}",
+                lang.pick(
+                    &format!("{month} 的 {total} 封通报都已发送过（见 {}）；要重新发送请加 --force。", log.display()),
+                    &format!("all {total} bulletins of {month} were already sent (see {}); use --force to send them again.", log.display()),
+                )
+            );
+        }
+        report_uncertain(&unsure, &month.to_string(), lang);
         return Ok(summary);
     }
     let smtp = cfg.smtp.as_ref().ok_or_else(|| {
@@ -311,10 +369,18 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                 progress(i, e, &format!("{}{msg}", lang.pick("失败：", "FAILED: ")));
             }
             Err(SendError::Smtp(err)) => {
-                // A reply from the server is a definite refusal; a broken connection leaves
-                // the message in flight (uncertain).
-                if err.is_permanent() || err.is_transient() {
-                    let _ = log_failed(&attempts, e);
+                // Delivered means a 250 after the data. Whatever `send` saw instead (a refusal,
+                // a reset or closed connection, a timeout, a TLS failure) means the server did
+                // not accept it: record that, so the next run sends it again. Only a `send`
+                // killed before this line leaves the attempt open (outcome unknown).
+                if let Err(le) = log_failed(&attempts, e) {
+                    eprintln!(
+                        "{}",
+                        lang.pick(
+                            &format!("无法写入 {}：{le}", attempts.display()),
+                            &format!("cannot write {}: {le}", attempts.display()),
+                        )
+                    );
                 }
                 summary.failed += 1;
                 let msg = explain(&err, smtp, lang);
@@ -355,7 +421,47 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
             )
         );
     }
+    report_uncertain(&unsure, &month.to_string(), lang);
     Ok(summary)
+}
+
+/// Lists the messages whose outcome is unknown (an earlier `send` was killed after handing
+/// them to the server and before recording its answer), how to check, and the `--resend`
+/// command that sends them once.
+fn report_uncertain(unsure: &[&ManifestEntry], month: &str, lang: Lang) {
+    if unsure.is_empty() {
+        return;
+    }
+    println!(
+        "{}",
+        lang.pick(
+            &format!("无法确定以下 {} 封邮件是否已送达：上次运行在把它们交给邮件服务器之后、记下服务器的答复之前被中断，服务器可能已经接收，因此不重发：", unsure.len()),
+            &format!("{} message(s) may or may not have been delivered: the last run was interrupted after handing them to the mail server and before recording its answer, so they were not sent again:", unsure.len()),
+        )
+    );
+    for e in unsure {
+        println!(
+            "  {} → {}  ({}, Message-ID {})",
+            e.key,
+            e.to.join(", "),
+            e.subject,
+            e.message_id
+        );
+    }
+    let keys: Vec<&str> = unsure.iter().map(|e| e.key.as_str()).collect();
+    println!(
+        "{}",
+        lang.pick(
+            &format!(
+                "请向收件人确认是否收到，或请邮件服务器管理员按 Message-ID 查找服务器日志。确认没有送达后，用以下命令把它们各重发一次：\n  rankpress send --month {month} --resend {}",
+                keys.join(" ")
+            ),
+            &format!(
+                "Ask the recipients whether it arrived, or ask the mail server's administrator to look for the Message-ID in the server log. Once you know it did not arrive, send each once more with:\n  rankpress send --month {month} --resend {}",
+                keys.join(" ")
+            ),
+        )
+    );
 }
 
 enum SendError {
@@ -433,6 +539,15 @@ fn transport(smtp: &SmtpConfig, lang: Lang) -> Result<SmtpTransport, Error> {
             },
         }
     };
+    if smtp.security == Security::None
+        && (smtp.username_env.is_some() || smtp.password_env.is_some())
+        && !is_loopback(&smtp.host)
+    {
+        return Err(Error::Usage(lang.pick(
+            &format!("拒绝发送：site.yaml 的 smtp 设置为 security: none，账号和密码会以明文经网络发送到 {}。请改用 security: starttls 或 tls（只有本机地址 127.0.0.1、::1、localhost 可以不加密）。", smtp.host),
+            &format!("refusing to send: site.yaml's smtp settings say security: none, so the user name and password would cross the network in clear to {}. Use security: starttls or tls (only a loopback host, 127.0.0.1, ::1 or localhost, may go without).", smtp.host),
+        ).to_string()));
+    }
     let user = var(&smtp.username_env)?;
     let pass = var(&smtp.password_env)?;
     if let (Some(u), Some(p)) = (user, pass) {
@@ -441,6 +556,13 @@ fn transport(smtp: &SmtpConfig, lang: Lang) -> Result<SmtpTransport, Error> {
             .authentication(vec![Mechanism::Plain, Mechanism::Login]);
     }
     Ok(b.build())
+}
+
+/// Whether `host` is this machine: `localhost`, or an address in 127.0.0.0/8 or `::1`.
+fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
 }
 
 /// One sentence for an SMTP failure, in the site's language.
@@ -500,5 +622,33 @@ fn explain(e: &lettre::transport::smtp::Error, smtp: &SmtpConfig, lang: Lang) ->
                 &format!("cannot reach the mail server {server}: {detail}"),
             )
             .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_machine_is_loopback() {
+        for h in [
+            "127.0.0.1",
+            "127.8.9.10",
+            "::1",
+            "[::1]",
+            "localhost",
+            "LocalHost",
+        ] {
+            assert!(is_loopback(h), "{h}");
+        }
+        for h in [
+            "smtp.example.com",
+            "10.0.0.1",
+            "128.0.0.1",
+            "::2",
+            "localhost.evil.com",
+        ] {
+            assert!(!is_loopback(h), "{h}");
+        }
     }
 }

@@ -10,7 +10,9 @@ Each accepted message is written to --dir as NNN.eml, and a line of JSON
 {"file", "mail_from", "rcpt_tos"} is appended to --dir/received.jsonl.
 With --accept N the server accepts N messages, answers the next DATA with a 421 and shuts down
 (the "server dies part-way" case). With --hang-after N it records message N+1 but never answers
-its DATA (the "client killed while a message is in flight" case).
+its DATA (the "client killed while a message is in flight" case). With --die-at N the whole
+server process exits abruptly (no reply, nothing recorded) when the data of message N has
+arrived (the "server killed mid-DATA" case).
 
 Prints "PORT <n>" on stdout once it listens; stops on SIGTERM or when stdin closes.
 Needs: pip install aiosmtpd (and trustme, or the openssl command)
@@ -89,6 +91,8 @@ def main():
     ap.add_argument("--accept", type=int, default=None)
     ap.add_argument("--hang-after", type=int, default=None,
                     help="record message N+1 as received but never answer its DATA (a client killed in flight)")
+    ap.add_argument("--die-at", type=int, default=None,
+                    help="exit at once, recording and answering nothing, on the data of message N (1-based)")
     ap.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (port 465 style)")
     ap.add_argument("--certs", choices=["auto", "trustme", "openssl"], default="auto")
     args = ap.parse_args()
@@ -100,8 +104,12 @@ def main():
 
     class Handler:
         count = 0
+        datas = 0
 
         async def handle_DATA(self, server, session, envelope):
+            Handler.datas += 1
+            if args.die_at is not None and Handler.datas >= args.die_at:
+                os._exit(9)  # like SIGKILL: no reply, connection reset
             if args.accept is not None and Handler.count >= args.accept:
                 stop.set()
                 return "421 4.3.2 test server shutting down"

@@ -927,7 +927,7 @@ fn serve_rebuilds_on_change_and_shows_data_errors() {
             break rest[..rest.find('/').unwrap()].parse().unwrap();
         }
     };
-    assert!(log.iter().any(|l| l.contains("已重新生成")), "{log:?}");
+    assert!(log.iter().any(|l| l.contains("已生成")), "{log:?}");
 
     let (status, page) = get(port, "/");
     assert_eq!(status, 200);

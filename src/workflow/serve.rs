@@ -1,6 +1,8 @@
 //! `rankpress serve`: a live preview. The site is built into a temporary folder and served over
-//! HTTP (tiny_http, loopback only unless `--bind` says otherwise); `content/`, `templates/` and
-//! `themes/` are watched and every change rebuilds the site. Served HTML pages carry a tiny
+//! HTTP (loopback only unless `--bind` says otherwise); `content/` and the site's theme folders
+//! (`templates/`, `static/`, `i18n/`, `themes/`) are watched and every change rebuilds the site.
+//! Each connection carries one request, whose head (request line and headers) may be at most
+//! [`MAX_HEAD`] bytes, parsed with `httparse`: longer ones get 414 or 431, as web servers do. Served HTML pages carry a tiny
 //! script that polls `/__rankpress/version` and reloads the page after a rebuild — it is
 //! injected while serving only and never appears in `build` output. When the data has
 //! problems, every page shows them (`file:line:column: message`, escaped) until the next good
@@ -49,7 +51,8 @@ enum ErrorPage {
 /// A fingerprint of every file under the watched folders: paths, sizes, modification times.
 pub fn fingerprint(root: &Path) -> u64 {
     let mut h = DefaultHasher::new();
-    for dir in ["content", "templates", "themes"] {
+    // The site's own theme folders too: the theme looks files up in them first.
+    for dir in ["content", "templates", "static", "i18n", "themes"] {
         for e in walkdir::WalkDir::new(root.join(dir))
             .sort_by_file_name()
             .into_iter()
@@ -132,8 +135,9 @@ fn error_page(lang: Lang, err: &ErrorPage, version: u64) -> String {
     .replace("</body>", &format!("{}</body>", reload_script(version)))
 }
 
-/// Builds the site into `out` and records the outcome; returns the time it took.
-fn rebuild(root: &Path, out: &Path, state: &State, lang: Lang) -> Duration {
+/// Builds the site into `out` (the `first` time, or again) and records the outcome; returns
+/// the time it took.
+fn rebuild(root: &Path, out: &Path, state: &State, lang: Lang, first: bool) -> Duration {
     let start = Instant::now();
     let result = site::build(&site::Options {
         root: root.to_path_buf(),
@@ -144,8 +148,16 @@ fn rebuild(root: &Path, out: &Path, state: &State, lang: Lang) -> Duration {
     let now = chrono::Local::now().format("%H:%M:%S");
     let err = match result {
         Ok(r) => {
-            eprintln!(
-                "{}",
+            let done = if first {
+                t!(
+                    lang,
+                    "[{}] 已生成：{} 个文件，用时 {:.0} ms",
+                    "[{}] built: {} files in {:.0} ms",
+                    now,
+                    r.files,
+                    ms
+                )
+            } else {
                 t!(
                     lang,
                     "[{}] 已重新生成：{} 个文件，用时 {:.0} ms",
@@ -154,7 +166,8 @@ fn rebuild(root: &Path, out: &Path, state: &State, lang: Lang) -> Duration {
                     r.files,
                     ms
                 )
-            );
+            };
+            eprintln!("{done}");
             None
         }
         Err(site::Error::Data(ps)) => {
@@ -229,37 +242,168 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn header(k: &str, v: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
+/// The longest request head (request line and headers) read, as web servers cap it.
+pub const MAX_HEAD: usize = 8 * 1024;
+
+/// How long a connection may take to send its request head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An answer: status, extra headers, body.
+struct Answer {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
 }
 
-/// Answers one request from the built folder `out`.
-fn handle(rq: tiny_http::Request, out: &Path, state: &State, lang: Lang) {
-    use tiny_http::Response;
-    let url = rq.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
+impl Answer {
+    fn new(status: u16, content_type: &str, body: Vec<u8>) -> Answer {
+        Answer {
+            status,
+            headers: vec![
+                ("Content-Type", content_type.to_string()),
+                ("Cache-Control", "no-store".to_string()),
+            ],
+            body,
+        }
+    }
+
+    fn html(status: u16, page: String) -> Answer {
+        Answer::new(status, "text/html; charset=utf-8", page.into_bytes())
+    }
+
+    fn plain(status: u16, text: &str) -> Answer {
+        Answer::new(
+            status,
+            "text/plain; charset=utf-8",
+            text.as_bytes().to_vec(),
+        )
+    }
+}
+
+/// Why a request head could not be read.
+#[derive(Debug, PartialEq)]
+enum HeadError {
+    /// The request line alone is longer than [`MAX_HEAD`]: 414.
+    UriTooLong,
+    /// The headers are longer than [`MAX_HEAD`] or too many: 431.
+    HeadersTooLarge,
+    /// Not HTTP: 400.
+    Bad,
+    /// The client went away (or was too slow): no answer.
+    Gone,
+}
+
+/// Reads one request head, at most [`MAX_HEAD`] bytes; returns its method and target.
+fn read_head(stream: &mut impl std::io::Read) -> Result<(String, String), HeadError> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    loop {
+        let room = MAX_HEAD - buf.len();
+        let n = match stream.read(&mut chunk[..room.min(1024)]) {
+            Ok(0) | Err(_) => return Err(HeadError::Gone),
+            Ok(n) => n,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut rq = httparse::Request::new(&mut headers);
+        match rq.parse(&buf) {
+            Ok(httparse::Status::Complete(_)) => {
+                return Ok((
+                    rq.method.unwrap_or_default().to_string(),
+                    rq.path.unwrap_or_default().to_string(),
+                ))
+            }
+            Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => {}
+            Ok(httparse::Status::Partial) if !buf.contains(&b'\n') => {
+                return Err(HeadError::UriTooLong)
+            }
+            Ok(httparse::Status::Partial) | Err(httparse::Error::TooManyHeaders) => {
+                return Err(HeadError::HeadersTooLarge)
+            }
+            Err(_) => return Err(HeadError::Bad),
+        }
+    }
+}
+
+/// Writes an answer and closes (every answer carries `Connection: close`).
+fn write_answer(stream: &mut impl std::io::Write, a: &Answer, head_only: bool) {
+    let reason = match a.status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        _ => "Internal Server Error",
+    };
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", a.status);
+    for (k, v) in &a.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        a.body.len()
+    ));
+    let _ = stream.write_all(head.as_bytes());
+    if !head_only {
+        let _ = stream.write_all(&a.body);
+    }
+    let _ = stream.flush();
+}
+
+/// Serves one connection: one request, one answer.
+fn serve_connection(mut stream: std::net::TcpStream, out: &Path, state: &State, lang: Lang) {
+    let _ = stream.set_read_timeout(Some(HEAD_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(HEAD_TIMEOUT));
+    let answer = match read_head(&mut stream) {
+        Ok((method, target)) => match method.as_str() {
+            "GET" | "HEAD" => {
+                let a = handle(&target, out, state, lang);
+                write_answer(&mut stream, &a, method == "HEAD");
+                return;
+            }
+            _ => {
+                let mut a = Answer::plain(405, "GET or HEAD only\n");
+                a.headers.push(("Allow", "GET, HEAD".to_string()));
+                a
+            }
+        },
+        Err(HeadError::UriTooLong) => Answer::plain(414, "request line too long\n"),
+        Err(HeadError::HeadersTooLarge) => Answer::plain(431, "request headers too large\n"),
+        Err(HeadError::Bad) => Answer::plain(400, "bad request\n"),
+        Err(HeadError::Gone) => return,
+    };
+    write_answer(&mut stream, &answer, false);
+    // Let the client read the answer rather than see a reset from its unread bytes.
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut sink = [0u8; 4096];
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    while Instant::now() < deadline {
+        match std::io::Read::read(&mut stream, &mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Answers a request for `target` (the request's path and query) from the built folder `out`.
+fn handle(target: &str, out: &Path, state: &State, lang: Lang) -> Answer {
+    let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
     let version = state.version.load(Ordering::SeqCst);
-    let no_store = header("Cache-Control", "no-store");
     if path == VERSION_PATH {
-        let _ = rq.respond(
-            Response::from_string(version.to_string())
-                .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-                .with_header(no_store),
-        );
-        return;
+        return Answer::plain(200, &version.to_string());
+    }
+    if !path.starts_with('/') {
+        return Answer::plain(400, "bad request\n");
     }
     let decoded = percent_decode(&path);
     let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
     let is_page = decoded.ends_with('/') || decoded.ends_with(".html") || !decoded.contains('.');
     let error = state.error.lock().expect("state").clone();
     if let (Some(err), true) = (&error, is_page) {
-        let _ = rq.respond(
-            Response::from_string(error_page(lang, err, version))
-                .with_status_code(500)
-                .with_header(header("Content-Type", "text/html; charset=utf-8"))
-                .with_header(no_store),
-        );
-        return;
+        return Answer::html(500, error_page(lang, err, version));
     }
     let safe = segments
         .iter()
@@ -270,9 +414,12 @@ fn handle(rq: tiny_http::Request, out: &Path, state: &State, lang: Lang) {
     }
     if safe && file.is_dir() {
         if !path.ends_with('/') {
-            let _ = rq
-                .respond(Response::empty(301).with_header(header("Location", &format!("{path}/"))));
-            return;
+            // One leading slash, whatever the request had: `//host` would be a
+            // protocol-relative URL, an open redirect to another site.
+            let raw: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+            let mut a = Answer::plain(301, "");
+            a.headers.push(("Location", format!("/{}/", raw.join("/"))));
+            return a;
         }
         file.push("index.html");
     }
@@ -289,13 +436,7 @@ fn handle(rq: tiny_http::Request, out: &Path, state: &State, lang: Lang) {
             ),
             version,
         );
-        let _ = rq.respond(
-            Response::from_string(page)
-                .with_status_code(404)
-                .with_header(header("Content-Type", "text/html; charset=utf-8"))
-                .with_header(no_store),
-        );
-        return;
+        return Answer::html(404, page);
     };
     let ct = content_type(&file);
     let body = if ct.starts_with("text/html") {
@@ -303,11 +444,7 @@ fn handle(rq: tiny_http::Request, out: &Path, state: &State, lang: Lang) {
     } else {
         body
     };
-    let _ = rq.respond(
-        Response::from_data(body)
-            .with_header(header("Content-Type", ct))
-            .with_header(no_store),
-    );
+    Answer::new(200, ct, body)
 }
 
 #[cfg(unix)]
@@ -349,8 +486,8 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
         version: AtomicU64::new(0),
         error: Mutex::new(None),
     });
-    let server = match tiny_http::Server::http((bind, port)) {
-        Ok(s) => Arc::new(s),
+    let server = match std::net::TcpListener::bind((bind, port)) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!(
                 "{}",
@@ -368,10 +505,9 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
     };
     on_signals();
     let mut seen = fingerprint(root);
-    rebuild(root, &out, &state, lang);
-    let addr = server
-        .server_addr()
-        .to_ip()
+    rebuild(root, &out, &state, lang, true);
+    let local = server.local_addr().ok();
+    let addr = local
         .map(|a| a.to_string())
         .unwrap_or_else(|| format!("{bind}:{port}"));
     eprintln!(
@@ -383,11 +519,7 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
             addr
         )
     );
-    if !server
-        .server_addr()
-        .to_ip()
-        .is_some_and(|a| a.ip().is_loopback())
-    {
+    if !local.is_some_and(|a| a.ip().is_loopback()) {
         eprintln!(
             "{}",
             t!(
@@ -399,10 +531,13 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
         );
     }
     for _ in 0..4 {
-        let (server, state, out) = (server.clone(), state.clone(), out.clone());
+        let Ok(listener) = server.try_clone() else {
+            break;
+        };
+        let (state, out) = (state.clone(), out.clone());
         std::thread::spawn(move || {
-            while let Ok(rq) = server.recv() {
-                handle(rq, &out, &state, lang);
+            for stream in listener.incoming().flatten() {
+                serve_connection(stream, &out, &state, lang);
             }
         });
     }
@@ -411,10 +546,9 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
         let now = fingerprint(root);
         if now != seen {
             seen = now;
-            rebuild(root, &out, &state, lang);
+            rebuild(root, &out, &state, lang, false);
         }
     }
-    server.unblock();
     drop(tmp);
     ExitCode::SUCCESS
 }
@@ -430,5 +564,22 @@ mod tests {
         assert!(html.ends_with("</script></body></html>"));
         assert_eq!(percent_decode("/a%20b/%E4%B8%AD"), "/a b/中");
         assert_eq!(percent_decode("/100%"), "/100%");
+    }
+
+    #[test]
+    fn request_heads_are_capped() {
+        let head = |b: &[u8]| read_head(&mut std::io::Cursor::new(b.to_vec()));
+        assert_eq!(
+            head(b"GET /a?b HTTP/1.1\r\nHost: x\r\n\r\n"),
+            Ok(("GET".to_string(), "/a?b".to_string()))
+        );
+        let long = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(MAX_HEAD));
+        assert_eq!(head(long.as_bytes()), Err(HeadError::UriTooLong));
+        let big = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
+        assert_eq!(head(big.as_bytes()), Err(HeadError::HeadersTooLarge));
+        let many = format!("GET / HTTP/1.1\r\n{}\r\n", "X: y\r\n".repeat(100));
+        assert_eq!(head(many.as_bytes()), Err(HeadError::HeadersTooLarge));
+        assert_eq!(head(b"\x16\x03\x01 tls\r\n\r\n"), Err(HeadError::Bad));
+        assert_eq!(head(b"GET / HT"), Err(HeadError::Gone));
     }
 }

@@ -123,3 +123,6 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         })
         .collect()
 }
+
+pub mod prereq;
+pub mod smtp;

@@ -1,0 +1,401 @@
+//! Issue 10, §6–§7 on `send` and `serve`: a bulletin is recorded as sent only when the server
+//! answered 250 after its data (a server killed mid-DATA is retried; a `send` killed while a
+//! message is in flight is listed, never exits 0, and `--resend ID` sends it once); no
+//! credentials in clear to a remote host; `serve` caps request heads, gives no open redirect,
+//! watches the site's own theme folders and says "built" for its first build.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::smtp::*;
+use common::*;
+
+/// stdout and stderr of a run, together.
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The manifest's keys, in sending order.
+fn keys(site: &Path) -> Vec<String> {
+    let m: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(site.join("output/bulletins/2026-04/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    m["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["key"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Asserts that no Message-ID arrived twice; returns how many arrived.
+fn each_once(got: &[(Vec<String>, String, String)]) -> usize {
+    let ids: BTreeSet<&str> = got.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(ids.len(), got.len(), "a message arrived twice: {got:?}");
+    ids.len()
+}
+
+#[test]
+fn a_message_the_server_died_on_is_sent_again_next_run() {
+    if !need_smtp() {
+        return;
+    }
+    // The server process dies (no reply, nothing recorded) once the second message's data
+    // has arrived.
+    let mut s1 = Server::start_args(None, PASSWORD, false, &["--die-at", "2"]);
+    let site = small_site(s1.port, "");
+    let d = site.path();
+    let o = rankpress(d, &["bulletin"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let all = keys(d);
+    let n = all.len();
+    let o = send(d, &s1, &[]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(3), "the failure is reported: {out}");
+    assert!(out.contains("失败 1"), "{out}");
+    assert!(
+        !out.contains("不重发"),
+        "a failure seen is not 'unknown': {out}"
+    );
+    assert_eq!(s1.received().len(), 1, "{out}");
+    s1.wait_gone();
+
+    // The server is back: the rest, including the message it died on, is delivered once.
+    let s2 = Server::start(None, PASSWORD);
+    use_port(d, s2.port);
+    let o = send(d, &s2, &[]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(!out.contains("不重发"), "{out}");
+    assert_eq!(each_once(&s2.received()), n - 1, "{out}");
+    let died_on = &all[1];
+    let subjects: Vec<String> = s2.received().iter().map(|r| r.2.clone()).collect();
+    assert_eq!(
+        s2.received()
+            .iter()
+            .filter(|r| r.0.iter().any(|a| a.starts_with(died_on.as_str())))
+            .count(),
+        1,
+        "{died_on} delivered exactly once: {subjects:?}"
+    );
+    // Nothing left: a further run sends nothing and succeeds.
+    let o = send(d, &s2, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(s2.received().len(), n - 1);
+}
+
+#[test]
+fn a_send_killed_in_flight_is_listed_and_resent_only_on_request() {
+    if !need_smtp() {
+        return;
+    }
+    // The server records the second message but never answers it; `send` is SIGKILLed
+    // while it waits: whether the message was accepted is unknown.
+    let s1 = Server::start_args(None, PASSWORD, false, &["--hang-after", "1"]);
+    let site = small_site(s1.port, "");
+    let d = site.path();
+    assert!(rankpress(d, &["bulletin"]).status.success());
+    let all = keys(d);
+    let n = all.len();
+    let in_flight = all[1].clone();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rankpress"));
+    c.current_dir(d)
+        .arg("send")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in s1.env() {
+        c.env(k, v);
+    }
+    let mut child = c.spawn().unwrap();
+    let start = Instant::now();
+    while s1.received().len() < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no second message"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    child.kill().unwrap(); // SIGKILL: after the data, before any answer is recorded
+    child.wait().unwrap();
+    drop(s1);
+
+    let s2 = Server::start(None, PASSWORD);
+    use_port(d, s2.port);
+    let o = send(d, &s2, &[]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(3), "never 0 while unknown: {out}");
+    assert!(out.contains(&format!("  {in_flight} → ")), "listed: {out}");
+    assert!(out.contains("Message-ID"), "how to check: {out}");
+    assert!(
+        out.contains(&format!("--resend {in_flight}")),
+        "offers --resend: {out}"
+    );
+    assert_eq!(each_once(&s2.received()), n - 2, "the rest is sent: {out}");
+    // Asking again changes nothing: still unknown, still not sent.
+    let o = send(d, &s2, &[]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(s2.received().len(), n - 2);
+
+    // An unknown key is a usage error; nothing is sent.
+    let o = send(d, &s2, &["--resend", "no-such-manager"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no-such-manager"));
+    assert_eq!(s2.received().len(), n - 2);
+
+    // The user checked: --resend sends exactly that message, once.
+    let o = send(d, &s2, &["--resend", &in_flight]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let got = s2.received();
+    assert_eq!(each_once(&got), n - 1, "{out}");
+    assert!(
+        got.last()
+            .unwrap()
+            .0
+            .iter()
+            .any(|a| a.starts_with(in_flight.as_str()))
+            || in_flight == "team",
+        "{got:?}"
+    );
+    // Once: a second --resend of it, or a plain run, sends nothing more.
+    let o = send(d, &s2, &["--resend", &in_flight]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = send(d, &s2, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(s2.received().len(), n - 1);
+}
+
+#[test]
+fn credentials_never_travel_in_clear_to_another_host() {
+    let site = small_site(2525, "");
+    let d = site.path();
+    let s = d.join("content/site.yaml");
+    let yaml = std::fs::read_to_string(&s)
+        .unwrap()
+        .replace("security: starttls", "security: none")
+        .replace("host: 127.0.0.1", "host: smtp.example.com");
+    std::fs::write(&s, &yaml).unwrap();
+    assert!(rankpress(d, &["bulletin"]).status.success());
+    let env = [("RP_TEST_USER", "u"), ("RP_TEST_PASSWORD", "p")];
+    let o = run_env(d, &["send"], &env);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("security: none") && err.contains("smtp.example.com") && err.contains("明文"),
+        "{err}"
+    );
+    // Nothing was attempted.
+    assert!(!d.join("output/bulletins/2026-04/attempts.log").exists());
+}
+
+#[test]
+fn clear_text_to_this_machine_is_allowed() {
+    if !need_smtp() {
+        return;
+    }
+    // A loopback host may go without TLS: the refusal above is not reached. (The test server
+    // requires STARTTLS before AUTH, so the login is refused by the server, not by rankpress.)
+    let server = Server::start(None, PASSWORD);
+    let site = small_site(server.port, "");
+    let d = site.path();
+    let s = d.join("content/site.yaml");
+    let yaml = std::fs::read_to_string(&s)
+        .unwrap()
+        .replace("security: starttls", "security: none")
+        .replace("host: 127.0.0.1", "host: localhost");
+    std::fs::write(&s, &yaml).unwrap();
+    assert!(rankpress(d, &["bulletin"]).status.success());
+    let o = send(d, &server, &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(!text(&o).contains("明文"), "{}", text(&o));
+}
+
+/// A running `rankpress serve` on a free port, with its stderr lines.
+struct Serve {
+    child: std::process::Child,
+    port: u16,
+    lines: std::sync::mpsc::Receiver<String>,
+    log: Vec<String>,
+}
+
+impl Serve {
+    fn start(root: &Path) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rankpress"))
+            .current_dir(root)
+            .args(["serve", "--port", "0"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = std::sync::mpsc::channel::<String>();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut log = Vec::new();
+        let port = loop {
+            let line = lines
+                .recv_timeout(Duration::from_secs(60))
+                .expect("serve starts");
+            log.push(line.clone());
+            if let Some(i) = line.find("http://127.0.0.1:") {
+                let rest = &line[i + "http://127.0.0.1:".len()..];
+                break rest[..rest.find('/').unwrap()].parse().unwrap();
+            }
+        };
+        Serve {
+            child,
+            port,
+            lines,
+            log,
+        }
+    }
+
+    /// Sends raw bytes, returns the whole raw answer (the server closes the connection).
+    fn raw(&self, request: &[u8]) -> String {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        // The server may answer and close before reading everything: ignore write errors.
+        let _ = s.write_all(request);
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn get(&self, path: &str) -> String {
+        self.raw(
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+    }
+
+    fn version(&self) -> String {
+        let r = self.get("/__rankpress/version");
+        r.split("\r\n\r\n").nth(1).unwrap_or_default().to_string()
+    }
+
+    fn wait_change(&self, old: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let v = self.version();
+            if v != old {
+                return v;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "no rebuild seen");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The status line of a raw answer.
+fn status(answer: &str) -> &str {
+    answer.lines().next().unwrap_or_default()
+}
+
+#[test]
+fn serve_caps_request_heads_and_gives_no_open_redirect() {
+    let site = site_from(&repo().join("content"));
+    let srv = Serve::start(site.path());
+    assert!(status(&srv.get("/")).contains(" 200 "));
+
+    // A request line longer than 8 KB: 414, not an ever-growing buffer.
+    let long = format!("/{}", "a".repeat(20_000));
+    let a = srv.get(&long);
+    assert!(status(&a).contains(" 414 "), "{}", status(&a));
+    // Headers over 8 KB in all: 431.
+    let mut req = String::from("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for i in 0..400 {
+        req.push_str(&format!("X-Filler-{i}: {}\r\n", "b".repeat(40)));
+    }
+    req.push_str("\r\n");
+    let a = srv.raw(req.as_bytes());
+    assert!(status(&a).contains(" 431 "), "{}", status(&a));
+    // One endless header line, never finished: answered and closed, not read forever.
+    let mut endless = b"GET / HTTP/1.1\r\nX-Endless: ".to_vec();
+    endless.extend(std::iter::repeat_n(b'c', 1 << 20));
+    let a = srv.raw(&endless);
+    assert!(status(&a).contains(" 431 "), "{}", status(&a));
+    // Still serving.
+    assert!(status(&srv.get("/")).contains(" 200 "));
+
+    // `//evil.example` names a folder? The redirect must stay on this server.
+    for path in ["//teams", "///teams", "/teams", "//teams?x=1"] {
+        let a = srv.get(path);
+        let loc = a
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("Location: ")
+                    .or(l.strip_prefix("location: "))
+            })
+            .map(str::to_string);
+        if let Some(loc) = loc {
+            assert!(
+                loc.starts_with('/') && !loc.starts_with("//") && !loc.starts_with("/\\"),
+                "{path} -> open redirect to {loc}"
+            );
+        }
+    }
+    let a = srv.get("//teams");
+    assert!(status(&a).contains(" 301 "), "{a}");
+    assert!(a.contains("Location: /teams/\r\n"), "{a}");
+}
+
+#[test]
+fn serve_says_built_first_and_rebuilds_on_the_sites_own_theme_files() {
+    let site = site_from(&repo().join("content"));
+    let root = site.path();
+    for dir in ["static", "i18n", "templates", "themes/mine"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    let mut srv = Serve::start(root);
+    let first = srv.log.join("\n");
+    assert!(
+        first.contains("已生成") && !first.contains("已重新生成"),
+        "the first build says it built: {first}"
+    );
+    let mut v = srv.version();
+    for (i, file) in [
+        "static/extra.css",
+        "i18n/zh-CN.yaml",
+        "templates/unused.html",
+        "themes/mine/x.css",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let body = if file.ends_with(".yaml") {
+            "site_footer: 自定义页脚\n".to_string()
+        } else {
+            format!("/* {i} */\n")
+        };
+        write(&root.join(file), &body);
+        v = srv.wait_change(&v);
+    }
+    // Later builds say they rebuilt.
+    let start = Instant::now();
+    while !srv.log.iter().any(|l| l.contains("已重新生成")) {
+        assert!(start.elapsed() < Duration::from_secs(10), "{:?}", srv.log);
+        if let Ok(l) = srv.lines.recv_timeout(Duration::from_millis(200)) {
+            srv.log.push(l);
+        }
+    }
+}
