@@ -39,7 +39,9 @@ fn hostile() -> tempfile::TempDir {
         )
         .replacen(
             "name: 城区片区}",
-            "name: \"<img src=x onerror=alert(1)>城区\\u202e片区\\u200b🚬\"}",
+            // A direction mark (U+200F) rather than an override: overrides are refused by
+            // `check` (tests/safety_output.rs).
+            "name: \"<img src=x onerror=alert(1)>城区\\u200f片区\\u200b🚬\"}",
             1,
         )
         .replacen("name: 王强,", &format!("name: {long},"), 1)
