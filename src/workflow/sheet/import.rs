@@ -486,49 +486,27 @@ fn row_values(
             Method::Ratio { .. } => {
                 let a = col_of(Col::Actual(i)).and_then(|c| {
                     let what = t!(lang, "{}（实际）", "{} (actual)", ind.name);
-                    let x = number(
+                    checked(
                         table,
                         lang,
                         (r, c),
                         &what,
                         &t!(lang, "实际完成数，不小于 0", "the actual figure, 0 or more"),
+                        (|x| x >= 0.0, &t!(lang, "不小于 0", "0 or more")),
                         errs,
-                    )?;
-                    if x < 0.0 {
-                        errs.push(range_err(
-                            table,
-                            lang,
-                            (r, c),
-                            x,
-                            &what,
-                            &t!(lang, "不小于 0", "0 or more"),
-                        ));
-                        return None;
-                    }
-                    Some(x)
+                    )
                 });
                 let t = col_of(Col::Target(i)).and_then(|c| {
                     let what = t!(lang, "{}（目标）", "{} (target)", ind.name);
-                    let x = number(
+                    checked(
                         table,
                         lang,
                         (r, c),
                         &what,
                         &t!(lang, "目标（任务）数，大于 0", "the target, more than 0"),
+                        (|x| x > 0.0, &t!(lang, "大于 0", "more than 0")),
                         errs,
-                    )?;
-                    if x <= 0.0 {
-                        errs.push(range_err(
-                            table,
-                            lang,
-                            (r, c),
-                            x,
-                            &what,
-                            &t!(lang, "大于 0", "more than 0"),
-                        ));
-                        return None;
-                    }
-                    Some(x)
+                    )
                 });
                 match (a, t) {
                     (Some(actual), Some(target)) => Some(Value::Ratio { actual, target }),
@@ -537,11 +515,15 @@ fn row_values(
             }
             Method::Percent => col_of(Col::Value(i)).and_then(|c| {
                 let exp = t!(lang, "0 到 100 的百分数", "a percentage from 0 to 100");
-                let x = number(table, lang, (r, c), &ind.name, &exp, errs)?;
-                if !(0.0..=100.0).contains(&x) {
-                    errs.push(range_err(table, lang, (r, c), x, &ind.name, &exp));
-                    return None;
-                }
+                let x = checked(
+                    table,
+                    lang,
+                    (r, c),
+                    &ind.name,
+                    &exp,
+                    (|x| (0.0..=100.0).contains(&x), &exp),
+                    errs,
+                )?;
                 Some(Value::Number(x))
             }),
             Method::Linear { .. } => col_of(Col::Value(i)).and_then(|c| {
@@ -557,11 +539,15 @@ fn row_values(
             }),
             Method::Deduct { .. } => col_of(Col::Value(i)).and_then(|c| {
                 let exp = t!(lang, "次数，不小于 0", "a count, 0 or more");
-                let x = number(table, lang, (r, c), &ind.name, &exp, errs)?;
-                if x < 0.0 {
-                    errs.push(range_err(table, lang, (r, c), x, &ind.name, &exp));
-                    return None;
-                }
+                let x = checked(
+                    table,
+                    lang,
+                    (r, c),
+                    &ind.name,
+                    &exp,
+                    (|x| x >= 0.0, &exp),
+                    errs,
+                )?;
                 Some(Value::Number(x))
             }),
         };
@@ -628,30 +614,22 @@ fn row_items(
     }
     let points = match col_of(pc) {
         Some(c) if !table.get(r, c).is_empty() => {
-            let x = number(
+            let range = t!(
+                lang,
+                "不小于 0（扣分请填在“扣分”列）",
+                "0 or more (put deductions in the deductions column)"
+            );
+            let Some(x) = checked(
                 table,
                 lang,
                 (r, c),
                 what,
                 &t!(lang, "分值，不小于 0", "points, 0 or more"),
+                (|x| x >= 0.0, &range),
                 errs,
-            );
-            let Some(x) = x else { return Vec::new() };
-            if x < 0.0 {
-                errs.push(range_err(
-                    table,
-                    lang,
-                    (r, c),
-                    x,
-                    what,
-                    &t!(
-                        lang,
-                        "不小于 0（扣分请填在“扣分”列）",
-                        "0 or more (put deductions in the deductions column)"
-                    ),
-                ));
+            ) else {
                 return Vec::new();
-            }
+            };
             Some((x, c))
         }
         _ => None,
@@ -743,16 +721,22 @@ fn number(
     v
 }
 
-/// The problem of a number out of its range.
-fn range_err(
+/// The number in cell (`r`, `c`) (see [`number`]) when `ok` accepts it; else a problem: out
+/// of range, expected `range`.
+fn checked(
     table: &Table,
     lang: Lang,
     (r, c): (usize, usize),
-    x: f64,
     what: &str,
     expected: &str,
-) -> String {
-    format!(
+    (ok, range): (fn(f64) -> bool, &str),
+    errs: &mut Vec<String>,
+) -> Option<f64> {
+    let x = number(table, lang, (r, c), what, expected, errs)?;
+    if ok(x) {
+        return Some(x);
+    }
+    errs.push(format!(
         "{}: {}",
         table.cell_ref(r, c),
         t!(
@@ -761,9 +745,10 @@ fn range_err(
             "\"{}\" value {} is out of range: expected {}",
             what,
             num(x),
-            spaced(lang, expected)
+            spaced(lang, range)
         )
-    )
+    ));
+    None
 }
 
 /// True when the values of part `part` (0: the value, 1: a ratio's actual, 2: its target) of
