@@ -699,14 +699,13 @@ fn read_styles(r: &mut dyn BufRead) -> Result<Vec<bool>, PartError> {
         match &ev {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 b"numFmt" => {
-                    if let (Some(id), Some(code)) =
-                        (attr(&e, b"numFmtId")?, attr(&e, b"formatCode")?)
+                    if let (Some(id), Some(code)) = (attr(e, b"numFmtId")?, attr(e, b"formatCode")?)
                     {
                         custom.push((id, is_percent_format(&code)));
                     }
                 }
                 b"cellXfs" => in_xfs = matches!(ev, Event::Start(_)),
-                b"xf" if in_xfs => xfs.push(attr(&e, b"numFmtId")?.unwrap_or_default()),
+                b"xf" if in_xfs => xfs.push(attr(e, b"numFmtId")?.unwrap_or_default()),
                 _ => {}
             },
             Event::End(e) if e.local_name().as_ref() == b"cellXfs" => in_xfs = false,
