@@ -63,7 +63,6 @@ pub fn import_table(
     note: Option<&str>,
 ) -> Result<Imported, Vec<String>> {
     let lang = site.config.language;
-    let inds = &site.config.indicators;
     let map = header_map(site);
     let mut errs: Vec<String> = Vec::new();
     let at = |r: usize, c: usize| table.cell_ref(r, c);
@@ -90,168 +89,9 @@ pub fn import_table(
         return Err(errs);
     };
 
-    // Columns.
-    let width = table.width();
-    let mut cols: Vec<Option<Col>> = vec![None; width];
-    let mut seen: HashMap<Col, usize> = HashMap::new();
-    let mut unnamed: Vec<usize> = Vec::new();
-    for (c, slot) in cols.iter_mut().enumerate() {
-        let cell = table.get(hr, c);
-        if cell.is_empty() {
-            unnamed.push(c);
-            continue;
-        }
-        let h = cell.text();
-        match map_header(site, &map, &h) {
-            Some(Col::Training(i)) => errs.push(format!(
-                "{}: {}",
-                at(hr, c),
-                t!(
-                    lang,
-                    "“{}”（{}）按培训记录自动计分，不在成绩表中填写；请删除此列",
-                    "\"{}\" ({}) is scored from the training records, not from this sheet; delete this column",
-                    h,
-                    inds[i].name
-                )
-            )),
-            Some(Col::RatioWhole(i)) => errs.push(format!(
-                "{}: {}",
-                at(hr, c),
-                t!(
-                    lang,
-                    "“{}”是完成率指标，需要两列：实际数和目标数，例如“{}实际”和“{}目标”（或 {}.actual 和 {}.target）",
-                    "\"{}\" is a ratio indicator and needs two columns, actual and target, e.g. \"{}.actual\" and \"{}.target\" (or \"{} actual\"/\"{} target\")",
-                    h,
-                    inds[i].name.strip_suffix("完成率").unwrap_or(&inds[i].name),
-                    inds[i].name.strip_suffix("完成率").unwrap_or(&inds[i].name),
-                    inds[i].id,
-                    inds[i].id
-                )
-            )),
-            Some(col) => {
-                if let Some(&first) = seen.get(&col) {
-                    errs.push(format!(
-                        "{}: {}",
-                        at(hr, c),
-                        t!(
-                            lang,
-                            "列“{}”与 {} 列重复：每项只能有一列",
-                            "column \"{}\" repeats column {}: one column per item",
-                            h,
-                            col_name(first)
-                        )
-                    ));
-                } else {
-                    seen.insert(col, c);
-                    *slot = Some(col);
-                }
-            }
-            None => {
-                let mut known: Vec<String> = template_headers(site);
-                known.sort_by_key(|k| {
-                    std::cmp::Reverse((strsim::normalized_levenshtein(&norm(k), &norm(&h)) * 1000.0) as i64)
-                });
-                let hint = known
-                    .first()
-                    .filter(|k| strsim::normalized_levenshtein(&norm(k), &norm(&h)) >= 0.5)
-                    .map(|k| t!(lang, "（是否应为“{}”？）", " (did you mean \"{}\"?)", k))
-                    .unwrap_or_default();
-                errs.push(format!(
-                    "{}: {}",
-                    at(hr, c),
-                    t!(
-                        lang,
-                        "未知的列“{}”{}；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 rankpress help import",
-                        "unknown column \"{}\"{}; name columns by indicator id or name, ratio indicators as \"<id>.actual\"/\"<id>.target\"; see rankpress help import",
-                        h,
-                        hint
-                    )
-                ));
-            }
-        }
-    }
+    let seen = read_columns(site, &map, table, hr, &mut errs);
     let col_of = |c: Col| seen.get(&c).copied();
-    let expected_header = template_headers(site);
-    for (i, ind) in inds.iter().enumerate() {
-        let needed: Vec<Col> = match ind.method {
-            Method::Training => vec![],
-            Method::Ratio { .. } => vec![Col::Actual(i), Col::Target(i)],
-            _ => vec![Col::Value(i)],
-        };
-        for need in needed {
-            if col_of(need).is_none() {
-                let what = match need {
-                    Col::Actual(_) => t!(lang, "{}（实际）", "{} (actual)", ind.name),
-                    Col::Target(_) => t!(lang, "{}（目标）", "{} (target)", ind.name),
-                    _ => ind.name.clone(),
-                };
-                let _ = &expected_header;
-                errs.push(format!(
-                    "{}: {}",
-                    at(hr, 0),
-                    t!(
-                        lang,
-                        "表头缺少“{}”的列（每个指标都要有一列，培训考核除外；可用 rankpress export 生成模板）",
-                        "the header has no column for \"{}\" (every indicator needs one, except training; rankpress export writes a template)",
-                        what
-                    )
-                ));
-            }
-        }
-    }
     let (id_col, name_col) = (col_of(Col::Id), col_of(Col::Name));
-
-    let number = |r: usize, c: usize, what: &str, expected: &str, errs: &mut Vec<String>| {
-        let cell = table.get(r, c);
-        let v = match cell {
-            Cell::Number(x) | Cell::Percent(x) => Some(*x),
-            _ if cell.is_empty() => {
-                errs.push(format!(
-                    "{}: {}",
-                    at(r, c),
-                    t!(
-                        lang,
-                        "单元格为空：应填写“{}”（{}）",
-                        "empty cell: expected \"{}\" ({})",
-                        what,
-                        expected
-                    )
-                ));
-                return None;
-            }
-            Cell::Text(s) => parse_number(s),
-            Cell::Empty => None,
-        };
-        if v.is_none() {
-            errs.push(format!(
-                "{}: {}",
-                at(r, c),
-                t!(
-                    lang,
-                    "“{}”不是数字：应填写“{}”（{}）",
-                    "\"{}\" is not a number: expected \"{}\" ({})",
-                    cell.text(),
-                    what,
-                    expected
-                )
-            ));
-        }
-        v
-    };
-    let range_err = |r: usize, c: usize, x: f64, what: &str, expected: &str| {
-        format!(
-            "{}: {}",
-            at(r, c),
-            t!(
-                lang,
-                "“{}”的值 {} 超出范围：应为{}",
-                "\"{}\" value {} is out of range: expected {}",
-                what,
-                num(x),
-                spaced(lang, expected)
-            )
-        )
-    };
 
     let first_day = month.first_day();
     let mut rows: Vec<Row> = Vec::new();
@@ -261,8 +101,9 @@ pub fn import_table(
         if table.row_is_empty(r) {
             continue;
         }
-        for &c in &unnamed {
-            if !table.get(r, c).is_empty() {
+        for (c, cell) in table.row(r) {
+            let c = *c;
+            if table.get(hr, c).is_empty() && !cell.is_empty() {
                 errs.push(format!(
                     "{}: {}",
                     at(r, c),
@@ -276,115 +117,7 @@ pub fn import_table(
                 ));
             }
         }
-        // The manager.
-        let id = id_col.map(|c| table.get(r, c).text()).unwrap_or_default();
-        let name = name_col.map(|c| table.get(r, c).text()).unwrap_or_default();
-        let manager = if let (Some(c), false) = (id_col, id.is_empty()) {
-            match site.managers.iter().position(|m| m.id == id) {
-                Some(k) => {
-                    let m = &site.managers[k];
-                    if let (Some(nc), false) = (name_col, name.is_empty()) {
-                        if name != m.name {
-                            errs.push(format!(
-                                "{}: {}",
-                                at(r, nc),
-                                t!(
-                                    lang,
-                                    "姓名“{}”与编号 {} 不符：名册（managers.yaml）中 {} 是“{}”",
-                                    "name \"{}\" does not match id {}: in the roster (managers.yaml) {} is \"{}\"",
-                                    name,
-                                    id,
-                                    id,
-                                    m.name
-                                )
-                            ));
-                        }
-                    }
-                    Some(k)
-                }
-                None => {
-                    let hint = site
-                        .managers
-                        .iter()
-                        .max_by_key(|m| {
-                            (strsim::normalized_levenshtein(&m.id, &id) * 1000.0) as i64
-                        })
-                        .map(|m| m.id.clone())
-                        .unwrap_or_default();
-                    errs.push(format!(
-                        "{}: {}",
-                        at(r, c),
-                        t!(
-                            lang,
-                            "名册（managers.yaml）中没有编号为“{}”的客户经理（是否应为“{}”？）",
-                            "no manager with id \"{}\" in the roster (managers.yaml) (did you mean \"{}\"?)",
-                            id,
-                            hint
-                        )
-                    ));
-                    None
-                }
-            }
-        } else if let (Some(c), false) = (name_col, name.is_empty()) {
-            let hits: Vec<usize> = site
-                .managers
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| m.name == name)
-                .map(|(k, _)| k)
-                .collect();
-            match hits.len() {
-                1 => Some(hits[0]),
-                0 => {
-                    let hint = site
-                        .managers
-                        .iter()
-                        .map(|m| (strsim::normalized_levenshtein(&m.name, &name), &m.name))
-                        .filter(|(score, _)| *score >= 0.5)
-                        .max_by(|a, b| a.0.total_cmp(&b.0))
-                        .map(|(_, n)| t!(lang, "（是否应为“{}”？）", " (did you mean \"{}\"?)", n))
-                        .unwrap_or_default();
-                    errs.push(format!(
-                        "{}: {}",
-                        at(r, c),
-                        t!(
-                            lang,
-                            "名册（managers.yaml）中没有名叫“{}”的客户经理{}；请核对姓名，或先在名册中添加此人",
-                            "no manager named \"{}\" in the roster (managers.yaml){}; check the name or add them to the roster first",
-                            name,
-                            hint
-                        )
-                    ));
-                    None
-                }
-                n => {
-                    errs.push(format!(
-                        "{}: {}",
-                        at(r, c),
-                        t!(
-                            lang,
-                            "名册中有 {} 位客户经理名叫“{}”；请增加“编号”列以区分",
-                            "{} managers in the roster are named \"{}\"; add an \"id\" column to tell them apart",
-                            n,
-                            name
-                        )
-                    ));
-                    None
-                }
-            }
-        } else {
-            let c = id_col.or(name_col).unwrap_or(0);
-            errs.push(format!(
-                "{}: {}",
-                at(r, c),
-                t!(
-                    lang,
-                    "此行有成绩但没有客户经理的编号或姓名",
-                    "this row has results but no manager id or name"
-                )
-            ));
-            None
-        };
+        let manager = row_manager(site, table, r, id_col, name_col, &mut errs);
         if let Some(k) = manager {
             let m = &site.managers[k];
             let c = id_col.or(name_col).unwrap_or(0);
@@ -438,199 +171,24 @@ pub fn import_table(
             }
             continue;
         }
-        // Values.
-        let mut values = Vec::with_capacity(inds.len());
-        for (i, ind) in inds.iter().enumerate() {
-            let v = match ind.method {
-                Method::Training => Some(Value::None),
-                Method::Ratio { .. } => {
-                    let a = col_of(Col::Actual(i)).and_then(|c| {
-                        let what = t!(lang, "{}（实际）", "{} (actual)", ind.name);
-                        let x = number(
-                            r,
-                            c,
-                            &what,
-                            &t!(lang, "实际完成数，不小于 0", "the actual figure, 0 or more"),
-                            &mut errs,
-                        )?;
-                        if x < 0.0 {
-                            errs.push(range_err(
-                                r,
-                                c,
-                                x,
-                                &what,
-                                &t!(lang, "不小于 0", "0 or more"),
-                            ));
-                            return None;
-                        }
-                        Some(x)
-                    });
-                    let t = col_of(Col::Target(i)).and_then(|c| {
-                        let what = t!(lang, "{}（目标）", "{} (target)", ind.name);
-                        let x = number(
-                            r,
-                            c,
-                            &what,
-                            &t!(lang, "目标（任务）数，大于 0", "the target, more than 0"),
-                            &mut errs,
-                        )?;
-                        if x <= 0.0 {
-                            errs.push(range_err(
-                                r,
-                                c,
-                                x,
-                                &what,
-                                &t!(lang, "大于 0", "more than 0"),
-                            ));
-                            return None;
-                        }
-                        Some(x)
-                    });
-                    match (a, t) {
-                        (Some(actual), Some(target)) => Some(Value::Ratio { actual, target }),
-                        _ => None,
-                    }
-                }
-                Method::Percent => col_of(Col::Value(i)).and_then(|c| {
-                    let exp = t!(lang, "0 到 100 的百分数", "a percentage from 0 to 100");
-                    let x = number(r, c, &ind.name, &exp, &mut errs)?;
-                    if !(0.0..=100.0).contains(&x) {
-                        errs.push(range_err(r, c, x, &ind.name, &exp));
-                        return None;
-                    }
-                    Some(Value::Number(x))
-                }),
-                Method::Linear { .. } => col_of(Col::Value(i)).and_then(|c| {
-                    let x = number(r, c, &ind.name, &t!(lang, "数字", "a number"), &mut errs)?;
-                    Some(Value::Number(x))
-                }),
-                Method::Deduct { .. } => col_of(Col::Value(i)).and_then(|c| {
-                    let exp = t!(lang, "次数，不小于 0", "a count, 0 or more");
-                    let x = number(r, c, &ind.name, &exp, &mut errs)?;
-                    if x < 0.0 {
-                        errs.push(range_err(r, c, x, &ind.name, &exp));
-                        return None;
-                    }
-                    Some(Value::Number(x))
-                }),
-            };
-            values.push(v.unwrap_or(Value::None));
-        }
-        let mut item = |pc: Col, rc: Col, what: &str| -> Vec<(f64, String)> {
-            let reason_col = col_of(rc);
-            let reason = reason_col
-                .map(|c| table.get(r, c).text())
-                .unwrap_or_default();
-            // Several items in one cell, as `export` writes them: `1；0.5` and `原因一；原因二`.
-            if let Some(c) = col_of(pc) {
-                let text = match table.get(r, c) {
-                    Cell::Text(t) if t.contains(['；', ';']) => Some(t.trim().to_string()),
-                    _ => None,
-                };
-                if let Some(text) = text {
-                    let split = |s: &str| -> Vec<String> {
-                        s.split(['；', ';']).map(|p| p.trim().to_string()).collect()
-                    };
-                    let (points, reasons) = (split(&text), split(&reason));
-                    let parsed: Vec<Option<f64>> = points
-                        .iter()
-                        .map(|p| parse_number(p).filter(|x| *x > 0.0))
-                        .collect();
-                    if points.len() == reasons.len()
-                        && parsed.iter().all(Option::is_some)
-                        && reasons.iter().all(|r| !r.is_empty())
-                    {
-                        return parsed.into_iter().flatten().zip(reasons).collect();
-                    }
-                    errs.push(format!(
-                        "{}: {}",
-                        at(r, c),
-                        t!(
-                            lang,
-                            "{}“{}”有 {} 项，原因“{}”有 {} 项：一格中写多项{}时，分值（大于 0）和原因都用“；”分隔，项数相同",
-                            "{} \"{}\" has {} item(s) but its reason \"{}\" has {}: for several {} items in one cell, separate the points (more than 0) and the reasons with \";\", as many of each",
-                            what,
-                            text,
-                            points.len(),
-                            reason,
-                            reasons.len(),
-                            what
-                        )
-                    ));
-                    return Vec::new();
-                }
-            }
-            let points = match col_of(pc) {
-                Some(c) if !table.get(r, c).is_empty() => {
-                    let x = number(
-                        r,
-                        c,
-                        what,
-                        &t!(lang, "分值，不小于 0", "points, 0 or more"),
-                        &mut errs,
-                    );
-                    let Some(x) = x else { return Vec::new() };
-                    if x < 0.0 {
-                        errs.push(range_err(
-                            r,
-                            c,
-                            x,
-                            what,
-                            &t!(
-                                lang,
-                                "不小于 0（扣分请填在“扣分”列）",
-                                "0 or more (put deductions in the deductions column)"
-                            ),
-                        ));
-                        return Vec::new();
-                    }
-                    Some((x, c))
-                }
-                _ => None,
-            };
-            match points {
-                Some((x, c)) if x > 0.0 => {
-                    if reason.is_empty() {
-                        errs.push(format!(
-                            "{}: {}",
-                            at(r, reason_col.unwrap_or(c)),
-                            t!(
-                                lang,
-                                "{} {} 分没有填写原因：请在“{}原因”列说明",
-                                "{} of {} points has no reason: fill in the {} reason column",
-                                what,
-                                num(x),
-                                what
-                            )
-                        ));
-                        return Vec::new();
-                    }
-                    vec![(x, reason)]
-                }
-                _ => {
-                    if let (Some(c), false) = (reason_col, reason.is_empty()) {
-                        errs.push(format!(
-                            "{}: {}",
-                            at(r, c),
-                            t!(
-                                lang,
-                                "填写了{}原因“{}”，但没有{}分值",
-                                "a {} reason \"{}\" is given but no {} points",
-                                what,
-                                reason,
-                                what
-                            )
-                        ));
-                    }
-                    Vec::new()
-                }
-            }
-        };
-        let bonus = item(Col::Bonus, Col::BonusReason, &t!(lang, "加分", "bonus"));
-        let deduction = item(
-            Col::Deduction,
-            Col::DeductionReason,
+        let values = row_values(site, table, r, &seen, &mut errs);
+        let bonus = row_items(
+            site,
+            table,
+            r,
+            &seen,
+            (Col::Bonus, Col::BonusReason),
+            &t!(lang, "加分", "bonus"),
+            &mut errs,
+        );
+        let deduction = row_items(
+            site,
+            table,
+            r,
+            &seen,
+            (Col::Deduction, Col::DeductionReason),
             &t!(lang, "扣分", "deduction"),
+            &mut errs,
         );
         let veto = col_of(Col::Veto)
             .map(|c| table.get(r, c).text())
@@ -671,6 +229,526 @@ pub fn import_table(
         managers: rows.len(),
         skipped,
     })
+}
+
+/// Maps the header row `hr` to columns: the column of each item found. Unknown, repeated, training and whole-ratio columns, and indicators without a
+/// column, are problems.
+fn read_columns(
+    site: &Site,
+    map: &HashMap<String, Col>,
+    table: &Table,
+    hr: usize,
+    errs: &mut Vec<String>,
+) -> HashMap<Col, usize> {
+    let lang = site.config.language;
+    let inds = &site.config.indicators;
+    let at = |r: usize, c: usize| table.cell_ref(r, c);
+    let width = table.width();
+    let mut seen: HashMap<Col, usize> = HashMap::new();
+    for c in 0..width {
+        let cell = table.get(hr, c);
+        if cell.is_empty() {
+            continue;
+        }
+        let h = cell.text();
+        match map_header(site, map, &h) {
+            Some(Col::Training(i)) => errs.push(format!(
+                "{}: {}",
+                at(hr, c),
+                t!(
+                    lang,
+                    "“{}”（{}）按培训记录自动计分，不在成绩表中填写；请删除此列",
+                    "\"{}\" ({}) is scored from the training records, not from this sheet; delete this column",
+                    h,
+                    inds[i].name
+                )
+            )),
+            Some(Col::RatioWhole(i)) => errs.push(format!(
+                "{}: {}",
+                at(hr, c),
+                t!(
+                    lang,
+                    "“{}”是完成率指标，需要两列：实际数和目标数，例如“{}实际”和“{}目标”（或 {}.actual 和 {}.target）",
+                    "\"{}\" is a ratio indicator and needs two columns, actual and target, e.g. \"{}.actual\" and \"{}.target\" (or \"{} actual\"/\"{} target\")",
+                    h,
+                    inds[i].name.strip_suffix("完成率").unwrap_or(&inds[i].name),
+                    inds[i].name.strip_suffix("完成率").unwrap_or(&inds[i].name),
+                    inds[i].id,
+                    inds[i].id
+                )
+            )),
+            Some(col) => {
+                if let Some(&first) = seen.get(&col) {
+                    errs.push(format!(
+                        "{}: {}",
+                        at(hr, c),
+                        t!(
+                            lang,
+                            "列“{}”与 {} 列重复：每项只能有一列",
+                            "column \"{}\" repeats column {}: one column per item",
+                            h,
+                            col_name(first)
+                        )
+                    ));
+                } else {
+                    seen.insert(col, c);
+                }
+            }
+            None => {
+                let mut known: Vec<String> = template_headers(site);
+                known.sort_by_key(|k| {
+                    std::cmp::Reverse((strsim::normalized_levenshtein(&norm(k), &norm(&h)) * 1000.0) as i64)
+                });
+                let hint = known
+                    .first()
+                    .filter(|k| strsim::normalized_levenshtein(&norm(k), &norm(&h)) >= 0.5)
+                    .map(|k| t!(lang, "（是否应为“{}”？）", " (did you mean \"{}\"?)", k))
+                    .unwrap_or_default();
+                errs.push(format!(
+                    "{}: {}",
+                    at(hr, c),
+                    t!(
+                        lang,
+                        "未知的列“{}”{}；列名应为指标编号或名称，完成率指标用“名称实际”/“名称目标”，见 rankpress help import",
+                        "unknown column \"{}\"{}; name columns by indicator id or name, ratio indicators as \"<id>.actual\"/\"<id>.target\"; see rankpress help import",
+                        h,
+                        hint
+                    )
+                ));
+            }
+        }
+    }
+    let col_of = |c: Col| seen.get(&c).copied();
+    for (i, ind) in inds.iter().enumerate() {
+        let needed: Vec<Col> = match ind.method {
+            Method::Training => vec![],
+            Method::Ratio { .. } => vec![Col::Actual(i), Col::Target(i)],
+            _ => vec![Col::Value(i)],
+        };
+        for need in needed {
+            if col_of(need).is_none() {
+                let what = match need {
+                    Col::Actual(_) => t!(lang, "{}（实际）", "{} (actual)", ind.name),
+                    Col::Target(_) => t!(lang, "{}（目标）", "{} (target)", ind.name),
+                    _ => ind.name.clone(),
+                };
+                errs.push(format!(
+                    "{}: {}",
+                    at(hr, 0),
+                    t!(
+                        lang,
+                        "表头缺少“{}”的列（每个指标都要有一列，培训考核除外；可用 rankpress export 生成模板）",
+                        "the header has no column for \"{}\" (every indicator needs one, except training; rankpress export writes a template)",
+                        what
+                    )
+                ));
+            }
+        }
+    }
+    seen
+}
+
+/// The manager of row `r`, by id (checked against the name when both are given) or by name.
+fn row_manager(
+    site: &Site,
+    table: &Table,
+    r: usize,
+    id_col: Option<usize>,
+    name_col: Option<usize>,
+    errs: &mut Vec<String>,
+) -> Option<usize> {
+    let lang = site.config.language;
+    let at = |r: usize, c: usize| table.cell_ref(r, c);
+    let id = id_col.map(|c| table.get(r, c).text()).unwrap_or_default();
+    let name = name_col.map(|c| table.get(r, c).text()).unwrap_or_default();
+    if let (Some(c), false) = (id_col, id.is_empty()) {
+        match site.managers.iter().position(|m| m.id == id) {
+            Some(k) => {
+                let m = &site.managers[k];
+                if let (Some(nc), false) = (name_col, name.is_empty()) {
+                    if name != m.name {
+                        errs.push(format!(
+                            "{}: {}",
+                            at(r, nc),
+                            t!(
+                                lang,
+                                "姓名“{}”与编号 {} 不符：名册（managers.yaml）中 {} 是“{}”",
+                                "name \"{}\" does not match id {}: in the roster (managers.yaml) {} is \"{}\"",
+                                name,
+                                id,
+                                id,
+                                m.name
+                            )
+                        ));
+                    }
+                }
+                Some(k)
+            }
+            None => {
+                let hint = site
+                    .managers
+                    .iter()
+                    .max_by_key(|m| (strsim::normalized_levenshtein(&m.id, &id) * 1000.0) as i64)
+                    .map(|m| m.id.clone())
+                    .unwrap_or_default();
+                errs.push(format!(
+                    "{}: {}",
+                    at(r, c),
+                    t!(
+                        lang,
+                        "名册（managers.yaml）中没有编号为“{}”的客户经理（是否应为“{}”？）",
+                        "no manager with id \"{}\" in the roster (managers.yaml) (did you mean \"{}\"?)",
+                        id,
+                        hint
+                    )
+                ));
+                None
+            }
+        }
+    } else if let (Some(c), false) = (name_col, name.is_empty()) {
+        let hits: Vec<usize> = site
+            .managers
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.name == name)
+            .map(|(k, _)| k)
+            .collect();
+        match hits.len() {
+            1 => Some(hits[0]),
+            0 => {
+                let hint = site
+                    .managers
+                    .iter()
+                    .map(|m| (strsim::normalized_levenshtein(&m.name, &name), &m.name))
+                    .filter(|(score, _)| *score >= 0.5)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, n)| t!(lang, "（是否应为“{}”？）", " (did you mean \"{}\"?)", n))
+                    .unwrap_or_default();
+                errs.push(format!(
+                    "{}: {}",
+                    at(r, c),
+                    t!(
+                        lang,
+                        "名册（managers.yaml）中没有名叫“{}”的客户经理{}；请核对姓名，或先在名册中添加此人",
+                        "no manager named \"{}\" in the roster (managers.yaml){}; check the name or add them to the roster first",
+                        name,
+                        hint
+                    )
+                ));
+                None
+            }
+            n => {
+                errs.push(format!(
+                    "{}: {}",
+                    at(r, c),
+                    t!(
+                        lang,
+                        "名册中有 {} 位客户经理名叫“{}”；请增加“编号”列以区分",
+                        "{} managers in the roster are named \"{}\"; add an \"id\" column to tell them apart",
+                        n,
+                        name
+                    )
+                ));
+                None
+            }
+        }
+    } else {
+        let c = id_col.or(name_col).unwrap_or(0);
+        errs.push(format!(
+            "{}: {}",
+            at(r, c),
+            t!(
+                lang,
+                "此行有成绩但没有客户经理的编号或姓名",
+                "this row has results but no manager id or name"
+            )
+        ));
+        None
+    }
+}
+
+/// The indicator values of row `r`, in `site.yaml` order (`Value::None` where a cell has a
+/// problem, which is recorded).
+fn row_values(
+    site: &Site,
+    table: &Table,
+    r: usize,
+    seen: &HashMap<Col, usize>,
+    errs: &mut Vec<String>,
+) -> Vec<Value> {
+    let lang = site.config.language;
+    let inds = &site.config.indicators;
+    let col_of = |c: Col| seen.get(&c).copied();
+    let mut values = Vec::with_capacity(inds.len());
+    for (i, ind) in inds.iter().enumerate() {
+        let v = match ind.method {
+            Method::Training => Some(Value::None),
+            Method::Ratio { .. } => {
+                let a = col_of(Col::Actual(i)).and_then(|c| {
+                    let what = t!(lang, "{}（实际）", "{} (actual)", ind.name);
+                    checked(
+                        table,
+                        lang,
+                        (r, c),
+                        &what,
+                        &t!(lang, "实际完成数，不小于 0", "the actual figure, 0 or more"),
+                        (|x| x >= 0.0, &t!(lang, "不小于 0", "0 or more")),
+                        errs,
+                    )
+                });
+                let t = col_of(Col::Target(i)).and_then(|c| {
+                    let what = t!(lang, "{}（目标）", "{} (target)", ind.name);
+                    checked(
+                        table,
+                        lang,
+                        (r, c),
+                        &what,
+                        &t!(lang, "目标（任务）数，大于 0", "the target, more than 0"),
+                        (|x| x > 0.0, &t!(lang, "大于 0", "more than 0")),
+                        errs,
+                    )
+                });
+                match (a, t) {
+                    (Some(actual), Some(target)) => Some(Value::Ratio { actual, target }),
+                    _ => None,
+                }
+            }
+            Method::Percent => col_of(Col::Value(i)).and_then(|c| {
+                let exp = t!(lang, "0 到 100 的百分数", "a percentage from 0 to 100");
+                let x = checked(
+                    table,
+                    lang,
+                    (r, c),
+                    &ind.name,
+                    &exp,
+                    (|x| (0.0..=100.0).contains(&x), &exp),
+                    errs,
+                )?;
+                Some(Value::Number(x))
+            }),
+            Method::Linear { .. } => col_of(Col::Value(i)).and_then(|c| {
+                let x = number(
+                    table,
+                    lang,
+                    (r, c),
+                    &ind.name,
+                    &t!(lang, "数字", "a number"),
+                    errs,
+                )?;
+                Some(Value::Number(x))
+            }),
+            Method::Deduct { .. } => col_of(Col::Value(i)).and_then(|c| {
+                let exp = t!(lang, "次数，不小于 0", "a count, 0 or more");
+                let x = checked(
+                    table,
+                    lang,
+                    (r, c),
+                    &ind.name,
+                    &exp,
+                    (|x| x >= 0.0, &exp),
+                    errs,
+                )?;
+                Some(Value::Number(x))
+            }),
+        };
+        values.push(v.unwrap_or(Value::None));
+    }
+    values
+}
+
+/// The bonus or deduction items of row `r` from its points and reason columns.
+fn row_items(
+    site: &Site,
+    table: &Table,
+    r: usize,
+    seen: &HashMap<Col, usize>,
+    (pc, rc): (Col, Col),
+    what: &str,
+    errs: &mut Vec<String>,
+) -> Vec<(f64, String)> {
+    let lang = site.config.language;
+    let at = |r: usize, c: usize| table.cell_ref(r, c);
+    let col_of = |c: Col| seen.get(&c).copied();
+    let reason_col = col_of(rc);
+    let reason = reason_col
+        .map(|c| table.get(r, c).text())
+        .unwrap_or_default();
+    // Several items in one cell, as `export` writes them: `1；0.5` and `原因一；原因二`.
+    if let Some(c) = col_of(pc) {
+        let text = match table.get(r, c) {
+            Cell::Text(t) if t.contains(['；', ';']) => Some(t.trim().to_string()),
+            _ => None,
+        };
+        if let Some(text) = text {
+            let split = |s: &str| -> Vec<String> {
+                s.split(['；', ';']).map(|p| p.trim().to_string()).collect()
+            };
+            let (points, reasons) = (split(&text), split(&reason));
+            let parsed: Vec<Option<f64>> = points
+                .iter()
+                .map(|p| parse_number(p).filter(|x| *x > 0.0))
+                .collect();
+            if points.len() == reasons.len()
+                && parsed.iter().all(Option::is_some)
+                && reasons.iter().all(|r| !r.is_empty())
+            {
+                return parsed.into_iter().flatten().zip(reasons).collect();
+            }
+            errs.push(format!(
+                    "{}: {}",
+                    at(r, c),
+                    t!(
+                        lang,
+                        "{}“{}”有 {} 项，原因“{}”有 {} 项：一格中写多项{}时，分值（大于 0）和原因都用“；”分隔，项数相同",
+                        "{} \"{}\" has {} item(s) but its reason \"{}\" has {}: for several {} items in one cell, separate the points (more than 0) and the reasons with \";\", as many of each",
+                        what,
+                        text,
+                        points.len(),
+                        reason,
+                        reasons.len(),
+                        what
+                    )
+                ));
+            return Vec::new();
+        }
+    }
+    let points = match col_of(pc) {
+        Some(c) if !table.get(r, c).is_empty() => {
+            let range = t!(
+                lang,
+                "不小于 0（扣分请填在“扣分”列）",
+                "0 or more (put deductions in the deductions column)"
+            );
+            let Some(x) = checked(
+                table,
+                lang,
+                (r, c),
+                what,
+                &t!(lang, "分值，不小于 0", "points, 0 or more"),
+                (|x| x >= 0.0, &range),
+                errs,
+            ) else {
+                return Vec::new();
+            };
+            Some((x, c))
+        }
+        _ => None,
+    };
+    match points {
+        Some((x, c)) if x > 0.0 => {
+            if reason.is_empty() {
+                errs.push(format!(
+                    "{}: {}",
+                    at(r, reason_col.unwrap_or(c)),
+                    t!(
+                        lang,
+                        "{} {} 分没有填写原因：请在“{}原因”列说明",
+                        "{} of {} points has no reason: fill in the {} reason column",
+                        what,
+                        num(x),
+                        what
+                    )
+                ));
+                return Vec::new();
+            }
+            vec![(x, reason)]
+        }
+        _ => {
+            if let (Some(c), false) = (reason_col, reason.is_empty()) {
+                errs.push(format!(
+                    "{}: {}",
+                    at(r, c),
+                    t!(
+                        lang,
+                        "填写了{}原因“{}”，但没有{}分值",
+                        "a {} reason \"{}\" is given but no {} points",
+                        what,
+                        reason,
+                        what
+                    )
+                ));
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// The number in cell (`r`, `c`), or a problem: empty, or not a number. `what` and
+/// `expected` name the value in the message.
+fn number(
+    table: &Table,
+    lang: Lang,
+    (r, c): (usize, usize),
+    what: &str,
+    expected: &str,
+    errs: &mut Vec<String>,
+) -> Option<f64> {
+    let at = |r: usize, c: usize| table.cell_ref(r, c);
+    let cell = table.get(r, c);
+    let v = match cell {
+        Cell::Number(x) | Cell::Percent(x) => Some(*x),
+        _ if cell.is_empty() => {
+            errs.push(format!(
+                "{}: {}",
+                at(r, c),
+                t!(
+                    lang,
+                    "单元格为空：应填写“{}”（{}）",
+                    "empty cell: expected \"{}\" ({})",
+                    what,
+                    expected
+                )
+            ));
+            return None;
+        }
+        Cell::Text(s) => parse_number(s),
+        Cell::Empty => None,
+    };
+    if v.is_none() {
+        errs.push(format!(
+            "{}: {}",
+            at(r, c),
+            t!(
+                lang,
+                "“{}”不是数字：应填写“{}”（{}）",
+                "\"{}\" is not a number: expected \"{}\" ({})",
+                cell.text(),
+                what,
+                expected
+            )
+        ));
+    }
+    v
+}
+
+/// The number in cell (`r`, `c`) (see [`number`]) when `ok` accepts it; else a problem: out
+/// of range, expected `range`.
+fn checked(
+    table: &Table,
+    lang: Lang,
+    (r, c): (usize, usize),
+    what: &str,
+    expected: &str,
+    (ok, range): (fn(f64) -> bool, &str),
+    errs: &mut Vec<String>,
+) -> Option<f64> {
+    let x = number(table, lang, (r, c), what, expected, errs)?;
+    if ok(x) {
+        return Some(x);
+    }
+    errs.push(format!(
+        "{}: {}",
+        table.cell_ref(r, c),
+        t!(
+            lang,
+            "“{}”的值 {} 超出范围：应为{}",
+            "\"{}\" value {} is out of range: expected {}",
+            what,
+            num(x),
+            spaced(lang, range)
+        )
+    ));
+    None
 }
 
 /// True when the values of part `part` (0: the value, 1: a ratio's actual, 2: its target) of

@@ -208,6 +208,17 @@ fn too_big(lang: Lang, at: &str, what: &str) -> Refused {
     ))
 }
 
+/// The message for a file larger than `limit` bytes.
+fn larger_than(lang: Lang, file: &str, limit: u64) -> Refused {
+    let what = t!(
+        lang,
+        "文件大于 {} MB",
+        "the file is larger than {} MB",
+        limit / (1024 * 1024)
+    );
+    too_big(lang, file, &what)
+}
+
 /// Decodes a CSV file's bytes: UTF-8 (BOM optional), UTF-16 with BOM, else GBK/GB18030 as
 /// Excel writes on Chinese Windows. `None` when none of them fits.
 pub fn decode_csv(bytes: &[u8]) -> Option<String> {
@@ -279,31 +290,13 @@ pub fn read_table(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Table,
                 .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
                 .map_err(|e| cannot_read(&e))?;
             if bytes.len() as u64 > MAX_BYTES {
-                return Err(too_big(
-                    lang,
-                    &file,
-                    &t!(
-                        lang,
-                        "文件大于 {} MB",
-                        "the file is larger than {} MB",
-                        MAX_BYTES / (1024 * 1024)
-                    ),
-                ));
+                return Err(larger_than(lang, &file, MAX_BYTES));
             }
             read_csv(&bytes, file, lang)
         }
         "xlsx" | "xlsm" => {
             if meta.len() > MAX_XLSX_FILE {
-                return Err(too_big(
-                    lang,
-                    &file,
-                    &t!(
-                        lang,
-                        "文件大于 {} MB",
-                        "the file is larger than {} MB",
-                        MAX_XLSX_FILE / (1024 * 1024)
-                    ),
-                ));
+                return Err(larger_than(lang, &file, MAX_XLSX_FILE));
             }
             let f = std::fs::File::open(path).map_err(|e| cannot_read(&e))?;
             read_xlsx(f, file, sheet, lang)
@@ -603,40 +596,21 @@ fn attr(e: &quick_xml::events::BytesStart, key: &[u8]) -> Result<Option<String>,
     Ok(None)
 }
 
-/// The worksheets of `xl/workbook.xml`: (name, relationship id), in order.
-fn read_workbook(r: &mut dyn BufRead) -> Result<Vec<(String, String)>, PartError> {
+/// The attributes `a` and `b` of every element named `element`, in order (the worksheets of
+/// `xl/workbook.xml`, the relationships of its `.rels`).
+fn read_pairs(
+    r: &mut dyn BufRead,
+    element: &[u8],
+    (a, b): (&[u8], &[u8]),
+) -> Result<Vec<(String, String)>, PartError> {
     let mut xml = quick_xml::Reader::from_reader(r);
     let mut buf = Vec::new();
     let mut out = Vec::new();
     loop {
         match xml.read_event_into(&mut buf)? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
-                if let (Some(n), Some(id)) = (attr(&e, b"name")?, attr(&e, b"id")?) {
-                    out.push((n, id));
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
-    Ok(out)
-}
-
-/// The relationships of `xl/_rels/workbook.xml.rels`: id → part name in the zip.
-fn read_rels(r: &mut dyn BufRead) -> Result<Vec<(String, String)>, PartError> {
-    let mut xml = quick_xml::Reader::from_reader(r);
-    let mut buf = Vec::new();
-    let mut out = Vec::new();
-    loop {
-        match xml.read_event_into(&mut buf)? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
-                if let (Some(id), Some(t)) = (attr(&e, b"Id")?, attr(&e, b"Target")?) {
-                    let part = match t.strip_prefix('/') {
-                        Some(abs) => abs.to_string(),
-                        None => format!("xl/{t}"),
-                    };
-                    out.push((id, part));
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == element => {
+                if let (Some(x), Some(y)) = (attr(&e, a)?, attr(&e, b)?) {
+                    out.push((x, y));
                 }
             }
             Event::Eof => break,
@@ -725,14 +699,13 @@ fn read_styles(r: &mut dyn BufRead) -> Result<Vec<bool>, PartError> {
         match &ev {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 b"numFmt" => {
-                    if let (Some(id), Some(code)) =
-                        (attr(&e, b"numFmtId")?, attr(&e, b"formatCode")?)
+                    if let (Some(id), Some(code)) = (attr(e, b"numFmtId")?, attr(e, b"formatCode")?)
                     {
                         custom.push((id, is_percent_format(&code)));
                     }
                 }
                 b"cellXfs" => in_xfs = matches!(ev, Event::Start(_)),
-                b"xf" if in_xfs => xfs.push(attr(&e, b"numFmtId")?.unwrap_or_default()),
+                b"xf" if in_xfs => xfs.push(attr(e, b"numFmtId")?.unwrap_or_default()),
                 _ => {}
             },
             Event::End(e) if e.local_name().as_ref() == b"cellXfs" => in_xfs = false,
@@ -803,14 +776,25 @@ pub fn read_xlsx<R: Read + std::io::Seek>(
         PartError::Refused(r) => r,
         PartError::Bad(m) => bad(m),
     };
+    // Worksheets as (name, relationship id); relationships as (id, part name in the zip).
     let sheets = x
-        .part("xl/workbook.xml", read_workbook)
+        .part("xl/workbook.xml", |r| {
+            read_pairs(r, b"sheet", (b"name", b"id"))
+        })
         .map_err(fail)?
         .ok_or_else(|| bad("xl/workbook.xml".into()))?;
-    let rels = x
-        .part("xl/_rels/workbook.xml.rels", read_rels)
+    let rels: Vec<(String, String)> = x
+        .part("xl/_rels/workbook.xml.rels", |r| {
+            read_pairs(r, b"Relationship", (b"Id", b"Target"))
+        })
         .map_err(fail)?
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, target)| match target.strip_prefix('/') {
+            Some(abs) => (id, abs.to_string()),
+            None => (id, format!("xl/{target}")),
+        })
+        .collect();
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
     let (name, rid) = match sheet {
         Some(s) => sheets.iter().find(|(n, _)| n == s).ok_or_else(|| {
