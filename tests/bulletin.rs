@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use common::smtp::*;
 use common::*;
@@ -626,26 +626,7 @@ fn send_killed_in_flight_never_sends_twice() {
     let d = site.path();
     ok(&rankpress(d, &["bulletin"]));
     let n = manifest_ids(d).len();
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rankpress"));
-    c.current_dir(d)
-        .arg("send")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    for (k, v) in s1.env() {
-        c.env(k, v);
-    }
-    let mut child = c.spawn().unwrap();
-    let start = std::time::Instant::now();
-    while s1.received().len() < 3 {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(60),
-            "the third message never arrived"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    child.kill().unwrap(); // SIGKILL: no chance to record anything
-    child.wait().unwrap();
+    kill_send_in_flight(d, &s1, 3); // SIGKILL: no chance to record anything
     let first = s1.received();
     assert_eq!(first.len(), 3);
     assert_eq!(
