@@ -515,7 +515,7 @@ fn wrong_password_and_unreachable_server_give_one_clear_message() {
     assert!(err.contains("环境变量 RP_TEST_USER 未设置"), "{err}");
 }
 
-/// Headless Chromium, if installed (CI installs it; elsewhere the test says it skipped).
+/// Headless Chromium, if installed (the test fails without it; see `require_prerequisite`).
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
@@ -529,11 +529,16 @@ fn chromium() -> Option<&'static str> {
 
 #[test]
 fn preview_fits_600px_and_phone_width_in_chromium() {
-    let Some(browser) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
-        eprintln!("skipped: no chromium");
+    let browser = chromium();
+    if !common::prereq::require_prerequisite(
+        "chromium",
+        browser.is_some(),
+        "apt-get install chromium (.ci/run installs every test prerequisite)",
+        "RANKPRESS_SKIP_BROWSER",
+    ) {
         return;
-    };
+    }
+    let browser = browser.expect("checked");
     let site = small_site(2525, "");
     ok(&rankpress(site.path(), &["bulletin"]));
     let b = site.path().join("output/bulletins");
