@@ -316,16 +316,21 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         report_uncertain(&unsure, &month.to_string(), lang);
         return Ok(summary);
     }
+    // Whatever stops the run before sending, the messages of unknown outcome are listed.
+    let stop = |e: Error| {
+        report_uncertain(&unsure, &month.to_string(), lang);
+        e
+    };
     let smtp = cfg.smtp.as_ref().ok_or_else(|| {
-        fatal(
+        stop(fatal(
             "site.yaml 的 bulletin 中没有 smtp 设置（服务器地址、端口等）".into(),
             "site.yaml has no bulletin.smtp settings (server, port…)".into(),
-        )
+        ))
     })?;
-    let transport = transport(smtp, lang)?;
+    let transport = transport(smtp, lang).map_err(stop)?;
     // One clear message for a wrong password or an unreachable server, before sending anything.
     if let Err(e) = transport.test_connection() {
-        return Err(Error::Fatal(explain(&e, smtp, lang)));
+        return Err(stop(Error::Fatal(explain(&e, smtp, lang))));
     }
     let n = todo.len();
     let progress = |i: usize, e: &ManifestEntry, status: &str| {
