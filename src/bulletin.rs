@@ -756,7 +756,7 @@ impl<'a> Ctx<'a> {
         let mgr = &site.managers[row.manager];
         let email = mgr.email.as_deref().unwrap_or_default();
         let to = match email.parse::<lettre::Address>() {
-            Ok(a) => Mailbox::new(Some(mgr.name.clone()), a),
+            Ok(a) => Mailbox::new(Some(header_text(&mgr.name)), a),
             Err(e) => {
                 return Err(Error::Usage(
                     self.lang
@@ -918,7 +918,8 @@ impl<'a> Ctx<'a> {
             out.push(LineCtx {
                 group: None,
                 name: self.t("加分", "Bonus"),
-                raw: b.reason.clone(),
+                raw: crate::pages::bonus_reason(self.theme, b, site.config.bonus_per_adopted)
+                    .into_owned(),
                 rule: String::new(),
                 points: format!("+{}", pts(b.points)),
             });
@@ -1172,6 +1173,7 @@ impl<'a> Ctx<'a> {
         mut c: tera::Context,
         images: Vec<Image>,
     ) -> Result<Bulletin, Error> {
+        let subject = header_text(&subject);
         let imgs: Vec<ImgCtx> = images
             .iter()
             .map(|i| ImgCtx {
@@ -1239,6 +1241,16 @@ impl<'a> Ctx<'a> {
             eml: msg.formatted(),
         })
     }
+}
+
+/// A data string made safe for a one-line mail header (a display name, the subject): every
+/// control character (CR, LF, NUL, ESC…) becomes a space, runs of white space one space. Such
+/// text can neither inject a header nor make lettre fail to write one.
+pub fn header_text(s: &str) -> String {
+    s.split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Mean total of a month, exact to the cent (contract §5 means).
@@ -1454,6 +1466,71 @@ pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_a_header() {
+        assert_eq!(header_text("张伟\r\nBcc: x@y.z"), "张伟 Bcc: x@y.z");
+        assert_eq!(header_text(" a\0b\x1b[31m\u{85}c "), "a b [31m c");
+        // The whole path, on names that validation may reject: no panic, no injected header.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut t = site::Timings::default();
+        let mut s = site::load_site(root, &mut t).expect("demo site");
+        s.managers[0].name = "张伟\r\nBcc: evil@example.com".into();
+        for m in &mut s.managers[1..] {
+            m.email = None; // one personal bulletin is enough (charts are slow to draw)
+        }
+        s.config.title = "通报\nX-Injected: 1".into();
+        let Ok(font) = font(&s, root) else {
+            panic!("a CJK font is needed: apt-get install fonts-wqy-microhei");
+        };
+        let theme = Theme::load(root, "default", s.config.language).unwrap();
+        let computed = site::compute(&s);
+        let month = pick_month(&s, None).unwrap();
+        let b = make(&s, &computed, month, &theme, &font).expect("no panic, no error");
+        let id = &s.managers[0].id;
+        let mine = b.personal.iter().find(|p| &p.key == id).expect("personal");
+        let eml = String::from_utf8_lossy(&mine.eml);
+        let head = &eml[..eml.find("\r\n\r\n").unwrap()];
+        assert!(
+            !head.contains("\r\nBcc:") && !head.contains("\r\nX-Injected"),
+            "{head}"
+        );
+        assert!(!mine.subject.contains(['\r', '\n']), "{}", mine.subject);
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&mine.eml)
+            .unwrap();
+        let to = parsed.to().unwrap().first().unwrap();
+        assert_eq!(to.name(), Some("张伟 Bcc: evil@example.com"));
+    }
+
+    #[test]
+    fn adopted_suggestions_bonus_has_the_sites_label() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut t = site::Timings::default();
+        let mut s = site::load_site(root, &mut t).expect("demo site");
+        for m in &mut s.managers {
+            if m.id != "zheng-hua" {
+                m.email = None; // one personal bulletin is enough (charts are slow to draw)
+            }
+        }
+        let font = font(&s, root).expect("a CJK font (apt-get install fonts-wqy-microhei)");
+        let theme = Theme::load(root, "default", s.config.language).unwrap();
+        let computed = site::compute(&s);
+        // The demo's zheng-hua had a suggestion adopted in 2026-07.
+        let month = pick_month(&s, Some("2026-07")).unwrap();
+        let b = make(&s, &computed, month, &theme, &font).unwrap();
+        let p = b.personal.iter().find(|p| p.key == "zheng-hua").unwrap();
+        let label = theme.fill(
+            "bonus_suggestions",
+            &[
+                ("n", "1"),
+                ("each", &crate::pages::num(s.config.bonus_per_adopted)),
+            ],
+        );
+        assert!(label.contains("建议被采纳"), "{label}");
+        assert!(p.text.contains(&label), "{}", p.text);
+        assert!(p.html.contains(&label));
+    }
 
     #[test]
     fn pads_cjk_as_double_width() {

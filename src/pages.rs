@@ -1411,23 +1411,9 @@ fn manager(idx: &Index, m: usize) -> PageCtx {
         let bonuses: Vec<Adjust> = r
             .bonuses
             .iter()
-            .map(|b| {
-                let reason = match b.source {
-                    BonusSource::Suggestions(n) => t
-                        .fill(
-                            "bonus_suggestions",
-                            &[
-                                ("n", &n.to_string()),
-                                ("each", &num(site.config.bonus_per_adopted)),
-                            ],
-                        )
-                        .into(),
-                    _ => b.reason.as_str().into(),
-                };
-                Adjust {
-                    points: f2(b.points),
-                    reason,
-                }
+            .map(|b| Adjust {
+                points: f2(b.points),
+                reason: bonus_reason(t, b, site.config.bonus_per_adopted),
             })
             .collect();
         let deductions: Vec<Adjust> = entry
@@ -2131,6 +2117,25 @@ fn incentives(idx: &Index) -> PageCtx {
                 "rate": opt_pct((!site.suggestions.is_empty()).then(|| crate::score::round4(adopted as f64 / site.suggestions.len() as f64)))}),
     );
     ctx
+}
+
+/// A bonus item's reason as readers see it: its own, or for the bonus of adopted suggestions
+/// (which has none) the theme's `bonus_suggestions` label; shared by the manager pages and the
+/// bulletins.
+pub fn bonus_reason<'a>(
+    t: &Theme,
+    b: &'a crate::score::Bonus,
+    each: f64,
+) -> std::borrow::Cow<'a, str> {
+    match b.source {
+        BonusSource::Suggestions(n) => t
+            .fill(
+                "bonus_suggestions",
+                &[("n", &n.to_string()), ("each", &num(each))],
+            )
+            .into(),
+        _ => b.reason.as_str().into(),
+    }
 }
 
 /// An indicator's rule in plain words, for the rules page.

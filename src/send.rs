@@ -1,9 +1,12 @@
 //! Sending a month's bulletins over SMTP (`rankpress send`).
 //!
 //! Reads `output/bulletins/YYYY-MM/manifest.json` (written by `rankpress bulletin`) and sends
-//! each `.eml` exactly as written. Every message the server accepts is appended to
-//! `output/bulletins/YYYY-MM/sent.log` and fsynced before the next one is sent, so a re-run after
-//! a failure sends only what is not yet logged (`--force` sends everything again).
+//! each `.eml` exactly as written. Every message the server accepts (250 after its data) is
+//! appended to `output/bulletins/YYYY-MM/sent.log` and fsynced before the next one is sent, so a
+//! re-run after a failure sends only what is not yet logged (`--force` sends everything again).
+//! A failure `send` sees is recorded in `attempts.log` and retried by the next run; a message
+//! whose outcome is unknown (`send` killed while it was in flight) is never sent again on its
+//! own: it is listed, the run exits 3, and `--resend ID` sends it once after the user checked.
 //!
 //! Credentials come only from the environment variables named in `site.yaml`
 //! (`smtp.username_env`, `smtp.password_env`). TLS is rustls with the system's root
@@ -31,9 +34,10 @@ pub const CA_ENV: &str = "RANKPRESS_SMTP_CA";
 /// Name of the log of accepted messages in `bulletins/YYYY-MM/`.
 pub const SENT_LOG: &str = "sent.log";
 
-/// Written (and fsynced) just before each message is handed to the server. A key found here
-/// but not in [`SENT_LOG`] means `send` was killed while that message was in flight: the
-/// server may or may not have accepted it, so it is not sent again without `--force`.
+/// Written (and fsynced) just before each message is handed to the server, and followed by a
+/// `-failed` record when the send fails. A key whose last record is an attempt, and that is not
+/// in [`SENT_LOG`], means `send` was killed while that message was in flight: the server may or
+/// may not have accepted it, so it is sent again only with `--resend` (or `--force`).
 pub const ATTEMPT_LOG: &str = "attempts.log";
 
 /// Options of the `send` command.
@@ -312,16 +316,21 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         report_uncertain(&unsure, &month.to_string(), lang);
         return Ok(summary);
     }
+    // Whatever stops the run before sending, the messages of unknown outcome are listed.
+    let stop = |e: Error| {
+        report_uncertain(&unsure, &month.to_string(), lang);
+        e
+    };
     let smtp = cfg.smtp.as_ref().ok_or_else(|| {
-        fatal(
+        stop(fatal(
             "site.yaml 的 bulletin 中没有 smtp 设置（服务器地址、端口等）".into(),
             "site.yaml has no bulletin.smtp settings (server, port…)".into(),
-        )
+        ))
     })?;
-    let transport = transport(smtp, lang)?;
+    let transport = transport(smtp, lang).map_err(stop)?;
     // One clear message for a wrong password or an unreachable server, before sending anything.
     if let Err(e) = transport.test_connection() {
-        return Err(Error::Fatal(explain(&e, smtp, lang)));
+        return Err(stop(Error::Fatal(explain(&e, smtp, lang))));
     }
     let n = todo.len();
     let progress = |i: usize, e: &ManifestEntry, status: &str| {
@@ -418,6 +427,15 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
             lang.pick(
                 "修复问题后再次运行 rankpress send，只会发送尚未成功的邮件。",
                 "Fix the problem and run rankpress send again: only the messages not yet accepted are sent."
+            )
+        );
+    }
+    if summary.pending > 0 {
+        println!(
+            "{}",
+            lang.pick(
+                &format!("另有 {} 封尚未发送（--resend 只发送指定的邮件）；运行 rankpress send 发送它们。", summary.pending),
+                &format!("{} more not sent yet (--resend sends only the messages named); run rankpress send to send them.", summary.pending),
             )
         );
     }

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use common::smtp::*;
 use common::*;
@@ -515,7 +515,7 @@ fn wrong_password_and_unreachable_server_give_one_clear_message() {
     assert!(err.contains("环境变量 RP_TEST_USER 未设置"), "{err}");
 }
 
-/// Headless Chromium, if installed (CI installs it; elsewhere the test says it skipped).
+/// Headless Chromium, if installed (the test fails without it; see `require_prerequisite`).
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
@@ -529,11 +529,16 @@ fn chromium() -> Option<&'static str> {
 
 #[test]
 fn preview_fits_600px_and_phone_width_in_chromium() {
-    let Some(browser) = chromium() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must install chromium");
-        eprintln!("skipped: no chromium");
+    let browser = chromium();
+    if !common::prereq::require_prerequisite(
+        "chromium",
+        browser.is_some(),
+        "apt-get install chromium (.ci/run installs every test prerequisite)",
+        "RANKPRESS_SKIP_BROWSER",
+    ) {
         return;
-    };
+    }
+    let browser = browser.expect("checked");
     let site = small_site(2525, "");
     ok(&rankpress(site.path(), &["bulletin"]));
     let b = site.path().join("output/bulletins");
@@ -626,26 +631,7 @@ fn send_killed_in_flight_never_sends_twice() {
     let d = site.path();
     ok(&rankpress(d, &["bulletin"]));
     let n = manifest_ids(d).len();
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rankpress"));
-    c.current_dir(d)
-        .arg("send")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    for (k, v) in s1.env() {
-        c.env(k, v);
-    }
-    let mut child = c.spawn().unwrap();
-    let start = std::time::Instant::now();
-    while s1.received().len() < 3 {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(60),
-            "the third message never arrived"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    child.kill().unwrap(); // SIGKILL: no chance to record anything
-    child.wait().unwrap();
+    kill_send_in_flight(d, &s1, 3); // SIGKILL: no chance to record anything
     let first = s1.received();
     assert_eq!(first.len(), 3);
     assert_eq!(

@@ -7,11 +7,12 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
+use common::serve::Serve;
 use common::smtp::*;
 use common::*;
 
@@ -108,26 +109,7 @@ fn a_send_killed_in_flight_is_listed_and_resent_only_on_request() {
     let all = keys(d);
     let n = all.len();
     let in_flight = all[1].clone();
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rankpress"));
-    c.current_dir(d)
-        .arg("send")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    for (k, v) in s1.env() {
-        c.env(k, v);
-    }
-    let mut child = c.spawn().unwrap();
-    let start = Instant::now();
-    while s1.received().len() < 2 {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "no second message"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(200));
-    child.kill().unwrap(); // SIGKILL: after the data, before any answer is recorded
-    child.wait().unwrap();
+    kill_send_in_flight(d, &s1, 2); // after the data, before any answer is recorded
     drop(s1);
 
     let s2 = Server::start(None, PASSWORD);
@@ -219,91 +201,6 @@ fn clear_text_to_this_machine_is_allowed() {
     let o = send(d, &server, &[]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(!text(&o).contains("明文"), "{}", text(&o));
-}
-
-/// A running `rankpress serve` on a free port, with its stderr lines.
-struct Serve {
-    child: std::process::Child,
-    port: u16,
-    lines: std::sync::mpsc::Receiver<String>,
-    log: Vec<String>,
-}
-
-impl Serve {
-    fn start(root: &Path) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rankpress"))
-            .current_dir(root)
-            .args(["serve", "--port", "0"])
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, lines) = std::sync::mpsc::channel::<String>();
-        let err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let mut log = Vec::new();
-        let port = loop {
-            let line = lines
-                .recv_timeout(Duration::from_secs(60))
-                .expect("serve starts");
-            log.push(line.clone());
-            if let Some(i) = line.find("http://127.0.0.1:") {
-                let rest = &line[i + "http://127.0.0.1:".len()..];
-                break rest[..rest.find('/').unwrap()].parse().unwrap();
-            }
-        };
-        Serve {
-            child,
-            port,
-            lines,
-            log,
-        }
-    }
-
-    /// Sends raw bytes, returns the whole raw answer (the server closes the connection).
-    fn raw(&self, request: &[u8]) -> String {
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        // The server may answer and close before reading everything: ignore write errors.
-        let _ = s.write_all(request);
-        let mut out = Vec::new();
-        let _ = s.read_to_end(&mut out);
-        String::from_utf8_lossy(&out).into_owned()
-    }
-
-    fn get(&self, path: &str) -> String {
-        self.raw(
-            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        )
-    }
-
-    fn version(&self) -> String {
-        let r = self.get("/__rankpress/version");
-        r.split("\r\n\r\n").nth(1).unwrap_or_default().to_string()
-    }
-
-    fn wait_change(&self, old: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let v = self.version();
-            if v != old {
-                return v;
-            }
-            assert!(start.elapsed() < Duration::from_secs(20), "no rebuild seen");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// The status line of a raw answer.

@@ -5,9 +5,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -903,30 +903,8 @@ fn serve_rebuilds_on_change_and_shows_data_errors() {
         .unwrap()
         .to_string_lossy()
         .into_owned();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rankpress"))
-        .current_dir(root)
-        .args(["serve", "--port", "0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let err = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut log = Vec::new();
-    let port: u16 = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("serve starts");
-        log.push(line.clone());
-        if let Some(i) = line.find("http://127.0.0.1:") {
-            let rest = &line[i + "http://127.0.0.1:".len()..];
-            break rest[..rest.find('/').unwrap()].parse().unwrap();
-        }
-    };
+    let mut srv = common::serve::Serve::start(root);
+    let (port, log) = (srv.port, &srv.log);
     assert!(log.iter().any(|l| l.contains("已生成")), "{log:?}");
 
     let (status, page) = get(port, "/");
@@ -1001,16 +979,15 @@ fn serve_rebuilds_on_change_and_shows_data_errors() {
 
     // SIGTERM stops it cleanly.
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGTERM);
+        libc::kill(srv.child.id() as i32, libc::SIGTERM);
     }
     let start = Instant::now();
     loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = srv.child.try_wait().unwrap() {
             assert!(status.success());
             break;
         }
         if start.elapsed() > Duration::from_secs(5) {
-            child.kill().unwrap();
             panic!("serve did not stop on SIGTERM");
         }
         std::thread::sleep(Duration::from_millis(50));

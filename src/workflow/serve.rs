@@ -245,8 +245,11 @@ fn content_type(path: &Path) -> &'static str {
 /// The longest request head (request line and headers) read, as web servers cap it.
 pub const MAX_HEAD: usize = 8 * 1024;
 
-/// How long a connection may take to send its request head.
+/// How long a connection may take to send its request head, in all.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections served at once; more are closed at once.
+const MAX_CONNECTIONS: u64 = 64;
 
 /// An answer: status, extra headers, body.
 struct Answer {
@@ -297,7 +300,11 @@ enum HeadError {
 fn read_head(stream: &mut impl std::io::Read) -> Result<(String, String), HeadError> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
+    let start = Instant::now();
     loop {
+        if start.elapsed() > HEAD_TIMEOUT {
+            return Err(HeadError::Gone);
+        }
         let room = MAX_HEAD - buf.len();
         let n = match stream.read(&mut chunk[..room.min(1024)]) {
             Ok(0) | Err(_) => return Err(HeadError::Gone),
@@ -530,14 +537,22 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
             )
         );
     }
-    for _ in 0..4 {
-        let Ok(listener) = server.try_clone() else {
-            break;
-        };
+    // A thread per connection (a browser's idle pre-connections must not hold up the others),
+    // at most MAX_CONNECTIONS at once.
+    {
         let (state, out) = (state.clone(), out.clone());
+        let active = Arc::new(AtomicU64::new(0));
         std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                serve_connection(stream, &out, &state, lang);
+            for stream in server.incoming().flatten() {
+                if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    continue; // dropped: closed at once
+                }
+                active.fetch_add(1, Ordering::SeqCst);
+                let (state, out, active) = (state.clone(), out.clone(), active.clone());
+                std::thread::spawn(move || {
+                    serve_connection(stream, &out, &state, lang);
+                    active.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
     }

@@ -125,4 +125,5 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 pub mod prereq;
+pub mod serve;
 pub mod smtp;

@@ -293,3 +293,28 @@ pub fn use_port(site: &Path, port: u16) {
     let text = format!("{}    port: {port}{}", &text[..i], &text[j..]);
     std::fs::write(&s, text).unwrap();
 }
+
+/// Runs `send` in `site` against `server` (started with `--hang-after N-1`, so that it records
+/// message `n` and never answers it) and SIGKILLs `send` while it waits for that answer.
+pub fn kill_send_in_flight(site: &Path, server: &Server, n: usize) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rankpress"));
+    c.current_dir(site)
+        .arg("send")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in server.env() {
+        c.env(k, v);
+    }
+    let mut child = c.spawn().unwrap();
+    let start = std::time::Instant::now();
+    while server.received().len() < n {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "message {n} never arrived"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
