@@ -1827,7 +1827,7 @@ fn entry(
                     ep.k(&ind.id),
                     t!(
                         lang,
-                        "缺少指标 \"{}\"（{}）的数值，应为 {}",
+                        "缺少指标 \"{}\"（{}）的数值，应为{}",
                         "missing value for indicator \"{}\" ({}): expected {}",
                         ind.id,
                         ind.name,

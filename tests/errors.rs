@@ -93,7 +93,7 @@ fn missing_value_wrong_type_and_ranges_all_reported() {
     assert_problem(
         &lines,
         "content/results/2026-02.yaml:3:3",
-        &["缺少指标 \"satisfaction\"", "应为 数字"],
+        &["缺少指标 \"satisfaction\"", "应为数字"],
     );
     assert_problem(
         &lines,
