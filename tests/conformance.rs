@@ -1,4 +1,5 @@
-//! Builds every fixture of `../shared/conformance/` and compares every export with `expected/`
+//! Builds every fixture of the project's copy of the conformance fixtures
+//! (`tests/fixtures/conformance/`) and compares every export with `expected/`
 //! (numbers to within 0.006; strings, nulls and list order exactly).
 
 mod common;
@@ -9,7 +10,7 @@ use common::*;
 fn every_conformance_fixture_matches() {
     let dir = conformance_dir();
     let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
-        .expect("../shared/conformance is present beside the checkout")
+        .expect("tests/fixtures/conformance is part of the repository")
         .flatten()
         .filter(|e| e.path().join("expected").is_dir())
         .map(|e| e.path())
