@@ -2368,6 +2368,7 @@ impl ManagerInputs {
                 total,
                 rank,
                 change,
+                rating,
             } = &ms.rows[ri];
             manager.hash(&mut h);
             entry.hash(&mut h);
@@ -2398,6 +2399,7 @@ impl ManagerInputs {
             hf(&mut h, *total);
             rank.hash(&mut h);
             change.hash(&mut h);
+            rating.hash(&mut h);
             let Entry {
                 manager,
                 values,

@@ -1,6 +1,7 @@
-//! Builds every fixture of the project's copy of the conformance fixtures
-//! (`tests/fixtures/conformance/`) and compares every export with `expected/`
-//! (numbers to within 0.006; strings, nulls and list order exactly).
+//! Builds every fixture of the project's copies of the conformance fixtures
+//! (`tests/fixtures/conformance/` for contract version 1, `tests/fixtures/conformance-v2/` for
+//! version 2) and compares every export with `expected/` (numbers to within 0.006; strings,
+//! nulls and list order exactly), and every payroll with `payroll/` (to the cent).
 
 mod common;
 
@@ -8,17 +9,20 @@ use common::*;
 
 #[test]
 fn every_conformance_fixture_matches() {
-    let dir = conformance_dir();
-    let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/fixtures/conformance is part of the repository")
-        .flatten()
-        .filter(|e| e.path().join("expected").is_dir())
-        .map(|e| e.path())
+    let mut fixtures: Vec<_> = [conformance_dir(), conformance_v2_dir()]
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(dir)
+                .expect("tests/fixtures/conformance{,-v2} are part of the repository")
+                .flatten()
+                .filter(|e| e.path().join("expected").is_dir())
+                .map(|e| e.path())
+        })
         .collect();
     fixtures.sort();
     assert!(
-        fixtures.len() >= 2,
-        "expected the basic and full fixtures, found {fixtures:?}"
+        fixtures.len() >= 3,
+        "expected the basic, full and ratings fixtures, found {fixtures:?}"
     );
     let mut failures = Vec::new();
     for fx in &fixtures {
