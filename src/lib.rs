@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod pages;
 pub mod pay;
+pub mod payroll;
 pub mod progress;
 pub mod rating;
 pub mod render;
