@@ -252,6 +252,11 @@ fn resolved(path: &Path) -> PathBuf {
     }
 }
 
+/// True when `dir` is (inside) the site's output folder `ROOT/output`, where pay must never go.
+pub fn inside_output(root: &Path, dir: &Path) -> bool {
+    resolved(dir).starts_with(resolved(&root.join("output")))
+}
+
 /// Writes the payroll of the month(s) asked for; returns the files written.
 pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
     let mut t = crate::site::Timings::default();
@@ -270,8 +275,8 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
         .dir
         .clone()
         .unwrap_or_else(|| opts.root.join("payroll"));
-    let output = resolved(&opts.root.join("output"));
-    if resolved(&dir).starts_with(&output) {
+    if inside_output(&opts.root, &dir) {
+        let output = resolved(&opts.root.join("output"));
         return Err(Error::Usage(
             lang.pick(
                 &format!(

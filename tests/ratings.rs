@@ -340,6 +340,17 @@ fn no_pay_amount_reaches_output() {
         "pay amounts in output/:\n{}",
         leaks.join("\n")
     );
+    // The team bulletin lists the level distribution and the escalated managers; the personal
+    // one shows the person's level, and no pay (personal_pay is off).
+    let team = text_of(&site.path().join("output/bulletins/2026-04.eml"));
+    assert!(team.contains("考核等次分布：优秀 "), "{team}");
+    assert!(
+        team.contains("连续后进：") && team.contains("个月后进）"),
+        "{team}"
+    );
+    let personal = text_of(&site.path().join("output/bulletins/2026-04/m00012.eml"));
+    assert!(personal.contains("考核等次：优秀"), "{personal}");
+    assert!(!personal.contains("绩效工资"), "{personal}");
     // Nor the words: no pay column anywhere.
     for (name, bytes) in &files {
         let text = String::from_utf8_lossy(bytes);
@@ -441,4 +452,70 @@ fn payroll_without_pay_says_what_to_add() {
         assert!(err.contains(words) && err.contains("method: pool"), "{err}");
         assert!(!site.path().join("payroll").exists());
     }
+}
+
+/// The plain-text part of a message file.
+fn text_of(eml: &Path) -> String {
+    let bytes = std::fs::read(eml).unwrap_or_else(|e| panic!("{}: {e}", eml.display()));
+    let msg = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+    msg.body_text(0).unwrap().into_owned()
+}
+
+#[test]
+fn personal_pay_only_in_personal_bulletins_and_never_in_output() {
+    let site = pool_site();
+    let path = site.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "  personal: true\n",
+        "  personal: true\n  personal_pay: true\n",
+    );
+    write(&path, &text);
+    // Refused into the output folder (the default).
+    let run = rankpress(site.path(), &["bulletin", "--month", "2026-04"]);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stderr).contains("-o private"));
+    assert!(!site.path().join("output").exists());
+    let run = rankpress(
+        site.path(),
+        &["bulletin", "--month", "2026-04", "-o", "private"],
+    );
+    assert!(
+        run.status.success(),
+        "bulletin (needs a CJK font: apt-get install fonts-wqy-microhei): {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let payroll = tempdir();
+    let run = rankpress(
+        site.path(),
+        &[
+            "payroll",
+            "--month",
+            "2026-04",
+            "-o",
+            payroll.path().to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success());
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(payroll.path().join("2026-04.json")).unwrap())
+            .unwrap();
+    let row = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "m00012")
+        .unwrap();
+    let pay = format!("{:.2}", row["pay"].as_f64().unwrap());
+    let personal = text_of(&site.path().join("private/bulletins/2026-04/m00012.eml"));
+    assert!(
+        personal.contains(&format!("本月绩效工资：{pay} 元")),
+        "{pay}\n{personal}"
+    );
+    let team = text_of(&site.path().join("private/bulletins/2026-04.eml"));
+    assert!(!team.contains("绩效工资") && !team.contains(&pay), "{team}");
 }
