@@ -519,3 +519,65 @@ fn personal_pay_only_in_personal_bulletins_and_never_in_output() {
     let team = text_of(&site.path().join("private/bulletins/2026-04.eml"));
     assert!(!team.contains("绩效工资") && !team.contains(&pay), "{team}");
 }
+
+#[test]
+fn init_example_shows_the_v2_keys_commented_and_they_work_uncommented() {
+    let dir = tempdir();
+    let site = dir.path().join("site");
+    let run = rankpress(dir.path(), &["init", site.to_str().unwrap()]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let path = site.join("content/site.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    for key in [
+        "# ratings:",
+        "# pay:",
+        "# grades:",
+        "# escalate_after:",
+        "# promotion_months:",
+        "# demotion_months:",
+    ] {
+        assert!(text.contains(key), "{key} missing in the example");
+    }
+    let gitignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    assert!(gitignore.contains("/payroll/"));
+    // Uncommented as a keeper would (drop "# " before the keys), the example checks clean.
+    let on: String = text
+        .lines()
+        .map(|l| {
+            for (commented, key) in [
+                ("# ratings:", "ratings:"),
+                ("#   - {id", "  - {id"),
+                ("# pay:", "pay:"),
+                ("#   method: pool", "  method: pool"),
+                ("#   pool: ", "  pool: "),
+                ("# grades:", "grades:"),
+                ("  # escalate_after", "  escalate_after"),
+                ("  # promotion_months", "  promotion_months"),
+                ("  # demotion_months", "  demotion_months"),
+            ] {
+                if let Some(rest) = l.strip_prefix(commented) {
+                    return format!("{key}{rest}\n");
+                }
+            }
+            format!("{l}\n")
+        })
+        .collect();
+    assert!(on.contains("\nratings:\n") && on.contains("\npay:\n"));
+    write(&path, &on);
+    let run = rankpress(&site, &["check"]);
+    assert!(
+        run.status.success(),
+        "{}\n{on}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let run = rankpress(&site, &["payroll"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
