@@ -305,6 +305,10 @@ fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
         ("note", "本月说明", "This month"),
         ("stars", "本月之星", "Stars of the month"),
         ("watch", "后进名单", "Watch list"),
+        ("levels", "考核等次分布", "Rating levels"),
+        ("escalated", "连续后进", "Repeatedly on the watch list"),
+        ("level", "考核等次", "Rating"),
+        ("pay", "本月绩效工资", "Performance pay this month"),
         ("why", "得分明细", "Why this score"),
         ("indicator", "指标", "Indicator"),
         ("value", "完成情况 / 计分规则", "Result / rule"),
@@ -531,6 +535,10 @@ struct LineCtx {
 #[derive(Serialize)]
 struct PersonalCtx {
     greeting: String,
+    /// The person's rating level (v2), if the site has levels.
+    level: Option<String>,
+    /// The person's own pay, only with `bulletin.personal_pay: true` (never in the team one).
+    pay: Option<String>,
     rank: String,
     total: String,
     change: String,
@@ -633,6 +641,32 @@ impl<'a> Ctx<'a> {
             .collect::<Vec<_>>()
             .join(self.lang.pick("、", ", "));
         c.insert("watch", &watch);
+        let sep = self.lang.pick("、", ", ");
+        let levels = &site.config.policy.ratings;
+        let dist = levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let n = ms.rows.iter().filter(|r| r.rating == Some(i)).count();
+                format!("{} {n}", l.name)
+            })
+            .collect::<Vec<_>>()
+            .join(sep);
+        c.insert("levels", &dist);
+        let escalated = ms
+            .escalated
+            .iter()
+            .map(|&(m, n)| {
+                self.lang
+                    .pick(
+                        &format!("{}（连续 {n} 个月后进）", self.name(m)),
+                        &format!("{} ({n} months running)", self.name(m)),
+                    )
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(sep);
+        c.insert("escalated", &escalated);
         c.insert("personal", &Option::<()>::None);
         c.insert("note_html", &Option::<String>::None);
         c.insert("note_text", &Option::<String>::None);
@@ -869,8 +903,33 @@ impl<'a> Ctx<'a> {
                 &format!("Dear {}, here are your results for {label}.", mgr.name),
             )
             .to_string();
+        let level = row
+            .rating
+            .and_then(|l| site.config.policy.ratings.get(l))
+            .map(|l| l.name.clone());
+        let personal_pay = site
+            .config
+            .bulletin
+            .as_ref()
+            .is_some_and(|b| b.personal_pay);
+        let pay = if personal_pay {
+            crate::pay::month_pay(site, ms)
+                .and_then(Result::ok)
+                .and_then(|p| p.into_iter().find(|p| p.manager == row.manager))
+                .map(|p| {
+                    lang.pick(
+                        &format!("{} 元", crate::decimal::yuan(p.cents)),
+                        &format!("{} yuan", crate::decimal::yuan(p.cents)),
+                    )
+                    .to_string()
+                })
+        } else {
+            None
+        };
         let personal = PersonalCtx {
             greeting,
+            level,
+            pay,
             rank: lang
                 .pick(
                     &format!("{} / {n}", row.rank),
@@ -1454,7 +1513,18 @@ pub struct Options {
 pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), Error> {
     let mut t = site::Timings::default();
     let s = site::load_site(&opts.root, &mut t).map_err(Error::Data)?;
-    config(&s)?;
+    let cfg = config(&s)?;
+    if cfg.personal && cfg.personal_pay && crate::payroll::inside_output(&opts.root, &opts.output) {
+        return Err(Error::Usage(
+            s.config
+                .language
+                .pick(
+                    "bulletin.personal_pay: true 时个人通报含本人绩效工资，不能写入网站输出目录 output/（绩效工资保密，不得进入网站）：请用 -o 指定其他目录，例如 rankpress bulletin -o private，发送时用 rankpress send -o private",
+                    "with bulletin.personal_pay: true the personal bulletins hold the person's pay, which may not be written into the site's output folder (pay is confidential): choose another folder, e.g. rankpress bulletin -o private, then rankpress send -o private",
+                )
+                .to_string(),
+        ));
+    }
     let month = pick_month(&s, opts.month.as_deref())?;
     let font = font(&s, &opts.root)?;
     let computed = site::compute(&s);

@@ -80,6 +80,18 @@ enum Command {
         #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
         resend: Vec<String>,
     },
+    /// Write the month's performance pay (confidential) as JSON, CSV and XLSX into DIR.
+    Payroll {
+        /// Site folder (holds content/); default: the current folder.
+        #[arg(short, long, default_value = ".")]
+        root: PathBuf,
+        /// Folder for the payroll files; default: ROOT/payroll (never inside the output).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Month YYYY-MM, or `all`; default: the latest month with results.
+        #[arg(long)]
+        month: Option<String>,
+    },
 }
 
 /// Exit code for bad data.
@@ -111,6 +123,15 @@ pub fn main() -> ExitCode {
             force,
             resend,
         } => send(&paths, month, dry_run, force, resend),
+        Command::Payroll {
+            root,
+            output,
+            month,
+        } => payroll(crate::payroll::Options {
+            root,
+            month,
+            dir: output,
+        }),
     }
 }
 
@@ -290,6 +311,34 @@ fn send(
         Err(crate::send::Error::Fatal(e)) => {
             eprintln!("rankpress: {e}");
             ExitCode::from(EXIT_SEND)
+        }
+    }
+}
+
+fn payroll(opts: crate::payroll::Options) -> ExitCode {
+    use crate::payroll::Error;
+    match crate::payroll::run(&opts) {
+        Ok(files) => {
+            let lang = site::detect_language(&opts.root);
+            for f in &files {
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        &format!("已写入 {}（绩效工资保密，请勿发布）", f.display()),
+                        &format!("wrote {} (confidential: do not publish)", f.display())
+                    )
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Error::Data(problems)) => print_problems(&problems, &opts.root),
+        Err(Error::NoPay(e)) => {
+            eprintln!("rankpress: {e}");
+            ExitCode::from(EXIT_DATA)
+        }
+        Err(Error::Usage(e) | Error::Io(e)) => {
+            eprintln!("rankpress: {e}");
+            ExitCode::from(EXIT_IO)
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Exports (contract §8): rankings as JSON and CSV, the annual evaluation and training
-//! summaries as JSON. Numbers are rounded as the contract says; strings in CSV cells are
+//! Exports (contract §8, §10): rankings as JSON and CSV, the annual and quarterly evaluations
+//! and training summaries as JSON. Numbers are rounded as the contract says; strings in CSV cells are
 //! neutralised against spreadsheet formula injection.
 
 use std::collections::BTreeMap;
@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::Site;
-use crate::score::{round2, MonthScore, YearScore};
+use crate::rating::Candidate;
+use crate::score::{round2, AnnualRow, MonthScore, QuarterScore, YearScore};
 
 /// A ranking row in `rankings/YYYY-MM.json`.
 #[derive(Serialize)]
@@ -22,6 +23,22 @@ pub struct RankingRow<'a> {
     veto: Option<&'a str>,
     total: f64,
     change: Option<i64>,
+    rating: Option<&'a str>,
+}
+
+/// An escalated manager in `rankings/YYYY-MM.json` (v2).
+#[derive(Serialize)]
+struct EscalatedOut<'a> {
+    id: &'a str,
+    streak: u32,
+}
+
+/// A promotion or demotion candidate in `annual/YYYY.json` (v2).
+#[derive(Serialize)]
+struct CandidateOut<'a> {
+    id: &'a str,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -48,6 +65,7 @@ pub struct RankingExport<'a> {
     awards: Vec<AwardOut<'a>>,
     watch: Vec<&'a str>,
     teams: Vec<TeamOut<'a>>,
+    escalated: Vec<EscalatedOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     data_version: Option<&'a serde_json::Value>,
     /// Later commits that changed the month's results file (更正说明); absent when none.
@@ -95,6 +113,7 @@ pub fn ranking<'a>(
                     veto: r.veto.as_deref(),
                     total: r.total,
                     change: r.change,
+                    rating: r.rating.map(|l| cfg.policy.ratings[l].id.as_str()),
                 }
             })
             .collect(),
@@ -118,6 +137,11 @@ pub fn ranking<'a>(
                 average: t.average_cents as f64 / 100.0,
             })
             .collect(),
+        escalated: ms
+            .escalated
+            .iter()
+            .map(|&(m, streak)| EscalatedOut { id: mid(m), streak })
+            .collect(),
         data_version: version,
         corrections: None,
     }
@@ -136,6 +160,7 @@ struct AnnualRowOut<'a> {
     watch: usize,
     vetoes: usize,
     awards: &'a BTreeMap<String, usize>,
+    ratings: BTreeMap<&'a str, usize>,
 }
 
 /// `annual/YYYY.json`.
@@ -145,38 +170,78 @@ pub struct AnnualExport<'a> {
     months: Vec<String>,
     rows: Vec<AnnualRowOut<'a>>,
     excellence: Vec<&'a str>,
+    promotion: Vec<CandidateOut<'a>>,
+    demotion: Vec<CandidateOut<'a>>,
+}
+
+/// The rows of a period (year or quarter), as exported.
+fn period_rows<'a>(site: &'a Site, rows: &'a [AnnualRow]) -> Vec<AnnualRowOut<'a>> {
+    let levels = &site.config.policy.ratings;
+    rows.iter()
+        .map(|r| {
+            let m = &site.managers[r.manager];
+            AnnualRowOut {
+                rank: r.rank,
+                id: &m.id,
+                name: &m.name,
+                team: &site.teams[m.team].id,
+                months: r.months,
+                average: r.average_cents as f64 / 100.0,
+                best_rank: r.best_rank,
+                top3: r.top3,
+                watch: r.watch,
+                vetoes: r.vetoes,
+                awards: &r.awards,
+                ratings: levels
+                    .iter()
+                    .zip(&r.ratings)
+                    .filter(|(_, &n)| n > 0)
+                    .map(|(l, &n)| (l.id.as_str(), n))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// Builds the annual export of a year.
 pub fn annual<'a>(site: &'a Site, ys: &'a YearScore) -> AnnualExport<'a> {
+    let candidates = |cs: &'a [Candidate]| {
+        cs.iter()
+            .map(|c| CandidateOut {
+                id: &site.managers[c.manager].id,
+                from: c.from.as_deref(),
+                to: c.to.as_deref(),
+            })
+            .collect()
+    };
     AnnualExport {
         year: ys.year,
         months: ys.months.iter().map(|m| m.to_string()).collect(),
-        rows: ys
-            .rows
-            .iter()
-            .map(|r| {
-                let m = &site.managers[r.manager];
-                AnnualRowOut {
-                    rank: r.rank,
-                    id: &m.id,
-                    name: &m.name,
-                    team: &site.teams[m.team].id,
-                    months: r.months,
-                    average: r.average_cents as f64 / 100.0,
-                    best_rank: r.best_rank,
-                    top3: r.top3,
-                    watch: r.watch,
-                    vetoes: r.vetoes,
-                    awards: &r.awards,
-                }
-            })
-            .collect(),
+        rows: period_rows(site, &ys.rows),
         excellence: ys
             .excellence
             .iter()
             .map(|&m| site.managers[m].id.as_str())
             .collect(),
+        promotion: candidates(&ys.promotion),
+        demotion: candidates(&ys.demotion),
+    }
+}
+
+/// `quarterly/YYYY-Qn.json` (v2).
+#[derive(Serialize)]
+pub struct QuarterExport<'a> {
+    quarter: String,
+    months: Vec<String>,
+    rows: Vec<AnnualRowOut<'a>>,
+}
+
+/// Builds the export of a quarter.
+pub fn quarter<'a>(site: &'a Site, qs: &'a QuarterScore) -> QuarterExport<'a> {
+    QuarterExport {
+        quarter: qs.label(),
+        months: qs.months.iter().map(|m| m.to_string()).collect(),
+        rows: period_rows(site, &qs.rows),
     }
 }
 
@@ -256,7 +321,7 @@ pub fn ranking_csv(site: &Site, ms: &MonthScore) -> Vec<u8> {
         out.push(',');
         out.push_str(&csv_text(&i.id));
     }
-    out.push_str(",bonus,deduction,veto,total,change\r\n");
+    out.push_str(",bonus,deduction,veto,total,change,rating\r\n");
     for r in &ms.rows {
         let m = &site.managers[r.manager];
         out.push_str(&format!(
@@ -271,12 +336,15 @@ pub fn ranking_csv(site: &Site, ms: &MonthScore) -> Vec<u8> {
             out.push_str(&csv_num(round2(*s)));
         }
         out.push_str(&format!(
-            ",{},{},{},{},{}\r\n",
+            ",{},{},{},{},{},{}\r\n",
             csv_num(round2(r.bonus)),
             csv_num(round2(r.deduction)),
             r.veto.as_deref().map(csv_text).unwrap_or_default(),
             csv_num(r.total),
-            r.change.map(|c| c.to_string()).unwrap_or_default()
+            r.change.map(|c| c.to_string()).unwrap_or_default(),
+            r.rating
+                .map(|l| csv_text(&cfg.policy.ratings[l].name))
+                .unwrap_or_default()
         ));
     }
     out.into_bytes()

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use crate::decimal::Decimal;
 use crate::diag::Lang;
 
 /// A calendar month, `YYYY-MM`.
@@ -225,6 +226,70 @@ pub struct Config {
     pub bulletin: Option<BulletinConfig>,
     /// Font file for PNG charts, if configured.
     pub font: Option<String>,
+    /// Rating levels, pay, escalation and promotion (contract §10; all off by default).
+    pub policy: Policy,
+}
+
+/// One rating level (考核等次), contract §10.
+#[derive(Clone, Debug)]
+pub struct Rating {
+    /// Id, unique among the levels.
+    pub id: String,
+    /// Display name, e.g. 优秀.
+    pub name: String,
+    /// Percent of the month's ranked managers the level holds, as written (in (0, 100]).
+    pub quota: Option<Decimal>,
+    /// Lowest total for the level.
+    pub min: Option<f64>,
+    /// Pay coefficient (绩效系数), as written (default 1).
+    pub coefficient: Decimal,
+}
+
+/// How the monthly performance pay is worked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayMethod {
+    /// base × the level's coefficient.
+    Rating,
+    /// A pool shared in proportion to max(total, 0) × coefficient.
+    Pool,
+}
+
+impl PayMethod {
+    /// The key used in `site.yaml` and the payroll.
+    pub fn key(self) -> &'static str {
+        match self {
+            PayMethod::Rating => "rating",
+            PayMethod::Pool => "pool",
+        }
+    }
+}
+
+/// `pay:` of `site.yaml`; amounts in whole cents (分).
+#[derive(Clone, Debug)]
+pub struct Pay {
+    /// The method.
+    pub method: PayMethod,
+    /// `rating`: pay of a coefficient of 1, in cents.
+    pub base_cents: Option<i128>,
+    /// `pool`: the amount shared each month, in cents.
+    pub pool_cents: Option<i128>,
+}
+
+/// The 奖优罚劣 settings of contract §10; `Default` is "all off" (a version 1 site).
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    /// Rating levels, best first (empty: no ratings).
+    pub ratings: Vec<Rating>,
+    /// Performance pay, if configured.
+    pub pay: Option<Pay>,
+    /// Consecutive watch-list months that escalate a manager (0: off).
+    pub escalate_after: usize,
+    /// Months in the first level that make a promotion candidate (0: off).
+    pub promotion_months: usize,
+    /// Months in the last level that make a demotion candidate (0: off).
+    pub demotion_months: usize,
+    /// The grade ladder, lowest first (empty: none).
+    pub grades: Vec<String>,
 }
 
 /// SMTP security mode.
@@ -262,6 +327,8 @@ pub struct BulletinConfig {
     pub to: Vec<String>,
     /// Also send one bulletin per manager with an email.
     pub personal: bool,
+    /// Personal bulletins show the person's own pay (never the team bulletin).
+    pub personal_pay: bool,
     /// SMTP server.
     pub smtp: Option<SmtpConfig>,
 }

@@ -18,6 +18,8 @@ use tera::Context;
 
 use crate::output::PageCache;
 
+mod levels;
+
 use crate::charts::{self, BarChart, Chart, Histogram, LineChart, Series};
 use crate::markdown;
 use crate::model::*;
@@ -116,6 +118,8 @@ struct RankRow<'a> {
     total: String,
     watch: bool,
     top: bool,
+    /// Rating level `{index, id, name}`, without ratings `None`.
+    level: Option<J>,
 }
 
 /// A manager in a list: id, name, team.
@@ -580,6 +584,7 @@ impl<'a> Index<'a> {
             total: f2(r.total),
             watch: self.watch_sets[ms_index(self, ms)].contains(&r.manager),
             top: r.rank <= 3 && r.veto.is_none(),
+            level: self.level(r.rating),
         }
     }
 
@@ -754,6 +759,7 @@ fn site_context(site: &Site, c: &Computed, t: &Theme, version: Option<&J>) -> J 
         "version": version_view,
         "pages": site.pages.iter().map(|p| json!({"slug": p.slug, "title": p.title})).collect::<Vec<_>>(),
         "has_training": !c.training.is_empty(),
+        "has_quarters": !c.scores.quarters.is_empty(),
     })
 }
 
@@ -780,6 +786,8 @@ enum Job {
     Team(usize),
     Years,
     Year(usize),
+    Quarters,
+    Quarter(usize),
     Training,
     TrainingPeriod(usize),
     Session(usize),
@@ -812,6 +820,7 @@ pub fn render_pages(
         Job::Managers,
         Job::Teams,
         Job::Years,
+        Job::Quarters,
         Job::Training,
         Job::Awards,
         Job::Incentives,
@@ -821,6 +830,7 @@ pub fn render_pages(
     jobs.extend((0..site.managers.len()).map(Job::Manager));
     jobs.extend((0..site.teams.len()).map(Job::Team));
     jobs.extend((0..computed.scores.years.len()).map(Job::Year));
+    jobs.extend((0..computed.scores.quarters.len()).map(Job::Quarter));
     jobs.extend((0..computed.training.len()).map(Job::TrainingPeriod));
     jobs.extend((0..site.trainings.len()).map(Job::Session));
     jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -965,6 +975,16 @@ fn build_page(idx: &Index, job: Job) -> (String, &'static str, PageCtx) {
             format!("years/{}/index.html", idx.c.scores.years[y].year),
             "year.html",
             year(idx, y),
+        ),
+        Job::Quarters => (
+            "quarters/index.html".into(),
+            "quarters.html",
+            levels::quarters(idx),
+        ),
+        Job::Quarter(q) => (
+            format!("quarters/{}/index.html", idx.c.scores.quarters[q].label()),
+            "quarter.html",
+            levels::quarter(idx, q),
         ),
         Job::Training => (
             "training/index.html".into(),
@@ -1157,6 +1177,8 @@ fn month(idx: &Index, ms: &MonthScore) -> PageCtx {
     ctx.insert("note", &note);
     ctx.insert("training", &idx.training_brief(Period::Month(ms.month)));
     ctx.insert("charts", &idx.month_charts(ms));
+    ctx.insert("level_chart", &idx.level_chart(ms));
+    idx.month_levels(&mut ctx, ms);
     ctx
 }
 
@@ -1320,6 +1342,7 @@ struct HistoryRow<'a> {
     team_avg: Option<String>,
     veto: Option<&'a str>,
     watch: bool,
+    level: Option<J>,
 }
 
 /// One indicator of a month's "why this score" breakdown.
@@ -1393,6 +1416,7 @@ fn manager(idx: &Index, m: usize) -> PageCtx {
             team_avg: idx.team_hist[man.team][mi].map(|x| c2(x.0)),
             veto: r.veto.as_deref(),
             watch: idx.watch_sets[mi].contains(&m),
+            level: idx.level(r.rating),
         });
         let items: Vec<WhyItem> = inds
             .iter()
@@ -1734,37 +1758,20 @@ fn year(idx: &Index, yi: usize) -> PageCtx {
             .collect::<Vec<_>>(),
     );
     let excellent: std::collections::HashSet<usize> = y.excellence.iter().copied().collect();
-    let award_name: BTreeMap<&str, &str> = idx
-        .site
-        .config
-        .awards
-        .iter()
-        .map(|a| (a.id.as_str(), a.name.as_str()))
-        .collect();
+    let award_name = |k: &str| {
+        idx.site
+            .config
+            .awards
+            .iter()
+            .find(|a| a.id == k)
+            .map_or(k.to_string(), |a| a.name.clone())
+    };
     ctx.insert(
         "rows",
         &y.rows
             .iter()
             .map(|r| {
-                let mut v = idx.mgr(r.manager);
-                v["rank"] = json!(r.rank);
-                v["months"] = json!(r.months);
-                v["average"] = json!(c2(r.average_cents));
-                v["best_rank"] = json!(r.best_rank);
-                v["top3"] = json!(r.top3);
-                v["watch"] = json!(r.watch);
-                v["vetoes"] = json!(r.vetoes);
-                v["awards_total"] = json!(r.awards.values().sum::<usize>());
-                v["awards"] = json!(r
-                    .awards
-                    .iter()
-                    .map(|(k, n)| format!(
-                        "{}×{}",
-                        award_name.get(k.as_str()).unwrap_or(&k.as_str()),
-                        n
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(t.label("list_sep")));
+                let mut v = idx.period_row(r, &award_name);
                 v["excellence"] = json!(excellent.contains(&r.manager));
                 v
             })
@@ -1794,6 +1801,7 @@ fn year(idx: &Index, yi: usize) -> PageCtx {
         ),
     );
     ctx.insert("training", &idx.training_brief(Period::Year(y.year)));
+    idx.year_levels(&mut ctx, yi);
     ctx
 }
 
@@ -2260,6 +2268,7 @@ fn rules(idx: &Index) -> PageCtx {
         "pass_mark",
         &t.fill("rule_pass_mark", &[("pass", &num(cfg.pass_mark))]),
     );
+    levels::rules_levels(idx, &mut ctx);
     ctx
 }
 
@@ -2373,6 +2382,7 @@ impl ManagerInputs {
                 total,
                 rank,
                 change,
+                rating,
             } = &ms.rows[ri];
             manager.hash(&mut h);
             entry.hash(&mut h);
@@ -2403,6 +2413,7 @@ impl ManagerInputs {
             hf(&mut h, *total);
             rank.hash(&mut h);
             change.hash(&mut h);
+            rating.hash(&mut h);
             let Entry {
                 manager,
                 values,

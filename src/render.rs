@@ -64,6 +64,12 @@ pub fn write_exports(
             &export::to_json(&export::annual(site, y)),
         )
     })?;
+    s.quarters.par_iter().try_for_each(|q| {
+        out.write(
+            &format!("data/quarterly/{}.json", q.label()),
+            &export::to_json(&export::quarter(site, q)),
+        )
+    })?;
     computed.training.par_iter().try_for_each(|t| {
         out.write(
             &format!("data/training/{}.json", t.period),

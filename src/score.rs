@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::*;
+use crate::rating::{self, Candidate};
 
 /// `round2(x)`: `(x * 100).round() / 100`, halves away from zero.
 pub fn round2(x: f64) -> f64 {
@@ -128,6 +129,8 @@ pub struct Row {
     pub rank: u32,
     /// Previous rank − rank.
     pub change: Option<i64>,
+    /// Rating level (index into the levels), `None` without ratings.
+    pub rating: Option<usize>,
 }
 
 /// Winners of one award in a month.
@@ -169,6 +172,8 @@ pub struct MonthScore {
     pub watch: Vec<usize>,
     /// Teams, by rank then id.
     pub teams: Vec<TeamRow>,
+    /// Escalated managers with their watch-list streak, ordered like the watch list.
+    pub escalated: Vec<(usize, u32)>,
 }
 
 impl MonthScore {
@@ -199,6 +204,8 @@ pub struct AnnualRow {
     pub vetoes: usize,
     /// Award id → times won.
     pub awards: BTreeMap<String, usize>,
+    /// Months in each rating level (indexed like the levels; empty without ratings).
+    pub ratings: Vec<usize>,
 }
 
 /// A year's evaluation.
@@ -212,6 +219,30 @@ pub struct YearScore {
     pub rows: Vec<AnnualRow>,
     /// Excellence candidates (manager indices), by average descending then id.
     pub excellence: Vec<usize>,
+    /// Promotion candidates, by annual rank then id.
+    pub promotion: Vec<Candidate>,
+    /// Demotion candidates, by annual rank then id.
+    pub demotion: Vec<Candidate>,
+}
+
+/// A quarter's summary: rows computed exactly like the annual ones over its results months.
+#[derive(Clone, Debug)]
+pub struct QuarterScore {
+    /// The year.
+    pub year: i32,
+    /// The quarter, 1..=4.
+    pub quarter: u32,
+    /// Results months of the quarter.
+    pub months: Vec<Month>,
+    /// Rows, by rank then id.
+    pub rows: Vec<AnnualRow>,
+}
+
+impl QuarterScore {
+    /// `YYYY-Qn`, as in file names and URLs.
+    pub fn label(&self) -> String {
+        format!("{:04}-Q{}", self.year, self.quarter)
+    }
 }
 
 /// Per-(month, manager) lookups of everything that feeds a score, built once.
@@ -282,6 +313,8 @@ pub struct Scores {
     pub months: Vec<MonthScore>,
     /// One per year with results, in order.
     pub years: Vec<YearScore>,
+    /// One per quarter with results, in order.
+    pub quarters: Vec<QuarterScore>,
 }
 
 /// Computes every month and year of a site. Months are independent given the previous month's
@@ -308,8 +341,18 @@ pub fn compute(site: &Site) -> Scores {
         }
         prev_month = Some(ms.month);
     }
+    rating::escalate(
+        &mut months,
+        site.managers.len(),
+        site.config.policy.escalate_after,
+    );
     let years = annual(site, &months);
-    Scores { months, years }
+    let quarters = quarters(site, &months);
+    Scores {
+        months,
+        years,
+        quarters,
+    }
 }
 
 fn score_month(site: &Site, inputs: &Inputs, index: usize, mr: &MonthResults) -> MonthScore {
@@ -385,6 +428,7 @@ fn score_month(site: &Site, inputs: &Inputs, index: usize, mr: &MonthResults) ->
                 total,
                 rank: 0,
                 change: None,
+                rating: None,
             }
         })
         .collect();
@@ -395,6 +439,20 @@ fn score_month(site: &Site, inputs: &Inputs, index: usize, mr: &MonthResults) ->
             .then_with(|| ids(a.manager).cmp(ids(b.manager)))
     });
     assign_ranks(&mut rows, |r| cents(r.total), |r, k| r.rank = k);
+    let ranked: Vec<rating::Ranked> = rows
+        .iter()
+        .map(|r| rating::Ranked {
+            cents: cents(r.total),
+            total: r.total,
+            veto: r.veto.is_some(),
+        })
+        .collect();
+    for (r, level) in rows
+        .iter_mut()
+        .zip(rating::assign_levels(&cfg.policy.ratings, &ranked))
+    {
+        r.rating = Some(level);
+    }
 
     let awards = cfg
         .awards
@@ -475,6 +533,7 @@ fn score_month(site: &Site, inputs: &Inputs, index: usize, mr: &MonthResults) ->
         awards,
         watch,
         teams,
+        escalated: Vec::new(),
     }
 }
 
@@ -492,6 +551,73 @@ fn assign_ranks<T>(items: &mut [T], key: impl Fn(&T) -> i64, mut set: impl FnMut
     }
 }
 
+/// The rows of a period (a year or a quarter) over its results months: months ranked, the
+/// exact average, best rank, top-3 months, watch-list months, vetoes, awards and rating
+/// counts per manager, ranked by the average as exported; ordered by rank, then id.
+fn summarize(site: &Site, ms: &[&MonthScore]) -> Vec<AnnualRow> {
+    let cfg = &site.config;
+    let levels = cfg.policy.ratings.len();
+    let mut acc: BTreeMap<usize, (AnnualRow, i64)> = BTreeMap::new();
+    for m in ms {
+        for r in &m.rows {
+            let (row, sum) = acc.entry(r.manager).or_insert_with(|| {
+                (
+                    AnnualRow {
+                        manager: r.manager,
+                        rank: 0,
+                        months: 0,
+                        average_cents: 0,
+                        best_rank: u32::MAX,
+                        top3: 0,
+                        watch: 0,
+                        vetoes: 0,
+                        awards: BTreeMap::new(),
+                        ratings: vec![0; levels],
+                    },
+                    0,
+                )
+            });
+            row.months += 1;
+            *sum += cents(r.total);
+            row.best_rank = row.best_rank.min(r.rank);
+            row.top3 += (r.rank <= 3) as usize;
+            row.vetoes += r.veto.is_some() as usize;
+            if let Some(l) = r.rating {
+                row.ratings[l] += 1;
+            }
+        }
+        for &w in &m.watch {
+            if let Some((row, _)) = acc.get_mut(&w) {
+                row.watch += 1;
+            }
+        }
+        for aw in &m.awards {
+            for &w in &aw.managers {
+                if let Some((row, _)) = acc.get_mut(&w) {
+                    *row.awards
+                        .entry(cfg.awards[aw.award].id.clone())
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    let ids = |i: usize| site.managers[i].id.as_str();
+    let mut rows: Vec<AnnualRow> = acc
+        .into_values()
+        .map(|(mut row, sum)| {
+            row.average_cents = mean_cents(sum, row.months);
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.average_cents
+            .cmp(&a.average_cents)
+            .then_with(|| ids(a.manager).cmp(ids(b.manager)))
+    });
+    assign_ranks(&mut rows, |r| r.average_cents, |r, k| r.rank = k);
+    rows
+}
+
 fn annual(site: &Site, months: &[MonthScore]) -> Vec<YearScore> {
     let cfg = &site.config;
     let mut years: BTreeMap<i32, Vec<&MonthScore>> = BTreeMap::new();
@@ -501,60 +627,7 @@ fn annual(site: &Site, months: &[MonthScore]) -> Vec<YearScore> {
     years
         .into_iter()
         .map(|(year, ms)| {
-            let mut acc: BTreeMap<usize, (AnnualRow, i64)> = BTreeMap::new();
-            for m in &ms {
-                for r in &m.rows {
-                    let (row, sum) = acc.entry(r.manager).or_insert_with(|| {
-                        (
-                            AnnualRow {
-                                manager: r.manager,
-                                rank: 0,
-                                months: 0,
-                                average_cents: 0,
-                                best_rank: u32::MAX,
-                                top3: 0,
-                                watch: 0,
-                                vetoes: 0,
-                                awards: BTreeMap::new(),
-                            },
-                            0,
-                        )
-                    });
-                    row.months += 1;
-                    *sum += cents(r.total);
-                    row.best_rank = row.best_rank.min(r.rank);
-                    row.top3 += (r.rank <= 3) as usize;
-                    row.vetoes += r.veto.is_some() as usize;
-                }
-                for &w in &m.watch {
-                    if let Some((row, _)) = acc.get_mut(&w) {
-                        row.watch += 1;
-                    }
-                }
-                for aw in &m.awards {
-                    for &w in &aw.managers {
-                        if let Some((row, _)) = acc.get_mut(&w) {
-                            *row.awards
-                                .entry(cfg.awards[aw.award].id.clone())
-                                .or_default() += 1;
-                        }
-                    }
-                }
-            }
-            let ids = |i: usize| site.managers[i].id.as_str();
-            let mut rows: Vec<AnnualRow> = acc
-                .into_values()
-                .map(|(mut row, sum)| {
-                    row.average_cents = mean_cents(sum, row.months);
-                    row
-                })
-                .collect();
-            rows.sort_by(|a, b| {
-                b.average_cents
-                    .cmp(&a.average_cents)
-                    .then_with(|| ids(a.manager).cmp(ids(b.manager)))
-            });
-            assign_ranks(&mut rows, |r| r.average_cents, |r, k| r.rank = k);
+            let rows = summarize(site, &ms);
             let cands: Vec<&AnnualRow> = rows
                 .iter()
                 .filter(|r| r.months >= cfg.min_months && r.vetoes == 0)
@@ -571,12 +644,37 @@ fn annual(site: &Site, months: &[MonthScore]) -> Vec<YearScore> {
                     None => cands.iter().map(|r| r.manager).collect(),
                 }
             };
+            let (promotion, demotion) = rating::candidates(site, &rows);
             YearScore {
                 year,
                 months: ms.iter().map(|m| m.month).collect(),
                 rows,
                 excellence,
+                promotion,
+                demotion,
             }
+        })
+        .collect()
+}
+
+/// The quarter (1..=4) a month falls in.
+pub fn quarter_of(m: Month) -> u32 {
+    (m.month - 1) / 3 + 1
+}
+
+fn quarters(site: &Site, months: &[MonthScore]) -> Vec<QuarterScore> {
+    let mut qs: BTreeMap<(i32, u32), Vec<&MonthScore>> = BTreeMap::new();
+    for m in months {
+        qs.entry((m.month.year, quarter_of(m.month)))
+            .or_default()
+            .push(m);
+    }
+    qs.into_iter()
+        .map(|((year, quarter), ms)| QuarterScore {
+            year,
+            quarter,
+            months: ms.iter().map(|m| m.month).collect(),
+            rows: summarize(site, &ms),
         })
         .collect()
 }

@@ -48,6 +48,8 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/team.html",
     "templates/years.html",
     "templates/year.html",
+    "templates/quarters.html",
+    "templates/quarter.html",
     "templates/training.html",
     "templates/training_summary_table.html",
     "templates/training_period.html",

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::decimal::Decimal;
 use crate::diag::{At, Lang, Problems};
 use crate::load::{Doc, Loaded, Role};
 use crate::model::*;
@@ -679,6 +680,7 @@ pub fn validate(loaded: &mut Loaded, lang: Lang) -> (Option<Site>, Problems) {
                 probs: &mut probs,
             },
             v,
+            loaded.sources[d.source].text.as_deref(),
         )
     });
     let roster = docs_of(|r| *r == Role::Managers).next().and_then(|d| {
@@ -692,6 +694,19 @@ pub fn validate(loaded: &mut Loaded, lang: Lang) -> (Option<Site>, Problems) {
             v,
         )
     });
+    if let (Some(cfg), Some(d)) = (&config, docs_of(|r| *r == Role::Managers).next()) {
+        if let Some(v) = d.value.as_ref() {
+            check_grades(
+                &mut V {
+                    lang,
+                    file: d.source,
+                    probs: &mut probs,
+                },
+                v,
+                &cfg.policy.grades,
+            );
+        }
+    }
     let (Some(config), Some((teams, managers))) = (config, roster) else {
         return (None, probs);
     };
@@ -943,7 +958,7 @@ pub fn validate(loaded: &mut Loaded, lang: Lang) -> (Option<Site>, Problems) {
     (Some(site), probs)
 }
 
-fn site_config(c: &mut V, v: &Value) -> Option<Config> {
+fn site_config(c: &mut V, v: &Value, text: Option<&str>) -> Option<Config> {
     let root = P::ROOT;
     let lang = c.lang;
     let what = t!(lang, "site.yaml 的内容", "site.yaml");
@@ -963,6 +978,9 @@ fn site_config(c: &mut V, v: &Value) -> Option<Config> {
             "suggestions",
             "annual",
             "bulletin",
+            "ratings",
+            "pay",
+            "grades",
         ],
         &what,
     )?;
@@ -1127,11 +1145,25 @@ fn site_config(c: &mut V, v: &Value) -> Option<Config> {
         }
         c.map(root.k(key), v, allowed, key).cloned()
     };
-    let watch = sub(c, "watch", &["bottom"]);
+    let watch = sub(c, "watch", &["bottom", "escalate_after"]);
     let training = sub(c, "training", &["pass_mark"]);
     let sugg = sub(c, "suggestions", &["bonus_per_adopted"]);
-    let annual = sub(c, "annual", &["excellence_top", "min_months"]);
-    let bulletin_m = sub(c, "bulletin", &["from", "to", "personal", "smtp", "font"]);
+    let annual = sub(
+        c,
+        "annual",
+        &[
+            "excellence_top",
+            "min_months",
+            "promotion_months",
+            "demotion_months",
+        ],
+    );
+    let bulletin_m = sub(
+        c,
+        "bulletin",
+        &["from", "to", "personal", "personal_pay", "smtp", "font"],
+    );
+    let policy = policy(c, m, watch.as_ref(), annual.as_ref(), text);
     let watch_bottom = watch
         .as_ref()
         .and_then(|w| c.int(root.k("watch"), w, "bottom", 0))
@@ -1187,6 +1219,7 @@ fn site_config(c: &mut V, v: &Value) -> Option<Config> {
         min_months,
         bulletin,
         font,
+        policy,
     })
 }
 
@@ -1227,6 +1260,7 @@ fn bulletin(c: &mut V, p: P, m: &yaml_serde::Mapping) -> (Option<BulletinConfig>
         }
     }
     let personal = c.boolean(p, m, "personal", false).unwrap_or(false);
+    let personal_pay = c.boolean(p, m, "personal_pay", false).unwrap_or(false);
     let font = c.text(p, m, "font", false);
     let smtp = m.get("smtp").filter(|v| !v.is_null()).and_then(|v| {
         let sp = p.k("smtp");
@@ -1276,10 +1310,368 @@ fn bulletin(c: &mut V, p: P, m: &yaml_serde::Mapping) -> (Option<BulletinConfig>
             from,
             to,
             personal,
+            personal_pay,
             smtp,
         }),
         font,
     )
+}
+
+/// An exact decimal: the number at `p` as written in the file (`text`), e.g. `60000.50`.
+fn decimal(c: &mut V, p: P, v: &Value, key: &str, text: Option<&str>) -> Option<Decimal> {
+    let x = c.number_value(p, v, key)?;
+    let written = text.and_then(|t| crate::yaml::scalar_text(t, &p.to_vec()));
+    let d = match &written {
+        Some(w) => Decimal::parse(w),
+        None => Decimal::from_f64(x),
+    };
+    if d.is_none() {
+        let w = written.unwrap_or_default();
+        c.err(
+            p,
+            t!(
+                c.lang,
+                "\"{}\" 的值 {} 应写成普通的十进制数（例如 60000 或 1234.56，最多 {} 位小数）",
+                "\"{}\" is {}: write it as a plain decimal number (e.g. 60000 or 1234.56, at most {} decimals)",
+                key,
+                w,
+                crate::decimal::MAX_SCALE
+            ),
+        );
+    }
+    d
+}
+
+/// `ratings`, `pay`, `watch.escalate_after`, `annual.promotion_months` /
+/// `demotion_months` and `grades` (contract §10).
+fn policy(
+    c: &mut V,
+    m: &yaml_serde::Mapping,
+    watch: Option<&yaml_serde::Mapping>,
+    annual: Option<&yaml_serde::Mapping>,
+    text: Option<&str>,
+) -> Policy {
+    let lang = c.lang;
+    let root = P::ROOT;
+    let has_ratings = m.get("ratings").is_some_and(|v| !v.is_null());
+    let rp = root.k("ratings");
+    let levels = c.seq(root, m, "ratings", false);
+    if has_ratings && matches!(m.get("ratings"), Some(Value::Sequence(_))) && levels.len() < 2 {
+        c.err(
+            rp,
+            t!(
+                lang,
+                "至少需要两个考核等次（最后一个等次接收其余所有人），实际只有 {} 个",
+                "at least two rating levels are needed (the last one takes everyone left), found {}",
+                levels.len()
+            ),
+        );
+    }
+    let mut ratings = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, item) in levels.iter().enumerate() {
+        let p = rp.i(i);
+        let last = i + 1 == levels.len() && levels.len() >= 2;
+        let Some(lm) = c.map(
+            p,
+            item,
+            &["id", "name", "quota", "min", "coefficient"],
+            &t!(lang, "考核等次", "a rating level"),
+        ) else {
+            continue;
+        };
+        let id = c.id(p, lm, "id", &t!(lang, "考核等次编号", "rating level id"));
+        let name = c.text(p, lm, "name", true);
+        let quota = match lm.get("quota") {
+            None | Some(Value::Null) => None,
+            Some(v) => {
+                let q = decimal(c, p.k("quota"), v, "quota", text);
+                if let Some(q) = q {
+                    let hundred = Decimal::int(100).at_scale(q.scale);
+                    if q.units <= 0 || hundred.is_some_and(|h| q.units > h) {
+                        c.err(
+                            p.k("quota"),
+                            t!(
+                                lang,
+                                "\"quota\" 的值 {} 超出范围，应为大于 0 且不大于 100 的百分数",
+                                "\"quota\" is {}, out of range: expected a percent above 0 and at most 100",
+                                q
+                            ),
+                        );
+                    }
+                }
+                q
+            }
+        };
+        let min = c.num(p, lm, "min", false, Range::Any);
+        let coefficient = match lm.get("coefficient") {
+            None | Some(Value::Null) => Some(Decimal::int(1)),
+            Some(v) => {
+                let k = decimal(c, p.k("coefficient"), v, "coefficient", text);
+                if k.is_some_and(|k| k.units < 0) {
+                    c.err(
+                        p.k("coefficient"),
+                        t!(
+                            lang,
+                            "\"coefficient\" 的值 {} 超出范围，应为不小于 0 的数字",
+                            "\"coefficient\" is {}, out of range: expected a number >= 0",
+                            k.unwrap()
+                        ),
+                    );
+                }
+                k
+            }
+        };
+        if last {
+            for key in ["quota", "min"] {
+                if lm.get(key).is_some_and(|v| !v.is_null()) {
+                    c.err_key(
+                        p.k(key),
+                        t!(
+                            lang,
+                            "最后一个考核等次不能设 \"{}\"：它接收其余所有人，使每个参与排名的客户经理恰好得到一个等次",
+                            "the last rating level cannot have \"{}\": it takes everyone left, so that every ranked manager gets exactly one level",
+                            key
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(id) = &id {
+            if !seen.insert(id.clone()) {
+                c.err(
+                    p.k("id"),
+                    t!(
+                        lang,
+                        "考核等次编号 \"{}\" 重复",
+                        "duplicate rating level id \"{}\"",
+                        id
+                    ),
+                );
+            }
+        }
+        if let (Some(id), Some(name), Some(coefficient)) = (id, name, coefficient) {
+            ratings.push(Rating {
+                id,
+                name,
+                quota,
+                min,
+                coefficient,
+            });
+        }
+    }
+
+    let pay = m.get("pay").filter(|v| !v.is_null()).and_then(|v| {
+        let pp = root.k("pay");
+        let pm = c.map(pp, v, &["method", "base", "pool"], "pay")?;
+        let method = match pm.get("method") {
+            None | Some(Value::Null) => {
+                c.missing(pp, "method", "rating / pool");
+                None
+            }
+            Some(Value::String(s)) if s == "rating" => Some(PayMethod::Rating),
+            Some(Value::String(s)) if s == "pool" => Some(PayMethod::Pool),
+            Some(other) => {
+                let d = c.describe(other);
+                c.err(
+                    pp.k("method"),
+                    t!(
+                        lang,
+                        "\"method\" 应为 rating（基数 × 等次系数）或 pool（按奖金池分配），实际是 {}",
+                        "\"method\" must be rating (base × the level's coefficient) or pool (a shared pool), found {}",
+                        d
+                    ),
+                );
+                None
+            }
+        };
+        if method == Some(PayMethod::Rating) && !has_ratings {
+            c.err(
+                pp.k("method"),
+                t!(
+                    lang,
+                    "method: rating 需要在 site.yaml 中设置 ratings（考核等次及其系数）",
+                    "method rating needs ratings (the rating levels and their coefficients) in site.yaml"
+                ),
+            );
+        }
+        let amount = |c: &mut V, key: &str, for_method: PayMethod| -> Option<i128> {
+            let v = pm.get(key).filter(|v| !v.is_null());
+            match (v, method) {
+                (None, Some(mt)) if mt == for_method => {
+                    c.missing(
+                        pp,
+                        key,
+                        &t!(
+                            lang,
+                            "不小于 0、最多两位小数的金额（元），例如 60000 或 1234.56",
+                            "an amount >= 0 with at most two decimals (元), e.g. 60000 or 1234.56"
+                        ),
+                    );
+                    None
+                }
+                (None, _) => None,
+                (Some(_), Some(mt)) if mt != for_method => {
+                    c.err_key(
+                        pp.k(key),
+                        t!(
+                            lang,
+                            "\"{}\" 只用于 method: {}；method: {} 用 \"{}\"",
+                            "\"{}\" belongs to method {}; method {} uses \"{}\"",
+                            key,
+                            for_method.key(),
+                            mt.key(),
+                            if key == "base" { "pool" } else { "base" }
+                        ),
+                    );
+                    None
+                }
+                (Some(v), _) => {
+                    let d = decimal(c, pp.k(key), v, key, text)?;
+                    match d.cents() {
+                        Some(cents) if cents >= 0 => Some(cents),
+                        _ => {
+                            c.err(
+                                pp.k(key),
+                                t!(
+                                    lang,
+                                    "\"{}\" 的值 {} 应为不小于 0、最多两位小数的金额（元），例如 60000 或 1234.56",
+                                    "\"{}\" is {}: expected an amount >= 0 with at most two decimals (元), e.g. 60000 or 1234.56",
+                                    key,
+                                    d
+                                ),
+                            );
+                            None
+                        }
+                    }
+                }
+            }
+        };
+        let base_cents = amount(c, "base", PayMethod::Rating);
+        let pool_cents = amount(c, "pool", PayMethod::Pool);
+        let method = method?;
+        let complete = match method {
+            PayMethod::Rating => base_cents.is_some(),
+            PayMethod::Pool => pool_cents.is_some(),
+        };
+        complete.then_some(Pay {
+            method,
+            base_cents,
+            pool_cents,
+        })
+    });
+
+    let escalate_after = watch
+        .and_then(|w| c.int(root.k("watch"), w, "escalate_after", 0))
+        .unwrap_or(0) as usize;
+    let ap = root.k("annual");
+    let months = |c: &mut V, key: &str| -> usize {
+        let n = annual.and_then(|a| c.int(ap, a, key, 0)).unwrap_or(0) as usize;
+        if n > 0 && !has_ratings {
+            c.err(
+                ap.k(key),
+                t!(
+                    lang,
+                    "\"{}\" 需要在 site.yaml 中设置 ratings（考核等次）：候选人按{}等次的月数确定",
+                    "\"{}\" needs ratings (the rating levels) in site.yaml: candidates are counted by months in the {} level",
+                    key,
+                    if key == "promotion_months" {
+                        lang.pick("第一个", "first")
+                    } else {
+                        lang.pick("最后一个", "last")
+                    }
+                ),
+            );
+        }
+        n
+    };
+    let promotion_months = months(c, "promotion_months");
+    let demotion_months = months(c, "demotion_months");
+
+    let mut grades: Vec<String> = Vec::new();
+    let gp = root.k("grades");
+    for (i, g) in c.seq(root, m, "grades", false).iter().enumerate() {
+        let s = match g {
+            Value::String(s) if !s.trim().is_empty() => s.clone(),
+            Value::Number(n) => n.to_string(),
+            other => {
+                let d = c.describe(other);
+                c.err(
+                    gp.i(i),
+                    t!(
+                        lang,
+                        "职级应为非空文本（例如 三级客户经理），实际是 {}",
+                        "a grade must be non-empty text (e.g. Grade 3), found {}",
+                        d
+                    ),
+                );
+                continue;
+            }
+        };
+        if grades.contains(&s) {
+            c.err(
+                gp.i(i),
+                t!(
+                    lang,
+                    "职级 \"{}\" 在 grades 中重复",
+                    "grade \"{}\" appears twice in grades",
+                    s
+                ),
+            );
+            continue;
+        }
+        grades.push(s);
+    }
+    Policy {
+        ratings,
+        pay,
+        escalate_after,
+        promotion_months,
+        demotion_months,
+        grades,
+    }
+}
+
+/// With a grade ladder, every manager's `grade`, when given, must be one of its entries.
+fn check_grades(c: &mut V, v: &Value, grades: &[String]) {
+    if grades.is_empty() {
+        return;
+    }
+    let Some(Value::Sequence(items)) = v.get("managers") else {
+        return;
+    };
+    let mp = P::ROOT.k("managers");
+    for (i, item) in items.iter().enumerate() {
+        let Some(g) = item.get("grade").filter(|g| !g.is_null()) else {
+            continue;
+        };
+        let s = g.as_str().map(str::to_string).unwrap_or_else(|| shown(g));
+        if grades.contains(&s) {
+            continue;
+        }
+        let p = mp.i(i);
+        let hint = suggest(&s, grades.iter().map(String::as_str))
+            .map(|h| {
+                t!(
+                    c.lang,
+                    "（是否应为 \"{}\"？）",
+                    " (did you mean \"{}\"?)",
+                    h
+                )
+            })
+            .unwrap_or_default();
+        c.err(
+            p.k("grade"),
+            t!(
+                c.lang,
+                "职级 \"{}\" 不在 site.yaml 的 grades 职级序列中：应为 {} 之一{}",
+                "grade \"{}\" is not on the grade ladder (grades in site.yaml): expected one of {}{}",
+                s,
+                grades.join(", "),
+                hint
+            ),
+        );
+    }
 }
 
 fn indicator(c: &mut V, p: P, item: &Value) -> Option<Indicator> {

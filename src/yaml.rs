@@ -74,7 +74,8 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
 /// A position tree of a YAML document, used only to locate problems.
 #[derive(Debug)]
 enum Node {
-    Scalar((usize, usize)),
+    /// A scalar (or alias) with its text as written (empty for an alias).
+    Scalar((usize, usize), String),
     Seq((usize, usize), Vec<Node>),
     Map((usize, usize), Vec<(String, (usize, usize), Node)>),
 }
@@ -82,7 +83,7 @@ enum Node {
 impl Node {
     fn pos(&self) -> (usize, usize) {
         match self {
-            Node::Scalar(p) | Node::Seq(p, _) | Node::Map(p, _) => *p,
+            Node::Scalar(p, _) | Node::Seq(p, _) | Node::Map(p, _) => *p,
         }
     }
 }
@@ -105,7 +106,8 @@ impl<'a> Builder<'a> {
             return None;
         }
         match ev {
-            Event::Scalar(..) | Event::Alias(_) => Some(Node::Scalar(pos)),
+            Event::Scalar(s, ..) => Some(Node::Scalar(pos, s.to_string())),
+            Event::Alias(_) => Some(Node::Scalar(pos, String::new())),
             Event::SequenceStart(..) => {
                 let mut items = Vec::new();
                 loop {
@@ -133,7 +135,7 @@ impl<'a> Builder<'a> {
                     entries.push((key, kp, value));
                 }
             }
-            _ => Some(Node::Scalar(pos)),
+            _ => Some(Node::Scalar(pos, String::new())),
         }
     }
 
@@ -165,11 +167,31 @@ pub fn locate_all(text: &str, queries: &[(&[Seg], bool)]) -> Vec<Option<(usize, 
         .collect()
 }
 
+/// The text of the scalar at `path` exactly as written (e.g. `60000.50`), where exact decimals
+/// matter (pay, quotas); `None` when there is no scalar there.
+pub fn scalar_text(text: &str, path: &[Seg]) -> Option<String> {
+    let mut b = Builder {
+        parser: Parser::new_from_str(text),
+    };
+    let mut node = &b.document()?;
+    for seg in path {
+        node = match (seg, node) {
+            (Seg::Key(k), Node::Map(_, entries)) => &entries.iter().find(|(key, _, _)| key == k)?.2,
+            (Seg::Index(i), Node::Seq(_, items)) => items.get(*i)?,
+            _ => return None,
+        };
+    }
+    match node {
+        Node::Scalar(_, s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
 /// The position of the first key that repeats an earlier key of the same mapping.
 fn find_duplicate(text: &str) -> Option<(usize, usize)> {
     fn walk(n: &Node) -> Option<(usize, usize)> {
         match n {
-            Node::Scalar(_) => None,
+            Node::Scalar(..) => None,
             Node::Seq(_, items) => items.iter().find_map(walk),
             Node::Map(_, entries) => {
                 let mut seen = std::collections::HashSet::new();

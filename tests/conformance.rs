@@ -1,5 +1,7 @@
-//! Builds every fixture of `../shared/conformance/` and compares every export with `expected/`
-//! (numbers to within 0.006; strings, nulls and list order exactly).
+//! Builds every fixture of the project's copies of the conformance fixtures
+//! (`tests/fixtures/conformance/` for contract version 1, `tests/fixtures/conformance-v2/` for
+//! version 2) and compares every export with `expected/` (numbers to within 0.006; strings,
+//! nulls and list order exactly), and every payroll with `payroll/` (to the cent).
 
 mod common;
 
@@ -7,17 +9,20 @@ use common::*;
 
 #[test]
 fn every_conformance_fixture_matches() {
-    let dir = conformance_dir();
-    let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
-        .expect("../shared/conformance is present beside the checkout")
-        .flatten()
-        .filter(|e| e.path().join("expected").is_dir())
-        .map(|e| e.path())
+    let mut fixtures: Vec<_> = [conformance_dir(), conformance_v2_dir()]
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(dir)
+                .expect("tests/fixtures/conformance{,-v2} are part of the repository")
+                .flatten()
+                .filter(|e| e.path().join("expected").is_dir())
+                .map(|e| e.path())
+        })
         .collect();
     fixtures.sort();
     assert!(
-        fixtures.len() >= 2,
-        "expected the basic and full fixtures, found {fixtures:?}"
+        fixtures.len() >= 3,
+        "expected the basic, full and ratings fixtures, found {fixtures:?}"
     );
     let mut failures = Vec::new();
     for fx in &fixtures {
@@ -65,6 +70,7 @@ fn every_conformance_fixture_matches() {
             compared += 1;
         }
         assert!(compared > 0, "{}: no expected files", fx.display());
+        failures.extend(payrolls_match(fx, site.path()));
         // No export beyond what the contract defines is missing either: every results month has a CSV.
         for m in std::fs::read_dir(fx.join("content/results"))
             .unwrap()
@@ -84,4 +90,64 @@ fn every_conformance_fixture_matches() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Runs `rankpress payroll --month M` for every `payroll/M.json` of a fixture and compares the
+/// JSON: every amount to the cent (exactly, in cents), everything else as the exports.
+fn payrolls_match(fx: &std::path::Path, site: &std::path::Path) -> Vec<String> {
+    let dir = fx.join("payroll");
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let out = site.join("pay-out");
+    let mut failures = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{}: no payrolls", dir.display());
+    for f in files {
+        let month = f.file_stem().unwrap().to_str().unwrap().to_string();
+        let run = rankpress(
+            site,
+            &["payroll", "--month", &month, "-o", out.to_str().unwrap()],
+        );
+        assert!(
+            run.status.success(),
+            "payroll {month}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let exp: serde_json::Value = serde_json::from_slice(&std::fs::read(&f).unwrap()).unwrap();
+        let got: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join(format!("{month}.json"))).unwrap())
+                .unwrap();
+        let mut diffs = Vec::new();
+        json_diff(&exp, &got, 0.006, "", &mut diffs);
+        let cents = |v: &serde_json::Value| v.as_f64().map(|x| (x * 100.0).round() as i64);
+        for key in ["base", "pool", "paid"] {
+            if cents(&exp[key]) != cents(&got[key]) {
+                diffs.push(format!(".{key}: expected {}, got {}", exp[key], got[key]));
+            }
+        }
+        for (i, (e, g)) in exp["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(got["rows"].as_array().unwrap())
+            .enumerate()
+        {
+            if cents(&e["pay"]) != cents(&g["pay"]) {
+                diffs.push(format!(
+                    ".rows[{i}].pay: expected {}, got {}",
+                    e["pay"], g["pay"]
+                ));
+            }
+        }
+        for d in diffs {
+            failures.push(format!("{} payroll/{month}.json: {d}", fx.display()));
+        }
+    }
+    failures
 }

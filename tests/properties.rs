@@ -78,6 +78,7 @@ fn config() -> Config {
         min_months: 1,
         bulletin: None,
         font: None,
+        policy: Default::default(),
     }
 }
 

@@ -102,7 +102,8 @@ def main():
     site = load(os.path.join(C, "site.yaml"))
     W = "site.yaml"
     keys_ok(site, {"title", "organization", "language", "theme", "base_url", "indicators", "awards",
-                   "watch", "training", "suggestions", "annual"}, {"title", "indicators"}, W)
+                   "watch", "training", "suggestions", "annual", "bulletin", "ratings", "pay", "grades"},
+            {"title", "indicators"}, W)
     check(site.get("language", "zh-CN") in ("zh-CN", "en"), W, "language")
     inds = site["indicators"]
     ind_by_id = {}
@@ -139,8 +140,9 @@ def main():
         check(a["indicator"] == "total" or (a["indicator"] in ind_by_id and
                                             ind_by_id[a["indicator"]]["method"] != "deduct"), w, "indicator")
         check(isinstance(a.get("top", 1), int) and a.get("top", 1) >= 1, w, "top >= 1")
-    for sec, ks in (("watch", {"bottom"}), ("training", {"pass_mark"}),
-                    ("suggestions", {"bonus_per_adopted"}), ("annual", {"excellence_top", "min_months"})):
+    for sec, ks in (("watch", {"bottom", "escalate_after"}), ("training", {"pass_mark"}),
+                    ("suggestions", {"bonus_per_adopted"}),
+                    ("annual", {"excellence_top", "min_months", "promotion_months", "demotion_months"})):
         if sec in site:
             keys_ok(site[sec], ks, set(), "%s %s" % (W, sec))
     bottom = site.get("watch", {}).get("bottom", 3)

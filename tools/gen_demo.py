@@ -213,9 +213,11 @@ awards:
   - {id: forecast-star, name: 需求预测之星, indicator: forecast, top: 2, min: 95}
   - {id: overall, name: 综合之星, indicator: total, top: 3}
 
-# 后进名单：每月总分最低的 3 人（并列者一并列入）；填 0 则不公布
+# 后进名单：每月总分最低的 3 人（并列者一并列入）；填 0 则不公布。
+# escalate_after：连续 3 个月列入后进名单的，列为“连续后进”，按规定约谈处理（0 或不填则不启用）
 watch:
   bottom: 3
+  escalate_after: 3
 
 # 培训成绩达到 60 分为合格
 training:
@@ -227,9 +229,35 @@ suggestions:
 
 # 年度评先评优：取年度平均分前 3 名（并列者一并入围）；
 # 当年参加排名不少于 6 个月且无一票否决记录者方可入围
+# promotion_months：全年评为第一个等次（优秀）满 4 个月、无一票否决的，列为岗位晋升候选人；
+# demotion_months：全年评为最后一个等次（不合格）满 2 个月的，列为岗位降级候选人（0 或不填则不启用）
 annual:
   excellence_top: 3
   min_months: 6
+  promotion_months: 4
+  demotion_months: 2
+
+# 考核等次（由高到低，至少两个），每月按名次依次评定：
+#   quota        名额占当月参加排名人数的百分比（向下取整，与最后一名同分者一并评入）
+#   min          评入该等次的最低总分
+#   coefficient  绩效系数，用于计算绩效工资（不填为 1）
+# 最后一个等次不设 quota、min，其余人员都评入该等次；一票否决者直接评为最后一个等次。
+ratings:
+  - {id: excellent, name: 优秀, quota: 20, coefficient: 1.2}
+  - {id: good, name: 良好, quota: 30, min: 95, coefficient: 1.1}
+  - {id: pass, name: 合格, min: 90, coefficient: 1.0}
+  - {id: fail, name: 不合格, coefficient: 0.6}
+
+# 绩效工资（保密：只由 rankpress payroll 写入 payroll/ 目录，绝不进入网站）：
+#   method: pool    每月总额 pool 元，按“总分 × 绩效系数”的比例分配到分，合计恰好等于总额
+#   method: rating  每人 = 基数 base 元 × 绩效系数
+pay:
+  method: pool
+  pool: 54000
+
+# 岗位职级序列（由低到高），managers.yaml 中的 grade 必须是其中之一；
+# 晋升、降级候选人按此给出“现职级 → 建议职级”
+grades: [见习客户经理, 四级客户经理, 三级客户经理, 二级客户经理, 一级客户经理]
 
 # 月度通报邮件（rankpress bulletin 生成，rankpress send 发送），说明见 docs/bulletin.md。
 # 账号和密码只从环境变量读取，不写在这里。

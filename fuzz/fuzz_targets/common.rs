@@ -5,11 +5,11 @@ use std::sync::OnceLock;
 
 /// The baseline site: the `basic` conformance fixture plus one file of every optional kind.
 pub const FILES: &[(&str, &str)] = &[
-    ("site.yaml", include_str!("../../../shared/conformance/basic/content/site.yaml")),
-    ("managers.yaml", include_str!("../../../shared/conformance/basic/content/managers.yaml")),
-    ("results/2026-01.yaml", include_str!("../../../shared/conformance/basic/content/results/2026-01.yaml")),
-    ("results/2026-02.yaml", include_str!("../../../shared/conformance/basic/content/results/2026-02.yaml")),
-    ("results/2026-04.yaml", include_str!("../../../shared/conformance/basic/content/results/2026-04.yaml")),
+    ("site.yaml", include_str!("../../tests/fixtures/conformance/basic/content/site.yaml")),
+    ("managers.yaml", include_str!("../../tests/fixtures/conformance/basic/content/managers.yaml")),
+    ("results/2026-01.yaml", include_str!("../../tests/fixtures/conformance/basic/content/results/2026-01.yaml")),
+    ("results/2026-02.yaml", include_str!("../../tests/fixtures/conformance/basic/content/results/2026-02.yaml")),
+    ("results/2026-04.yaml", include_str!("../../tests/fixtures/conformance/basic/content/results/2026-04.yaml")),
     ("trainings/t1.yaml", "id: t1\ntitle: 新品推介\ndate: 2026-01-12\nkind: routine\ntopic: 新品推介\nhours: 3\nplan: p-1\nattendees:\n  zhang-wei: {present: true, score: 92}\n  li-na: {present: false, excused: true, reason: 病假}\n  wang-qiang: {present: false}\n"),
     ("training-plan.yaml", "plans:\n  - {id: p-1, month: 2026-01, title: 新品推介, kind: routine}\n  - {id: p-2, month: 2026-02, title: 礼仪, kind: promotion}\n"),
     ("competitions/c1.yaml", "id: c1\nname: 技能竞赛\ndate: 2026-02-10\nresults:\n  - {manager: li-na, place: 1, prize: 一等奖, bonus: 3}\n"),

@@ -10,16 +10,24 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/conformance`, beside the checkout (or beside the folder of worktrees, for a
-/// checkout in `wt/NAME/`).
+/// The project's copy of the contract's version 1 fixtures (`tests/fixtures/conformance`), kept
+/// byte-identical to `../shared/conformance` (tests/fixtures_mirror.rs checks it) so that a clone
+/// alone can run the tests.
 pub fn conformance_dir() -> PathBuf {
-    let near = repo().join("..").join("shared").join("conformance");
-    let far = repo().join("../..").join("shared").join("conformance");
-    if !near.is_dir() && far.is_dir() {
-        far
-    } else {
-        near
-    }
+    repo().join("tests/fixtures/conformance")
+}
+
+/// The project's copy of the contract's version 2 fixtures (`tests/fixtures/conformance-v2`).
+pub fn conformance_v2_dir() -> PathBuf {
+    repo().join("tests/fixtures/conformance-v2")
+}
+
+/// `../shared`, beside the checkout (or beside the folder of worktrees, for a checkout in
+/// `wt/NAME/`), when it exists.
+pub fn shared_dir() -> Option<PathBuf> {
+    [repo().join("../shared"), repo().join("../../shared")]
+        .into_iter()
+        .find(|p| p.is_dir())
 }
 
 /// A fresh temporary folder, removed when dropped.

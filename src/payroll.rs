@@ -1,0 +1,335 @@
+//! `rankpress payroll`: the month's performance pay (contract §10) as `DIR/YYYY-MM.json` (the
+//! contract's shape), `.csv` (UTF-8 with BOM, formula-safe) and `.xlsx` (header row, money
+//! format, a total row, frozen header), written with [`crate::fsutil::write_atomic`]. Pay is
+//! confidential: DIR may not be inside the site's output folder.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::decimal::yuan;
+use crate::diag::{Lang, Problem};
+use crate::model::{Month, PayMethod, Site};
+use crate::pay::{month_pay, PayRow};
+use crate::score::MonthScore;
+
+/// What `payroll` is asked to do.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Site folder.
+    pub root: PathBuf,
+    /// `YYYY-MM`, `all`, or the latest month when `None`.
+    pub month: Option<String>,
+    /// Folder to write into; default `ROOT/payroll`.
+    pub dir: Option<PathBuf>,
+}
+
+/// Why `payroll` failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The data has problems (exit 1).
+    Data(Vec<Problem>),
+    /// `site.yaml` has no `pay` (exit 1).
+    NoPay(String),
+    /// Bad usage: an unknown month, a folder inside the output (exit 2).
+    Usage(String),
+    /// Files could not be written (exit 2).
+    Io(String),
+}
+
+#[derive(Serialize)]
+struct RowOut<'a> {
+    rank: u32,
+    id: &'a str,
+    name: &'a str,
+    team: &'a str,
+    total: f64,
+    rating: Option<&'a str>,
+    coefficient: Option<f64>,
+    pay: f64,
+}
+
+/// `DIR/YYYY-MM.json`.
+#[derive(Serialize)]
+struct PayrollOut<'a> {
+    month: String,
+    method: &'static str,
+    base: Option<f64>,
+    pool: Option<f64>,
+    paid: f64,
+    rows: Vec<RowOut<'a>>,
+}
+
+/// Cents as the double nearest to their decimal (its shortest text is the decimal itself).
+fn amount(cents: i128) -> f64 {
+    cents as f64 / 100.0
+}
+
+/// One payroll line, ready for any of the three formats.
+struct Line<'a> {
+    rank: u32,
+    id: &'a str,
+    name: &'a str,
+    team_id: &'a str,
+    team: &'a str,
+    total: f64,
+    level: Option<&'a crate::model::Rating>,
+    cents: i128,
+}
+
+fn lines<'a>(site: &'a Site, ms: &'a MonthScore, pays: &[PayRow]) -> Vec<Line<'a>> {
+    ms.rows
+        .iter()
+        .zip(pays)
+        .map(|(r, p)| {
+            let m = &site.managers[r.manager];
+            Line {
+                rank: r.rank,
+                id: &m.id,
+                name: &m.name,
+                team_id: &site.teams[m.team].id,
+                team: &site.teams[m.team].name,
+                total: r.total,
+                level: r.rating.map(|l| &site.config.policy.ratings[l]),
+                cents: p.cents,
+            }
+        })
+        .collect()
+}
+
+fn json(site: &Site, month: Month, lines: &[Line]) -> Vec<u8> {
+    let pay = site.config.policy.pay.as_ref().expect("pay is configured");
+    let out = PayrollOut {
+        month: month.to_string(),
+        method: pay.method.key(),
+        base: pay
+            .base_cents
+            .filter(|_| pay.method == PayMethod::Rating)
+            .map(amount),
+        pool: pay
+            .pool_cents
+            .filter(|_| pay.method == PayMethod::Pool)
+            .map(amount),
+        paid: amount(lines.iter().map(|l| l.cents).sum()),
+        rows: lines
+            .iter()
+            .map(|l| RowOut {
+                rank: l.rank,
+                id: l.id,
+                name: l.name,
+                team: l.team_id,
+                total: l.total,
+                rating: l.level.map(|r| r.id.as_str()),
+                coefficient: l.level.map(|r| r.coefficient.to_f64()),
+                pay: amount(l.cents),
+            })
+            .collect(),
+    };
+    crate::export::to_json(&out)
+}
+
+/// Column headings of the CSV and the sheet, in the site's language.
+fn headings(lang: Lang) -> [&'static str; 8] {
+    match lang {
+        Lang::Zh => [
+            "名次",
+            "编号",
+            "姓名",
+            "片区",
+            "总分",
+            "考核等次",
+            "绩效系数",
+            "绩效工资（元）",
+        ],
+        Lang::En => [
+            "Rank",
+            "ID",
+            "Name",
+            "Team",
+            "Total",
+            "Rating",
+            "Coefficient",
+            "Pay (yuan)",
+        ],
+    }
+}
+
+fn total_label(lang: Lang) -> &'static str {
+    lang.pick("合计", "Total")
+}
+
+fn csv(lang: Lang, lines: &[Line]) -> Vec<u8> {
+    use crate::export::csv_text;
+    let mut out = String::from("\u{feff}");
+    out.push_str(&headings(lang).map(csv_text).join(","));
+    out.push_str("\r\n");
+    for l in lines {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\r\n",
+            l.rank,
+            csv_text(l.id),
+            csv_text(l.name),
+            csv_text(l.team),
+            format_args!("{:.2}", l.total),
+            l.level.map(|r| csv_text(&r.name)).unwrap_or_default(),
+            l.level
+                .map(|r| r.coefficient.to_string())
+                .unwrap_or_default(),
+            yuan(l.cents)
+        ));
+    }
+    out.push_str(&format!(
+        "{},,,,,,,{}\r\n",
+        csv_text(total_label(lang)),
+        yuan(lines.iter().map(|l| l.cents).sum())
+    ));
+    out.into_bytes()
+}
+
+fn xlsx(lang: Lang, month: Month, lines: &[Line]) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(month.to_string()).map_err(e)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    let money_bold = Format::new().set_num_format("#,##0.00").set_bold();
+    let two = Format::new().set_num_format("0.00");
+    let widths = [6.0, 12.0, 10.0, 12.0, 10.0, 10.0, 10.0, 16.0];
+    for (c, h) in headings(lang).iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(e)?;
+        ws.set_column_width(c as u16, widths[c]).map_err(e)?;
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_number(r, 0, l.rank).map_err(e)?;
+        ws.write_string(r, 1, l.id).map_err(e)?;
+        ws.write_string(r, 2, l.name).map_err(e)?;
+        ws.write_string(r, 3, l.team).map_err(e)?;
+        ws.write_number_with_format(r, 4, l.total, &two)
+            .map_err(e)?;
+        if let Some(level) = l.level {
+            ws.write_string(r, 5, &level.name).map_err(e)?;
+            ws.write_number(r, 6, level.coefficient.to_f64())
+                .map_err(e)?;
+        }
+        ws.write_number_with_format(r, 7, amount(l.cents), &money)
+            .map_err(e)?;
+    }
+    let r = lines.len() as u32 + 1;
+    ws.write_string_with_format(r, 0, total_label(lang), &bold)
+        .map_err(e)?;
+    ws.write_number_with_format(
+        r,
+        7,
+        amount(lines.iter().map(|l| l.cents).sum()),
+        &money_bold,
+    )
+    .map_err(e)?;
+    ws.set_freeze_panes(1, 0).map_err(e)?;
+    wb.save_to_buffer().map_err(e)
+}
+
+/// `path` made absolute and resolved through the folders of it that exist (so that `a/../b`
+/// and symlinks compare correctly with the output folder).
+fn resolved(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(c, |p: PathBuf, s| p.join(s));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(p), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = p;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+/// True when `dir` is (inside) the site's output folder `ROOT/output`, where pay must never go.
+pub fn inside_output(root: &Path, dir: &Path) -> bool {
+    resolved(dir).starts_with(resolved(&root.join("output")))
+}
+
+/// Writes the payroll of the month(s) asked for; returns the files written.
+pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
+    let mut t = crate::site::Timings::default();
+    let site = crate::site::load_site(&opts.root, &mut t).map_err(Error::Data)?;
+    let lang = site.config.language;
+    if site.config.policy.pay.is_none() {
+        return Err(Error::NoPay(
+            lang.pick(
+                "site.yaml 中没有设置绩效工资（pay）。请添加，例如：\n  pay:\n    method: pool      # 按奖金池分配；或 rating（基数 × 等次系数）\n    pool: 60000       # 每月绩效工资总额（元）；method: rating 时写 base: 3000",
+                "site.yaml has no performance pay (pay). Add it, for example:\n  pay:\n    method: pool      # share a pool; or rating (base × the level's coefficient)\n    pool: 60000       # the month's pool (yuan); with method: rating write base: 3000",
+            )
+            .to_string(),
+        ));
+    }
+    let dir = opts
+        .dir
+        .clone()
+        .unwrap_or_else(|| opts.root.join("payroll"));
+    if inside_output(&opts.root, &dir) {
+        let output = resolved(&opts.root.join("output"));
+        return Err(Error::Usage(
+            lang.pick(
+                &format!(
+                    "不能把工资表写进网站输出目录 {}：绩效工资保密，不得进入网站。请换一个目录（默认 {}）",
+                    output.display(),
+                    opts.root.join("payroll").display()
+                ),
+                &format!(
+                    "a payroll may not be written inside the site's output folder {}: pay is confidential and never reaches the site. Choose another folder (default {})",
+                    output.display(),
+                    opts.root.join("payroll").display()
+                ),
+            )
+            .to_string(),
+        ));
+    }
+    let scores = crate::score::compute(&site);
+    let months: Vec<&MonthScore> = match opts.month.as_deref() {
+        Some("all") => scores.months.iter().collect(),
+        m => {
+            let m =
+                crate::bulletin::pick_month(&site, m).map_err(|e| Error::Usage(e.to_string()))?;
+            scores.months.iter().filter(|s| s.month == m).collect()
+        }
+    };
+    let mut written = Vec::new();
+    for ms in months {
+        let pays = month_pay(&site, ms)
+            .expect("pay is configured")
+            .map_err(|_| {
+                Error::Usage(
+                    lang.pick(
+                        &format!("{} 的金额过大，无法精确计算绩效工资", ms.month),
+                        &format!(
+                            "the amounts of {} are too large to work out the pay exactly",
+                            ms.month
+                        ),
+                    )
+                    .to_string(),
+                )
+            })?;
+        let lines = lines(&site, ms, &pays);
+        let xlsx = xlsx(lang, ms.month, &lines).map_err(Error::Io)?;
+        for (ext, data) in [
+            ("json", json(&site, ms.month, &lines)),
+            ("csv", csv(lang, &lines)),
+            ("xlsx", xlsx),
+        ] {
+            let path = dir.join(format!("{}.{ext}", ms.month));
+            crate::fsutil::write_atomic(&path, &data)
+                .map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
