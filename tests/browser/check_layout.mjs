@@ -91,7 +91,8 @@ const box = (page, sel) => page.$eval(sel, (e) => {
   const page = await browser.newPage();
   await page.goto(url, { waitUntil: "load" });
   await page.emulateMedia({ media: "print" });
-  report.printHidden = await page.$$eval("#ranking td.col-ind", (c) => c.filter((e) => e.offsetParent !== null).length);
+  const shown = (sel) => page.$$eval(sel, (c) => c.filter((e) => e.offsetParent !== null).map((e) => e.textContent.trim()));
+  report.print = { head: await shown("#ranking thead tr:last-child th"), firstRow: await shown("#ranking tbody tr:first-child td") };
   await page.pdf({ path: pdfOut, format: "A4", printBackground: false });
   if (shots) {
     await page.setViewportSize({ width: 794, height: 1123 });
