@@ -90,7 +90,11 @@ print(n)
         .arg(dir)
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let n: usize = String::from_utf8_lossy(&run.stdout).trim().parse().unwrap();
     assert!(n > 5, "personal bulletins: {n}");
 }
