@@ -8,6 +8,7 @@
 //!
 //! Every tool is installed by `.ci/run`. A missing tool FAILS its test with the install command,
 //! unless `RANKPRESS_SKIP_BROWSER=1` is set: then the tests of this file say they were skipped.
+//! `RANKPRESS_SCREENSHOTS=DIR` keeps screenshots of the month page at 1366 and 390 px and in print.
 
 mod common;
 
