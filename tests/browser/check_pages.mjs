@@ -1,12 +1,17 @@
 // Opens every HTML page under a built site folder in Debian's headless chromium (file://) and
 // reports, as JSON on stdout: console errors and warnings, page errors, failed resource loads,
-// requests that leave the output folder, and charts that are not visible.
+// requests that leave the output folder, charts that are not visible, every axe-core violation
+// of WCAG 2.0/2.1 A and AA (at 1280 px), and pages that scroll sideways at 320 px.
 //
 // usage: node check_pages.mjs OUTPUT_DIR [CHROMIUM]
 import { chromium } from "playwright-core";
 import { readdirSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+
+const axePath = createRequire(import.meta.url).resolve("axe-core");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 const root = resolve(process.argv[2]);
 const exe = process.argv[3] || "/usr/bin/chromium";
@@ -27,7 +32,8 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 const problems = [];
-let checked = 0, charts = 0;
+let checked = 0, charts = 0, axe = 0;
+const axeRules = {};
 for (const file of pages(root)) {
   const rel = file.slice(root.length + 1);
   const page = await context.newPage();
@@ -55,10 +61,34 @@ for (const file of pages(root)) {
   for (const h of hidden) problems.push(`${rel}: ${h} is not visible`);
   const lang = await page.$eval("html", (h) => h.getAttribute("lang"));
   if (!lang) problems.push(`${rel}: no lang attribute`);
+  // axe-core: WCAG 2.0/2.1 A and AA; every violation is a problem, named by rule and target.
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"], preload: false });
+    return r.violations.flatMap((v) => v.nodes.map((n) => ({ rule: v.id, target: n.target.join(" "), summary: n.failureSummary })));
+  }, AXE_TAGS);
+  axe += violations.length;
+  for (const v of violations) {
+    axeRules[v.rule] = (axeRules[v.rule] || 0) + 1;
+    problems.push(`${rel}: axe ${v.rule} at ${v.target}: ${v.summary.replace(/\s+/g, " ")}`);
+  }
+  // Reflow (WCAG 1.4.10): at 320 CSS px nothing scrolls sideways but a table inside its .scroll
+  // container.
+  await page.setViewportSize({ width: 320, height: 800 });
+  const wide = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= w) return [];
+    return Array.from(document.querySelectorAll("body *"))
+      .filter((e) => !e.closest(".scroll") && e.getBoundingClientRect().right > w + 1)
+      .filter((e) => !Array.from(e.children).some((c) => c.getBoundingClientRect().right > w + 1))
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}${e.className ? "." + e.className : ""} (right edge ${Math.round(e.getBoundingClientRect().right)})`);
+  });
+  if (wide.length) problems.push(`${rel}: scrolls sideways at 320 px: ${wide.join(", ")}`);
   const title = await page.title();
   if (!title.trim()) problems.push(`${rel}: empty <title>`);
   await page.close();
   checked++;
 }
 await browser.close();
-console.log(JSON.stringify({ checked, charts, problems }));
+console.log(JSON.stringify({ checked, charts, axe, axeRules, problems }));

@@ -38,13 +38,16 @@
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
     if (!table.tHead || !table.tHead.rows.length) return;
     var head = table.tHead.rows[table.tHead.rows.length - 1];
+    // Each header's content moves into a <button> (reachable and operable from the keyboard);
+    // the <th> carries aria-sort once the column is sorted.
     Array.prototype.forEach.call(head.cells, function (th) {
+      if (th.tagName !== "TH") return;
+      var button = document.createElement("button");
+      button.type = "button";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
       th.classList.add("sortable-col");
-      th.tabIndex = 0;
-      th.addEventListener("click", function () { sortTable(table, th); });
-      th.addEventListener("keydown", function (e) {
-        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sortTable(table, th); }
-      });
+      button.addEventListener("click", function () { sortTable(table, th); });
     });
   });
   var input = document.getElementById("filter");
