@@ -518,7 +518,15 @@ impl<R: Read + std::io::Seek> Xlsx<R> {
         name: &str,
         f: impl FnOnce(&mut dyn BufRead) -> Result<T, PartError>,
     ) -> Result<Option<T>, PartError> {
-        let entry = match self.zip.by_name(name) {
+        // Part names are matched exactly, else ignoring case (some writers differ in case).
+        let name = match self.zip.index_for_name(name) {
+            Some(_) => name.to_string(),
+            None => match self.zip.file_names().find(|n| n.eq_ignore_ascii_case(name)) {
+                Some(n) => n.to_string(),
+                None => return Ok(None),
+            },
+        };
+        let entry = match self.zip.by_name(&name) {
             Ok(e) => e,
             Err(zip::result::ZipError::FileNotFound) => return Ok(None),
             Err(e) => return Err(PartError::Bad(e.to_string())),
