@@ -51,10 +51,12 @@ pub fn assign_levels(ratings: &[Rating], ranked: &[Ranked]) -> Vec<usize> {
                 }
             }
         };
+        let mut taken = vec![false; ranked.len()];
         for &i in &got {
             level[i] = li;
+            taken[i] = true;
         }
-        pool.retain(|i| !got.contains(i));
+        pool.retain(|&i| !taken[i]);
     }
     level
 }
