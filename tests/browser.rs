@@ -303,14 +303,17 @@ fn month_ranking_layout_keyboard_and_print() {
     assert!(totals("sortedTwice").iter().rev().is_sorted(), "{r}");
     // Print: indicator columns left out; the PDF's text has each manager's rank, name and total
     // on one line.
+    // The demo has rating levels: the level follows the total, and prints too.
     let head = r["print"]["head"].as_array().unwrap();
     assert_eq!(
         head.len(),
-        8,
-        "print shows rank, name, total, change, team, bonus, deduction, veto: {r}"
+        9,
+        "print shows rank, name, total, level, change, team, bonus, deduction, veto: {r}"
     );
     assert_eq!(head[2], "总分", "{r}");
-    assert_eq!(r["print"]["firstRow"].as_array().unwrap().len(), 8, "{r}");
+    assert_eq!(head[3], "考核等次", "{r}");
+    assert_eq!(head[5], "片区", "{r}");
+    assert_eq!(r["print"]["firstRow"].as_array().unwrap().len(), 9, "{r}");
     let text = Command::new("pdftotext")
         .args(["-layout", "-enc", "UTF-8"])
         .arg(&pdf)
