@@ -20,17 +20,11 @@ use common::*;
 /// The opt-out variable: set to `1` to skip the tests of this file (they then print SKIPPED).
 const SKIP_VAR: &str = "RANKPRESS_SKIP_BROWSER";
 
-/// A prerequisite is missing: fails with the install command, or returns `false` (skip) when
-/// `RANKPRESS_SKIP_BROWSER=1` is set.
+/// A prerequisite is missing: fails with the install command (see
+/// [`common::prereq::require_prerequisite`]), or returns `false` (skip) when
+/// `RANKPRESS_SKIP_BROWSER=1` is set outside CI.
 fn missing(what: &str, install: &str) -> bool {
-    if std::env::var(SKIP_VAR).is_ok_and(|v| v == "1") {
-        eprintln!("SKIPPED ({SKIP_VAR}=1): {what} is not installed");
-        return false;
-    }
-    panic!(
-        "{what} is required by this test and is not installed; install it with `{install}` \
-         (.ci/run does), or set {SKIP_VAR}=1 to skip the browser tests"
-    );
+    common::prereq::require_prerequisite(what, false, install, SKIP_VAR)
 }
 
 fn chromium() -> Option<PathBuf> {

@@ -640,10 +640,16 @@ fn load_in_browser(exe: &Path, url: &str) -> (Vec<String>, String) {
 
 #[test]
 fn chromium_loads_pages_without_console_errors() {
-    let Some(exe) = chromium() else {
-        eprintln!("SKIPPED: chromium is not installed (apt-get install chromium fonts-noto-cjk)");
+    let exe = chromium();
+    if !common::prereq::require_prerequisite(
+        "chromium",
+        exe.is_some(),
+        "apt-get install chromium fonts-noto-cjk (tools/test installs every test prerequisite)",
+        "RANKPRESS_SKIP_BROWSER",
+    ) {
         return;
-    };
+    }
+    let exe = exe.expect("checked");
     let site = site_from(&repo().join("content"));
     let out = build(site.path());
     for (page, sentinel) in [
