@@ -598,7 +598,7 @@ fn attr(e: &quick_xml::events::BytesStart, key: &[u8]) -> Result<Option<String>,
     for a in e.attributes() {
         let a = a.map_err(|e| PartError::Bad(e.to_string()))?;
         if a.key.local_name().as_ref() == key {
-            return Ok(Some(a.unescape_value()?.into_owned()));
+            return Ok(Some(a.decode_and_unescape_value(e.decoder())?.into_owned()));
         }
     }
     Ok(None)
