@@ -116,20 +116,27 @@ pub fn load_site_cached(
     cache: Option<&Path>,
 ) -> Result<(Site, load::Loaded), Vec<Problem>> {
     let lang = detect_language(root);
-    let mut loaded = timings.time("load", || {
-        let (mut loaded, cache) = rayon::join(
+    let (mut loaded, cache) = timings.time("load", || {
+        rayon::join(
             || load::load(root, lang),
             || cache.map(crate::cache::ParseCache::read),
-        );
-        loaded.cache = cache;
-        loaded
+        )
     });
-    let (site, problems) = timings.time("validate", || validate::validate(&mut loaded, lang));
-    loaded.cache = None;
+    // The results files are read (or taken from the cache) as validation checks them.
+    let checked = timings.time("validate", || {
+        let results = loaded.results(cache.as_ref());
+        validate::validate(&loaded.docs, &loaded.sources, results, lang)
+    });
+    drop(cache);
+    for (src, text) in checked.texts {
+        loaded.sources[src].text = Some(text);
+    }
+    loaded.result_keys = checked.result_keys;
+    loaded.cache_misses = checked.cache_misses;
     let mut all = loaded.problems.clone();
-    all.extend(diag::resolve(problems, &loaded.sources));
+    all.extend(diag::resolve(checked.problems, &loaded.sources));
     all.sort();
-    match site {
+    match checked.site {
         Some(s) if all.is_empty() => Ok((s, loaded)),
         _ => Err(all),
     }

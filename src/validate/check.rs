@@ -139,7 +139,12 @@ pub(super) struct V<'p> {
     pub(super) probs: &'p mut Problems,
 }
 
-impl V<'_> {
+impl<'p> V<'p> {
+    /// A checker of the file with source index `file`, recording into `probs`.
+    pub(super) fn new(lang: Lang, file: usize, probs: &'p mut Problems) -> V<'p> {
+        V { lang, file, probs }
+    }
+
     pub(super) fn err(&mut self, p: P, msg: String) {
         self.probs.at(self.file, &p.to_vec(), At::Value, msg);
     }
@@ -643,6 +648,247 @@ pub(super) fn suggest<'a>(word: &str, options: impl Iterator<Item = &'a str>) ->
         .filter(|(d, o)| *d <= 2.max(o.len() / 3))
         .min()
         .map(|(_, o)| o)
+}
+
+/// Helpers for the unit tests of the checks: feed a small YAML document, read back the
+/// problems as `(YAML path, message)`.
+#[cfg(test)]
+pub(super) mod testing {
+    use super::*;
+
+    /// Parses `yaml`, runs `f` with a checker of it, and returns what `f` returned and the
+    /// problems found.
+    pub(in crate::validate) fn check<T>(
+        lang: Lang,
+        yaml: &str,
+        f: impl FnOnce(&mut V, &Value) -> T,
+    ) -> (T, Vec<(String, String)>) {
+        let v = crate::yaml::parse(yaml).expect("the test's YAML parses");
+        let mut probs = Problems::default();
+        let out = f(&mut V::new(lang, 0, &mut probs), &v);
+        (out, problems(&probs))
+    }
+
+    /// The pending problems as `(path, message)`; the path is written `a.b[0].c`, followed by
+    /// ` (key)` when the problem points at the key.
+    pub(in crate::validate) fn problems(p: &Problems) -> Vec<(String, String)> {
+        p.pending
+            .iter()
+            .map(|p| {
+                let mut path = String::new();
+                for s in &p.path {
+                    match s {
+                        Seg::Key(k) if path.is_empty() => path.push_str(k),
+                        Seg::Key(k) => path.push_str(&format!(".{k}")),
+                        Seg::Index(i) => path.push_str(&format!("[{i}]")),
+                    }
+                }
+                if p.at == At::Key {
+                    path.push_str(" (key)");
+                }
+                (path, p.message.clone())
+            })
+            .collect()
+    }
+
+    /// A small `site.yaml`: a ratio, a percent, a deduct and a training indicator.
+    pub(in crate::validate) const SITE: &str = "title: T\nlanguage: en\nindicators:\n  - {id: sales, name: Sales, method: ratio, weight: 60}\n  - {id: sat, name: Satisfaction, method: percent, weight: 30}\n  - {id: complaints, name: Complaints, method: deduct, per_unit: 2}\n  - {id: training, name: Training, method: training, weight: 10}\n";
+
+    /// A small `managers.yaml`: two teams, three managers, one of whom left in February 2026.
+    pub(in crate::validate) const MANAGERS: &str = "teams:\n  - {id: north, name: North}\n  - {id: south, name: South}\nmanagers:\n  - {id: zhang-wei, name: Zhang Wei, team: north}\n  - {id: li-na, name: Li Na, team: south}\n  - {id: chen-jing, name: Chen Jing, team: south, left: 2026-02-15}\n";
+
+    /// [`SITE`] and [`MANAGERS`], checked (they have no problem).
+    pub(in crate::validate) fn site() -> (crate::model::Config, Vec<crate::model::Manager>) {
+        let (config, p) = check(Lang::En, SITE, |c, v| {
+            super::super::site::site_config(c, v, None)
+        });
+        assert_eq!(p, []);
+        let (roster, p) = check(Lang::En, MANAGERS, super::super::roster::roster);
+        assert_eq!(p, []);
+        (config.unwrap(), roster.unwrap().1)
+    }
+
+    /// `[(path, message)]` from string slices, to compare with [`problems`].
+    pub(in crate::validate) fn expect(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(p, m)| (p.to_string(), m.to_string()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{check, expect};
+    use super::*;
+
+    fn mapping(v: &Value) -> &yaml_serde::Mapping {
+        v.as_mapping().expect("a mapping")
+    }
+
+    #[test]
+    fn unknown_key_with_did_you_mean() {
+        let (_, p) = check(Lang::En, "titel: x\nzzz: 1\n", |c, v| {
+            c.map(P::ROOT, v, &["title", "theme"], "site.yaml")
+                .is_some()
+        });
+        assert_eq!(
+            p,
+            expect(&[
+                (
+                    "titel (key)",
+                    "unknown key \"titel\" (did you mean \"title\"?); allowed here: title, theme"
+                ),
+                (
+                    "zzz (key)",
+                    "unknown key \"zzz\"; allowed here: title, theme"
+                ),
+            ])
+        );
+        let (_, p) = check(Lang::Zh, "titel: x\n", |c, v| {
+            c.map(P::ROOT, v, &["title"], "site.yaml").is_some()
+        });
+        assert_eq!(
+            p,
+            expect(&[(
+                "titel (key)",
+                "未知的键 \"titel\"（是否应为 \"title\"？）；此处允许的键：title"
+            )])
+        );
+        let (m, p) = check(Lang::En, "- a\n", |c, v| {
+            c.map(P::ROOT, v, &["a"], "x").is_some()
+        });
+        assert!(!m);
+        assert_eq!(
+            p,
+            expect(&[("", "x must be a mapping (key: value), found a list")])
+        );
+    }
+
+    #[test]
+    fn ids() {
+        let (id, p) = check(
+            Lang::En,
+            "a: {id: Zhang Wei}\nb: {id: zhang-wei}\n",
+            |c, v| {
+                let a = c.id(P::ROOT.k("a"), mapping(&v["a"]), "id", "manager id");
+                let b = c.id(P::ROOT.k("b"), mapping(&v["b"]), "id", "manager id");
+                (a, b)
+            },
+        );
+        assert_eq!(id, (None, Some("zhang-wei".to_string())));
+        assert_eq!(p, expect(&[("a.id", "manager id \"Zhang Wei\" is not a valid id: use lowercase letters, digits, - and _, starting with a letter or digit, at most 64 characters (e.g. zhang-wei)")]));
+        let (_, p) = check(Lang::En, "{}\n", |c, v| {
+            c.id(P::ROOT, mapping(v), "id", "x")
+        });
+        assert_eq!(
+            p,
+            expect(&[("id", "missing required key \"id\" (expected an id)")])
+        );
+        assert!(is_id("a") && is_id("0-a_b") && !is_id("-a") && !is_id("A") && !is_id(""));
+        assert!(is_id(&"a".repeat(64)) && !is_id(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn numbers_and_ranges() {
+        let yaml = "score: 120\nhours: 0\nok: 99.5\nnan: .nan\nhuge: 1e13\nword: many\n";
+        let (got, p) = check(Lang::En, yaml, |c, v| {
+            let m = mapping(v);
+            [
+                c.num(P::ROOT, m, "score", true, Range::Between(0.0, 100.0)),
+                c.num(P::ROOT, m, "hours", true, Range::Above(0.0)),
+                c.num(P::ROOT, m, "ok", true, Range::Between(0.0, 100.0)),
+                c.num(P::ROOT, m, "nan", true, Range::Any),
+                c.num(P::ROOT, m, "huge", true, Range::Any),
+                c.num(P::ROOT, m, "word", true, Range::Any),
+                c.num(P::ROOT, m, "absent", true, Range::AtLeast(0.0)),
+            ]
+        });
+        assert_eq!(got, [None, None, Some(99.5), None, None, None, None]);
+        assert_eq!(
+            p,
+            expect(&[
+                ("score", "\"score\" is 120, out of range: expected a number from 0 to 100"),
+                ("hours", "\"hours\" is 0, out of range: expected a number > 0"),
+                ("nan", "nan: .nan (a number) is not a usable finite number (.nan, .inf and huge numbers are not accepted)"),
+                ("huge", "huge: 10000000000000.0 (a number) is not a usable finite number (.nan, .inf and huge numbers are not accepted)"),
+                ("word", "word must be a number, found \"many\" (text)"),
+                ("absent", "missing required key \"absent\" (expected a number >= 0)"),
+            ])
+        );
+        let (_, p) = check(Lang::Zh, "score: -5\n", |c, v| {
+            c.num(P::ROOT, mapping(v), "score", true, Range::AtLeast(0.0))
+        });
+        assert_eq!(
+            p,
+            expect(&[("score", "\"score\" 的值 -5 超出范围，应为不小于 0 的数字")])
+        );
+    }
+
+    #[test]
+    fn dates_and_months_that_do_not_exist() {
+        let yaml = "a: 2026-02-30\nb: 2026-02-28\nc: 2026-13\nd: 2026-12\n";
+        let (got, p) = check(Lang::En, yaml, |c, v| {
+            let m = mapping(v);
+            (
+                c.date(P::ROOT, m, "a", true),
+                c.date(P::ROOT, m, "b", true).map(|d| d.to_string()),
+                c.month(P::ROOT, m, "c"),
+                c.month(P::ROOT, m, "d").map(|d| d.to_string()),
+            )
+        });
+        assert_eq!(got.0, None);
+        assert_eq!(got.1.as_deref(), Some("2026-02-28"));
+        assert_eq!(got.2, None);
+        assert_eq!(got.3.as_deref(), Some("2026-12"));
+        assert_eq!(
+            p,
+            expect(&[
+                ("a", "\"a\" must be a valid date YYYY-MM-DD (e.g. 2026-10-12), found \"2026-02-30\" (text)"),
+                ("c", "\"c\" must be a month YYYY-MM (e.g. 2026-10), found \"2026-13\" (text)"),
+            ])
+        );
+    }
+
+    #[test]
+    fn text_booleans_and_lists() {
+        let yaml = "name: \"\"\nflag: yes please\nlist: 3\nbidi: \"a\\u202Eb\"\n";
+        let (_, p) = check(Lang::En, yaml, |c, v| {
+            let m = mapping(v);
+            c.text(P::ROOT, m, "name", true);
+            c.boolean(P::ROOT, m, "flag", false);
+            c.seq(P::ROOT, m, "list", false);
+            c.text(P::ROOT, m, "bidi", false);
+        });
+        assert_eq!(
+            p,
+            expect(&[
+                ("name", "\"name\" must not be empty"),
+                ("flag", "\"flag\" must be true or false, found \"yes please\" (text)"),
+                ("list", "\"list\" must be a list (items start with -), found 3 (a number)"),
+                ("bidi", "\"bidi\": character 2 is an invisible bidi control (U+202E), not allowed here; delete it (it often comes with text copied from web pages or chat apps)"),
+            ])
+        );
+    }
+
+    #[test]
+    fn unknown_manager_with_did_you_mean() {
+        let idx: HashMap<String, usize> = [("zhang-wei".to_string(), 0)].into();
+        let (got, p) = check(Lang::En, "[zhang-wie, li-na]\n", |c, v| {
+            let s = v.as_sequence().unwrap();
+            (
+                c.manager(P::ROOT.i(0), &s[0], &idx),
+                c.manager(P::ROOT.i(1), &s[1], &idx),
+            )
+        });
+        assert_eq!(got, (None, None));
+        assert_eq!(
+            p,
+            expect(&[
+                ("[0]", "unknown manager \"zhang-wie\" (did you mean \"zhang-wei\"?): expected an id from managers.yaml"),
+                ("[1]", "unknown manager \"li-na\": expected an id from managers.yaml"),
+            ])
+        );
+    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,45 @@
 use std::collections::{HashMap, HashSet};
 
 use super::check::{Range, P, V};
-use crate::diag::t;
+use crate::diag::{t, Lang, Problems, Source};
+use crate::load::Doc;
 use crate::model::*;
 use crate::yaml::Value;
+
+/// The competitions, each id used once across the files, sorted by date and id.
+pub(super) fn competitions<'a>(
+    lang: Lang,
+    docs: impl Iterator<Item = &'a Doc>,
+    sources: &[Source],
+    probs: &mut Problems,
+    mgr_idx: &HashMap<String, usize>,
+) -> Vec<Competition> {
+    let mut competitions = Vec::new();
+    let mut seen_comp: HashMap<String, String> = HashMap::new();
+    for d in docs {
+        let Some(v) = d.value.as_ref() else { continue };
+        let file = sources[d.source].display.clone();
+        let mut c = V::new(lang, d.source, probs);
+        if let Some(x) = competition(&mut c, v, mgr_idx) {
+            if let Some(other) = seen_comp.insert(x.id.clone(), file) {
+                c.err(
+                    P::ROOT.k("id"),
+                    t!(
+                        lang,
+                        "竞赛编号 \"{}\" 重复：{} 中已使用",
+                        "duplicate competition id \"{}\": already used in {}",
+                        x.id,
+                        other
+                    ),
+                );
+            } else {
+                competitions.push(x);
+            }
+        }
+    }
+    competitions.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    competitions
+}
 
 pub(super) fn competition(
     c: &mut V,
@@ -190,4 +226,91 @@ pub(super) fn suggestions(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::check::testing::{check, expect, problems, site};
+    use super::*;
+
+    fn idx() -> HashMap<String, usize> {
+        site()
+            .1
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect()
+    }
+
+    #[test]
+    fn competitions_with_one_id_across_files() {
+        let idx = idx();
+        let sources: Vec<Source> = ["c/a.yaml", "c/b.yaml"]
+            .iter()
+            .map(|d| Source {
+                display: d.to_string(),
+                path: d.into(),
+                text: None,
+            })
+            .collect();
+        let doc = |source, yaml: &str| Doc {
+            source,
+            role: crate::load::Role::Competition,
+            value: Some(crate::yaml::parse(yaml).unwrap()),
+            body: String::new(),
+        };
+        let a = "id: c1\nname: C\ndate: 2026-03-01\nresults:\n  - {manager: li-na, place: 0, bonus: -1}\n  - {place: 2}\n";
+        let b = "id: c1\nname: C\ndate: 2026-02-01\nresults: []\n";
+        let mut probs = Problems::default();
+        let out = competitions(
+            Lang::En,
+            [doc(0, a), doc(1, b)].iter(),
+            &sources,
+            &mut probs,
+            &idx,
+        );
+        assert_eq!(
+            problems(&probs),
+            expect(&[
+                (
+                    "results[0].place",
+                    "\"place\" must be a whole number >= 1, found 0 (a number)"
+                ),
+                (
+                    "results[0].bonus",
+                    "\"bonus\" is -1, out of range: expected a number >= 0"
+                ),
+                (
+                    "results[1].manager",
+                    "missing required key \"manager\" (expected a manager id)"
+                ),
+                (
+                    "id",
+                    "duplicate competition id \"c1\": already used in c/a.yaml"
+                ),
+            ])
+        );
+        assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn innovations_and_suggestions() {
+        let idx = idx();
+        let (out, p) = check(Lang::En, "innovations:\n  - {id: i1, title: A, month: 2026-01, managers: [li-na, nobody]}\n  - {id: i1, title: B, month: 2026-02, managers: [li-na]}\n", |c, v| innovations(c, v, &idx));
+        assert_eq!(
+            p,
+            expect(&[
+                (
+                    "innovations[0].managers[1]",
+                    "unknown manager \"nobody\": expected an id from managers.yaml"
+                ),
+                ("innovations[1].id", "duplicate innovation id \"i1\""),
+            ])
+        );
+        assert_eq!(out.len(), 1);
+        let (out, p) = check(Lang::Zh, "suggestions:\n  - {manager: li-na, month: 2026-01, kind: price, text: T}\n  - {manager: li-na, month: 2026-01, kind: supply, text: T, adopted: true}\n", |c, v| suggestions(c, v, &idx));
+        assert_eq!(p, expect(&[("suggestions[0].kind", "建议类型应为 supply（货源需求）或 allocation（区域投放），实际是 \"price\"（文本）")]));
+        assert_eq!(out.len(), 1);
+        assert!(out[0].adopted);
+    }
 }

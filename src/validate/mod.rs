@@ -18,12 +18,14 @@ mod training;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::diag::{t, Lang, Problems};
-use crate::load::{Doc, Loaded, Role};
+use rayon::prelude::*;
+
+use crate::diag::{Lang, Problems, Source};
+use crate::load::{Doc, ResultsFile, Role};
 use crate::model::*;
 use crate::yaml::Value;
 
-use check::{P, V};
+use check::V;
 
 /// True when `s` is a valid id: `^[a-z0-9][a-z0-9_-]{0,63}$`.
 pub fn is_id(s: &str) -> bool {
@@ -44,315 +46,145 @@ pub fn language_of(site_yaml: &Value) -> Lang {
     }
 }
 
-/// One results file after checking: (source index, the month if clean, its problems, a read or
-/// syntax problem, its text when it has problems).
-type CheckedMonth = (
-    usize,
-    Option<MonthResults>,
-    Problems,
-    Option<crate::diag::Problem>,
-    Option<String>,
-    // The cache key, when the file was clean; whether it came from the cache.
-    Option<crate::cache::Key>,
-    bool,
-);
+/// What validation found.
+#[derive(Debug, Default)]
+pub struct Validated {
+    /// The site, when the documents have no problem.
+    pub site: Option<Site>,
+    /// Every problem found (with the read and syntax problems of the results files).
+    pub problems: Problems,
+    /// The text of each results file with problems, by source index, to locate them (the text
+    /// of the other results files is dropped once they are checked).
+    pub texts: Vec<(usize, String)>,
+    /// The parse-cache key of every clean results file: (displayed path, key).
+    pub result_keys: Vec<(String, crate::cache::Key)>,
+    /// Results files that were parsed rather than taken from the parse cache.
+    pub cache_misses: usize,
+}
 
-/// Validates every loaded document and assembles the site, or returns all problems.
-pub fn validate(loaded: &mut Loaded, lang: Lang) -> (Option<Site>, Problems) {
+/// The documents of one role.
+fn docs_of(docs: &[Doc], f: fn(&Role) -> bool) -> impl Iterator<Item = &Doc> {
+    docs.iter().filter(move |d| f(&d.role))
+}
+
+/// Validates the parsed documents (`docs`, whose texts are in `sources`) and the monthly
+/// `results` files, and assembles the site. Reads no files: `results` is usually
+/// [`Loaded::results`](crate::load::Loaded::results), which reads each file as it is taken
+/// (in parallel); each YAML tree is dropped as soon as it is checked. `results` is only
+/// consumed when `site.yaml` and `managers.yaml` could be checked.
+pub fn validate<R>(docs: &[Doc], sources: &[Source], results: R, lang: Lang) -> Validated
+where
+    R: ParallelIterator<Item = ResultsFile>,
+{
     let mut probs = Problems::default();
-    fn docs<'a>(
-        loaded: &'a Loaded,
-        f: impl Fn(&Role) -> bool + 'a,
-    ) -> impl Iterator<Item = &'a Doc> + 'a {
-        loaded.docs.iter().filter(move |d| f(&d.role))
-    }
-    let docs_of = |f: fn(&Role) -> bool| docs(loaded, f);
-    let site_doc = docs_of(|r| *r == Role::Site).next();
-    let config = site_doc.and_then(|d| {
+    let config = docs_of(docs, |r| *r == Role::Site).next().and_then(|d| {
         let v = d.value.as_ref()?;
         site::site_config(
-            &mut V {
-                lang,
-                file: d.source,
-                probs: &mut probs,
-            },
+            &mut V::new(lang, d.source, &mut probs),
             v,
-            loaded.sources[d.source].text.as_deref(),
+            sources[d.source].text.as_deref(),
         )
     });
-    let roster = docs_of(|r| *r == Role::Managers).next().and_then(|d| {
+    let managers_doc = docs_of(docs, |r| *r == Role::Managers).next();
+    let roster = managers_doc.and_then(|d| {
         let v = d.value.as_ref()?;
-        roster::roster(
-            &mut V {
-                lang,
-                file: d.source,
-                probs: &mut probs,
-            },
-            v,
-        )
-    });
-    if let (Some(cfg), Some(d)) = (&config, docs_of(|r| *r == Role::Managers).next()) {
-        if let Some(v) = d.value.as_ref() {
-            roster::check_grades(
-                &mut V {
-                    lang,
-                    file: d.source,
-                    probs: &mut probs,
-                },
-                v,
-                &cfg.policy.grades,
-            );
+        let mut c = V::new(lang, d.source, &mut probs);
+        let roster = roster::roster(&mut c, v);
+        if let Some(cfg) = &config {
+            roster::check_grades(&mut c, v, &cfg.policy.grades);
         }
-    }
+        roster
+    });
     let (Some(config), Some((teams, managers))) = (config, roster) else {
-        return (None, probs);
+        return Validated {
+            problems: probs,
+            ..Default::default()
+        };
     };
     let mgr_idx: HashMap<String, usize> = managers
         .iter()
         .enumerate()
         .map(|(i, m)| (m.id.clone(), i))
         .collect();
-    let ind_idx: HashMap<&str, usize> = config
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (x.id.as_str(), i))
-        .collect();
 
-    // Results files are independent of each other: read, parse and check each in parallel,
-    // dropping its YAML tree as soon as it is converted.
-    //
-    // A file whose bytes, name, site.yaml and managers.yaml are those of a clean file of the
-    // previous build is taken from the parse cache instead (see `crate::cache`).
-    use rayon::prelude::*;
-    let text_of = |role: Role| {
-        docs(loaded, move |r| *r == role)
-            .next()
-            .and_then(|d| loaded.sources[d.source].text.as_deref())
-            .unwrap_or("")
-    };
-    let base = crate::cache::base_key(text_of(Role::Site), text_of(Role::Managers));
-    let cache = loaded.cache.as_ref().filter(|c| !c.is_empty());
-    let checked: Vec<CheckedMonth> = loaded
-        .deferred
-        .par_iter()
-        .map(|(src, path, role)| {
-            let mut p = Problems::default();
-            let Role::Results(stem) = role else {
-                unreachable!("only results are deferred")
-            };
-            let bytes = crate::load::read_bytes(&loaded.root, path, lang);
-            let display = &loaded.sources[*src].display;
-            let key = bytes
-                .as_ref()
-                .ok()
-                .map(|b| crate::cache::key(base, stem, display, b));
-            if let (Some(c), Some(k)) = (cache, key) {
-                if let Some(m) = c.get(display, k) {
-                    return (*src, Some(m), p, None, None, key, true);
-                }
-            }
-            let (source, parsed) = crate::load::load_bytes(&loaded.root, path, role, lang, bytes);
-            let (r, read_problem) = match parsed {
-                Ok((Some(v), _)) => {
-                    let mut c = V {
-                        lang,
-                        file: *src,
-                        probs: &mut p,
-                    };
-                    (
-                        results::results(
-                            &mut c,
-                            &v,
-                            stem,
-                            source.display.clone(),
-                            &config,
-                            &managers,
-                            &mgr_idx,
-                            &ind_idx,
-                        ),
-                        None,
-                    )
-                }
-                Ok((None, _)) => (None, None),
-                Err(e) => (None, Some(e)),
-            };
-            let clean = p.is_empty() && read_problem.is_none() && r.is_some();
-            let keep_text = if p.is_empty() { None } else { source.text };
-            (
-                *src,
-                r,
-                p,
-                read_problem,
-                keep_text,
-                key.filter(|_| clean),
-                false,
-            )
-        })
-        .collect();
+    // Results files are independent of each other: checked in parallel as they are read.
+    let cx = results::Context::new(lang, &config, &managers, &mgr_idx);
+    let checked: Vec<results::Checked> = results.map(|f| cx.check(f)).collect();
+    let mut out = Validated::default();
     let mut months = Vec::with_capacity(checked.len());
-    let mut texts = Vec::new();
-    let mut result_keys = Vec::new();
-    let mut cache_misses = 0;
-    for (src, r, p, read_problem, text, key, hit) in checked {
-        if let (Some(k), Some(m)) = (key, &r) {
-            result_keys.push((m.file.clone(), k));
+    for c in checked {
+        if let (Some(k), Some(m)) = (c.key, &c.month) {
+            out.result_keys.push((m.file.clone(), k));
         }
-        cache_misses += usize::from(!hit);
-        probs.extend(p);
-        probs.located.extend(read_problem);
-        if let Some(t) = text {
-            texts.push((src, t));
+        out.cache_misses += usize::from(!c.cached);
+        probs.extend(c.problems);
+        if let Some(t) = c.text {
+            out.texts.push((c.source, t));
         }
-        months.extend(r);
+        months.extend(c.month);
     }
     months.sort_by_key(|m: &MonthResults| m.month);
 
-    let plans = docs_of(|r| *r == Role::Plan)
+    let plans = docs_of(docs, |r| *r == Role::Plan)
         .next()
         .and_then(|d| {
-            Some(training::plans(
-                &mut V {
-                    lang,
-                    file: d.source,
-                    probs: &mut probs,
-                },
-                d.value.as_ref()?,
-            ))
+            let v = d.value.as_ref()?;
+            Some(training::plans(&mut V::new(lang, d.source, &mut probs), v))
         })
         .unwrap_or_default();
-    let plan_idx: HashMap<&str, usize> = plans
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.as_str(), i))
-        .collect();
-
-    let mut trainings = Vec::new();
-    let mut seen_training: HashMap<String, String> = HashMap::new();
-    for d in docs_of(|r| *r == Role::Training) {
-        let Some(v) = d.value.as_ref() else { continue };
-        let file = loaded.sources[d.source].display.clone();
-        let mut c = V {
-            lang,
-            file: d.source,
-            probs: &mut probs,
-        };
-        if let Some(t) = training::training(&mut c, v, file.clone(), &mgr_idx, &plan_idx, &plans) {
-            if let Some(other) = seen_training.insert(t.id.clone(), file) {
-                c.err(
-                    P::ROOT.k("id"),
-                    t!(
-                        lang,
-                        "培训编号 \"{}\" 重复：{} 中已使用",
-                        "duplicate training id \"{}\": already used in {}",
-                        t.id,
-                        other
-                    ),
-                );
-            } else {
-                trainings.push(t);
-            }
-        }
-    }
-    trainings.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-
-    let mut competitions = Vec::new();
-    let mut seen_comp: HashMap<String, String> = HashMap::new();
-    for d in docs_of(|r| *r == Role::Competition) {
-        let Some(v) = d.value.as_ref() else { continue };
-        let file = loaded.sources[d.source].display.clone();
-        let mut c = V {
-            lang,
-            file: d.source,
-            probs: &mut probs,
-        };
-        if let Some(x) = incentives::competition(&mut c, v, &mgr_idx) {
-            if let Some(other) = seen_comp.insert(x.id.clone(), file) {
-                c.err(
-                    P::ROOT.k("id"),
-                    t!(
-                        lang,
-                        "竞赛编号 \"{}\" 重复：{} 中已使用",
-                        "duplicate competition id \"{}\": already used in {}",
-                        x.id,
-                        other
-                    ),
-                );
-            } else {
-                competitions.push(x);
-            }
-        }
-    }
-    competitions.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-
-    let innovations = docs_of(|r| *r == Role::Innovations)
+    let trainings = training::trainings(
+        lang,
+        docs_of(docs, |r| *r == Role::Training),
+        sources,
+        &mut probs,
+        &mgr_idx,
+        &plans,
+    );
+    let competitions = incentives::competitions(
+        lang,
+        docs_of(docs, |r| *r == Role::Competition),
+        sources,
+        &mut probs,
+        &mgr_idx,
+    );
+    let innovations = docs_of(docs, |r| *r == Role::Innovations)
         .next()
         .and_then(|d| {
-            Some(incentives::innovations(
-                &mut V {
-                    lang,
-                    file: d.source,
-                    probs: &mut probs,
-                },
-                d.value.as_ref()?,
-                &mgr_idx,
-            ))
+            let v = d.value.as_ref()?;
+            let mut c = V::new(lang, d.source, &mut probs);
+            Some(incentives::innovations(&mut c, v, &mgr_idx))
         })
         .unwrap_or_default();
-    let suggestions = docs_of(|r| *r == Role::Suggestions)
+    let suggestions = docs_of(docs, |r| *r == Role::Suggestions)
         .next()
         .and_then(|d| {
-            Some(incentives::suggestions(
-                &mut V {
-                    lang,
-                    file: d.source,
-                    probs: &mut probs,
-                },
-                d.value.as_ref()?,
-                &mgr_idx,
-            ))
+            let v = d.value.as_ref()?;
+            let mut c = V::new(lang, d.source, &mut probs);
+            Some(incentives::suggestions(&mut c, v, &mgr_idx))
         })
         .unwrap_or_default();
+    let pages = pages::pages(
+        lang,
+        docs_of(docs, |r| matches!(r, Role::Page(_))),
+        &mut probs,
+    );
 
-    let mut pages = Vec::new();
-    for d in docs_of(|r| matches!(r, Role::Page(_))) {
-        let Role::Page(slug) = &d.role else {
-            unreachable!()
-        };
-        let Some(v) = d.value.as_ref() else { continue };
-        let mut c = V {
-            lang,
-            file: d.source,
-            probs: &mut probs,
-        };
-        if let Some(p) = pages::page(&mut c, v, slug, &d.body) {
-            pages.push(p);
-        }
+    if probs.is_empty() {
+        out.site = Some(Site {
+            config,
+            teams,
+            managers,
+            months,
+            trainings,
+            plans,
+            competitions,
+            innovations,
+            suggestions,
+            pages,
+        });
     }
-    pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
-
-    // Keep the text of results files with problems, so that they can be located.
-    for (src, t) in texts {
-        loaded.sources[src].text = Some(t);
-    }
-    loaded.result_keys = result_keys;
-    loaded.cache_misses = cache_misses;
-    if !probs.is_empty() || !loaded.problems.is_empty() {
-        return (None, probs);
-    }
-    let site = Site {
-        config,
-        teams,
-        managers,
-        months,
-        trainings,
-        plans,
-        competitions,
-        innovations,
-        suggestions,
-        pages,
-    };
-    (Some(site), probs)
+    out.problems = probs;
+    out
 }
 
 /// Groups values by key preserving a deterministic order (used by callers building indexes).
@@ -362,4 +194,136 @@ pub fn group_by<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<
         m.entry(k).or_default().push(v);
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check::testing::{expect, problems, MANAGERS, SITE};
+    use super::*;
+    use crate::load::ResultsContent;
+
+    /// Parsed documents with their sources, as `load` hands them over.
+    fn input(files: &[(&str, Role, &str)]) -> (Vec<Doc>, Vec<Source>) {
+        let mut docs = Vec::new();
+        let mut sources = Vec::new();
+        for (i, (name, role, text)) in files.iter().enumerate() {
+            sources.push(Source {
+                display: name.to_string(),
+                path: name.into(),
+                text: Some(text.to_string()),
+            });
+            docs.push(Doc {
+                source: i,
+                role: role.clone(),
+                value: crate::yaml::parse(text).ok(),
+                body: String::new(),
+            });
+        }
+        (docs, sources)
+    }
+
+    fn month(source: usize, stem: &str, yaml: &str) -> ResultsFile {
+        ResultsFile {
+            source,
+            stem: stem.to_string(),
+            display: format!("results/{stem}.yaml"),
+            key: Some((source as u64, 0)),
+            content: ResultsContent::Read {
+                text: Some(yaml.to_string()),
+                parsed: Ok(crate::yaml::parse(yaml).ok()),
+            },
+        }
+    }
+
+    const CLEAN: &str = "month: 2026-01\nresults:\n  li-na: {sales: {actual: 1, target: 2}, sat: 90, complaints: 0}\n";
+
+    #[test]
+    fn validates_parsed_documents_into_a_site() {
+        let (docs, sources) = input(&[
+            ("site.yaml", Role::Site, SITE),
+            ("managers.yaml", Role::Managers, MANAGERS),
+            (
+                "suggestions.yaml",
+                Role::Suggestions,
+                "suggestions: [{manager: li-na, month: 2026-01, kind: supply, text: T}]\n",
+            ),
+        ]);
+        let months = vec![
+            month(3, "2026-01", CLEAN),
+            month(4, "2025-12", &CLEAN.replace("2026-01", "2025-12")),
+        ];
+        let v = validate(&docs, &sources, months.into_par_iter(), Lang::En);
+        assert_eq!(problems(&v.problems), []);
+        let site = v.site.unwrap();
+        let shown: Vec<String> = site.months.iter().map(|m| m.month.to_string()).collect();
+        assert_eq!(shown, ["2025-12", "2026-01"], "sorted by month");
+        assert_eq!(site.suggestions.len(), 1);
+        let mut keys = v.result_keys;
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                ("results/2025-12.yaml".to_string(), (4, 0)),
+                ("results/2026-01.yaml".to_string(), (3, 0))
+            ]
+        );
+        assert_eq!((v.cache_misses, v.texts.len()), (2, 0));
+    }
+
+    #[test]
+    fn every_problem_of_every_file_at_once() {
+        let (docs, sources) = input(&[
+            ("site.yaml", Role::Site, SITE),
+            ("managers.yaml", Role::Managers, MANAGERS),
+            ("pages/x.md", Role::Page("x".into()), "order: 1\n"),
+        ]);
+        let bad = "month: 2026-01\nresults:\n  li-na: {sales: {actual: -1, target: 2}, sat: 90, complaints: 0}\n";
+        let v = validate(
+            &docs,
+            &sources,
+            vec![month(3, "2026-01", bad)].into_par_iter(),
+            Lang::En,
+        );
+        assert!(v.site.is_none());
+        assert_eq!(
+            problems(&v.problems),
+            expect(&[
+                (
+                    "results.li-na.sales.actual",
+                    "\"actual\" is -1, out of range: expected a number >= 0"
+                ),
+                ("title", "missing required key \"title\" (expected text)"),
+            ])
+        );
+        assert_eq!(v.problems.pending[0].file, 3);
+        assert_eq!(
+            v.texts,
+            [(3, bad.to_string())],
+            "the text is kept to locate the problem"
+        );
+        assert_eq!(v.result_keys, []);
+    }
+
+    #[test]
+    fn results_are_not_taken_without_a_site_and_roster() {
+        let (docs, sources) = input(&[
+            ("site.yaml", Role::Site, SITE),
+            ("managers.yaml", Role::Managers, "- a\n"),
+        ]);
+        let taken = std::sync::atomic::AtomicUsize::new(0);
+        let months = vec![month(2, "2026-01", CLEAN)];
+        let results = months.into_par_iter().inspect(|_| {
+            taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        let v = validate(&docs, &sources, results, Lang::En);
+        assert!(v.site.is_none());
+        assert_eq!(
+            problems(&v.problems),
+            expect(&[(
+                "",
+                "managers.yaml must be a mapping (key: value), found a list"
+            )])
+        );
+        assert_eq!(taken.into_inner(), 0);
+    }
 }

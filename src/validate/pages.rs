@@ -1,9 +1,30 @@
 //! Free pages (`pages/SLUG.md`): the slug and the front matter (`title`, `order`).
 use super::check::{P, V};
 use super::is_id;
-use crate::diag::t;
+use crate::diag::{t, Lang, Problems};
+use crate::load::{Doc, Role};
 use crate::model::*;
 use crate::yaml::Value;
+
+/// The free pages, sorted by `order` then slug.
+pub(super) fn pages<'a>(
+    lang: Lang,
+    docs: impl Iterator<Item = &'a Doc>,
+    probs: &mut Problems,
+) -> Vec<Page> {
+    let mut pages = Vec::new();
+    for d in docs {
+        let Role::Page(slug) = &d.role else {
+            unreachable!()
+        };
+        let Some(v) = d.value.as_ref() else { continue };
+        if let Some(p) = page(&mut V::new(lang, d.source, probs), v, slug, &d.body) {
+            pages.push(p);
+        }
+    }
+    pages.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
+    pages
+}
 
 pub(super) fn page(c: &mut V, v: &Value, slug: &str, body: &str) -> Option<Page> {
     let lang = c.lang;
@@ -50,4 +71,41 @@ pub(super) fn page(c: &mut V, v: &Value, slug: &str, body: &str) -> Option<Page>
         order,
         body: body.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::check::testing::{check, expect};
+    use super::*;
+
+    #[test]
+    fn slug_and_front_matter() {
+        let (p, probs) = check(Lang::En, "title: About\norder: 2\n", |c, v| {
+            page(c, v, "about", "# Hi\n")
+        });
+        assert_eq!(probs, []);
+        let p = p.unwrap();
+        assert_eq!(
+            (p.slug.as_str(), p.title.as_str(), p.order, p.body.as_str()),
+            ("about", "About", 2, "# Hi\n")
+        );
+        let (p, probs) = check(Lang::En, "title: About\n", |c, v| {
+            page(c, v, "About Us", "")
+        });
+        assert!(p.is_none());
+        assert_eq!(probs, expect(&[("", "page file name \"About Us.md\" is not valid: use lowercase letters, digits, - and _")]));
+        let (_, probs) = check(Lang::En, "titel: About\norder: first\n", |c, v| {
+            page(c, v, "a", "")
+        });
+        assert_eq!(
+            probs,
+            expect(&[
+                (
+                    "titel (key)",
+                    "unknown key \"titel\" (did you mean \"title\"?); allowed here: title, order"
+                ),
+                ("title", "missing required key \"title\" (expected text)"),
+            ])
+        );
+    }
 }

@@ -329,3 +329,101 @@ pub(super) fn policy(
         grades,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::check::testing::{check, expect};
+    use super::*;
+    use crate::diag::Lang;
+
+    /// Checks the v2 keys of a `site.yaml` made of `yaml` (the file's text is given, as in a
+    /// build, so that decimals are read as written).
+    fn run(lang: Lang, yaml: &str) -> (Policy, Vec<(String, String)>) {
+        check(lang, yaml, |c, v| {
+            let m = v.as_mapping().unwrap();
+            let get = |k: &str| m.get(k).and_then(Value::as_mapping).cloned();
+            policy(
+                c,
+                m,
+                get("watch").as_ref(),
+                get("annual").as_ref(),
+                Some(yaml),
+            )
+        })
+    }
+
+    #[test]
+    fn quotas_must_be_in_0_to_100() {
+        let yaml = "ratings:\n  - {id: a, name: A, quota: 0}\n  - {id: b, name: B, quota: 100.5}\n  - {id: c, name: C, quota: 12.5, coefficient: 1.25}\n  - {id: d, name: D, quota: 100}\n  - {id: e, name: E}\n";
+        let (pol, p) = run(Lang::En, yaml);
+        assert_eq!(
+            p,
+            expect(&[
+                (
+                    "ratings[0].quota",
+                    "\"quota\" is 0, out of range: expected a percent above 0 and at most 100"
+                ),
+                (
+                    "ratings[1].quota",
+                    "\"quota\" is 100.5, out of range: expected a percent above 0 and at most 100"
+                ),
+            ])
+        );
+        assert_eq!(pol.ratings.len(), 5);
+        assert_eq!(pol.ratings[2].quota.unwrap().to_string(), "12.5");
+        assert_eq!(pol.ratings[2].coefficient.to_string(), "1.25");
+        let (_, p) = run(
+            Lang::Zh,
+            "ratings:\n  - {id: a, name: A, quota: -3}\n  - {id: b, name: B}\n",
+        );
+        assert_eq!(
+            p,
+            expect(&[(
+                "ratings[0].quota",
+                "\"quota\" 的值 -3 超出范围，应为大于 0 且不大于 100 的百分数"
+            )])
+        );
+    }
+
+    #[test]
+    fn levels_pay_and_grades() {
+        let yaml = "ratings:\n  - {id: a, name: A, quota: 20, coefficient: -1}\n  - {id: a, name: B, min: 60}\npay: {method: pool, base: 100}\nannual: {promotion_months: 2}\ngrades: [G1, G2, G1]\n";
+        let (pol, p) = run(Lang::En, yaml);
+        assert_eq!(
+            p,
+            expect(&[
+                ("ratings[0].coefficient", "\"coefficient\" is -1, out of range: expected a number >= 0"),
+                ("ratings[1].min (key)", "the last rating level cannot have \"min\": it takes everyone left, so that every ranked manager gets exactly one level"),
+                ("ratings[1].id", "duplicate rating level id \"a\""),
+                ("pay.base (key)", "\"base\" belongs to method rating; method pool uses \"pool\""),
+                ("pay.pool", "missing required key \"pool\" (expected an amount >= 0 with at most two decimals (元), e.g. 60000 or 1234.56)"),
+                ("grades[2]", "grade \"G1\" appears twice in grades"),
+            ])
+        );
+        assert_eq!(pol.promotion_months, 2);
+        assert_eq!(pol.grades, ["G1", "G2"]);
+        assert!(pol.pay.is_none());
+        let (_, p) = run(
+            Lang::En,
+            "ratings: [{id: a, name: A}]\npay: {method: rating, base: 10.005}\n",
+        );
+        assert_eq!(
+            p,
+            expect(&[
+                ("ratings", "at least two rating levels are needed (the last one takes everyone left), found 1"),
+                ("pay.base", "\"base\" is 10.005: expected an amount >= 0 with at most two decimals (元), e.g. 60000 or 1234.56"),
+            ])
+        );
+        let (_, p) = run(
+            Lang::En,
+            "pay: {method: rating, base: 1}\nannual: {demotion_months: 1}\n",
+        );
+        assert_eq!(
+            p,
+            expect(&[
+                ("pay.method", "method rating needs ratings (the rating levels and their coefficients) in site.yaml"),
+                ("annual.demotion_months", "\"demotion_months\" needs ratings (the rating levels) in site.yaml: candidates are counted by months in the last level"),
+            ])
+        );
+    }
+}

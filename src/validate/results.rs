@@ -5,12 +5,110 @@ use std::collections::HashMap;
 
 use super::check::{shown, suggest, Range, P, V};
 use super::is_id;
-use crate::diag::t;
+use crate::diag::{t, Lang, Problems};
+use crate::load::{ResultsContent, ResultsFile};
 use crate::model::*;
 use crate::yaml::Value;
 
 /// Keys of an entry in a results file besides indicator ids.
 pub(super) const ENTRY_KEYS: [&str; 3] = ["bonus", "deductions", "veto"];
+
+/// What checking a results file needs from the rest of the site.
+pub(super) struct Context<'a> {
+    lang: Lang,
+    config: &'a Config,
+    managers: &'a [Manager],
+    mgr_idx: &'a HashMap<String, usize>,
+    ind_idx: HashMap<&'a str, usize>,
+}
+
+/// One results file after checking.
+pub(super) struct Checked {
+    /// Index into the sources.
+    pub source: usize,
+    /// The month, if the file is clean.
+    pub month: Option<MonthResults>,
+    /// Its problems, with the read or syntax problem that stopped it.
+    pub problems: Problems,
+    /// Its text, when it has problems to locate.
+    pub text: Option<String>,
+    /// Its parse-cache key, when it is clean.
+    pub key: Option<crate::cache::Key>,
+    /// Whether it came from the parse cache.
+    pub cached: bool,
+}
+
+impl<'a> Context<'a> {
+    pub(super) fn new(
+        lang: Lang,
+        config: &'a Config,
+        managers: &'a [Manager],
+        mgr_idx: &'a HashMap<String, usize>,
+    ) -> Context<'a> {
+        let ind_idx = config
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.as_str(), i))
+            .collect();
+        Context {
+            lang,
+            config,
+            managers,
+            mgr_idx,
+            ind_idx,
+        }
+    }
+
+    /// Checks one results file (a month from the parse cache is taken as it is: only clean
+    /// files are stored). Its YAML tree is dropped on return.
+    pub(super) fn check(&self, f: ResultsFile) -> Checked {
+        let mut problems = Problems::default();
+        let (text, parsed) = match f.content {
+            ResultsContent::Cached(m) => {
+                return Checked {
+                    source: f.source,
+                    month: Some(m),
+                    problems,
+                    text: None,
+                    key: f.key,
+                    cached: true,
+                }
+            }
+            ResultsContent::Read { text, parsed } => (text, parsed),
+        };
+        let month = match parsed {
+            Ok(Some(v)) => results(
+                &mut V::new(self.lang, f.source, &mut problems),
+                &v,
+                &f.stem,
+                f.display,
+                self.config,
+                self.managers,
+                self.mgr_idx,
+                &self.ind_idx,
+            ),
+            Ok(None) => None,
+            Err(e) => {
+                problems.located.push(e);
+                None
+            }
+        };
+        let clean = problems.is_empty() && month.is_some();
+        Checked {
+            source: f.source,
+            month,
+            text: if problems.pending.is_empty() {
+                None
+            } else {
+                text
+            },
+            problems,
+            key: f.key.filter(|_| clean),
+            cached: false,
+        }
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn results(
@@ -373,4 +471,119 @@ pub(super) fn items(c: &mut V, ep: P, em: &yaml_serde::Mapping, key: &str) -> Ve
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::check::testing::{expect, problems, site};
+    use super::*;
+
+    fn file(stem: &str, yaml: &str) -> ResultsFile {
+        ResultsFile {
+            source: 0,
+            stem: stem.to_string(),
+            display: format!("content/results/{stem}.yaml"),
+            key: Some((1, 2)),
+            content: ResultsContent::Read {
+                text: Some(yaml.to_string()),
+                parsed: crate::yaml::parse(yaml)
+                    .map(Some)
+                    .map_err(|e| crate::diag::Problem {
+                        file: String::new(),
+                        line: e.line,
+                        column: e.column,
+                        message: e.message,
+                    }),
+            },
+        }
+    }
+
+    #[test]
+    fn a_clean_month_keeps_its_key_and_drops_its_text() {
+        let (config, managers) = site();
+        let idx = managers
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let cx = Context::new(Lang::En, &config, &managers, &idx);
+        let yaml = "month: 2026-03\nresults:\n  zhang-wei: {sales: {actual: 90, target: 100}, sat: 95, complaints: 0, bonus: [{points: 1, reason: R}]}\n";
+        let c = cx.check(file("2026-03", yaml));
+        assert_eq!(problems(&c.problems), []);
+        let m = c.month.unwrap();
+        assert_eq!(
+            (m.file.as_str(), m.entries.len()),
+            ("content/results/2026-03.yaml", 1)
+        );
+        assert_eq!(m.entries[0].bonus[0].reason, "R");
+        assert_eq!((c.key, c.text, c.cached), (Some((1, 2)), None, false));
+        // A month from the parse cache is taken as it is.
+        let c = cx.check(ResultsFile {
+            content: ResultsContent::Cached(m.clone()),
+            ..file("2026-03", "")
+        });
+        assert_eq!((c.key, c.cached), (Some((1, 2)), true));
+        assert_eq!(c.month.unwrap().file, m.file);
+    }
+
+    #[test]
+    fn entries() {
+        let (config, managers) = site();
+        let idx = managers
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let cx = Context::new(Lang::En, &config, &managers, &idx);
+        let yaml = "month: 2026-04\nresults:\n  zhang-wie: {}\n  chen-jing: {sales: {actual: 1, target: 1}, sat: 1, complaints: 0}\n  li-na: {sales: 90, sat: 101, complaints: -1, traning: 3, training: 80}\n";
+        let c = cx.check(file("2026-03", yaml));
+        assert_eq!(
+            problems(&c.problems),
+            expect(&[
+                ("month", "month 2026-04 does not match the file name 2026-03.yaml: expected 2026-03"),
+                ("results.zhang-wie (key)", "unknown manager \"zhang-wie\" (did you mean \"zhang-wei\"?): expected an id from managers.yaml"),
+                ("results.chen-jing (key)", "Chen Jing (chen-jing) left on 2026-02-15 and cannot have results for 2026-04"),
+                ("results.li-na.sales", "indicator \"sales\" is a ratio: write {actual: …, target: …}, found 90 (a number)"),
+                ("results.li-na.sat", "indicator \"sat\" is a percentage: expected 0 to 100, found 101"),
+                ("results.li-na.complaints", "deduct indicator \"complaints\" is a count and must be >= 0, found -1"),
+                ("results.li-na.traning (key)", "unknown indicator \"traning\" (did you mean \"training\"?); expected one of sales, sat, complaints, training, bonus, deductions, veto"),
+                ("results.li-na.training", "training indicator \"training\" takes no value here: it is computed from the month's training sessions; remove this line"),
+            ])
+        );
+        assert!(c.month.is_some(), "the month is kept, its bad entry is not");
+        assert_eq!(c.month.unwrap().entries.len(), 1);
+        assert_eq!(
+            (c.key, c.text.is_some()),
+            (None, true),
+            "no key, text kept to locate"
+        );
+        let c = cx.check(file(
+            "march",
+            "month: 2026-03\nresults:\n  li-na: {veto: 3}\n",
+        ));
+        assert_eq!(
+            problems(&c.problems),
+            expect(&[
+                ("", "a results file must be named YYYY-MM.yaml (e.g. 2026-10.yaml), found march.yaml"),
+                ("results.li-na.veto", "\"veto\" must be the reason (text), found 3 (a number)"),
+                ("results.li-na.sales", "missing value for indicator \"sales\" (Sales): expected {actual: …, target: …}"),
+                ("results.li-na.sat", "missing value for indicator \"sat\" (Satisfaction): expected a number"),
+                ("results.li-na.complaints", "missing value for indicator \"complaints\" (Complaints): expected a number"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_syntax_problem_is_passed_on() {
+        let (config, managers) = site();
+        let idx = managers
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let cx = Context::new(Lang::En, &config, &managers, &idx);
+        let c = cx.check(file("2026-03", "month: [\n"));
+        assert_eq!(c.problems.located.len(), 1);
+        assert!(c.month.is_none() && c.key.is_none() && c.text.is_none());
+    }
 }

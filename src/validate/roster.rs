@@ -175,3 +175,51 @@ pub(super) fn roster(c: &mut V, v: &Value) -> Option<(Vec<Team>, Vec<Manager>)> 
     }
     Some((teams, managers))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::check::testing::{check, expect, MANAGERS};
+    use super::*;
+    use crate::diag::Lang;
+
+    #[test]
+    fn teams_and_managers() {
+        let (r, p) = check(Lang::En, MANAGERS, roster);
+        assert_eq!(p, []);
+        let (teams, managers) = r.unwrap();
+        assert_eq!((teams.len(), managers.len()), (2, 3));
+        assert_eq!(managers[1].team, 1);
+        let yaml = "teams:\n  - {id: north, name: North}\n  - {id: north, name: N2}\nmanagers:\n  - {id: a, name: A, team: nort, joined: 2020-05-01, left: 2020-01-31}\n  - {id: a, name: A2, team: north, email: a.example.com}\n  - {id: B, name: B, team: north}\n";
+        let (r, p) = check(Lang::En, yaml, roster);
+        assert_eq!(
+            p,
+            expect(&[
+                ("teams[1].id", "duplicate team id \"north\""),
+                ("managers[0].team", "unknown team \"nort\": expected one of the team ids (north)"),
+                ("managers[0].left", "left date 2020-01-31 is before the joined date 2020-05-01"),
+                ("managers[1].email", "\"a.example.com\" is not an email address (e.g. zhangwei@example.com)"),
+                ("managers[1].id", "duplicate manager id \"a\""),
+                ("managers[2].id", "manager id \"B\" is not a valid id: use lowercase letters, digits, - and _, starting with a letter or digit, at most 64 characters (e.g. zhang-wei)"),
+            ])
+        );
+        // The manager with an unknown team is still registered, so that results naming them
+        // do not cascade into further errors.
+        assert_eq!(r.unwrap().1.len(), 1);
+    }
+
+    #[test]
+    fn grades_on_the_ladder() {
+        let yaml = "managers:\n  - {id: a, grade: Grade 3}\n  - {id: b, grade: Grade 9}\n  - {id: c, grade: Grade3}\n  - {id: d}\n";
+        let ladder = ["Grade 3".to_string(), "Grade 2".to_string()];
+        let (_, p) = check(Lang::En, yaml, |c, v| check_grades(c, v, &ladder));
+        assert_eq!(
+            p,
+            expect(&[
+                ("managers[1].grade", "grade \"Grade 9\" is not on the grade ladder (grades in site.yaml): expected one of Grade 3, Grade 2 (did you mean \"Grade 2\"?)"),
+                ("managers[2].grade", "grade \"Grade3\" is not on the grade ladder (grades in site.yaml): expected one of Grade 3, Grade 2 (did you mean \"Grade 3\"?)"),
+            ])
+        );
+        let (_, p) = check(Lang::En, yaml, |c, v| check_grades(c, v, &[]));
+        assert_eq!(p, [], "no ladder, no check");
+    }
+}

@@ -545,3 +545,68 @@ pub(super) fn indicator(c: &mut V, p: P, item: &Value) -> Option<Indicator> {
         method,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::check::testing::{check, expect, SITE};
+    use super::*;
+
+    #[test]
+    fn a_small_site_is_clean() {
+        let (c, p) = check(Lang::En, SITE, |c, v| site_config(c, v, None));
+        assert_eq!(p, []);
+        let c = c.unwrap();
+        assert_eq!(c.indicators.len(), 4);
+        assert_eq!(
+            (c.watch_bottom, c.pass_mark, c.language),
+            (3, 60.0, Lang::En)
+        );
+    }
+
+    #[test]
+    fn indicators_awards_and_settings() {
+        let yaml = "title: T\nlanguage: fr\nbase_url: intranet/kpi\nindicators:\n  - {id: sales, name: S, method: ratio, weight: 60, per_unit: 2}\n  - {id: sales, name: S2, method: percent, weight: 10}\n  - {id: bonus, name: B, method: percent, weight: 10}\n  - {id: c, name: C, method: deduct, per_unit: 2, wieght: 1}\n  - {id: x, name: X, method: average, weight: 1}\nawards:\n  - {id: a, name: A, indicator: c}\n  - {id: b, name: B, indicator: salse}\ntraining: {pass_mark: 120}\n";
+        let (_, p) = check(Lang::En, yaml, |c, v| site_config(c, v, None));
+        assert_eq!(
+            p,
+            expect(&[
+                ("language", "\"language\" must be zh-CN or en, found \"fr\" (text)"),
+                ("base_url", "\"base_url\" must be the site's absolute URL starting with http:// or https://, found \"intranet/kpi\""),
+                ("indicators[0].per_unit (key)", "key \"per_unit\" does not belong to method ratio; allowed: id, name, group, method, weight, cap, floor"),
+                ("indicators[1].id", "duplicate indicator id \"sales\""),
+                ("indicators[2].id", "indicator id \"bonus\" is reserved (bonus, deductions and veto are entry keys)"),
+                ("indicators[3].wieght (key)", "unknown key \"wieght\"; allowed here: id, name, group, method, per_unit, limit"),
+                ("indicators[4].method", "\"method\" must be one of ratio, percent, linear, deduct, training; found \"average\" (text)"),
+                ("awards[0].indicator", "an award cannot rank by the deduct indicator \"c\": expected a scoring indicator id or total"),
+                ("awards[1].indicator", "unknown award indicator \"salse\": expected one of sales, c or total"),
+                ("training.pass_mark", "\"pass_mark\" is 120, out of range: expected a number from 0 to 100"),
+            ])
+        );
+    }
+
+    #[test]
+    fn bulletin_addresses_and_smtp() {
+        let yaml = "title: T\nindicators: [{id: s, name: S, method: percent, weight: 1}]\nbulletin:\n  from: not an address\n  to: [a@example.com, nobody]\n  smtp: {host: mail.example.com, security: ssl}\n";
+        let (c, p) = check(Lang::En, yaml, |c, v| site_config(c, v, None));
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert_eq!(p[0].0, "bulletin.from");
+        assert!(p[0].1.starts_with("the sender must be an email address such as \"KPI <kpi@example.com>\", found \"not an address\""), "{}", p[0].1);
+        assert_eq!(
+            p[1],
+            (
+                "bulletin.to[1]".to_string(),
+                "a recipient must be an email address, found \"nobody\" (text)".to_string()
+            )
+        );
+        assert_eq!(
+            p[2],
+            (
+                "bulletin.smtp.security".to_string(),
+                "\"security\" must be starttls, tls or none, found \"ssl\"".to_string()
+            )
+        );
+        let b = c.unwrap().bulletin.unwrap();
+        assert_eq!(b.to, ["a@example.com"]);
+        assert_eq!(b.smtp.unwrap().port, 587);
+    }
+}

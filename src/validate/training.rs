@@ -4,9 +4,51 @@ use std::collections::{HashMap, HashSet};
 
 use super::check::{shown, suggest, Range, P, V};
 use super::results::manager_key;
-use crate::diag::t;
+use crate::diag::{t, Lang, Problems, Source};
+use crate::load::Doc;
 use crate::model::*;
 use crate::yaml::Value;
+
+/// The training sessions, each id used once across the files, sorted by date and id.
+pub(super) fn trainings<'a>(
+    lang: Lang,
+    docs: impl Iterator<Item = &'a Doc>,
+    sources: &[Source],
+    probs: &mut Problems,
+    mgr_idx: &HashMap<String, usize>,
+    plans: &[Plan],
+) -> Vec<Training> {
+    let plan_idx: HashMap<&str, usize> = plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let mut trainings = Vec::new();
+    let mut seen_training: HashMap<String, String> = HashMap::new();
+    for d in docs {
+        let Some(v) = d.value.as_ref() else { continue };
+        let file = sources[d.source].display.clone();
+        let mut c = V::new(lang, d.source, probs);
+        if let Some(t) = training(&mut c, v, file.clone(), mgr_idx, &plan_idx, plans) {
+            if let Some(other) = seen_training.insert(t.id.clone(), file) {
+                c.err(
+                    P::ROOT.k("id"),
+                    t!(
+                        lang,
+                        "培训编号 \"{}\" 重复：{} 中已使用",
+                        "duplicate training id \"{}\": already used in {}",
+                        t.id,
+                        other
+                    ),
+                );
+            } else {
+                trainings.push(t);
+            }
+        }
+    }
+    trainings.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    trainings
+}
 
 pub(super) fn plans(c: &mut V, v: &Value) -> Vec<Plan> {
     let lang = c.lang;
@@ -206,4 +248,69 @@ pub(super) fn training(
         attendees,
         file,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::check::testing::{check, expect, problems, site};
+    use super::*;
+
+    fn doc(source: usize, yaml: &str) -> Doc {
+        Doc {
+            source,
+            role: crate::load::Role::Training,
+            value: Some(crate::yaml::parse(yaml).unwrap()),
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn plans_and_sessions() {
+        let (plans, p) = check(Lang::En, "plans:\n  - {id: p1, month: 2026-01, title: A}\n  - {id: p1, month: 2026-02, title: B, kind: lecture}\n", plans);
+        assert_eq!(
+            p,
+            expect(&[
+                ("plans[1].kind", "\"kind\" must be pre_job, routine, promotion or vocational, found \"lecture\" (text)"),
+                ("plans[1].id", "duplicate plan id \"p1\""),
+            ])
+        );
+        let (_, managers) = site();
+        let idx: HashMap<String, usize> = managers
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let sources: Vec<Source> = ["t/a.yaml", "t/b.yaml", "t/c.yaml"]
+            .iter()
+            .map(|d| Source {
+                display: d.to_string(),
+                path: d.into(),
+                text: None,
+            })
+            .collect();
+        let a = "id: t1\ntitle: T\ndate: 2026-01-10\nkind: routine\nhours: 2\nplan: p1\nattendees:\n  li-na: {present: false, score: 80}\n  zhang-wei: {present: true, excused: true}\n";
+        let b = "id: t1\ntitle: T\ndate: 2026-01-11\nkind: routine\nhours: 2\nplan: p1\nattendees: {li-na: {present: true, score: 90}}\n";
+        let c = "id: t2\ntitle: T\ndate: 2026-01-12\nkind: routine\nhours: 2\nplan: p2\nattendees: {}\n";
+        let mut probs = Problems::default();
+        let t = trainings(
+            Lang::En,
+            [doc(0, a), doc(1, b), doc(2, c)].iter(),
+            &sources,
+            &mut probs,
+            &idx,
+            &plans,
+        );
+        assert_eq!(
+            problems(&probs),
+            expect(&[
+                ("attendees.li-na.score", "an absent attendee cannot have a score: give score only with present: true"),
+                ("attendees.zhang-wei.excused", "excused applies only to absent attendees (present: false)"),
+                ("id", "duplicate training id \"t1\": already used in t/a.yaml"),
+                ("plan", "unknown plan \"p2\" (did you mean \"p1\"?): expected a plan id from training-plan.yaml"),
+            ])
+        );
+        assert_eq!(probs.pending[2].file, 1, "reported in the second file");
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].file, "t/a.yaml");
+    }
 }
