@@ -230,7 +230,7 @@ pub(super) fn suggestions(
 
 #[cfg(test)]
 mod tests {
-    use super::super::check::testing::{check, expect, problems, site};
+    use super::super::testing::{check, expect, problems, site};
     use super::*;
 
     fn idx() -> HashMap<String, usize> {

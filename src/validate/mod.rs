@@ -14,6 +14,8 @@ mod policy;
 mod results;
 mod roster;
 mod site;
+#[cfg(test)]
+mod testing;
 mod training;
 
 use std::collections::{BTreeMap, HashMap};
@@ -198,7 +200,7 @@ pub fn group_by<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<
 
 #[cfg(test)]
 mod tests {
-    use super::check::testing::{expect, problems, MANAGERS, SITE};
+    use super::testing::{expect, problems, MANAGERS, SITE};
     use super::*;
     use crate::load::ResultsContent;
 

@@ -75,7 +75,7 @@ pub(super) fn page(c: &mut V, v: &Value, slug: &str, body: &str) -> Option<Page>
 
 #[cfg(test)]
 mod tests {
-    use super::super::check::testing::{check, expect};
+    use super::super::testing::{check, expect};
     use super::*;
 
     #[test]

@@ -332,7 +332,7 @@ pub(super) fn policy(
 
 #[cfg(test)]
 mod tests {
-    use super::super::check::testing::{check, expect};
+    use super::super::testing::{check, expect};
     use super::*;
     use crate::diag::Lang;
 

@@ -475,7 +475,7 @@ pub(super) fn items(c: &mut V, ep: P, em: &yaml_serde::Mapping, key: &str) -> Ve
 
 #[cfg(test)]
 mod tests {
-    use super::super::check::testing::{expect, problems, site};
+    use super::super::testing::{expect, problems, site};
     use super::*;
 
     fn file(stem: &str, yaml: &str) -> ResultsFile {

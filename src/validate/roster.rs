@@ -178,7 +178,7 @@ pub(super) fn roster(c: &mut V, v: &Value) -> Option<(Vec<Team>, Vec<Manager>)> 
 
 #[cfg(test)]
 mod tests {
-    use super::super::check::testing::{check, expect, MANAGERS};
+    use super::super::testing::{check, expect, MANAGERS};
     use super::*;
     use crate::diag::Lang;
 

@@ -548,7 +548,7 @@ pub(super) fn indicator(c: &mut V, p: P, item: &Value) -> Option<Indicator> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::check::testing::{check, expect, SITE};
+    use super::super::testing::{check, expect, SITE};
     use super::*;
 
     #[test]

@@ -252,7 +252,7 @@ pub(super) fn training(
 
 #[cfg(test)]
 mod tests {
-    use super::super::check::testing::{check, expect, problems, site};
+    use super::super::testing::{check, expect, problems, site};
     use super::*;
 
     fn doc(source: usize, yaml: &str) -> Doc {
