@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diag::{display_path, Lang, Problem, Source};
+use crate::diag::{display_path, t, Lang, Problem, Source};
 use crate::yaml::{self, Value};
 
 /// Largest data file accepted. Real files are well under a megabyte; this stops a mistaken or
@@ -121,7 +121,12 @@ pub fn discover(root: &Path, lang: Lang) -> (Vec<(PathBuf, Role)>, Vec<Problem>)
                 file: display_path(root, &p),
                 line: 0,
                 column: 0,
-                message: format!("缺少必需的文件 / required file is missing: content/{name}"),
+                message: t!(
+                    lang,
+                    "缺少必需的文件：content/{}",
+                    "required file is missing: content/{}",
+                    name
+                ),
             });
         }
     }

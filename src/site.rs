@@ -196,9 +196,9 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
     let mut timings = Timings::default();
     // A wrong output folder is refused before anything is read, moved or deleted (checked
     // again under the lock by `Output::begin`).
-    let output = crate::output::resolve(&opts.output).map_err(Error::Io)?;
-    crate::output::check_target(&opts.root, &output, detect_language(&opts.root))
-        .map_err(Error::Io)?;
+    let lang = detect_language(&opts.root);
+    let output = crate::output::resolve(&opts.output, lang).map_err(Error::Io)?;
+    crate::output::check_target(&opts.root, &output, lang).map_err(Error::Io)?;
     let cache_path = crate::cache::path_for(&output);
     // Previous outputs set aside by earlier builds are deleted while this one loads; the
     // render waits for it (deleting and hard-linking at the same time slow each other down).
