@@ -16,29 +16,23 @@ pub(super) fn competitions<'a>(
     probs: &mut Problems,
     mgr_idx: &HashMap<String, usize>,
 ) -> Vec<Competition> {
-    let mut competitions = Vec::new();
-    let mut seen_comp: HashMap<String, String> = HashMap::new();
-    for d in docs {
-        let Some(v) = d.value.as_ref() else { continue };
-        let file = sources[d.source].display.clone();
-        let mut c = V::new(lang, d.source, probs);
-        if let Some(x) = competition(&mut c, v, mgr_idx) {
-            if let Some(other) = seen_comp.insert(x.id.clone(), file) {
-                c.err(
-                    P::ROOT.k("id"),
-                    t!(
-                        lang,
-                        "竞赛编号 \"{}\" 重复：{} 中已使用",
-                        "duplicate competition id \"{}\": already used in {}",
-                        x.id,
-                        other
-                    ),
-                );
-            } else {
-                competitions.push(x);
-            }
-        }
-    }
+    let mut competitions = super::one_per_id(
+        lang,
+        docs,
+        sources,
+        probs,
+        |c, v, _| competition(c, v, mgr_idx),
+        |x| &x.id,
+        |id, other| {
+            t!(
+                lang,
+                "竞赛编号 \"{}\" 重复：{} 中已使用",
+                "duplicate competition id \"{}\": already used in {}",
+                id,
+                other
+            )
+        },
+    );
     competitions.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     competitions
 }
@@ -230,16 +224,11 @@ pub(super) fn suggestions(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{check, expect, problems, site};
+    use super::super::testing::{check, expect, manager_index, problems, site};
     use super::*;
 
     fn idx() -> HashMap<String, usize> {
-        site()
-            .1
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.clone(), i))
-            .collect()
+        manager_index(&site().1)
     }
 
     #[test]

@@ -189,6 +189,34 @@ where
     out
 }
 
+/// Checks each of `docs` (one item a file) with `check`, keeping an item only when its id is
+/// not used in an earlier file; a reused id is reported at `id` with `duplicate(id, that file)`.
+fn one_per_id<'a, T>(
+    lang: Lang,
+    docs: impl Iterator<Item = &'a Doc>,
+    sources: &[Source],
+    probs: &mut Problems,
+    mut check: impl FnMut(&mut V, &Value, &str) -> Option<T>,
+    id: fn(&T) -> &str,
+    duplicate: impl Fn(&str, &str) -> String,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for d in docs {
+        let Some(v) = d.value.as_ref() else { continue };
+        let file = &sources[d.source].display;
+        let mut c = V::new(lang, d.source, probs);
+        if let Some(x) = check(&mut c, v, file) {
+            if let Some(other) = seen.insert(id(&x).to_string(), file.clone()) {
+                c.err(check::P::ROOT.k("id"), duplicate(id(&x), &other));
+            } else {
+                out.push(x);
+            }
+        }
+    }
+    out
+}
+
 /// Groups values by key preserving a deterministic order (used by callers building indexes).
 pub fn group_by<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, Vec<V>> {
     let mut m: BTreeMap<K, Vec<V>> = BTreeMap::new();

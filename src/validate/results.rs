@@ -475,7 +475,7 @@ pub(super) fn items(c: &mut V, ep: P, em: &yaml_serde::Mapping, key: &str) -> Ve
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{expect, problems, site};
+    use super::super::testing::{expect, manager_index, problems, site};
     use super::*;
 
     fn file(stem: &str, yaml: &str) -> ResultsFile {
@@ -501,11 +501,7 @@ mod tests {
     #[test]
     fn a_clean_month_keeps_its_key_and_drops_its_text() {
         let (config, managers) = site();
-        let idx = managers
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.clone(), i))
-            .collect();
+        let idx = manager_index(&managers);
         let cx = Context::new(Lang::En, &config, &managers, &idx);
         let yaml = "month: 2026-03\nresults:\n  zhang-wei: {sales: {actual: 90, target: 100}, sat: 95, complaints: 0, bonus: [{points: 1, reason: R}]}\n";
         let c = cx.check(file("2026-03", yaml));
@@ -529,11 +525,7 @@ mod tests {
     #[test]
     fn entries() {
         let (config, managers) = site();
-        let idx = managers
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.clone(), i))
-            .collect();
+        let idx = manager_index(&managers);
         let cx = Context::new(Lang::En, &config, &managers, &idx);
         let yaml = "month: 2026-04\nresults:\n  zhang-wie: {}\n  chen-jing: {sales: {actual: 1, target: 1}, sat: 1, complaints: 0}\n  li-na: {sales: 90, sat: 101, complaints: -1, traning: 3, training: 80}\n";
         let c = cx.check(file("2026-03", yaml));
@@ -576,11 +568,7 @@ mod tests {
     #[test]
     fn a_syntax_problem_is_passed_on() {
         let (config, managers) = site();
-        let idx = managers
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.clone(), i))
-            .collect();
+        let idx = manager_index(&managers);
         let cx = Context::new(Lang::En, &config, &managers, &idx);
         let c = cx.check(file("2026-03", "month: [\n"));
         assert_eq!(c.problems.located.len(), 1);

@@ -373,6 +373,21 @@ pub(super) fn bulletin(
     )
 }
 
+/// The keys of an indicator that belong to one method or another (beside id, name, group and
+/// method).
+const METHOD_KEYS: &[&str] = &[
+    "weight",
+    "cap",
+    "floor",
+    "target",
+    "per_unit_below",
+    "per_unit_above",
+    "min",
+    "max",
+    "per_unit",
+    "limit",
+];
+
 pub(super) fn indicator(c: &mut V, p: P, item: &Value) -> Option<Indicator> {
     let lang = c.lang;
     let Value::Mapping(m) = item else {
@@ -402,38 +417,13 @@ pub(super) fn indicator(c: &mut V, p: P, item: &Value) -> Option<Indicator> {
             "max",
         ],
         Some("deduct") => &["per_unit", "limit"],
-        _ => &[
-            "weight",
-            "cap",
-            "floor",
-            "target",
-            "per_unit_below",
-            "per_unit_above",
-            "min",
-            "max",
-            "per_unit",
-            "limit",
-        ],
+        _ => METHOD_KEYS,
     };
     let allowed: Vec<&str> = common.iter().chain(extra).copied().collect();
     for (k, _) in m {
         let key = k.as_str().unwrap_or("");
         if !allowed.contains(&key) {
-            let msg = if method.is_some()
-                && [
-                    "weight",
-                    "cap",
-                    "floor",
-                    "target",
-                    "per_unit_below",
-                    "per_unit_above",
-                    "min",
-                    "max",
-                    "per_unit",
-                    "limit",
-                ]
-                .contains(&key)
-            {
+            let msg = if method.is_some() && METHOD_KEYS.contains(&key) {
                 t!(
                     lang,
                     "键 \"{}\" 不适用于计分方法 {}；该方法允许的键：{}",

@@ -55,6 +55,17 @@ pub(super) fn site() -> (crate::model::Config, Vec<crate::model::Manager>) {
     (config.unwrap(), roster.unwrap().1)
 }
 
+/// Manager ids to their index in `managers`.
+pub(super) fn manager_index(
+    managers: &[crate::model::Manager],
+) -> std::collections::HashMap<String, usize> {
+    managers
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.clone(), i))
+        .collect()
+}
+
 /// `[(path, message)]` from string slices, to compare with [`problems`].
 pub(super) fn expect(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()

@@ -23,29 +23,23 @@ pub(super) fn trainings<'a>(
         .enumerate()
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
-    let mut trainings = Vec::new();
-    let mut seen_training: HashMap<String, String> = HashMap::new();
-    for d in docs {
-        let Some(v) = d.value.as_ref() else { continue };
-        let file = sources[d.source].display.clone();
-        let mut c = V::new(lang, d.source, probs);
-        if let Some(t) = training(&mut c, v, file.clone(), mgr_idx, &plan_idx, plans) {
-            if let Some(other) = seen_training.insert(t.id.clone(), file) {
-                c.err(
-                    P::ROOT.k("id"),
-                    t!(
-                        lang,
-                        "培训编号 \"{}\" 重复：{} 中已使用",
-                        "duplicate training id \"{}\": already used in {}",
-                        t.id,
-                        other
-                    ),
-                );
-            } else {
-                trainings.push(t);
-            }
-        }
-    }
+    let mut trainings = super::one_per_id(
+        lang,
+        docs,
+        sources,
+        probs,
+        |c, v, file| training(c, v, file.to_string(), mgr_idx, &plan_idx, plans),
+        |t| &t.id,
+        |id, other| {
+            t!(
+                lang,
+                "培训编号 \"{}\" 重复：{} 中已使用",
+                "duplicate training id \"{}\": already used in {}",
+                id,
+                other
+            )
+        },
+    );
     trainings.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     trainings
 }
@@ -252,7 +246,7 @@ pub(super) fn training(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{check, expect, problems, site};
+    use super::super::testing::{check, expect, manager_index, problems, site};
     use super::*;
 
     fn doc(source: usize, yaml: &str) -> Doc {
@@ -275,11 +269,7 @@ mod tests {
             ])
         );
         let (_, managers) = site();
-        let idx: HashMap<String, usize> = managers
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.clone(), i))
-            .collect();
+        let idx: HashMap<String, usize> = manager_index(&managers);
         let sources: Vec<Source> = ["t/a.yaml", "t/b.yaml", "t/c.yaml"]
             .iter()
             .map(|d| Source {
