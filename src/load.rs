@@ -1,6 +1,8 @@
 //! Loading: find a site's data files, read them (UTF-8 checks, size limits) and parse the YAML,
-//! in parallel. What comes out is a list of [`Source`]s and their parsed documents; turning
-//! those into a [`crate::model::Site`] is [`crate::validate`]'s job.
+//! in parallel. What comes out is a list of [`Source`]s and their parsed documents, and the
+//! monthly results files, read (or taken from the parse cache) one at a time as validation
+//! takes them ([`Loaded::results`]); turning those into a [`crate::model::Site`] is
+//! [`crate::validate`]'s job, which reads no files.
 
 use std::path::{Path, PathBuf};
 

@@ -3,9 +3,10 @@
 //!
 //! Validation reads no files: [`crate::load`] hands it the parsed documents, and the monthly
 //! results files one at a time (read, or taken from the parse cache). One file per subsystem:
-//! [`check`] (the shared checker), `site` and `policy` (`site.yaml`), `roster`
+//! `check` (the shared checker: paths, problems, text, ids, numbers, dates), `site` and
+//! `policy` (`site.yaml`; `policy` has the contract-v2 ratings, pay and grades), `roster`
 //! (`managers.yaml`), `results`, `training`, `incentives` (competitions, innovations,
-//! suggestions) and `pages`.
+//! suggestions) and `pages`; this file assembles the [`Site`].
 
 mod check;
 mod incentives;
