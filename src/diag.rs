@@ -9,6 +9,18 @@ use std::path::{Path, PathBuf};
 
 use crate::yaml::{self, Seg};
 
+/// Formats a message in the given language: `t!(lang, "中文 {}", "English {}", args…)`. The one
+/// way to give a sentence in both languages; each language is its own literal.
+macro_rules! t {
+    ($lang:expr, $zh:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            $crate::diag::Lang::Zh => format!($zh $(, $arg)*),
+            $crate::diag::Lang::En => format!($en $(, $arg)*),
+        }
+    };
+}
+pub(crate) use t;
+
 /// Language of messages shown to the people who keep the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
 pub enum Lang {

@@ -1,12 +1,14 @@
 //! Loading: find a site's data files, read them (UTF-8 checks, size limits) and parse the YAML,
-//! in parallel. What comes out is a list of [`Source`]s and their parsed documents; turning
-//! those into a [`crate::model::Site`] is [`crate::validate`]'s job.
+//! in parallel. What comes out is a list of [`Source`]s and their parsed documents, and the
+//! monthly results files, read (or taken from the parse cache) one at a time as validation
+//! takes them ([`Loaded::results`]); turning those into a [`crate::model::Site`] is
+//! [`crate::validate`]'s job, which reads no files.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diag::{display_path, Lang, Problem, Source};
+use crate::diag::{display_path, t, Lang, Problem, Source};
 use crate::yaml::{self, Value};
 
 /// Largest data file accepted. Real files are well under a megabyte; this stops a mistaken or
@@ -58,20 +60,49 @@ pub struct Loaded {
     pub docs: Vec<Doc>,
     /// Problems found while reading and parsing.
     pub problems: Vec<Problem>,
-    /// Files read later, one at a time, by validation: (source index, path, role).
+    /// Results files, read later one at a time by [`Loaded::results`]: (source index, path,
+    /// role).
     pub deferred: Vec<(usize, PathBuf, Role)>,
     /// The site folder.
     pub root: PathBuf,
     /// Language of messages.
     pub lang: Lang,
-    /// Parsed results of the previous build (see [`crate::cache`]); set by the caller before
-    /// validation, `None` to parse everything.
-    pub cache: Option<crate::cache::ParseCache>,
-    /// Filled by validation: the cache key of every clean results file (display path, key),
-    /// and whether any of them was not in the cache.
+    /// Filled after validation: the cache key of every clean results file (display path, key).
     pub result_keys: Vec<(String, crate::cache::Key)>,
-    /// Results files that were parsed because the cache did not have them.
+    /// Filled after validation: results files that were parsed because the cache did not have
+    /// them.
     pub cache_misses: usize,
+}
+
+/// A monthly results file as validation receives it from [`Loaded::results`].
+#[derive(Debug)]
+pub struct ResultsFile {
+    /// Index into the sources.
+    pub source: usize,
+    /// The file stem (`YYYY-MM` when well named).
+    pub stem: String,
+    /// The path shown to the user.
+    pub display: String,
+    /// The parse-cache key of its bytes, name, `site.yaml` and `managers.yaml`; `None` when the
+    /// file could not be read.
+    pub key: Option<crate::cache::Key>,
+    /// What was found in it.
+    pub content: ResultsContent,
+}
+
+/// The content of a [`ResultsFile`].
+#[derive(Debug)]
+pub enum ResultsContent {
+    /// Clean in an earlier build and unchanged since: its month, decoded from the parse cache.
+    Cached(crate::model::MonthResults),
+    /// Read and parsed now: its text (`None` when it could not be read as UTF-8) and its YAML
+    /// tree, or the problem that stopped reading or parsing it.
+    Read {
+        /// The text, BOM removed.
+        text: Option<String>,
+        /// The YAML tree, or the read or syntax problem.
+        parsed: Result<Option<Value>, Problem>,
+    },
 }
 
 /// Lists the data files of `content/` with their roles, in a stable order. A symlink inside
@@ -92,7 +123,12 @@ pub fn discover(root: &Path, lang: Lang) -> (Vec<(PathBuf, Role)>, Vec<Problem>)
                 file: display_path(root, &p),
                 line: 0,
                 column: 0,
-                message: format!("缺少必需的文件 / required file is missing: content/{name}"),
+                message: t!(
+                    lang,
+                    "缺少必需的文件：content/{}",
+                    "required file is missing: content/{}",
+                    name
+                ),
             });
         }
     }
@@ -417,9 +453,10 @@ pub fn load_bytes(
 }
 
 /// Reads and parses the data files of the site at `root` in parallel — except the monthly
-/// results, the bulk of the data, which are only listed in [`Loaded::deferred`]: validation
-/// parses each of them and drops its YAML tree at once, so memory stays proportional to the
-/// typed data rather than to the YAML trees.
+/// results, the bulk of the data, which are only listed in [`Loaded::deferred`]:
+/// [`Loaded::results`] reads and parses each of them as validation takes it, and validation
+/// drops its YAML tree at once, so memory stays proportional to the typed data rather than to
+/// the YAML trees.
 pub fn load(root: &Path, lang: Lang) -> Loaded {
     let (files, mut problems) = discover(root, lang);
     let eager: Vec<usize> = (0..files.len())
@@ -465,6 +502,69 @@ pub fn load(root: &Path, lang: Lang) -> Loaded {
     loaded.root = root.to_path_buf();
     loaded.lang = lang;
     loaded
+}
+
+impl Loaded {
+    /// The results files, each read, looked up in the parse `cache` (when given) and otherwise
+    /// parsed, lazily and in parallel as the consumer (validation) takes them, so that each YAML
+    /// tree can be dropped as soon as it is converted.
+    pub fn results<'a>(
+        &'a self,
+        cache: Option<&'a crate::cache::ParseCache>,
+    ) -> impl IndexedParallelIterator<Item = ResultsFile> + 'a {
+        let text_of = |role: Role| {
+            self.docs
+                .iter()
+                .find(|d| d.role == role)
+                .and_then(|d| self.sources[d.source].text.as_deref())
+                .unwrap_or("")
+        };
+        let base = crate::cache::base_key(text_of(Role::Site), text_of(Role::Managers));
+        let cache = cache.filter(|c| !c.is_empty());
+        self.deferred
+            .par_iter()
+            .map(move |(src, path, role)| self.read_results(*src, path, role, base, cache))
+    }
+
+    fn read_results(
+        &self,
+        source: usize,
+        path: &Path,
+        role: &Role,
+        base: crate::cache::Key,
+        cache: Option<&crate::cache::ParseCache>,
+    ) -> ResultsFile {
+        let Role::Results(stem) = role else {
+            unreachable!("only results are deferred")
+        };
+        let bytes = read_bytes(&self.root, path, self.lang);
+        let display = self.sources[source].display.clone();
+        let key = bytes
+            .as_ref()
+            .ok()
+            .map(|b| crate::cache::key(base, stem, &display, b));
+        let cached = match (cache, key) {
+            (Some(c), Some(k)) => c.get(&display, k),
+            _ => None,
+        };
+        let content = match cached {
+            Some(m) => ResultsContent::Cached(m),
+            None => {
+                let (src, parsed) = load_bytes(&self.root, path, role, self.lang, bytes);
+                ResultsContent::Read {
+                    text: src.text,
+                    parsed: parsed.map(|(v, _)| v),
+                }
+            }
+        };
+        ResultsFile {
+            source,
+            stem: stem.clone(),
+            display,
+            key,
+            content,
+        }
+    }
 }
 
 fn parse_doc(

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::diag::Lang;
+use crate::diag::{t, Lang};
 
 /// The file that marks a folder as a rankpress output, written into every output.
 pub const MARKER: &str = ".rankpress-output";
@@ -51,7 +51,7 @@ impl Output {
     /// Starts a build of the site at `root` into `target`: takes the lock, checks that the
     /// target may be replaced ([`check_target`]) and creates the staging folder.
     pub fn begin(root: &Path, target: &Path, lang: Lang) -> Result<Output, String> {
-        let target = resolve(target)?;
+        let target = resolve(target, lang)?;
         check_target(root, &target, lang)?;
         let parent = target
             .parent()
@@ -64,7 +64,7 @@ impl Output {
             .to_string_lossy()
             .into_owned();
         let lock = parent.join(format!(".{name}.lock"));
-        let lock_file = take_lock(&lock, &target)?;
+        let lock_file = take_lock(&lock, &target, lang)?;
         // Checked again under the lock: another program may have changed the folder meanwhile.
         if let Err(e) = check_target(root, &target, lang) {
             let _ = fs::remove_file(&lock);
@@ -446,7 +446,7 @@ pub fn empty_trash(target: &Path) {
 /// `path` made absolute, with `.` and `..` resolved and the folders above it canonicalised
 /// (symlinks resolved); the last component is kept as it is, so a symlink given as the output
 /// is still seen as a symlink.
-pub fn resolve(path: &Path) -> Result<PathBuf, String> {
+pub fn resolve(path: &Path, lang: Lang) -> Result<PathBuf, String> {
     let abs = std::path::absolute(path).map_err(|e| io_err("cannot resolve", path, e))?;
     let mut parts: Vec<Component> = Vec::new();
     for c in abs.components() {
@@ -462,8 +462,10 @@ pub fn resolve(path: &Path) -> Result<PathBuf, String> {
     }
     let normal: PathBuf = parts.iter().collect();
     let (Some(parent), Some(name)) = (normal.parent(), normal.file_name()) else {
-        return Err(format!(
-            "输出文件夹不能是根目录 / the output folder cannot be {}",
+        return Err(t!(
+            lang,
+            "输出文件夹不能是根目录（{}）",
+            "the output folder cannot be {}",
             normal.display()
         ));
     };
@@ -668,7 +670,7 @@ fn legacy_output(target: &Path) -> bool {
 /// when another build holds it. The lock is tied to the open file, so it dies with its
 /// process: a file left by a killed build, whatever pid it names, never blocks a build. The
 /// pid written into the file is only for the message.
-fn take_lock(path: &Path, target: &Path) -> Result<fs::File, String> {
+fn take_lock(path: &Path, target: &Path, lang: Lang) -> Result<fs::File, String> {
     for _ in 0..100 {
         let mut f = fs::OpenOptions::new()
             .read(true)
@@ -683,13 +685,16 @@ fn take_lock(path: &Path, target: &Path) -> Result<fs::File, String> {
                 let mut pid = String::new();
                 let _ = f.read_to_string(&mut pid);
                 let pid = pid.trim();
-                let (zh, en) = if pid.is_empty() {
-                    (String::new(), String::new())
-                } else {
-                    (format!("（{pid}）"), format!(" (pid {pid})"))
+                let pid = match (pid.is_empty(), lang) {
+                    (true, _) => String::new(),
+                    (false, Lang::Zh) => format!("（{pid}）"),
+                    (false, Lang::En) => format!(" (pid {pid})"),
                 };
-                return Err(format!(
-                    "另一个 rankpress 进程{zh}正在写入 {}；请等待它完成 / another rankpress{en} is building into this folder; wait for it to finish",
+                return Err(t!(
+                    lang,
+                    "另一个 rankpress 进程{}正在写入 {}；请等待它完成",
+                    "another rankpress{} is building into {}; wait for it to finish",
+                    pid,
                     target.display()
                 ));
             }
@@ -730,7 +735,7 @@ fn same_file(_f: &fs::File, path: &Path) -> bool {
 /// `OUTPUT/bulletins/`): checks `target` as a build would ([`check_target`]) and, when it is
 /// absent or empty, creates it with the [`MARKER`], so that a later build may replace it.
 pub fn claim(root: &Path, target: &Path, lang: Lang) -> Result<(), String> {
-    let target = resolve(target)?;
+    let target = resolve(target, lang)?;
     check_target(root, &target, lang)?;
     if !has_marker(&target) && fs::read_dir(&target).map_or(true, |mut rd| rd.next().is_none()) {
         fs::create_dir_all(&target).map_err(|e| io_err("cannot create", &target, e))?;
@@ -774,7 +779,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let root = d.path().join("site");
         fs::create_dir_all(root.join("content/results")).unwrap();
-        let ok = |p: &Path| check_target(&root, &resolve(p).unwrap(), Lang::En);
+        let ok = |p: &Path| check_target(&root, &resolve(p, Lang::En).unwrap(), Lang::En);
         assert!(ok(&root.join("output")).is_ok());
         assert!(ok(&d.path().join("elsewhere/public")).is_ok());
         for bad in [

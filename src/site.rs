@@ -116,20 +116,27 @@ pub fn load_site_cached(
     cache: Option<&Path>,
 ) -> Result<(Site, load::Loaded), Vec<Problem>> {
     let lang = detect_language(root);
-    let mut loaded = timings.time("load", || {
-        let (mut loaded, cache) = rayon::join(
+    let (mut loaded, cache) = timings.time("load", || {
+        rayon::join(
             || load::load(root, lang),
             || cache.map(crate::cache::ParseCache::read),
-        );
-        loaded.cache = cache;
-        loaded
+        )
     });
-    let (site, problems) = timings.time("validate", || validate::validate(&mut loaded, lang));
-    loaded.cache = None;
+    // The results files are read (or taken from the cache) as validation checks them.
+    let checked = timings.time("validate", || {
+        let results = loaded.results(cache.as_ref());
+        validate::validate(&loaded.docs, &loaded.sources, results, lang)
+    });
+    drop(cache);
+    for (src, text) in checked.texts {
+        loaded.sources[src].text = Some(text);
+    }
+    loaded.result_keys = checked.result_keys;
+    loaded.cache_misses = checked.cache_misses;
     let mut all = loaded.problems.clone();
-    all.extend(diag::resolve(problems, &loaded.sources));
+    all.extend(diag::resolve(checked.problems, &loaded.sources));
     all.sort();
-    match site {
+    match checked.site {
         Some(s) if all.is_empty() => Ok((s, loaded)),
         _ => Err(all),
     }
@@ -189,9 +196,9 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
     let mut timings = Timings::default();
     // A wrong output folder is refused before anything is read, moved or deleted (checked
     // again under the lock by `Output::begin`).
-    let output = crate::output::resolve(&opts.output).map_err(Error::Io)?;
-    crate::output::check_target(&opts.root, &output, detect_language(&opts.root))
-        .map_err(Error::Io)?;
+    let lang = detect_language(&opts.root);
+    let output = crate::output::resolve(&opts.output, lang).map_err(Error::Io)?;
+    crate::output::check_target(&opts.root, &output, lang).map_err(Error::Io)?;
     let cache_path = crate::cache::path_for(&output);
     // Previous outputs set aside by earlier builds are deleted while this one loads; the
     // render waits for it (deleting and hard-linking at the same time slow each other down).

@@ -159,7 +159,7 @@ fn racing_builds_never_corrupt_the_output() {
             let err = String::from_utf8_lossy(&o.stderr);
             assert_eq!(o.status.code(), Some(2), "{err}");
             assert!(
-                err.contains("正在写入") && err.contains("another rankpress"),
+                err.contains("另一个 rankpress 进程") && err.contains("正在写入"),
                 "{err}"
             );
         }

@@ -177,7 +177,11 @@ fn a_held_lock_refuses_a_second_build() {
     let r = rankpress(root, &["build"]);
     drop(holder);
     assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
-    assert!(stderr(&r).contains("another rankpress"), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains("另一个 rankpress 进程"),
+        "{}",
+        stderr(&r)
+    );
     assert_eq!(snapshot(&root.join("output")), before);
     // Once released, builds go on.
     let r = rankpress(root, &["build"]);

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::diag::Lang;
+use crate::diag::{t, Lang};
 use crate::history::{self, Source};
 use crate::model::Site;
 use crate::site::{self, Computed};

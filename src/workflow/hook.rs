@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use crate::diag::Lang;
+use crate::diag::{t, Lang};
 use crate::history;
 use crate::site;
 

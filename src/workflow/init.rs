@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::diag::Lang;
+use crate::diag::{t, Lang};
 use crate::model::Month;
 
 const SITE_YAML: &str = include_str!("init/site.yaml");

@@ -10,17 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 
-use crate::diag::Lang;
-
-/// Formats a message in the given language: `t!(lang, "中文 {}", "English {}", args…)`.
-macro_rules! t {
-    ($lang:expr, $zh:literal, $en:literal $(, $arg:expr)* $(,)?) => {
-        match $lang {
-            $crate::diag::Lang::Zh => format!($zh $(, $arg)*),
-            $crate::diag::Lang::En => format!($en $(, $arg)*),
-        }
-    };
-}
+use crate::diag::{t, Lang};
 
 pub mod diff;
 pub mod hook;

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::diag::{Lang, Problem};
+use crate::diag::{t, Lang, Problem};
 use crate::site;
 use crate::workflow::text::html_escape;
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use super::headers::template_headers;
 use super::read::{self, Cell};
+use crate::diag::t;
 use crate::model::{Date, Method, Month, Site, Value};
 use crate::site;
 use crate::workflow::text::num;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use super::headers::{header_map, map_header, norm, template_headers, Col};
 use super::read::{read_table, Cell, Table};
-use crate::diag::Lang;
+use crate::diag::{t, Lang};
 use crate::model::{Method, Month, Site, Value};
 use crate::site;
 use crate::workflow::text::{col_name, num, yaml_str};

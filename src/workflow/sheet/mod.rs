@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::diag::Lang;
+use crate::diag::{t, Lang};
 use crate::model::Site;
 use crate::site;
 

@@ -12,7 +12,7 @@ use std::path::Path;
 use quick_xml::events::Event;
 
 use super::formats::{is_percent_format, percent_of};
-use crate::diag::Lang;
+use crate::diag::{t, Lang};
 use crate::workflow::text::{col_name, num};
 
 /// Most rows read from a sheet (header and title rows included).
