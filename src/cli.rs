@@ -94,13 +94,12 @@ enum Command {
     },
 }
 
-/// Exit code for bad data.
-pub const EXIT_DATA: u8 = 1;
+/// Exit code for bad data (see [`crate::exit`]).
+pub const EXIT_DATA: u8 = crate::exit::DATA;
 /// Exit code for bad usage or I/O failure.
-pub const EXIT_IO: u8 = 2;
-/// Exit code of `send` when not every message is known to be sent (server unreachable, login
-/// refused, a message refused or whose delivery is unknown…).
-pub const EXIT_SEND: u8 = 3;
+pub const EXIT_IO: u8 = crate::exit::USAGE;
+/// Exit code of `send` when not every message is known to be sent.
+pub const EXIT_SEND: u8 = crate::exit::SEND;
 
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {

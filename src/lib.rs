@@ -10,6 +10,7 @@ pub mod charts;
 pub mod cli;
 pub mod decimal;
 pub mod diag;
+pub mod exit;
 pub mod export;
 pub mod fsutil;
 pub mod history;

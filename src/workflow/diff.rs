@@ -214,7 +214,7 @@ fn load(dir: &Path, what: &str, lang: Lang) -> Result<(Site, Computed), ExitCode
             for p in &problems {
                 eprintln!("  {p}");
             }
-            Err(ExitCode::from(crate::cli::EXIT_DATA))
+            Err(ExitCode::from(crate::exit::DATA))
         }
     }
 }
@@ -235,7 +235,7 @@ pub fn run(root: &Path, rev: &str, rev2: Option<&str>) -> ExitCode {
                     e
                 )
             );
-            ExitCode::from(crate::cli::EXIT_IO)
+            ExitCode::from(crate::exit::USAGE)
         })
     };
     let a = match extract(rev) {

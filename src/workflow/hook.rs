@@ -69,7 +69,7 @@ fn install(root: &Path, force: bool) -> ExitCode {
     let lang = site::detect_language(root);
     let fail = |msg: String| {
         eprintln!("{msg}");
-        ExitCode::from(crate::cli::EXIT_DATA)
+        ExitCode::from(crate::exit::DATA)
     };
     let (Some(hooks), Some(prefix)) = (
         history::git(root, &["rev-parse", "--git-path", "hooks"]),
@@ -203,7 +203,7 @@ fn check_dir(dir: &Path, root: &Path, lang: Lang) -> ExitCode {
                     problems.len()
                 )
             );
-            ExitCode::from(crate::cli::EXIT_DATA)
+            ExitCode::from(crate::exit::DATA)
         }
     }
 }

@@ -71,7 +71,7 @@ pub fn run(dir: &Path) -> ExitCode {
                     dir.display()
                 )
             );
-            return ExitCode::from(crate::cli::EXIT_DATA);
+            return ExitCode::from(crate::exit::DATA);
         }
     }
     let month = example_month(chrono::Local::now().date_naive());
@@ -79,7 +79,7 @@ pub fn run(dir: &Path) -> ExitCode {
         let path = dir.join(&rel);
         if let Err(e) = crate::fsutil::write_atomic(&path, text.as_bytes()) {
             eprintln!("{}: {e}", path.display());
-            return ExitCode::from(crate::cli::EXIT_IO);
+            return ExitCode::from(crate::exit::USAGE);
         }
     }
     println!(

@@ -139,6 +139,6 @@ pub(crate) fn parse_month(lang: Lang, s: &str) -> Result<crate::model::Month, Ex
                 s
             )
         );
-        ExitCode::from(crate::cli::EXIT_IO)
+        ExitCode::from(crate::exit::USAGE)
     })
 }

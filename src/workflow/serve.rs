@@ -485,7 +485,7 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
         Ok(t) => t,
         Err(e) => {
             eprintln!("rankpress: {e}");
-            return ExitCode::from(crate::cli::EXIT_IO);
+            return ExitCode::from(crate::exit::USAGE);
         }
     };
     let out = tmp.path().join("site");
@@ -507,7 +507,7 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
                     e
                 )
             );
-            return ExitCode::from(crate::cli::EXIT_IO);
+            return ExitCode::from(crate::exit::USAGE);
         }
     };
     on_signals();

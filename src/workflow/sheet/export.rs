@@ -175,7 +175,7 @@ pub fn run_export(root: &Path, month: &str, format: SheetFormat, out: Option<&Pa
     .and_then(|bytes| crate::fsutil::write_atomic(&path, &bytes).map_err(|e| e.to_string()));
     if let Err(e) = written {
         eprintln!("{}: {e}", path.display());
-        return ExitCode::from(crate::cli::EXIT_IO);
+        return ExitCode::from(crate::exit::USAGE);
     }
     println!(
         "{}",

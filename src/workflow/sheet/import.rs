@@ -958,7 +958,7 @@ pub fn run_import(
                 shown
             )
         );
-        return ExitCode::from(crate::cli::EXIT_DATA);
+        return ExitCode::from(crate::exit::DATA);
     }
     let site = match super::load(root, lang) {
         Ok(s) => s,
@@ -1002,7 +1002,7 @@ pub fn run_import(
                     errs.len()
                 )
             );
-            return ExitCode::from(crate::cli::EXIT_DATA);
+            return ExitCode::from(crate::exit::DATA);
         }
     };
     // The file being replaced: a symlink is replaced by a file, never written through.
@@ -1013,7 +1013,7 @@ pub fn run_import(
         .and_then(|p| std::fs::read(p).ok());
     if let Err(e) = crate::fsutil::write_atomic(&target, imported.yaml.as_bytes()) {
         eprintln!("{}: {e}", target.display());
-        return ExitCode::from(crate::cli::EXIT_IO);
+        return ExitCode::from(crate::exit::USAGE);
     }
     // The written file goes through the normal loader, like every other file.
     let mut t = site::Timings::default();
@@ -1043,7 +1043,7 @@ pub fn run_import(
                 problems.len()
             )
         );
-        return ExitCode::from(crate::cli::EXIT_DATA);
+        return ExitCode::from(crate::exit::DATA);
     }
     for s in &imported.skipped {
         eprintln!("{s}");

@@ -43,6 +43,6 @@ pub(super) fn load(root: &Path, lang: Lang) -> Result<Site, ExitCode> {
                 problems.len()
             )
         );
-        ExitCode::from(crate::cli::EXIT_DATA)
+        ExitCode::from(crate::exit::DATA)
     })
 }

@@ -182,14 +182,14 @@ pub struct Refused {
 fn data(message: String) -> Refused {
     Refused {
         message,
-        code: crate::cli::EXIT_DATA,
+        code: crate::exit::DATA,
     }
 }
 
 fn io(message: String) -> Refused {
     Refused {
         message,
-        code: crate::cli::EXIT_IO,
+        code: crate::exit::USAGE,
     }
 }
 
