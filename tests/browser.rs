@@ -112,7 +112,7 @@ fn english_site() -> tempfile::TempDir {
         )
         .replacen(
             "name: 吕志",
-            "name: \"<img src=x onerror=alert(1)> Lü \\u202eZhi\\u200b & Co\"",
+            "name: \"<img src=x onerror=alert(1)> Lü \\u200fZhi שלום\\u200b & Co\"",
             1,
         )
         .replacen(
