@@ -519,9 +519,8 @@ fn remove_tree(dir: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mut it = walkdir::WalkDir::new(dir).into_iter();
-        while let Some(e) = it.next() {
-            let Ok(e) = e else { continue };
+        // A folder is yielded before it is read, so it is made readable in time.
+        for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
             if e.file_type().is_dir() {
                 if let Ok(m) = e.metadata() {
                     let mode = m.permissions().mode();
