@@ -1529,6 +1529,7 @@ pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), E
     let font = font(&s, &opts.root)?;
     let computed = site::compute(&s);
     let b = make(&s, &computed, month, theme, &font)?;
+    crate::output::claim(&opts.root, &opts.output, s.config.language).map_err(Error::Io)?;
     let w = write(&opts.output, &b).map_err(Error::Io)?;
     Ok((b, w))
 }

@@ -235,8 +235,9 @@ fn bulletin(paths: &Paths, month: Option<String>) -> ExitCode {
         }
     };
     let lang = site::detect_language(&paths.root);
-    // The bulletins go into the output folder: the same folders as a build's are refused.
-    if let Err(e) = crate::output::claim(&paths.root, &opts.output, lang) {
+    // The bulletins go into the output folder: the same folders as a build's are refused (the
+    // folder is created and marked only once the bulletins are ready to be written).
+    if let Err(e) = crate::output::check_claim(&paths.root, &opts.output, lang) {
         eprintln!("rankpress: {e}");
         return ExitCode::from(EXIT_IO);
     }

@@ -730,12 +730,19 @@ fn same_file(_f: &fs::File, path: &Path) -> bool {
     path.exists()
 }
 
+/// Checks, without changing anything, that a command may write into `target` as [`claim`]
+/// would let it (run before the data is loaded, to fail fast).
+pub fn check_claim(root: &Path, target: &Path, lang: Lang) -> Result<(), String> {
+    let target = resolve(target, lang)?;
+    check_target(root, &target, lang)
+}
+
 /// For commands that write into the output folder without replacing it (`bulletin` writes
 /// `OUTPUT/bulletins/`): checks `target` as a build would ([`check_target`]) and, when it is
 /// absent or empty, creates it with the [`MARKER`], so that a later build may replace it.
 pub fn claim(root: &Path, target: &Path, lang: Lang) -> Result<(), String> {
+    check_claim(root, target, lang)?;
     let target = resolve(target, lang)?;
-    check_target(root, &target, lang)?;
     if !has_marker(&target) && fs::read_dir(&target).map_or(true, |mut rd| rd.next().is_none()) {
         fs::create_dir_all(&target).map_err(|e| io_err("cannot create", &target, e))?;
         fs::write(target.join(MARKER), MARKER_TEXT)
