@@ -73,3 +73,51 @@ manager_months() {
          if (RLENGTH == ind) n++ }
        END { print n + 0 }' "${files[@]}"
 }
+
+# make_tmp NAME: a new scratch folder in $tmp, deleted on exit unless KEEP=1
+make_tmp() {
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+  if [ "${KEEP:-0}" = 1 ]; then
+    echo "keeping $tmp" >&2
+  else
+    trap 'rm -rf "$tmp"' EXIT
+  fi
+  trap 'exit 130' INT TERM
+}
+
+# need_rankpress: set RANKPRESS to target/release/rankpress after `cargo build --release`,
+# unless it is set; fails when the build fails or RANKPRESS is not an executable
+need_rankpress() {
+  if [ -z "${RANKPRESS:-}" ]; then
+    echo "building rankpress (cargo build --release)..." >&2
+    (cd "$ROOT" && cargo build --release --quiet) || { echo "cargo build --release failed" >&2; return 1; }
+    RANKPRESS=$ROOT/target/release/rankpress
+  fi
+  [ -x "$RANKPRESS" ] || { echo "RANKPRESS=$RANKPRESS is not an executable" >&2; return 1; }
+}
+
+# copy_demo SITE: SITE as a copy of the repository's own site (content/, templates/, themes/);
+# fails when the repository has no content/site.yaml
+copy_demo() {
+  [ -f "$ROOT/content/site.yaml" ] || return 1
+  mkdir -p "$1"
+  local d
+  for d in content templates themes; do
+    if [ -e "$ROOT/$d" ]; then cp -R "$ROOT/$d" "$1/"; fi
+  done
+}
+
+# phase_timings WORKLOAD SITE: one untimed `build --timings`, its output appended to
+# $tmp/timings.md for the report
+phase_timings() {
+  fresh_dir "$tmp/out"
+  {
+    echo "### $1: build --timings"
+    echo
+    echo '```'
+    "$RANKPRESS" build --timings --root "$2" --output "$tmp/out" 2>&1 | tail -n 40 || echo "(build --timings failed)"
+    echo '```'
+    echo
+  } >>"$tmp/timings.md"
+  rm -rf "$tmp/out" "$tmp/.out".*
+}

@@ -82,20 +82,9 @@ if ((want_province)); then
   export HUGO_BIN
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rankpress-peer.XXXXXX")
-if [ "$KEEP" = 1 ]; then
-  echo "keeping $tmp" >&2
-else
-  trap 'rm -rf "$tmp"' EXIT
-fi
-trap 'exit 130' INT TERM
+make_tmp rankpress-peer
 
-if [ -z "${RANKPRESS:-}" ]; then
-  echo "building rankpress (cargo build --release)..." >&2
-  (cd "$ROOT" && cargo build --release --quiet) || die "cargo build --release failed"
-  RANKPRESS=$ROOT/target/release/rankpress
-fi
-[ -x "$RANKPRESS" ] || die "RANKPRESS=$RANKPRESS is not an executable"
+need_rankpress || die "no rankpress binary to measure"
 if [ -z "${FLOOR:-}" ]; then
   echo "building the floor (cargo build --release --example floor)..." >&2
   (cd "$ROOT" && cargo build --release --quiet --example floor) || die "cargo build --release --example floor failed"
@@ -182,20 +171,6 @@ hugo() {
   rm -rf "$3"
 }
 
-# timings WORKLOAD SITE: one untimed `build --timings`, kept for the report
-timings() {
-  fresh_dir "$tmp/out"
-  {
-    echo "### $1: build --timings"
-    echo
-    echo '```'
-    "$RANKPRESS" build --timings --root "$2" --output "$tmp/out" 2>&1 | tail -n 40 || echo "(build --timings failed)"
-    echo '```'
-    echo
-  } >>"$tmp/timings.md"
-  rm -rf "$tmp/out" "$tmp/.out".*
-}
-
 # measure_workload WORKLOAD SITE
 measure_workload() {
   local wl=$1 site=$2 ref=$tmp/ref i
@@ -247,7 +222,7 @@ measure_workload() {
     done
     rm -rf "$tmp/out" "$tmp/.out".*
   fi
-  if [ "$TIMINGS" = 1 ] && [ "$wl" != demo ]; then timings "$wl" "$site"; fi
+  if [ "$TIMINGS" = 1 ] && [ "$wl" != demo ]; then phase_timings "$wl" "$site"; fi
 }
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -269,11 +244,7 @@ for wl in "${workloads[@]}"; do
       info["$wl what"]="examples/gensite.rs --managers 20000 --months 12"
       ;;
     demo)
-      [ -f "$ROOT/content/site.yaml" ] || { echo "peer.sh: skipping demo: no $ROOT/content/site.yaml" >&2; continue; }
-      mkdir -p "$site"
-      for d in content templates themes; do
-        if [ -e "$ROOT/$d" ]; then cp -R "$ROOT/$d" "$site/"; fi
-      done
+      copy_demo "$site" || { echo "peer.sh: skipping demo: no $ROOT/content/site.yaml" >&2; continue; }
       info["$wl what"]="a copy of the repository's content/, templates/, themes/"
       ;;
   esac

@@ -60,20 +60,9 @@ done
 ((BASH_VERSINFO[0] >= 5)) || die "needs bash 5 (EPOCHREALTIME)"
 need_gnu_time || die "/usr/bin/time (GNU time) is needed: apt-get install time"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rankpress-bench.XXXXXX")
-if [ "$KEEP" = 1 ]; then
-  echo "keeping $tmp" >&2
-else
-  trap 'rm -rf "$tmp"' EXIT
-fi
-trap 'exit 130' INT TERM
+make_tmp rankpress-bench
 
-if [ -z "${RANKPRESS:-}" ]; then
-  echo "building rankpress (cargo build --release)..." >&2
-  (cd "$ROOT" && cargo build --release --quiet) || die "cargo build --release failed"
-  RANKPRESS=$ROOT/target/release/rankpress
-fi
-[ -x "$RANKPRESS" ] || die "RANKPRESS=$RANKPRESS is not an executable"
+need_rankpress || die "no rankpress binary to measure"
 
 if [ -z "${GENSITE:-}" ]; then
   # No dependencies, so plain rustc is enough (same code as `cargo run --example gensite`).
@@ -133,20 +122,6 @@ fail_row() {
   rm -rf "$tmp/out"
 }
 
-# phase_timings WORKLOAD SITE: one `build --timings`, its output kept for the report
-phase_timings() {
-  fresh_dir "$tmp/out"
-  {
-    echo "### $1: build --timings"
-    echo
-    echo '```'
-    "$RANKPRESS" build --timings --root "$2" --output "$tmp/out" 2>&1 | tail -n 40 || echo "(build --timings failed)"
-    echo '```'
-    echo
-  } >>"$tmp/timings.md"
-  rm -rf "$tmp/out"
-}
-
 # ------------------------------------------------------------------------------------------
 # Workloads.
 
@@ -156,14 +131,7 @@ for wl in "${workloads[@]}"; do
   site=$tmp/site-$wl
   if [ "$wl" = demo ]; then
     # A copy, since the rebuild case edits a results file.
-    if [ ! -f "$ROOT/content/site.yaml" ]; then
-      echo "run.sh: skipping demo: $ROOT/content/site.yaml does not exist" >&2
-      continue
-    fi
-    mkdir -p "$site"
-    for d in content templates themes; do
-      if [ -e "$ROOT/$d" ]; then cp -R "$ROOT/$d" "$site/"; fi
-    done
+    copy_demo "$site" || { echo "run.sh: skipping demo: $ROOT/content/site.yaml does not exist" >&2; continue; }
     size="repo root" gen=-
   else
     read -r managers months < <(workload_size "$wl")
