@@ -17,6 +17,8 @@ set -euo pipefail
 export LC_ALL=C # '.' as the decimal point everywhere, EPOCHREALTIME included
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 RUNS=${RUNS:-3}
 KEEP=${KEEP:-0}
 ALL_WORKLOADS=(demo city province large)
@@ -56,29 +58,11 @@ done
 [ ${#workloads[@]} -gt 0 ] || workloads=("${ALL_WORKLOADS[@]}")
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
 ((BASH_VERSINFO[0] >= 5)) || die "needs bash 5 (EPOCHREALTIME)"
+need_gnu_time || die "/usr/bin/time (GNU time) is needed: apt-get install time"
 
-if [ ! -x /usr/bin/time ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing GNU time (for peak RSS)..." >&2
-    apt-get install -y -qq time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-  fi
-  [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed: apt-get install time"
-fi
+make_tmp rankpress-bench
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rankpress-bench.XXXXXX")
-if [ "$KEEP" = 1 ]; then
-  echo "keeping $tmp" >&2
-else
-  trap 'rm -rf "$tmp"' EXIT
-fi
-trap 'exit 130' INT TERM
-
-if [ -z "${RANKPRESS:-}" ]; then
-  echo "building rankpress (cargo build --release)..." >&2
-  (cd "$ROOT" && cargo build --release --quiet) || die "cargo build --release failed"
-  RANKPRESS=$ROOT/target/release/rankpress
-fi
-[ -x "$RANKPRESS" ] || die "RANKPRESS=$RANKPRESS is not an executable"
+need_rankpress || die "no rankpress binary to measure"
 
 if [ -z "${GENSITE:-}" ]; then
   # No dependencies, so plain rustc is enough (same code as `cargo run --example gensite`).
@@ -90,66 +74,6 @@ fi
 # Measuring.
 
 failed=0
-wall=0 # set by `timed`: seconds
-rss=0  # set by `timed`: peak resident set, KiB
-
-# timed CMD...: run CMD under GNU time; set $wall and $rss. Fails (showing the command's
-# output) when CMD fails.
-timed() {
-  local t0 t1
-  t0=$EPOCHREALTIME
-  if ! /usr/bin/time -v -o "$tmp/time.log" "$@" >"$tmp/cmd.log" 2>&1; then
-    echo "run.sh: failed: $*" >&2
-    tail -n 20 "$tmp/cmd.log" >&2
-    return 1
-  fi
-  t1=$EPOCHREALTIME
-  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
-  rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$tmp/time.log")
-}
-
-# median of the numbers given as arguments
-median() {
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# fresh_dir PATH: PATH as a new, empty folder, without the files that a build keeps beside
-# it (`.NAME.pages`, `.NAME.cache`), so that a "build" is a cold build
-fresh_dir() {
-  rm -rf "$1" "$(dirname "$1")/.$(basename "$1")".*
-  mkdir -p "$1"
-}
-
-# bump_results SITE: change one number in the newest results file (the first `actual: N`
-# becomes N+1), or, if it has none, append a comment, so that its content changes.
-bump_results() {
-  local f
-  f=$(find "$1/content/results" -name '*.yaml' | sort | tail -n 1)
-  [ -n "$f" ] || return 0
-  if awk '!done && match($0, /actual: *[0-9]+/) {
-            s = substr($0, RSTART, RLENGTH); n = s; sub(/actual: */, "", n)
-            $0 = substr($0, 1, RSTART - 1) "actual: " (n + 1) substr($0, RSTART + RLENGTH); done = 1 }
-          { print } END { exit !done }' "$f" >"$f.new"; then
-    cat "$f.new" >"$f"
-  else
-    echo "# bench edit $EPOCHREALTIME" >>"$f"
-  fi
-  rm -f "$f.new"
-}
-
-# manager_months SITE: number of results entries (manager × month) in the site
-manager_months() {
-  local files=("$1"/content/results/*.yaml)
-  [ -e "${files[0]}" ] || { echo 0; return; }
-  # Entries are the keys one level under the top-level `results:` key.
-  awk 'FNR == 1 { inres = 0; ind = "" }
-       /^[^ #]/ { inres = ($0 ~ /^results:/); next }
-       inres && /^ +[^ #-][^:]*:/ {
-         match($0, /^ +/); if (ind == "") ind = RLENGTH
-         if (RLENGTH == ind) n++ }
-       END { print n + 0 }' "${files[@]}"
-}
-
 rows=()
 # row CELL...: add a row to the results table
 row() {
@@ -198,20 +122,6 @@ fail_row() {
   rm -rf "$tmp/out"
 }
 
-# phase_timings WORKLOAD SITE: one `build --timings`, its output kept for the report
-phase_timings() {
-  fresh_dir "$tmp/out"
-  {
-    echo "### $1: build --timings"
-    echo
-    echo '```'
-    "$RANKPRESS" build --timings --root "$2" --output "$tmp/out" 2>&1 | tail -n 40 || echo "(build --timings failed)"
-    echo '```'
-    echo
-  } >>"$tmp/timings.md"
-  rm -rf "$tmp/out"
-}
-
 # ------------------------------------------------------------------------------------------
 # Workloads.
 
@@ -221,14 +131,7 @@ for wl in "${workloads[@]}"; do
   site=$tmp/site-$wl
   if [ "$wl" = demo ]; then
     # A copy, since the rebuild case edits a results file.
-    if [ ! -f "$ROOT/content/site.yaml" ]; then
-      echo "run.sh: skipping demo: $ROOT/content/site.yaml does not exist" >&2
-      continue
-    fi
-    mkdir -p "$site"
-    for d in content templates themes; do
-      if [ -e "$ROOT/$d" ]; then cp -R "$ROOT/$d" "$site/"; fi
-    done
+    copy_demo "$site" || { echo "run.sh: skipping demo: $ROOT/content/site.yaml does not exist" >&2; continue; }
     size="repo root" gen=-
   else
     read -r managers months < <(workload_size "$wl")
