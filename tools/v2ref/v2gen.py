@@ -36,7 +36,7 @@ def months_from(start_y, start_m, count):
 
 def gen(seed, root):
     rnd = random.Random(seed)
-    n = rnd.choice([1, 2, 3, 3, 4, 5, 6, 7, 8, 10, 13, 20])
+    n = rnd.choice([1, 2, 3, 3, 4, 5, 6, 7, 8, 10, 13, 20, 30])
     teams = ["t%d" % k for k in range(1, rnd.randint(1, 3) + 1)]
     ladder = None
     if rnd.random() < 0.6:
@@ -63,7 +63,7 @@ def gen(seed, root):
             if r > 0.5 or r < 0.05:
                 lv["min"] = rnd.choice(["90", "75", "60", "0", "-10", "95.25", "80.005", "100"])
             if rnd.random() < 0.8:
-                lv["coefficient"] = rnd.choice(["1.2", "1.1", "1.25", "0.85", "1", "0", "1.255", "2", "0.005", "1.333"])
+                lv["coefficient"] = rnd.choice(["1.2", "1.1", "1.25", "0.85", "1", "0", "1.255", "2", "0.005", "1.333", "1.23456789"])
             levels.append(lv)
         last = {"id": "last", "name": "末等"}
         if rnd.random() < 0.8:
@@ -73,7 +73,7 @@ def gen(seed, root):
     pay = None
     r = rnd.random()
     if r < 0.4:
-        pay = ("pool", rnd.choice(["60000", "1000.01", "0", "0.01", "0.05", "99999.99", "7", "123.45"]))
+        pay = ("pool", rnd.choice(["60000", "1000.01", "0", "0.01", "0.05", "99999.99", "7", "123.45", "0.03"]))
     elif r < 0.75 and levels:
         pay = ("rating", rnd.choice(["3000", "3333.33", "0", "1000.1", "0.01", "1", "2500.5"]))
 
@@ -146,9 +146,11 @@ def gen(seed, root):
     for (y, mo) in chosen:
         month = "%04d-%02d" % (y, mo)
         listed = [m for m in managers if rnd.random() < 0.8] or [rnd.choice(managers)]
+        if rnd.random() < 0.04:
+            listed = []  # a results month with nobody ranked
         zero = rnd.random() < 0.1
         few = rnd.sample(values, rnd.randint(1, 4))
-        r = ["month: %s" % month, "results:"]
+        r = ["month: %s" % month, "results:" + ("" if listed else " {}")]
         for m in listed:
             v = "0" if zero else rnd.choice(few)
             r.append("  %s:" % m["id"])

@@ -17,6 +17,7 @@ Usage:
     v2ref.py expected SITE OUT                print what the reference computes (JSON)
 """
 
+import csv
 import json
 import os
 import re
@@ -550,6 +551,19 @@ def compare(site_root, out, payroll_dir=None):
             if res["ranks"][month][i] != r["rank"]:
                 d.append("rankings/%s.json %s rank: want %s, got %s (v1)" % (month, i, res["ranks"][month][i], r["rank"]))
         diff("rankings/%s.json rating" % month, want["rating"], {i: r.get("rating", "<absent>") for i, r in rows.items()}, d)
+        csv_path = os.path.join(out, "data", "rankings", month + ".csv")
+        if os.path.exists(csv_path):
+            site = Site(site_root)
+            names = {lv["id"]: lv["name"] for lv in site.levels or []}
+            with open(csv_path, encoding="utf-8-sig", newline="") as f:
+                table = list(csv.reader(f))
+            col = {h: k for k, h in enumerate(table[0])}
+            if table[0][-1] != "rating":
+                d.append("rankings/%s.csv: last column is %r, want rating" % (month, table[0][-1]))
+            else:
+                got_names = {r[col["id"]]: r[-1] for r in table[1:]}
+                want_names = {i: names.get(lv, "") if lv else "" for i, lv in want["rating"].items()}
+                diff("rankings/%s.csv rating" % month, want_names, got_names, d)
         diff("rankings/%s.json escalated" % month, want["escalated"], got.get("escalated", "<absent>"), d)
     for year, want in res["annual"].items():
         got = load(os.path.join(out, "data", "annual", year + ".json"))
