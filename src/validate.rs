@@ -1530,6 +1530,16 @@ fn policy(
 
     let mut grades: Vec<String> = Vec::new();
     let gp = root.k("grades");
+    if matches!(m.get("grades"), Some(Value::Sequence(g)) if g.is_empty()) {
+        c.err(
+            gp,
+            t!(
+                lang,
+                "grades 职级序列为空：应列出至少一个职级（由低到高），或删去 grades",
+                "grades is an empty ladder: list at least one grade (lowest first), or leave grades out"
+            ),
+        );
+    }
     for (i, g) in c.seq(root, m, "grades", false).iter().enumerate() {
         let s = match g {
             Value::String(s) if !s.trim().is_empty() => s.clone(),
@@ -1582,7 +1592,11 @@ fn check_grades(c: &mut V, v: &Value, grades: &[String]) {
     };
     let mp = P::ROOT.k("managers");
     for (i, item) in items.iter().enumerate() {
-        let Some(g) = item.get("grade").filter(|g| !g.is_null()) else {
+        // A grade that is not a scalar is already reported as not text.
+        let Some(g) = item
+            .get("grade")
+            .filter(|g| !g.is_null() && !matches!(g, Value::Sequence(_) | Value::Mapping(_)))
+        else {
             continue;
         };
         let s = g.as_str().map(str::to_string).unwrap_or_else(|| shown(g));
