@@ -143,3 +143,18 @@ fn a_grade_that_is_a_list_is_reported_once() {
         lines.join("\n")
     );
 }
+
+/// A count beyond the largest accepted says so, rather than "a whole number >= 0".
+#[test]
+fn a_huge_count_says_what_is_accepted() {
+    let dir = site(
+        "ratings: [{id: a, name: A}, {id: b, name: B}]\nannual: {promotion_months: 99999999999}\n",
+        "teams:\n  - {id: t1, name: 一片}\nmanagers:\n  - {id: a, name: 甲, team: t1}\n",
+    );
+    let lines = check_fails(dir.path());
+    assert_problem(
+        &lines,
+        "content/site.yaml:5:28",
+        &["promotion_months", "1000000", "99999999999"],
+    );
+}
