@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 
 const INDICATORS: &str = "\
@@ -30,32 +28,6 @@ fn site(site_tail: &str, roster: &str) -> tempfile::TempDir {
     );
     write(&dir.path().join("content/managers.yaml"), roster);
     dir
-}
-
-/// Runs `check`, asserts exit code 1 and no panic, returns stderr lines.
-fn check_fails(site: &Path) -> Vec<String> {
-    let out = rankpress(site, &["check"]);
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(1), "check should fail:\n{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    err.lines().map(str::to_string).collect()
-}
-
-/// Exactly one reported line at `loc`, holding every one of `words`.
-fn assert_problem(lines: &[String], loc: &str, words: &[&str]) {
-    let hits: Vec<&String> = lines
-        .iter()
-        .filter(|l| l.starts_with(&format!("{loc}: ")))
-        .collect();
-    assert_eq!(
-        hits.len(),
-        1,
-        "one problem at {loc}; got:\n{}",
-        lines.join("\n")
-    );
-    for w in words {
-        assert!(hits[0].contains(w), "{loc}: {w:?} missing in {}", hits[0]);
-    }
 }
 
 #[test]
