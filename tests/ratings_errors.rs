@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 
 /// The v2 fixture's `site.yaml` up to its awards (lines 1–17), in `lang`, followed by `tail`
@@ -24,31 +22,6 @@ fn site_with(site: &str) -> tempfile::TempDir {
     let dir = site_from(&conformance_v2_dir().join("ratings/content"));
     write(&dir.path().join("content/site.yaml"), site);
     dir
-}
-
-/// Runs `check`, asserts exit code 1, returns stderr lines.
-fn check_fails(site: &Path) -> Vec<String> {
-    let out = rankpress(site, &["check"]);
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(1), "check should fail:\n{err}");
-    err.lines().map(str::to_string).collect()
-}
-
-/// Asserts that exactly one reported line is at `loc` and that it holds every one of `words`.
-fn assert_problem(lines: &[String], loc: &str, words: &[&str]) {
-    let hits: Vec<&String> = lines
-        .iter()
-        .filter(|l| l.starts_with(&format!("{loc}: ")))
-        .collect();
-    assert_eq!(
-        hits.len(),
-        1,
-        "one problem at {loc}; got:\n{}",
-        lines.join("\n")
-    );
-    for w in words {
-        assert!(hits[0].contains(w), "{loc}: {w:?} missing in {}", hits[0]);
-    }
 }
 
 #[test]

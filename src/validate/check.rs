@@ -420,6 +420,20 @@ impl<'p> V<'p> {
             Value::Number(n) if n.as_i64().is_some_and(|i| i >= min && i <= 1_000_000) => {
                 n.as_i64()
             }
+            Value::Number(n) if n.as_u64().is_some_and(|i| i > 1_000_000) => {
+                self.err(
+                    p.k(key),
+                    t!(
+                        self.lang,
+                        "\"{}\" 应为不小于 {} 且不大于 1000000 的整数，实际是 {}",
+                        "\"{}\" must be a whole number from {} to 1000000, found {}",
+                        key,
+                        min,
+                        n
+                    ),
+                );
+                None
+            }
             other => {
                 let d = self.describe(other);
                 self.err(

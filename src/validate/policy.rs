@@ -288,6 +288,16 @@ pub(super) fn policy(
 
     let mut grades: Vec<String> = Vec::new();
     let gp = root.k("grades");
+    if matches!(m.get("grades"), Some(Value::Sequence(g)) if g.is_empty()) {
+        c.err(
+            gp,
+            t!(
+                lang,
+                "grades 职级序列为空：应列出至少一个职级（由低到高），或删去 grades",
+                "grades is an empty ladder: list at least one grade (lowest first), or leave grades out"
+            ),
+        );
+    }
     for (i, g) in c.seq(root, m, "grades", false).iter().enumerate() {
         let s = match g {
             Value::String(s) if !s.trim().is_empty() => s.clone(),

@@ -17,7 +17,11 @@ pub(super) fn check_grades(c: &mut V, v: &Value, grades: &[String]) {
     };
     let mp = P::ROOT.k("managers");
     for (i, item) in items.iter().enumerate() {
-        let Some(g) = item.get("grade").filter(|g| !g.is_null()) else {
+        // A grade that is not a scalar is already reported as not text.
+        let Some(g) = item
+            .get("grade")
+            .filter(|g| !g.is_null() && !matches!(g, Value::Sequence(_) | Value::Mapping(_)))
+        else {
             continue;
         };
         let s = g.as_str().map(str::to_string).unwrap_or_else(|| shown(g));

@@ -135,3 +135,29 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 pub mod prereq;
 pub mod serve;
 pub mod smtp;
+/// Runs `check` in `site`, asserts exit code 1 and no panic, returns the stderr lines.
+pub fn check_fails(site: &Path) -> Vec<String> {
+    let out = rankpress(site, &["check"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "check should fail:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err.lines().map(str::to_string).collect()
+}
+
+/// Asserts that exactly one reported line is at `loc` (`file:line:column`) and that it holds
+/// every one of `words`.
+pub fn assert_problem(lines: &[String], loc: &str, words: &[&str]) {
+    let hits: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with(&format!("{loc}: ")))
+        .collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "one problem at {loc}; got:\n{}",
+        lines.join("\n")
+    );
+    for w in words {
+        assert!(hits[0].contains(w), "{loc}: {w:?} missing in {}", hits[0]);
+    }
+}
