@@ -1514,7 +1514,7 @@ pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), E
     let mut t = site::Timings::default();
     let s = site::load_site(&opts.root, &mut t).map_err(Error::Data)?;
     let cfg = config(&s)?;
-    if cfg.personal && cfg.personal_pay && crate::payroll::inside_output(&opts.root, &opts.output) {
+    if cfg.personal && cfg.personal_pay && crate::output::inside_output(&opts.root, &opts.output) {
         return Err(Error::Usage(
             s.config
                 .language

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::Site;
-use crate::rating::Candidate;
+use crate::score::rating::Candidate;
 use crate::score::{round2, AnnualRow, MonthScore, QuarterScore, YearScore};
 
 /// A ranking row in `rankings/YYYY-MM.json`.

@@ -22,7 +22,6 @@ pub mod pages;
 pub mod pay;
 pub mod payroll;
 pub mod progress;
-pub mod rating;
 pub mod render;
 pub mod score;
 pub mod send;

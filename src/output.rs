@@ -472,27 +472,42 @@ pub fn resolve(path: &Path, lang: Lang) -> Result<PathBuf, String> {
     Ok(canonical_lenient(parent).join(name))
 }
 
-/// `path` canonicalised as far as it exists: the longest existing ancestor is canonicalised
-/// and the rest appended.
-fn canonical_lenient(path: &Path) -> PathBuf {
+/// `path` made absolute and canonicalised as far as it exists: the longest existing ancestor
+/// is canonicalised and the rest appended, with `.` and `..` applied (so that `a/../b` and
+/// symlinks compare correctly with another folder).
+pub fn canonical_lenient(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut rest = Vec::new();
-    let mut cur = path;
+    let mut cur = abs.as_path();
     loop {
         if let Ok(c) = fs::canonicalize(cur) {
             let mut out = c;
             for r in rest.iter().rev() {
-                out.push(r);
+                match r {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::CurDir => {}
+                    other => out.push(other.as_os_str()),
+                }
             }
             return out;
         }
-        match (cur.parent(), cur.file_name()) {
-            (Some(p), Some(n)) => {
-                rest.push(n.to_os_string());
+        match (cur.parent(), cur.components().next_back()) {
+            (Some(p), Some(c)) => {
+                rest.push(c);
                 cur = p;
             }
-            _ => return path.to_path_buf(),
+            _ => return abs,
         }
     }
+}
+
+/// True when `dir` is, or lies inside, the site's output folder `ROOT/output` or any folder
+/// marked as a rankpress output: where confidential files (pay) must never be written.
+pub fn inside_output(root: &Path, dir: &Path) -> bool {
+    let dir = canonical_lenient(dir);
+    dir.starts_with(canonical_lenient(&root.join("output"))) || dir.ancestors().any(has_marker)
 }
 
 /// True when `dir` carries the [`MARKER`] written by rankpress (a regular file whose first line

@@ -3,7 +3,7 @@
 //! format, a total row, frozen header), written with [`crate::fsutil::write_atomic`]. Pay is
 //! confidential: DIR may not be inside the site's output folder.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -232,31 +232,6 @@ fn xlsx(lang: Lang, month: Month, lines: &[Line]) -> Result<Vec<u8>, String> {
     wb.save_to_buffer().map_err(e)
 }
 
-/// `path` made absolute and resolved through the folders of it that exist (so that `a/../b`
-/// and symlinks compare correctly with the output folder).
-fn resolved(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(c) = std::fs::canonicalize(existing) {
-            return rest.iter().rev().fold(c, |p: PathBuf, s| p.join(s));
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(p), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = p;
-            }
-            _ => return abs,
-        }
-    }
-}
-
-/// True when `dir` is (inside) the site's output folder `ROOT/output`, where pay must never go.
-pub fn inside_output(root: &Path, dir: &Path) -> bool {
-    resolved(dir).starts_with(resolved(&root.join("output")))
-}
-
 /// Writes the payroll of the month(s) asked for; returns the files written.
 pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
     let mut t = crate::site::Timings::default();
@@ -275,8 +250,8 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
         .dir
         .clone()
         .unwrap_or_else(|| opts.root.join("payroll"));
-    if inside_output(&opts.root, &dir) {
-        let output = resolved(&opts.root.join("output"));
+    if crate::output::inside_output(&opts.root, &dir) {
+        let output = crate::output::canonical_lenient(&opts.root.join("output"));
         return Err(Error::Usage(
             lang.pick(
                 &format!(

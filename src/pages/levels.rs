@@ -8,7 +8,7 @@ use serde_json::{json, Value as J};
 use super::{c2, chart_view, num, ChartView, Index, PageCtx};
 use crate::charts::{BarChart, Chart};
 use crate::model::{PayMethod, Rating};
-use crate::rating::Candidate;
+use crate::score::rating::Candidate;
 use crate::score::{AnnualRow, MonthScore, QuarterScore};
 
 impl Index<'_> {

@@ -1,11 +1,14 @@
 //! Scoring: the pure computation of contract §5 — each indicator's points, totals, ranks with
 //! ties, change against the previous month, awards, the watch list, teams and the annual
-//! evaluation. No I/O; every function takes validated data and returns numbers.
+//! evaluation; with contract §10, the rating levels, escalation and promotion candidates of
+//! [`rating`]. No I/O; every function takes validated data and returns numbers.
+
+pub mod rating;
 
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::*;
-use crate::rating::{self, Candidate};
+use rating::Candidate;
 
 /// `round2(x)`: `(x * 100).round() / 100`, halves away from zero.
 pub fn round2(x: f64) -> f64 {

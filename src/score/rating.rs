@@ -2,8 +2,8 @@
 //! and the annual promotion and demotion candidates (contract §10). Pure functions of scored
 //! data; no I/O.
 
+use super::{AnnualRow, MonthScore};
 use crate::model::{Rating, Site};
-use crate::score::{AnnualRow, MonthScore};
 
 /// One pool member for [`assign_levels`]: the month's total in hundredths, its total as a
 /// double (compared with a level's `min`), and whether it has a veto.
