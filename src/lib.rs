@@ -20,6 +20,7 @@ pub mod output;
 pub mod pages;
 pub mod pay;
 pub mod payroll;
+pub mod present;
 pub mod progress;
 pub mod rating;
 pub mod render;

@@ -969,7 +969,7 @@ impl<'a> Ctx<'a> {
                 group: ind.group.clone(),
                 name: ind.name.clone(),
                 raw: raw_value(ind, entry.values[i], row.mark, lang),
-                rule: crate::pages::rule_words(self.theme, ind, site.config.pass_mark),
+                rule: crate::present::explain::rule_words(self.theme, ind, site.config.pass_mark),
                 points: pts(row.scores[i]),
             })
             .collect();
@@ -977,8 +977,12 @@ impl<'a> Ctx<'a> {
             out.push(LineCtx {
                 group: None,
                 name: self.t("加分", "Bonus"),
-                raw: crate::pages::bonus_reason(self.theme, b, site.config.bonus_per_adopted)
-                    .into_owned(),
+                raw: crate::present::explain::bonus_reason(
+                    self.theme,
+                    b,
+                    site.config.bonus_per_adopted,
+                )
+                .into_owned(),
                 rule: String::new(),
                 points: format!("+{}", pts(b.points)),
             });
@@ -1594,7 +1598,10 @@ mod tests {
             "bonus_suggestions",
             &[
                 ("n", "1"),
-                ("each", &crate::pages::num(s.config.bonus_per_adopted)),
+                (
+                    "each",
+                    &crate::present::format::num(s.config.bonus_per_adopted),
+                ),
             ],
         );
         assert!(label.contains("建议被采纳"), "{label}");

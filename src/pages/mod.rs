@@ -20,86 +20,26 @@ use crate::output::PageCache;
 
 mod levels;
 
-use crate::charts::{self, BarChart, Chart, Histogram, LineChart, Series};
+use crate::charts::{self, BarChart, Chart, LineChart, Series};
 use crate::markdown;
 use crate::model::*;
 use crate::output::Output;
-use crate::score::{cents, mean_cents, round2, BonusSource, MonthScore, Row};
+use crate::present::charts as specs;
+use crate::present::explain::{bonus_reason, explain, rule_words};
+use crate::present::format::{c2, f2, num, opt_f2, opt_pct, pct};
+use crate::present::{self, Change};
+use crate::score::{cents, MonthScore, Row};
 use crate::site::Computed;
 use crate::theme::Theme;
 use crate::training::{Period, Summary};
-
-/// Two decimals, as the exports round (round2 first, so `{:.2}` never re-rounds a half).
-pub fn f2(x: f64) -> String {
-    // Fast path: the value rounded to hundredths is an exact integer of cents, and printing
-    // it with integer arithmetic gives the same text as `{:.2}` of `round2(x)`.
-    let c = (x * 100.0).round();
-    if c.is_finite() && c.abs() < 1e15 {
-        return c2(c as i64);
-    }
-    let s = format!("{:.2}", round2(x));
-    if s == "-0.00" {
-        "0.00".into()
-    } else {
-        s
-    }
-}
-
-/// Hundredths as a two-decimal number.
-pub fn c2(c: i64) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(8);
-    if c < 0 {
-        s.push('-');
-    }
-    let a = c.unsigned_abs();
-    let _ = write!(s, "{}.", a / 100);
-    let f = (a % 100) as u8;
-    s.push((b'0' + f / 10) as char);
-    s.push((b'0' + f % 10) as char);
-    s
-}
-
-/// A number as written (shortest form: 98.4, 1200).
-pub fn num(x: f64) -> String {
-    if x == x.trunc() && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
 
 /// The dashed series of every month's average total (for the archive and team charts).
 fn average_series(idx: &Index, name: &str) -> Series {
     Series {
         name: name.into(),
-        values: idx
-            .month_avg
-            .iter()
-            .map(|a| a.map(|c| c as f64 / 100.0))
-            .collect(),
+        values: idx.months.average_points(),
         dashed: true,
     }
-}
-
-/// A setting given as a ratio (e.g. a cap of 1.2) as a short percentage: `120%`, `92.5%`.
-fn setting_pct(r: f64) -> String {
-    let s = f2(r * 100.0);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    format!("{s}%")
-}
-
-/// A rate (0..1) as a percentage with two decimals.
-pub fn pct(r: f64) -> String {
-    format!("{}%", f2(r * 100.0))
-}
-
-fn opt_pct(r: Option<f64>) -> String {
-    r.map(pct).unwrap_or_else(|| "—".into())
-}
-
-fn opt_f2(x: Option<f64>) -> String {
-    x.map(f2).unwrap_or_else(|| "—".into())
 }
 
 /// A row of a month's ranking table (see docs/templates.md, "ranking row").
@@ -175,16 +115,6 @@ struct PeriodManager<'a> {
     average_score: String,
 }
 
-/// Rank change as shown: CSS class, text and a spoken title.
-#[derive(Serialize, Clone)]
-struct Change {
-    cls: &'static str,
-    /// Sort key: the change, or far below any change for new and unknown.
-    v: i64,
-    text: String,
-    title: String,
-}
-
 /// A chart ready for `chart.html`: the SVG and the same numbers as a table.
 #[derive(Serialize)]
 struct ChartView {
@@ -200,69 +130,17 @@ struct ChartView {
 fn chart_view(chart: &Chart, t: &Theme) -> ChartView {
     // The SVG carries its own viewBox, role="img", aria-label and <title>.
     let svg = charts::render_svg(chart, 640, 300);
-    match chart {
-        Chart::Line(c) => {
-            let mut head = vec![t.label("chart_category").to_string()];
-            head.extend(c.series.iter().map(|s| s.name.clone()));
-            let rows = c
-                .x_labels
-                .iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    let mut r = vec![x.clone()];
-                    r.extend(c.series.iter().map(|s| {
-                        s.values
-                            .get(i)
-                            .copied()
-                            .flatten()
-                            .map(|v| if c.invert_y { num(v) } else { f2(v) })
-                            .unwrap_or_else(|| "—".into())
-                    }));
-                    r
-                })
-                .collect();
-            ChartView {
-                title: c.title.clone(),
-                svg,
-                head,
-                rows,
-            }
-        }
-        Chart::Bar(c) => ChartView {
-            title: c.title.clone(),
-            svg,
-            head: vec![t.label("chart_category").into(), c.y_label.clone()],
-            rows: c
-                .labels
-                .iter()
-                .zip(&c.values)
-                .map(|(l, v)| vec![l.clone(), f2(*v)])
-                .collect(),
-        },
-        Chart::Histogram(c) => ChartView {
-            title: c.title.clone(),
-            svg,
-            head: vec![c.x_label.clone(), c.y_label.clone()],
-            rows: c
-                .bins
-                .iter()
-                .enumerate()
-                .map(|(i, (lo, hi))| {
-                    let last = i + 1 == c.bins.len();
-                    let n = c
-                        .values
-                        .iter()
-                        .filter(|v| **v >= *lo && (**v < *hi || last && **v <= *hi))
-                        .count();
-                    let range = if last {
-                        format!("{}–{}", num(*lo), num(*hi))
-                    } else {
-                        format!("{}–<{}", num(*lo), num(*hi))
-                    };
-                    vec![range, n.to_string()]
-                })
-                .collect(),
-        },
+    let title = match chart {
+        Chart::Line(c) => c.title.clone(),
+        Chart::Bar(c) => c.title.clone(),
+        Chart::Histogram(c) => c.title.clone(),
+    };
+    let (head, rows) = specs::table(chart, t);
+    ChartView {
+        title,
+        svg,
+        head,
+        rows,
     }
 }
 
@@ -334,11 +212,8 @@ struct Index<'a> {
     rows_of: Vec<Vec<(usize, usize)>>,
     /// Per team, per month: (average cents, rank, members ranked).
     team_hist: Vec<Vec<Option<(i64, u32, usize)>>>,
-    /// Per month index: `YYYY-MM` and the month's label, formatted once.
-    month_keys: Vec<String>,
-    month_labels: Vec<String>,
-    /// Per month: mean total in cents.
-    month_avg: Vec<Option<i64>>,
+    /// Per month index: `YYYY-MM`, the month's label and its average, computed once.
+    months: present::Months,
     /// Per manager: (session, attendee index).
     trainings_of: Vec<Vec<(usize, usize)>>,
     /// Per manager: (competition, placing index).
@@ -363,7 +238,6 @@ impl<'a> Index<'a> {
         let nm = site.managers.len();
         let mut rows_of = vec![Vec::new(); nm];
         let mut team_hist = vec![vec![None; c.scores.months.len()]; site.teams.len()];
-        let mut month_avg = Vec::new();
         let mut awards_of = vec![Vec::new(); nm];
         let mut watch_sets = Vec::new();
         for (mi, ms) in c.scores.months.iter().enumerate() {
@@ -373,8 +247,6 @@ impl<'a> Index<'a> {
             for tr in &ms.teams {
                 team_hist[tr.team][mi] = Some((tr.average_cents, tr.rank, tr.managers.len()));
             }
-            let sum: i64 = ms.rows.iter().map(|r| cents(r.total)).sum();
-            month_avg.push((!ms.rows.is_empty()).then(|| mean_cents(sum, ms.rows.len())));
             for aw in &ms.awards {
                 for &m in &aw.managers {
                     awards_of[m].push((mi, aw.award));
@@ -437,21 +309,9 @@ impl<'a> Index<'a> {
             site,
             c,
             t,
-            month_keys: c
-                .scores
-                .months
-                .iter()
-                .map(|m| m.month.to_string())
-                .collect(),
-            month_labels: c
-                .scores
-                .months
-                .iter()
-                .map(|m| month_label(t, m.month))
-                .collect(),
+            months: present::Months::new(t, &c.scores),
             rows_of,
             team_hist,
-            month_avg,
             trainings_of,
             competitions_of,
             innovations_of,
@@ -465,11 +325,11 @@ impl<'a> Index<'a> {
     }
 
     fn month_label(&self, m: Month) -> String {
-        month_label(self.t, m)
+        present::month_label(self.t, m)
     }
 
     fn year_label(&self, y: i32) -> String {
-        self.t.fill("year_fmt", &[("y", &y.to_string())])
+        present::year_label(self.t, y)
     }
 
     fn period_label(&self, p: Period) -> String {
@@ -489,39 +349,7 @@ impl<'a> Index<'a> {
     }
 
     fn change(&self, c: Option<i64>, has_prev: bool) -> Change {
-        let t = self.t;
-        match c {
-            Some(n) if n > 0 => Change {
-                cls: "up",
-                v: n,
-                text: format!("↑{n}"),
-                title: t.fill("change_up", &[("n", &n.to_string())]),
-            },
-            Some(n) if n < 0 => Change {
-                cls: "down",
-                v: n,
-                text: format!("↓{}", -n),
-                title: t.fill("change_down", &[("n", &(-n).to_string())]),
-            },
-            Some(_) => Change {
-                cls: "same",
-                v: 0,
-                text: "—".into(),
-                title: t.label("change_same").into(),
-            },
-            None if has_prev => Change {
-                cls: "new",
-                v: -100_000,
-                text: t.label("change_new").into(),
-                title: t.label("change_new_title").into(),
-            },
-            None => Change {
-                cls: "none",
-                v: -100_001,
-                text: "—".into(),
-                title: t.label("change_none").into(),
-            },
-        }
+        present::change(self.t, c, has_prev)
     }
 
     /// The common part of every page's context. `depth` is how many folders below the output
@@ -602,69 +430,12 @@ impl<'a> Index<'a> {
 
     fn month_charts(&self, ms: &MonthScore) -> Vec<ChartView> {
         let t = self.t;
-        let ml = self.month_label(ms.month);
-        let totals: Vec<f64> = ms.rows.iter().map(|r| r.total).collect();
-        let max = totals.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        let min = totals.iter().cloned().fold(f64::INFINITY, f64::min);
-        let (max, min) = if totals.is_empty() {
-            (100.0, 0.0)
-        } else {
-            (max, min)
-        };
-        // Bins of 5 points from the lowest to the highest total (10 when the spread is wide).
-        let width = if max - min > 60.0 { 10.0 } else { 5.0 };
-        let mut lo = (min / width).floor() * width;
-        let mut bins = Vec::new();
-        loop {
-            bins.push((lo, lo + width));
-            lo += width;
-            if lo > max {
-                break;
-            }
-        }
-        let hist = Chart::Histogram(Histogram {
-            title: t.fill("chart_distribution", &[("month", &ml)]),
-            values: totals,
-            bins,
-            x_label: t.label("total").into(),
-            y_label: t.label("people").into(),
-        });
-        let teams = Chart::Bar(BarChart {
-            title: t.fill("chart_team_avg", &[("month", &ml)]),
-            labels: ms
-                .teams
-                .iter()
-                .map(|tr| self.site.teams[tr.team].name.clone())
-                .collect(),
-            values: ms
-                .teams
-                .iter()
-                .map(|tr| tr.average_cents as f64 / 100.0)
-                .collect(),
-            y_label: t.label("average").into(),
-            highlight: None,
-        });
-        let inds = &self.site.config.indicators;
-        let n = ms.rows.len().max(1) as f64;
-        let ind_avg = Chart::Bar(BarChart {
-            title: t.fill("chart_indicator_avg", &[("month", &ml)]),
-            labels: inds.iter().map(|i| i.name.clone()).collect(),
-            values: (0..inds.len())
-                .map(|i| {
-                    let mut s = 0.0;
-                    for r in &ms.rows {
-                        s += r.scores[i];
-                    }
-                    round2(s / n)
-                })
-                .collect(),
-            y_label: t.label("points").into(),
-            highlight: None,
-        });
+        let ml = &self.months.labels[ms.index];
+        let site = self.site;
         vec![
-            chart_view(&hist, t),
-            chart_view(&teams, t),
-            chart_view(&ind_avg, t),
+            chart_view(&specs::distribution(t, ml, ms), t),
+            chart_view(&specs::team_averages(t, ml, site, ms), t),
+            chart_view(&specs::indicator_averages(t, ml, site, ms), t),
         ]
     }
 
@@ -726,7 +497,7 @@ impl<'a> Index<'a> {
         let min = ms.rows.iter().map(|r| cents(r.total)).min().map(c2);
         json!({
             "ranked": ms.rows.len(),
-            "average": self.month_avg[ms_index(self, ms)].map(c2),
+            "average": self.months.averages[ms_index(self, ms)].map(c2),
             "max": max,
             "min": min,
             "vetoes": ms.rows.iter().filter(|r| r.veto.is_some()).count(),
@@ -754,24 +525,13 @@ fn site_context(site: &Site, c: &Computed, t: &Theme, version: Option<&J>) -> J 
     json!({
         "title": site.config.title,
         "organization": site.config.organization,
-        "data_month": latest.map(|m| month_label(t, m)),
+        "data_month": latest.map(|m| present::month_label(t, m)),
         "latest_month": latest.map(|m| m.to_string()),
         "version": version_view,
         "pages": site.pages.iter().map(|p| json!({"slug": p.slug, "title": p.title})).collect::<Vec<_>>(),
         "has_training": !c.training.is_empty(),
         "has_quarters": !c.scores.quarters.is_empty(),
     })
-}
-
-fn month_label(t: &Theme, m: Month) -> String {
-    t.fill(
-        "month_fmt",
-        &[
-            ("y", &m.year.to_string()),
-            ("m", &m.month.to_string()),
-            ("mm", &format!("{:02}", m.month)),
-        ],
-    )
 }
 
 /// One page to render.
@@ -1091,7 +851,7 @@ fn months(idx: &Index) -> PageCtx {
                 "key": ms.month.to_string(),
                 "label": idx.month_label(ms.month),
                 "ranked": ms.rows.len(),
-                "average": idx.month_avg[ms.index].map(c2),
+                "average": idx.months.averages[ms.index].map(c2),
                 "first": first.map(|r| idx.mgr(r.manager)),
                 "first_total": first.map(|r| f2(r.total)),
                 "watch": ms.watch.len(),
@@ -1220,116 +980,6 @@ fn managers(idx: &Index) -> PageCtx {
     ctx
 }
 
-/// An indicator's raw value and the rule applied to it, in words.
-fn explain(
-    idx: &Index,
-    ind: &Indicator,
-    v: Value,
-    mark: Option<f64>,
-    score: f64,
-) -> (String, String) {
-    let t = idx.t;
-    let w = num(ind.weight);
-    let s = f2(score);
-    match (&ind.method, v) {
-        (Method::Ratio { cap, floor }, Value::Ratio { actual, target }) => {
-            let r = actual / target;
-            let raw = format!("{} / {} = {}", num(actual), num(target), pct(r));
-            let rule = if r < *floor {
-                t.fill(
-                    "why_ratio_floor",
-                    &[("r", &pct(r)), ("floor", &pct(*floor))],
-                )
-            } else if r > *cap {
-                t.fill(
-                    "why_ratio_cap",
-                    &[("r", &pct(r)), ("cap", &pct(*cap)), ("w", &w), ("s", &s)],
-                )
-            } else {
-                t.fill("why_ratio", &[("r", &pct(r)), ("w", &w), ("s", &s)])
-            };
-            (raw, rule)
-        }
-        (Method::Percent, Value::Number(x)) => (
-            num(x),
-            t.fill("why_percent", &[("v", &num(x)), ("w", &w), ("s", &s)]),
-        ),
-        (
-            Method::Linear {
-                target,
-                per_unit_below,
-                per_unit_above,
-                min,
-                max,
-            },
-            Value::Number(x),
-        ) => {
-            let d = ((x - target).abs() * 10000.0).round() / 10000.0;
-            let unclamped = ind.weight - per_unit_below * (target - x).max(0.0)
-                + per_unit_above * (x - target).max(0.0);
-            let mut rule = if x < *target {
-                t.fill(
-                    "why_linear_below",
-                    &[
-                        ("target", &num(*target)),
-                        ("d", &num(d)),
-                        ("pu", &num(*per_unit_below)),
-                        ("w", &w),
-                        ("x", &f2(unclamped)),
-                    ],
-                )
-            } else if x > *target {
-                t.fill(
-                    "why_linear_above",
-                    &[
-                        ("target", &num(*target)),
-                        ("d", &num(d)),
-                        ("pu", &num(*per_unit_above)),
-                        ("w", &w),
-                        ("x", &f2(unclamped)),
-                    ],
-                )
-            } else {
-                t.fill("why_linear_equal", &[("target", &num(*target)), ("w", &w)])
-            };
-            if unclamped > *max || unclamped < *min {
-                rule.push_str(&t.fill(
-                    "why_linear_clamp",
-                    &[("min", &num(*min)), ("max", &num(*max)), ("s", &s)],
-                ));
-            }
-            (num(x), rule)
-        }
-        (Method::Deduct { per_unit, limit }, Value::Number(x)) => {
-            let mut rule = t.fill(
-                "why_deduct",
-                &[
-                    ("v", &num(x)),
-                    ("pu", &num(*per_unit)),
-                    ("d", &f2(per_unit * x)),
-                ],
-            );
-            if let Some(l) = limit {
-                if per_unit * x > *l {
-                    rule.push_str(&t.fill("why_deduct_limit", &[("limit", &num(*l))]));
-                }
-            }
-            (num(x), rule)
-        }
-        (Method::Training, _) => match mark {
-            Some(m) => (
-                f2(m),
-                t.fill("why_training", &[("m", &f2(m)), ("w", &w), ("s", &s)]),
-            ),
-            None => (
-                t.label("no_training_mark").into(),
-                t.fill("why_training_none", &[("w", &w)]),
-            ),
-        },
-        _ => (String::new(), String::new()),
-    }
-}
-
 /// A manager page's month in the history table.
 #[derive(Serialize)]
 struct HistoryRow<'a> {
@@ -1403,8 +1053,8 @@ fn manager(idx: &Index, m: usize) -> PageCtx {
         let ms = &months[mi];
         let r = &ms.rows[ri];
         let entry = &site.months[ms.index].entries[r.entry];
-        let key = idx.month_keys[mi].as_str();
-        let label = idx.month_labels[mi].as_str();
+        let key = idx.months.keys[mi].as_str();
+        let label = idx.months.labels[mi].as_str();
         let total = f2(r.total);
         history.push(HistoryRow {
             key,
@@ -1422,7 +1072,7 @@ fn manager(idx: &Index, m: usize) -> PageCtx {
             .iter()
             .enumerate()
             .map(|(i, ind)| {
-                let (raw, rule) = explain(idx, ind, entry.values[i], r.mark, r.scores[i]);
+                let (raw, rule) = explain(t, ind, entry.values[i], r.mark, r.scores[i]);
                 WhyItem {
                     group: ind.group.as_deref(),
                     name: &ind.name,
@@ -1691,7 +1341,7 @@ fn team(idx: &Index, ti: usize) -> PageCtx {
         .filter_map(|(mi, ms)| {
             idx.team_hist[ti][mi].map(|(avg, rank, n)| {
                 json!({"key": ms.month.to_string(), "label": idx.month_label(ms.month), "average": c2(avg),
-                       "rank": rank, "of": ms.teams.len(), "managers": n, "overall": idx.month_avg[mi].map(c2)})
+                       "rank": rank, "of": ms.teams.len(), "managers": n, "overall": idx.months.averages[mi].map(c2)})
             })
         })
         .collect();
@@ -2127,67 +1777,6 @@ fn incentives(idx: &Index) -> PageCtx {
     ctx
 }
 
-/// A bonus item's reason as readers see it: its own, or for the bonus of adopted suggestions
-/// (which has none) the theme's `bonus_suggestions` label; shared by the manager pages and the
-/// bulletins.
-pub fn bonus_reason<'a>(
-    t: &Theme,
-    b: &'a crate::score::Bonus,
-    each: f64,
-) -> std::borrow::Cow<'a, str> {
-    match b.source {
-        BonusSource::Suggestions(n) => t
-            .fill(
-                "bonus_suggestions",
-                &[("n", &n.to_string()), ("each", &num(each))],
-            )
-            .into(),
-        _ => b.reason.as_str().into(),
-    }
-}
-
-/// An indicator's rule in plain words, for the rules page.
-/// An indicator's rule in plain words, from the theme's labels (`rule_*`); shared by the
-/// rules page, the manager pages and the bulletins.
-pub fn rule_words(t: &Theme, ind: &Indicator, pass_mark: f64) -> String {
-    let w = num(ind.weight);
-    match &ind.method {
-        Method::Ratio { cap, floor } => {
-            let mut s = t.fill("rule_ratio", &[("w", &w), ("cap", &setting_pct(*cap))]);
-            if *floor > 0.0 {
-                s.push_str(&t.fill("rule_ratio_floor", &[("floor", &setting_pct(*floor))]));
-            }
-            s
-        }
-        Method::Percent => t.fill("rule_percent", &[("w", &w)]),
-        Method::Linear {
-            target,
-            per_unit_below,
-            per_unit_above,
-            min,
-            max,
-        } => t.fill(
-            "rule_linear",
-            &[
-                ("w", &w),
-                ("target", &num(*target)),
-                ("below", &num(*per_unit_below)),
-                ("above", &num(*per_unit_above)),
-                ("min", &num(*min)),
-                ("max", &num(*max)),
-            ],
-        ),
-        Method::Deduct { per_unit, limit } => {
-            let mut s = t.fill("rule_deduct", &[("pu", &num(*per_unit))]);
-            if let Some(l) = limit {
-                s.push_str(&t.fill("rule_deduct_limit", &[("limit", &num(*l))]));
-            }
-            s
-        }
-        Method::Training => t.fill("rule_training", &[("w", &w), ("pass", &num(pass_mark))]),
-    }
-}
-
 fn rules(idx: &Index) -> PageCtx {
     let t = idx.t;
     let cfg = &idx.site.config;
@@ -2332,8 +1921,8 @@ impl ManagerInputs {
             ms.index.hash(&mut h);
             ms.previous.hash(&mut h);
             ms.rows.len().hash(&mut h);
-            idx.month_keys[mi].hash(&mut h);
-            idx.month_labels[mi].hash(&mut h);
+            idx.months.keys[mi].hash(&mut h);
+            idx.months.labels[mi].hash(&mut h);
         }
         let teams = idx
             .site
