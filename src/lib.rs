@@ -27,6 +27,7 @@ pub mod render;
 pub mod score;
 pub mod send;
 pub mod site;
+pub mod text;
 pub mod theme;
 pub mod training;
 pub mod validate;

@@ -1164,17 +1164,7 @@ fn manager(idx: &Index, m: usize) -> PageCtx {
             t,
         ));
         charts.push(chart_view(
-            &Chart::Line(LineChart {
-                title: t.fill("chart_manager_rank", &[("name", &man.name)]),
-                x_labels: labels,
-                series: vec![Series {
-                    name: t.label("rank").into(),
-                    values: rank,
-                    dashed: false,
-                }],
-                y_label: t.label("rank").into(),
-                invert_y: true,
-            }),
+            &specs::manager_rank(t, &man.name, labels, rank),
             t,
         ));
     }

@@ -4,7 +4,7 @@
 //! bulletins' `alt` text).
 
 use super::format::{f2, num};
-use crate::charts::{bin_counts, BarChart, Chart, Histogram};
+use crate::charts::{bin_counts, BarChart, Chart, Histogram, LineChart, Series};
 use crate::model::Site;
 use crate::score::{round2, MonthScore};
 use crate::theme::Theme;
@@ -169,4 +169,19 @@ pub fn alt(chart: &Chart, t: &Theme) -> String {
         t.label("colon"),
         cells.join(t.label("alt_sep"))
     )
+}
+
+/// A manager's rank by month (lower is better, so the axis is inverted).
+pub fn manager_rank(t: &Theme, name: &str, months: Vec<String>, ranks: Vec<Option<f64>>) -> Chart {
+    Chart::Line(LineChart {
+        title: t.fill("chart_manager_rank", &[("name", name)]),
+        x_labels: months,
+        series: vec![Series {
+            name: t.label("rank").into(),
+            values: ranks,
+            dashed: false,
+        }],
+        y_label: t.label("rank").into(),
+        invert_y: true,
+    })
 }
