@@ -16,7 +16,7 @@
 //!
 //! Everything is deterministic: the Date header is 09:00 Beijing time on the first day of the
 //! month after the bulletin's month, and the Message-ID and MIME boundaries are derived from a
-//! hash of the content. [`write`] puts the files under `output/bulletins/` one by one through a
+//! hash of the content. [`write`](fn@write) puts the files under `output/bulletins/` one by one through a
 //! temporary file and a rename, so a site build or a crash never leaves half a file.
 
 mod compose;

@@ -40,7 +40,7 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// What [`write`] wrote.
+/// What [`write`](fn@write) wrote.
 #[derive(Clone, Debug, Default)]
 pub struct Written {
     /// Files written, relative to the output folder.

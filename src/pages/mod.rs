@@ -5,7 +5,7 @@
 //! the exports round them, labels in the site's language), so templates only lay things out; what
 //! the bulletins show too (labels, averages, change wording, explanations, chart specifications)
 //! comes from [`crate::present`]. Indexes that several pages need are built once in
-//! [`index::Index`], so a page costs time in proportion to what it shows.
+//! `index::Index`, so a page costs time in proportion to what it shows.
 //!
 //! - `mod.rs`: [`render_pages`], the page jobs, the page context and its fingerprint, charts as
 //!   SVG with their table.

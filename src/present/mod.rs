@@ -4,7 +4,7 @@
 //! that a number or a wording changes in one place. Every word comes from the theme's i18n label
 //! files ([`Theme::label`], [`Theme::fill`]); nothing here touches pay.
 //!
-//! - [`format`]: numbers as readers see them.
+//! - [`format`](mod@format): numbers as readers see them.
 //! - [`explain`]: score explanations and rules in words.
 //! - [`charts`]: chart specifications and their numbers as a table.
 
