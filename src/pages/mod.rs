@@ -493,3 +493,6 @@ fn build_page(idx: &Index, job: Job) -> (String, &'static str, PageCtx) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

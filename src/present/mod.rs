@@ -149,3 +149,6 @@ pub fn escalated(t: &Theme, ms: &MonthScore) -> Vec<(usize, u32, String)> {
         .map(|&(m, n)| (m, n, t.fill("escalated_streak", &[("n", &n.to_string())])))
         .collect()
 }
+
+#[cfg(test)]
+pub(crate) mod tests;
