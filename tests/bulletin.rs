@@ -311,7 +311,8 @@ fn english_site_gets_english_bulletins() {
     ok(&rankpress(site.path(), &["bulletin"]));
     let b = site.path().join("output/bulletins");
     let team = check_eml(&b.join("2026-04.eml"), "kpi@example.com");
-    assert_eq!(team.subject, "示例县局客户经理绩效通报 April 2026");
+    // The month is labelled as on the English site (the theme's `month_fmt`).
+    assert_eq!(team.subject, "示例县局客户经理绩效通报 2026-04");
     assert!(team.text.contains("Monthly ranking"));
     let p = check_eml(&b.join("2026-04/zhang-wei.eml"), "kpi@example.com");
     assert!(p.html.contains("Why this score"));

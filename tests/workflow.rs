@@ -834,7 +834,7 @@ fn diff_shows_whose_rank_and_total_changed() {
     // Columns are aligned: the rank arrows line up.
     let col = |l: &str| {
         l.find('→')
-            .map(|i| rankpress::workflow::text::width(&l[..i]))
+            .map(|i| rankpress::text::width(&l[..i]))
     };
     assert_eq!(col(li), col(wang), "{out}");
 

@@ -590,7 +590,7 @@ pub(super) fn layout_hist(c: &Histogram, w: f64, h: f64) -> Scene {
 }
 
 /// Counts per `[lo, hi)` bin; a value equal to the largest `hi` counts in the bin(s) ending there.
-pub(super) fn bin_counts(values: &[f64], bins: &[(f64, f64)]) -> Vec<usize> {
+pub fn bin_counts(values: &[f64], bins: &[(f64, f64)]) -> Vec<usize> {
     let top = bins.iter().map(|b| b.1).fold(f64::MIN, f64::max);
     let mut counts = vec![0; bins.len()];
     for &v in values.iter().filter(|v| v.is_finite()) {

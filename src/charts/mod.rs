@@ -36,6 +36,7 @@ mod svg;
 mod tests;
 
 pub use font::{find_cjk_font, font_candidates, latin_candidates, FontData, FONT_ENV};
+pub use layout::bin_counts;
 
 // ---------------------------------------------------------------------------------------------
 // Public data model

@@ -192,16 +192,5 @@ pub(super) fn num(v: f64) -> String {
 
 /// XML-escapes `s` after [`clean`]ing it.
 pub(super) fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in clean(s).chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
+    crate::text::html_escape(&clean(s))
 }

@@ -6,8 +6,8 @@
 use serde_json::{json, Value as J};
 
 use super::{c2, chart_view, num, ChartView, Index, PageCtx};
-use crate::charts::{BarChart, Chart};
 use crate::model::{PayMethod, Rating};
+use crate::present::{self, charts as specs};
 use crate::score::rating::Candidate;
 use crate::score::{AnnualRow, MonthScore, QuarterScore};
 
@@ -34,50 +34,30 @@ impl Index<'_> {
     }
 
     /// The month's level distribution: `[{index, id, name, count}]` (empty without levels).
-    fn level_dist(&self, ms: &MonthScore) -> Vec<J> {
+    fn level_dist(&self, counts: &[usize]) -> Vec<J> {
         self.levels()
             .iter()
+            .zip(counts)
             .enumerate()
-            .map(|(i, r)| {
-                let n = ms.rows.iter().filter(|x| x.rating == Some(i)).count();
-                json!({"index": i, "id": r.id, "name": r.name, "count": n})
-            })
+            .map(|(i, (r, n))| json!({"index": i, "id": r.id, "name": r.name, "count": n}))
             .collect()
     }
 
     /// The level distribution as a small bar chart, when there are levels.
     pub(super) fn level_chart(&self, ms: &MonthScore) -> Option<ChartView> {
-        if self.levels().is_empty() {
-            return None;
-        }
-        let t = self.t;
-        let chart = Chart::Bar(BarChart {
-            title: t.fill(
-                "chart_rating_dist",
-                &[("month", &self.month_label(ms.month))],
-            ),
-            labels: self.levels().iter().map(|r| r.name.clone()).collect(),
-            values: self
-                .level_dist(ms)
-                .iter()
-                .map(|d| d["count"].as_u64().unwrap_or(0) as f64)
-                .collect(),
-            y_label: t.label("people").into(),
-            highlight: None,
-        });
-        Some(chart_view(&chart, t))
+        let counts = present::level_counts(self.site, ms);
+        let label = &self.months.labels[ms.index];
+        specs::level_distribution(self.t, label, self.site, &counts).map(|c| chart_view(&c, self.t))
     }
 
     /// The month's escalated managers with their streak, ordered like the watch list.
     fn escalated_rows(&self, ms: &MonthScore) -> Vec<J> {
-        ms.escalated
-            .iter()
-            .map(|&(m, streak)| {
+        present::escalated(self.t, ms)
+            .into_iter()
+            .map(|(m, streak, text)| {
                 let mut v = self.mgr(m);
                 v["streak"] = json!(streak);
-                v["text"] = json!(self
-                    .t
-                    .fill("escalated_streak", &[("n", &streak.to_string())]));
+                v["text"] = json!(text);
                 v
             })
             .collect()
@@ -86,7 +66,10 @@ impl Index<'_> {
     /// Adds the month page's levels, distribution and escalated managers to `ctx`.
     pub(super) fn month_levels(&self, ctx: &mut PageCtx, ms: &MonthScore) {
         ctx.insert("has_ratings", &!self.levels().is_empty());
-        ctx.insert("rating_dist", &self.level_dist(ms));
+        ctx.insert(
+            "rating_dist",
+            &self.level_dist(&present::level_counts(self.site, ms)),
+        );
         ctx.insert("escalated", &self.escalated_rows(ms));
         ctx.insert(
             "escalated_rule",

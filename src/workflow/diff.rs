@@ -10,7 +10,6 @@ use crate::diag::{t, Lang};
 use crate::history::{self, Source};
 use crate::model::Site;
 use crate::site::{self, Computed};
-use crate::workflow::text::{pad, pad_left, width};
 
 /// One manager's place in a month: name, rank, total.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,32 +59,17 @@ fn signed(x: f64) -> String {
     }
 }
 
-/// Left-aligned text columns, right-aligned numbers, two spaces between columns.
+/// Left-aligned text columns, right-aligned numbers, two spaces between columns, each line
+/// indented by two spaces.
 fn aligned(rows: &[Vec<String>], right: &[bool]) -> String {
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..n)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r.get(c).map_or(0, |s| width(s)))
-                .max()
-                .unwrap_or(0)
-        })
+    let cells: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
         .collect();
     let mut out = String::new();
-    for r in rows {
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(c, s)| {
-                if right.get(c).copied().unwrap_or(false) {
-                    pad_left(s, widths[c])
-                } else {
-                    pad(s, widths[c])
-                }
-            })
-            .collect();
+    for line in crate::text::aligned_lines(&cells, right) {
         out.push_str("  ");
-        out.push_str(cells.join("  ").trim_end());
+        out.push_str(&line);
         out.push('\n');
     }
     out

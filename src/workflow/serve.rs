@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::diag::{t, Lang, Problem};
 use crate::site;
-use crate::workflow::text::html_escape;
+use crate::text::html_escape;
 
 /// How often the watched folders are polled.
 pub const POLL: Duration = Duration::from_millis(300);

@@ -1,57 +1,5 @@
-//! Small text helpers of the workflow commands: terminal column widths of Chinese text,
-//! HTML escaping, YAML scalars and numbers written the way people write them.
-
-/// Terminal columns taken by `s`: East Asian wide and full-width characters take two.
-pub fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let u = c as u32;
-            let wide = (0x1100..=0x115F).contains(&u)
-                || (0x2E80..=0xA4CF).contains(&u)
-                || (0xAC00..=0xD7A3).contains(&u)
-                || (0xF900..=0xFAFF).contains(&u)
-                || (0xFE30..=0xFE4F).contains(&u)
-                || (0xFF00..=0xFF60).contains(&u)
-                || (0xFFE0..=0xFFE6).contains(&u)
-                || (0x20000..=0x3FFFD).contains(&u);
-            if wide {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
-}
-
-/// `s` padded with spaces on the right to `w` columns.
-pub fn pad(s: &str, w: usize) -> String {
-    let mut out = s.to_string();
-    out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
-    out
-}
-
-/// `s` padded with spaces on the left to `w` columns.
-pub fn pad_left(s: &str, w: usize) -> String {
-    let mut out: String = std::iter::repeat_n(' ', w.saturating_sub(width(s))).collect();
-    out.push_str(s);
-    out
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+//! Small text helpers of the workflow commands: YAML scalars and numbers written the way
+//! people write them (widths, padding and HTML escaping are in [`crate::text`]).
 
 /// A number as people write it: `96.5`, `484`, never an exponent.
 pub fn num(x: f64) -> String {
@@ -107,14 +55,6 @@ pub fn col_name(c: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn widths_and_padding() {
-        assert_eq!(width("张伟"), 4);
-        assert_eq!(width("ab"), 2);
-        assert_eq!(pad("张伟", 6), "张伟  ");
-        assert_eq!(pad_left("3", 3), "  3");
-    }
 
     #[test]
     fn yaml_scalars_round_trip() {

@@ -122,7 +122,7 @@ pub fn xlsx_bytes(rows: &[Vec<Cell>], sheet: &str) -> Result<Vec<u8>, String> {
     }
     if let Some(h) = rows.first() {
         for (c, cell) in h.iter().enumerate() {
-            let w = crate::workflow::text::width(&cell.text()).max(8) as f64 + 2.0;
+            let w = crate::text::width(&cell.text()).max(8) as f64 + 2.0;
             ws.set_column_width(c as u16, w).map_err(e)?;
         }
     }

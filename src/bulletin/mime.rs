@@ -1,0 +1,172 @@
+//! The message itself: the MIME tree (text, HTML with its CSS inlined, inline PNG charts),
+//! headers made safe from data strings, and everything that keeps a message deterministic (the
+//! Date of the month, a Message-ID and boundaries from a hash of the content).
+
+use std::time::{Duration, SystemTime};
+
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use serde::Serialize;
+
+use super::compose::Ctx;
+use super::{Bulletin, Error, Image};
+use crate::model::Month;
+
+#[derive(Serialize)]
+struct ImgCtx {
+    src: String,
+    alt: String,
+    width: u32,
+    height: u32,
+}
+
+/// FNV-1a, 64 bits: a small stable hash for Message-IDs and boundaries.
+fn fnv(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.iter().chain(&[0xffu8]) {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// 09:00 Beijing time (01:00 UTC) on the first day of the month after `m`.
+pub fn message_date(m: Month) -> SystemTime {
+    let next = if m.month == 12 {
+        (m.year + 1, 1)
+    } else {
+        (m.year, m.month + 1)
+    };
+    let d = chrono::NaiveDate::from_ymd_opt(next.0, next.1, 1).expect("valid date");
+    let secs = d
+        .and_hms_opt(1, 0, 0)
+        .expect("valid time")
+        .and_utc()
+        .timestamp();
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs.max(0) as u64)
+}
+
+/// A data string made safe for a one-line mail header (a display name, the subject): every
+/// control character (CR, LF, NUL, ESC…) becomes a space, runs of white space one space. Such
+/// text can neither inject a header nor make lettre fail to write one.
+pub fn header_text(s: &str) -> String {
+    s.split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Trims trailing spaces on each line and collapses runs of blank lines left by the template.
+fn normalize_text(s: &str) -> String {
+    let mut out = String::new();
+    let mut blank = 0;
+    for line in s.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    // Keep the signature separator "-- " intact.
+    out.replace("\n--\n", "\n-- \n")
+}
+
+/// Moves every rule of the `<style>` blocks into `style` attributes and drops the blocks.
+pub fn inline_css(html: &str) -> Result<String, String> {
+    css_inline::CSSInliner::options()
+        .load_remote_stylesheets(false)
+        .keep_style_tags(false)
+        .keep_link_tags(false)
+        .keep_at_rules(false)
+        .build()
+        .inline(html)
+        .map_err(|e| format!("CSS inlining failed: {e}"))
+}
+
+impl Ctx<'_> {
+    /// Renders both templates, inlines the CSS and assembles the MIME message.
+    pub(super) fn finish(
+        &self,
+        key: &str,
+        subject: String,
+        to: Vec<Mailbox>,
+        mut c: tera::Context,
+        images: Vec<Image>,
+    ) -> Result<Bulletin, Error> {
+        let subject = header_text(&subject);
+        let imgs: Vec<ImgCtx> = images
+            .iter()
+            .map(|i| ImgCtx {
+                src: format!("cid:{}", i.cid),
+                alt: i.alt.clone(),
+                width: i.width,
+                height: i.height,
+            })
+            .collect();
+        c.insert("images", &imgs);
+        let text = (self.render)("bulletin.txt", &c).map_err(Error::Io)?;
+        let text = normalize_text(&text);
+        let raw_html = (self.render)("bulletin.html", &c).map_err(Error::Io)?;
+        let html = inline_css(&raw_html).map_err(Error::Io)?;
+        let month = self.ms.month;
+        let mut parts: Vec<&[u8]> = vec![subject.as_bytes(), text.as_bytes(), html.as_bytes()];
+        for i in &images {
+            parts.push(&i.png);
+        }
+        let hash = fnv(&parts);
+        let domain = self.from.email.domain().to_string();
+        let message_id = format!("<rankpress.{month}.{key}.{hash:016x}@{domain}>");
+        // Without recipients (no `to:` configured) the team message is addressed to the sender.
+        let to = if to.is_empty() {
+            vec![self.from.clone()]
+        } else {
+            to
+        };
+        let mut related = MultiPart::related()
+            .boundary(format!("=_rp_rel_{hash:016x}"))
+            .singlepart(SinglePart::html(html.clone()));
+        for i in &images {
+            related = related.singlepart(
+                Attachment::new_inline_with_name(i.cid.clone(), format!("{}.png", i.cid)).body(
+                    i.png.clone(),
+                    ContentType::parse("image/png").expect("mime"),
+                ),
+            );
+        }
+        let body = MultiPart::alternative()
+            .boundary(format!("=_rp_alt_{hash:016x}"))
+            .singlepart(SinglePart::plain(text.clone()))
+            .multipart(related);
+        let mut b = lettre::Message::builder()
+            .from(self.from.clone())
+            .subject(subject.clone())
+            .date(message_date(month))
+            .message_id(Some(message_id.clone()))
+            .user_agent(format!("rankpress {}", env!("CARGO_PKG_VERSION")));
+        for m in &to {
+            b = b.to(m.clone());
+        }
+        let msg = b
+            .multipart(body)
+            .map_err(|e| Error::Io(format!("{key}: {e}")))?;
+        Ok(Bulletin {
+            key: key.to_string(),
+            subject,
+            from: self.from.email.to_string(),
+            to: to.iter().map(|m| m.email.to_string()).collect(),
+            message_id,
+            text,
+            html,
+            images,
+            eml: msg.formatted(),
+        })
+    }
+}

@@ -1,0 +1,431 @@
+//! Monthly email bulletins (月度通报): the team bulletin and one personal bulletin per ranked
+//! manager with an email address.
+//!
+//! A bulletin is rendered from the theme's `bulletin.txt` and `bulletin.html` templates (through
+//! a caller-supplied [`Render`] function, so theme lookup stays in one place), its HTML is passed
+//! through a CSS inliner so every rule ends up in a `style` attribute, its charts are PNGs at 2×
+//! drawn with a CJK font ([`crate::charts`]), and it is assembled into a MIME message:
+//!
+//! ```text
+//! multipart/alternative
+//! ├── text/plain                 the ranking as aligned text
+//! └── multipart/related
+//!     ├── text/html              images referenced as cid:NAME
+//!     └── image/png …            Content-ID: <NAME>
+//! ```
+//!
+//! Everything is deterministic: the Date header is 09:00 Beijing time on the first day of the
+//! month after the bulletin's month, and the Message-ID and MIME boundaries are derived from a
+//! hash of the content. [`write`](fn@write) puts the files under `output/bulletins/` one by one through a
+//! temporary file and a rename, so a site build or a crash never leaves half a file.
+
+mod compose;
+mod mime;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use lettre::message::Mailbox;
+use rayon::prelude::*;
+
+pub use compose::team_subject;
+pub use mime::{header_text, inline_css, message_date};
+pub use write::{write, write_atomic, Manifest, ManifestEntry, Written};
+
+use crate::charts::{self, FontData};
+use crate::diag::{Lang, Problem};
+use crate::model::{BulletinConfig, Month, Site};
+use crate::present::Months;
+use crate::site::{self, Computed};
+use crate::theme::Theme;
+use compose::Ctx;
+
+/// Renders a named template (`bulletin.html`, `bulletin.txt`) with a context; errors are
+/// readable messages. The site build supplies its theme lookup (site `templates/` → theme →
+/// built-in default), see [`crate::theme::Theme`].
+pub type Render<'a> = dyn Fn(&str, &tera::Context) -> Result<String, String> + Sync + 'a;
+
+/// Gmail clips messages whose HTML is larger than about 102 KB; we warn above this.
+pub const HTML_WARN_BYTES: usize = 100 * 1024;
+
+/// Logical width of a chart image in the 600 px layout (drawn at 2× in the PNG).
+pub const CHART_WIDTH: u32 = 552;
+/// Logical height of a chart image.
+pub const CHART_HEIGHT: u32 = 250;
+
+/// One chart of a bulletin as an inline PNG.
+#[derive(Clone, Debug)]
+pub struct Image {
+    /// Content-ID (without angle brackets) and the base of the preview file name.
+    pub cid: String,
+    /// Alternative text describing the chart and its numbers.
+    pub alt: String,
+    /// Display width in CSS pixels (the PNG is twice as wide).
+    pub width: u32,
+    /// Display height in CSS pixels.
+    pub height: u32,
+    /// PNG bytes.
+    pub png: Vec<u8>,
+}
+
+/// One finished bulletin message.
+#[derive(Clone, Debug)]
+pub struct Bulletin {
+    /// `team`, or the manager id of a personal bulletin.
+    pub key: String,
+    /// Decoded subject.
+    pub subject: String,
+    /// Envelope sender (bare address).
+    pub from: String,
+    /// Envelope recipients (bare addresses).
+    pub to: Vec<String>,
+    /// `<…@…>` Message-ID.
+    pub message_id: String,
+    /// The text/plain part.
+    pub text: String,
+    /// The HTML part (CSS inlined, images as `cid:`).
+    pub html: String,
+    /// Charts referenced by the HTML.
+    pub images: Vec<Image>,
+    /// The complete RFC 5322 message.
+    pub eml: Vec<u8>,
+}
+
+impl Bulletin {
+    /// The HTML for a browser preview: `cid:NAME` replaced by `DIR/NAME.png`.
+    pub fn preview_html(&self, image_dir: &str) -> String {
+        let mut html = self.html.clone();
+        for img in &self.images {
+            html = html.replace(
+                &format!("src=\"cid:{}\"", img.cid),
+                &format!("src=\"{image_dir}/{}.png\"", img.cid),
+            );
+        }
+        html
+    }
+}
+
+/// A month's bulletins.
+#[derive(Clone, Debug)]
+pub struct MonthBulletins {
+    /// The month.
+    pub month: Month,
+    /// The team bulletin.
+    pub team: Bulletin,
+    /// Personal bulletins, by manager id.
+    pub personal: Vec<Bulletin>,
+    /// The font the charts were drawn with.
+    pub font: PathBuf,
+    /// Warnings (e.g. HTML larger than Gmail shows unclipped).
+    pub warnings: Vec<String>,
+}
+
+/// Why making bulletins failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The data has problems.
+    Data(Vec<Problem>),
+    /// Configuration or usage problem, explained in the site's language.
+    Usage(String),
+    /// Writing or rendering failed.
+    Io(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Data(ps) => {
+                for p in ps {
+                    writeln!(f, "{p}")?;
+                }
+                Ok(())
+            }
+            Error::Usage(s) | Error::Io(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+/// The month a command works on: `--month` if given (it must have results), else the latest.
+pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
+    let lang = site.config.language;
+    match month {
+        Some(s) => {
+            let m = Month::parse(s).ok_or_else(|| {
+                Error::Usage(
+                    lang.pick(
+                        &format!("月份 \"{s}\" 格式不对，应为 YYYY-MM，例如 2026-10"),
+                        &format!("month \"{s}\" is not YYYY-MM, e.g. 2026-10"),
+                    )
+                    .to_string(),
+                )
+            })?;
+            if site.months.iter().any(|r| r.month == m) {
+                Ok(m)
+            } else {
+                Err(Error::Usage(
+                    lang.pick(
+                        &format!("{m} 没有成绩文件（content/results/{m}.yaml）"),
+                        &format!("{m} has no results file (content/results/{m}.yaml)"),
+                    )
+                    .to_string(),
+                ))
+            }
+        }
+        None => site.months.last().map(|r| r.month).ok_or_else(|| {
+            Error::Usage(
+                lang.pick("还没有任何月份的成绩", "there are no monthly results yet")
+                    .to_string(),
+            )
+        }),
+    }
+}
+
+/// The `bulletin:` settings, or a clear message that they are missing.
+pub fn config(site: &Site) -> Result<&BulletinConfig, Error> {
+    site.config.bulletin.as_ref().ok_or_else(|| {
+        Error::Usage(
+            site.config
+                .language
+                .pick(
+                    "site.yaml 中没有 bulletin 设置（发件人、收件人等），请先添加，见 docs/bulletin.md",
+                    "site.yaml has no bulletin settings (sender, recipients…); add them, see docs/bulletin.md",
+                )
+                .to_string(),
+        )
+    })
+}
+
+/// Finds the chart font: `bulletin.font` of site.yaml (relative to the site root), else the
+/// search order of [`charts::find_cjk_font`]. The error explains what to install.
+pub fn font(site: &Site, root: &Path) -> Result<FontData, Error> {
+    let configured = site.config.font.as_ref().map(|f| root.join(f));
+    charts::find_cjk_font(configured.as_deref()).map_err(|e| {
+        Error::Usage(format!(
+            "{}{e}",
+            site.config
+                .language
+                .pick("无法绘制通报图表：", "cannot draw the bulletin charts: ")
+        ))
+    })
+}
+
+/// Builds the team bulletin and, with `personal: true`, the personal bulletins of `month`.
+pub fn make(
+    site: &Site,
+    computed: &Computed,
+    month: Month,
+    theme: &Theme,
+    font: &FontData,
+) -> Result<MonthBulletins, Error> {
+    let render_fn = |name: &str, ctx: &tera::Context| theme.render(name, ctx);
+    let render: &Render = &render_fn;
+    let cfg = config(site)?;
+    let lang = site.config.language;
+    let ms = computed
+        .scores
+        .months
+        .iter()
+        .find(|m| m.month == month)
+        .ok_or_else(|| Error::Usage(format!("{month}: no results")))?;
+    let from = parse_mailbox(&cfg.from, lang)?;
+    // The person's own pay, computed once for the month, only when the site asks for it.
+    let pay = if cfg.personal && cfg.personal_pay {
+        crate::pay::month_pay(site, ms)
+            .and_then(Result::ok)
+            .map(|p| p.into_iter().map(|p| (p.manager, p.cents)).collect())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let ctx = Ctx {
+        site,
+        scores: &computed.scores,
+        ms,
+        from,
+        render,
+        theme,
+        font,
+        months: Months::new(theme, &computed.scores),
+        pay,
+    };
+    let mut warnings = Vec::new();
+    let team = ctx.team(cfg)?;
+    let personal: Vec<Bulletin> = if cfg.personal {
+        ms.rows
+            .par_iter()
+            .filter(|r| site.managers[r.manager].email.is_some())
+            .map(|r| ctx.personal(r))
+            .collect::<Result<_, _>>()?
+    } else {
+        Vec::new()
+    };
+    for b in std::iter::once(&team).chain(&personal) {
+        if b.html.len() > HTML_WARN_BYTES {
+            warnings.push(
+                lang.pick(
+                    &format!(
+                        "警告：{} 的 HTML 有 {} KB，超过约 100 KB 时 Gmail 会截断邮件",
+                        b.key,
+                        b.html.len() / 1024
+                    ),
+                    &format!(
+                        "warning: the HTML of {} is {} KB; Gmail clips messages above about 100 KB",
+                        b.key,
+                        b.html.len() / 1024
+                    ),
+                )
+                .to_string(),
+            );
+        }
+    }
+    Ok(MonthBulletins {
+        month,
+        team,
+        personal,
+        font: font.path.clone(),
+        warnings,
+    })
+}
+
+/// Parses an address of `site.yaml` (`Name <a@b>`), with a message in the site's language.
+fn parse_mailbox(s: &str, lang: Lang) -> Result<Mailbox, Error> {
+    s.parse::<Mailbox>().map_err(|e| {
+        Error::Usage(
+            lang.pick(
+                &format!("邮箱地址 \"{s}\" 无效：{e}"),
+                &format!("invalid email address \"{s}\": {e}"),
+            )
+            .to_string(),
+        )
+    })
+}
+
+/// Options of the `bulletin` command.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Site folder.
+    pub root: PathBuf,
+    /// Output folder.
+    pub output: PathBuf,
+    /// `YYYY-MM`, default the latest results month.
+    pub month: Option<String>,
+}
+
+/// Loads the site, makes the month's bulletins with the built-in templates and writes them.
+pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), Error> {
+    let mut t = site::Timings::default();
+    let s = site::load_site(&opts.root, &mut t).map_err(Error::Data)?;
+    let cfg = config(&s)?;
+    if cfg.personal && cfg.personal_pay && crate::output::inside_output(&opts.root, &opts.output) {
+        return Err(Error::Usage(
+            s.config
+                .language
+                .pick(
+                    "bulletin.personal_pay: true 时个人通报含本人绩效工资，不能写入网站输出目录 output/（绩效工资保密，不得进入网站）：请用 -o 指定其他目录，例如 rankpress bulletin -o private，发送时用 rankpress send -o private",
+                    "with bulletin.personal_pay: true the personal bulletins hold the person's pay, which may not be written into the site's output folder (pay is confidential): choose another folder, e.g. rankpress bulletin -o private, then rankpress send -o private",
+                )
+                .to_string(),
+        ));
+    }
+    let month = pick_month(&s, opts.month.as_deref())?;
+    let font = font(&s, &opts.root)?;
+    let computed = site::compute(&s);
+    let b = make(&s, &computed, month, theme, &font)?;
+    crate::output::claim(&opts.root, &opts.output, s.config.language).map_err(Error::Io)?;
+    let w = write(&opts.output, &b).map_err(Error::Io)?;
+    Ok((b, w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_a_header() {
+        assert_eq!(header_text("张伟\r\nBcc: x@y.z"), "张伟 Bcc: x@y.z");
+        assert_eq!(header_text(" a\0b\x1b[31m\u{85}c "), "a b [31m c");
+        // The whole path, on names that validation may reject: no panic, no injected header.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut t = site::Timings::default();
+        let mut s = site::load_site(root, &mut t).expect("demo site");
+        s.managers[0].name = "张伟\r\nBcc: evil@example.com".into();
+        for m in &mut s.managers[1..] {
+            m.email = None; // one personal bulletin is enough (charts are slow to draw)
+        }
+        s.config.title = "通报\nX-Injected: 1".into();
+        let Ok(font) = font(&s, root) else {
+            panic!("a CJK font is needed: apt-get install fonts-wqy-microhei");
+        };
+        let theme = Theme::load(root, "default", s.config.language).unwrap();
+        let computed = site::compute(&s);
+        let month = pick_month(&s, None).unwrap();
+        let b = make(&s, &computed, month, &theme, &font).expect("no panic, no error");
+        let id = &s.managers[0].id;
+        let mine = b.personal.iter().find(|p| &p.key == id).expect("personal");
+        let eml = String::from_utf8_lossy(&mine.eml);
+        let head = &eml[..eml.find("\r\n\r\n").unwrap()];
+        assert!(
+            !head.contains("\r\nBcc:") && !head.contains("\r\nX-Injected"),
+            "{head}"
+        );
+        assert!(!mine.subject.contains(['\r', '\n']), "{}", mine.subject);
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&mine.eml)
+            .unwrap();
+        let to = parsed.to().unwrap().first().unwrap();
+        assert_eq!(to.name(), Some("张伟 Bcc: evil@example.com"));
+    }
+
+    #[test]
+    fn adopted_suggestions_bonus_has_the_sites_label() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut t = site::Timings::default();
+        let mut s = site::load_site(root, &mut t).expect("demo site");
+        for m in &mut s.managers {
+            if m.id != "zheng-hua" {
+                m.email = None; // one personal bulletin is enough (charts are slow to draw)
+            }
+        }
+        let font = font(&s, root).expect("a CJK font (apt-get install fonts-wqy-microhei)");
+        let theme = Theme::load(root, "default", s.config.language).unwrap();
+        let computed = site::compute(&s);
+        // The demo's zheng-hua had a suggestion adopted in 2026-07.
+        let month = pick_month(&s, Some("2026-07")).unwrap();
+        let b = make(&s, &computed, month, &theme, &font).unwrap();
+        let p = b.personal.iter().find(|p| p.key == "zheng-hua").unwrap();
+        let label = theme.fill(
+            "bonus_suggestions",
+            &[
+                ("n", "1"),
+                (
+                    "each",
+                    &crate::present::format::num(s.config.bonus_per_adopted),
+                ),
+            ],
+        );
+        assert!(label.contains("建议被采纳"), "{label}");
+        assert!(p.text.contains(&label), "{}", p.text);
+        assert!(p.html.contains(&label));
+    }
+
+    #[test]
+    fn message_date_is_the_first_of_the_next_month() {
+        let d = message_date(Month {
+            year: 2026,
+            month: 12,
+        });
+        let secs = d
+            .duration_since(std::time::SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        assert_eq!(secs, 1_798_765_200); // 2027-01-01T01:00:00Z
+    }
+
+    #[test]
+    fn inliner_removes_style_blocks() {
+        let html = "<html><head><style>.a{color:red}</style></head><body><p class=\"a\">x</p></body></html>";
+        let out = inline_css(html).unwrap();
+        assert!(!out.contains("<style"));
+        assert!(out.contains("style=\"color: red"), "{out}");
+    }
+}

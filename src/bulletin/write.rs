@@ -1,0 +1,110 @@
+//! Writing a month's bulletins under `output/bulletins/` (each file atomically) and the
+//! manifest that `send` reads.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Bulletin, MonthBulletins};
+
+/// One message of a month as recorded in `bulletins/YYYY-MM/manifest.json`, which `send` reads.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ManifestEntry {
+    /// `team` or a manager id; the key of `sent.log`.
+    pub key: String,
+    /// The `.eml` file, relative to `bulletins/`.
+    pub file: String,
+    /// Envelope sender.
+    pub from: String,
+    /// Envelope recipients.
+    pub to: Vec<String>,
+    /// Subject (decoded).
+    pub subject: String,
+    /// Message-ID.
+    pub message_id: String,
+}
+
+/// `bulletins/YYYY-MM/manifest.json`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// The month.
+    pub month: String,
+    /// Messages in sending order: the team bulletin first, then personal ones by rank.
+    pub messages: Vec<ManifestEntry>,
+}
+
+/// Writes `data` to `path` atomically (see [`crate::fsutil::write_atomic`]), with a message
+/// naming the file on failure.
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), String> {
+    crate::fsutil::write_atomic(path, data)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// What [`write`](fn@write) wrote.
+#[derive(Clone, Debug, Default)]
+pub struct Written {
+    /// Files written, relative to the output folder.
+    pub files: Vec<String>,
+    /// Size of the team bulletin's HTML part.
+    pub team_html_bytes: usize,
+    /// Size of the team bulletin's `.eml`.
+    pub team_eml_bytes: usize,
+}
+
+/// Writes a month's bulletins under `output/bulletins/`: `YYYY-MM.eml`, `YYYY-MM.html` (browser
+/// preview, images in `YYYY-MM/NAME.png`), `YYYY-MM/ID.eml` and `YYYY-MM/manifest.json`.
+/// Personal `.eml` files of an earlier run that are no longer produced are removed;
+/// `sent.log` is left alone.
+pub fn write(output: &Path, b: &MonthBulletins) -> Result<Written, String> {
+    let m = b.month.to_string();
+    let dir = output.join("bulletins");
+    let mdir = dir.join(&m);
+    let mut w = Written {
+        team_html_bytes: b.team.html.len(),
+        team_eml_bytes: b.team.eml.len(),
+        ..Written::default()
+    };
+    let mut put = |rel: String, data: &[u8]| -> Result<(), String> {
+        write_atomic(&dir.join(&rel), data)?;
+        w.files.push(format!("bulletins/{rel}"));
+        Ok(())
+    };
+    for i in &b.team.images {
+        put(format!("{m}/{}.png", i.cid), &i.png)?;
+    }
+    put(format!("{m}.html"), b.team.preview_html(&m).as_bytes())?;
+    put(format!("{m}.eml"), &b.team.eml)?;
+    let mut messages = vec![entry(&b.team, format!("{m}.eml"))];
+    for p in &b.personal {
+        let rel = format!("{m}/{}.eml", p.key);
+        put(rel.clone(), &p.eml)?;
+        messages.push(entry(p, rel));
+    }
+    let manifest = Manifest {
+        month: m.clone(),
+        messages,
+    };
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?;
+    put(format!("{m}/manifest.json"), &json)?;
+    // Stale personal bulletins (a manager who lost an email, or `personal` switched off).
+    if let Ok(rd) = std::fs::read_dir(&mdir) {
+        for e in rd.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.ends_with(".eml") && !b.personal.iter().any(|p| format!("{}.eml", p.key) == n) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    Ok(w)
+}
+
+fn entry(b: &Bulletin, file: String) -> ManifestEntry {
+    ManifestEntry {
+        key: b.key.clone(),
+        file,
+        from: b.from.clone(),
+        to: b.to.clone(),
+        subject: b.subject.clone(),
+        message_id: b.message_id.clone(),
+    }
+}
