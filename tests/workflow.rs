@@ -832,10 +832,7 @@ fn diff_shows_whose_rank_and_total_changed() {
         "the complaint's 2 points come back: {wang}"
     );
     // Columns are aligned: the rank arrows line up.
-    let col = |l: &str| {
-        l.find('→')
-            .map(|i| rankpress::text::width(&l[..i]))
-    };
+    let col = |l: &str| l.find('→').map(|i| rankpress::text::width(&l[..i]));
     assert_eq!(col(li), col(wang), "{out}");
 
     // Against the working tree: nothing changed, then an edit.
