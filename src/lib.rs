@@ -8,6 +8,7 @@ pub mod bulletin;
 pub mod cache;
 pub mod charts;
 pub mod cli;
+pub mod compute;
 pub mod decimal;
 pub mod diag;
 pub mod exit;

@@ -4,10 +4,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::compute::Computed;
 use crate::export;
 use crate::model::Site;
 use crate::output::Output;
-use crate::site::Computed;
 use crate::theme::Theme;
 
 /// Renders every export and page of the site into `out`.

@@ -10,8 +10,6 @@ use crate::diag::{self, Lang, Problem};
 use crate::load;
 use crate::model::Site;
 use crate::output::Output;
-use crate::score::{self, Scores};
-use crate::training::{self, Summary};
 use crate::validate;
 
 /// Why a build or check failed.
@@ -149,27 +147,6 @@ pub fn save_cache(path: &Path, site: &Site, loaded: &load::Loaded) {
     }
 }
 
-/// Everything computed from a site, ready to render.
-pub struct Computed {
-    /// Rankings and annual evaluations.
-    pub scores: Scores,
-    /// Training summaries of every month and year with sessions or plan entries.
-    pub training: Vec<Summary>,
-    /// Corrections of each results month from the data's git history (empty without git);
-    /// filled in by [`build`], not by [`compute`], which reads no files.
-    pub corrections: std::collections::BTreeMap<String, Vec<crate::history::Correction>>,
-}
-
-/// Runs the pure computations.
-pub fn compute(site: &Site) -> Computed {
-    let (scores, training) = rayon::join(|| score::compute(site), || training::summaries(site));
-    Computed {
-        scores,
-        training,
-        corrections: Default::default(),
-    }
-}
-
 /// What a build wrote.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -245,7 +222,7 @@ fn render_and_swap(
     mut timings: Timings,
     trash: std::thread::JoinHandle<()>,
 ) -> Result<Report, Error> {
-    let mut computed = timings.time("compute", || compute(site));
+    let mut computed = timings.time("compute", || crate::compute::compute(site));
     let version = crate::history::data_version(&opts.root);
     computed.corrections = crate::history::corrections(&opts.root);
     timings.time("trash", || {

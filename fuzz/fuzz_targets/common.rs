@@ -42,7 +42,7 @@ pub fn run(dir: &Path) {
     let mut t = rankpress::site::Timings::default();
     match rankpress::site::load_site(dir, &mut t) {
         Ok(site) => {
-            let c = rankpress::site::compute(&site);
+            let c = rankpress::compute::compute(&site);
             for m in &c.scores.months {
                 let _ = rankpress::export::to_json(&rankpress::export::ranking(&site, m, None));
                 let _ = rankpress::export::ranking_csv(&site, m);

@@ -33,10 +33,11 @@ pub use mime::{header_text, inline_css, message_date};
 pub use write::{write, write_atomic, Manifest, ManifestEntry, Written};
 
 use crate::charts::{self, FontData};
+use crate::compute::{self, Computed};
 use crate::diag::{Lang, Problem};
 use crate::model::{BulletinConfig, Month, Site};
 use crate::present::Months;
-use crate::site::{self, Computed};
+use crate::site;
 use crate::theme::Theme;
 use compose::Ctx;
 
@@ -329,7 +330,7 @@ pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), E
     }
     let month = pick_month(&s, opts.month.as_deref())?;
     let font = font(&s, &opts.root)?;
-    let computed = site::compute(&s);
+    let computed = compute::compute(&s);
     let b = make(&s, &computed, month, theme, &font)?;
     crate::output::claim(&opts.root, &opts.output, s.config.language).map_err(Error::Io)?;
     let w = write(&opts.output, &b).map_err(Error::Io)?;
@@ -357,7 +358,7 @@ mod tests {
             panic!("a CJK font is needed: apt-get install fonts-wqy-microhei");
         };
         let theme = Theme::load(root, "default", s.config.language).unwrap();
-        let computed = site::compute(&s);
+        let computed = compute::compute(&s);
         let month = pick_month(&s, None).unwrap();
         let b = make(&s, &computed, month, &theme, &font).expect("no panic, no error");
         let id = &s.managers[0].id;
@@ -388,7 +389,7 @@ mod tests {
         }
         let font = font(&s, root).expect("a CJK font (apt-get install fonts-wqy-microhei)");
         let theme = Theme::load(root, "default", s.config.language).unwrap();
-        let computed = site::compute(&s);
+        let computed = compute::compute(&s);
         // The demo's zheng-hua had a suggestion adopted in 2026-07.
         let month = pick_month(&s, Some("2026-07")).unwrap();
         let b = make(&s, &computed, month, &theme, &font).unwrap();

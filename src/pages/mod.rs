@@ -42,6 +42,7 @@ use training::*;
 use year::*;
 
 use crate::charts::{self, BarChart, Chart, LineChart, Series};
+use crate::compute::Computed;
 use crate::markdown;
 use crate::model::*;
 use crate::output::Output;
@@ -50,7 +51,6 @@ use crate::present::explain::{bonus_reason, explain, rule_words};
 use crate::present::format::{c2, f2, num, opt_f2, opt_pct, pct};
 use crate::present::{self, Change};
 use crate::score::{cents, MonthScore, Row};
-use crate::site::Computed;
 use crate::theme::Theme;
 use crate::training::{Period, Summary};
 

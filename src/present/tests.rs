@@ -7,7 +7,8 @@ use super::charts as specs;
 use super::explain::explain;
 use super::*;
 use crate::charts::Chart;
-use crate::site::{self, Computed};
+use crate::compute::{self, Computed};
+use crate::site;
 
 fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
@@ -44,7 +45,7 @@ pub(crate) fn small(lang: &str) -> (tempfile::TempDir, Site, Computed, Theme) {
     );
     let mut t = site::Timings::default();
     let s = site::load_site(r, &mut t).expect("the small site is valid");
-    let c = site::compute(&s);
+    let c = compute::compute(&s);
     let theme = Theme::load(r, "default", s.config.language).unwrap();
     (dir, s, c, theme)
 }

@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::compute::{self, Computed};
 use crate::diag::{t, Lang};
 use crate::history::{self, Source};
 use crate::model::Site;
-use crate::site::{self, Computed};
+use crate::site;
 
 /// One manager's place in a month: name, rank, total.
 #[derive(Debug, Clone, PartialEq)]
@@ -182,7 +183,7 @@ fn load(dir: &Path, what: &str, lang: Lang) -> Result<(Site, Computed), ExitCode
     let mut t = site::Timings::default();
     match site::load_site(dir, &mut t) {
         Ok(s) => {
-            let c = site::compute(&s);
+            let c = compute::compute(&s);
             Ok((s, c))
         }
         Err(problems) => {
