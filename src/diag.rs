@@ -181,3 +181,11 @@ pub fn display_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.to_string_lossy().replace('\\', "/")
 }
+
+/// Writes every problem on a line of its own (the `Display` of the errors that carry them).
+pub fn write_problems(f: &mut std::fmt::Formatter<'_>, problems: &[Problem]) -> std::fmt::Result {
+    for p in problems {
+        writeln!(f, "{p}")?;
+    }
+    Ok(())
+}

@@ -46,19 +46,6 @@ fn run(cwd: &Path, args: &[&str]) -> Output {
     cmd.output().expect("run rankpress")
 }
 
-/// A new site made by `rankpress init` (roster: zhang-wei, li-na, wang-qiang, zhao-min, sun-lei).
-fn new_site() -> tempfile::TempDir {
-    let dir = tempdir();
-    let site = dir.path().join("site");
-    let o = rankpress(dir.path(), &["init", site.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    for e in std::fs::read_dir(&site).unwrap().flatten() {
-        std::fs::rename(e.path(), dir.path().join(e.file_name())).unwrap();
-    }
-    std::fs::remove_dir(&site).unwrap();
-    dir
-}
-
 /// The example month of a new site (the one results file `init` writes).
 fn example_month(root: &Path) -> String {
     std::fs::read_dir(root.join("content/results"))
@@ -122,7 +109,7 @@ fn good_workbook() -> rust_xlsxwriter::Workbook {
 
 #[test]
 fn a_cell_at_xfd1048576_is_refused_without_a_dense_range() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let mut wb = good_workbook();
     let ws = wb.worksheet_from_index(0).unwrap();
@@ -325,7 +312,7 @@ fn bomb_xlsx(n: u64, declared: Option<u32>) -> Vec<u8> {
 
 #[test]
 fn a_zip_bomb_of_a_shared_string_is_refused_by_declared_and_by_actual_size() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     // 1.6 GB of one shared string, declared truthfully: refused before reading it.
     let honest = bomb_xlsx(1_600_000_000, None);
@@ -358,7 +345,7 @@ fn a_zip_bomb_of_a_shared_string_is_refused_by_declared_and_by_actual_size() {
 
 #[test]
 fn a_million_row_csv_stops_at_the_limit_with_one_message() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let mut csv = String::from("编号,卷烟销量实际\n");
     for i in 0..1_000_000 {
@@ -378,7 +365,7 @@ fn a_million_row_csv_stops_at_the_limit_with_one_message() {
 
 #[test]
 fn many_problems_are_capped_at_100_with_the_count_of_the_rest() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let mut csv = HEADER.join(",") + "\n";
     for i in 0..300 {
@@ -400,7 +387,7 @@ fn many_problems_are_capped_at_100_with_the_count_of_the_rest() {
 
 #[test]
 fn percent_cells_are_read_as_the_percentage_they_show() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let mut wb = good_workbook();
     let ws = wb.worksheet_from_index(0).unwrap();
@@ -430,7 +417,7 @@ fn percent_cells_are_read_as_the_percentage_they_show() {
 
 #[test]
 fn a_column_of_fractions_where_percentages_are_expected_is_refused() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     // 拜访到位率 (percent) typed as fractions; 需求预测准确率 (linear, target 95) too.
     write(
@@ -460,7 +447,7 @@ fn a_column_of_fractions_where_percentages_are_expected_is_refused() {
 
 /// The example month's results with formula-like reasons (and one starting with `'`).
 fn site_with_risky_text() -> (tempfile::TempDir, String) {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let month = example_month(root);
     let p = root.join(format!("content/results/{month}.yaml"));
@@ -547,7 +534,7 @@ fn export_then_import_gives_back_the_same_data() {
 #[cfg(unix)]
 #[test]
 fn import_and_export_replace_a_symlink_and_leave_its_target_alone() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let month = example_month(root);
     let outside = tempdir();
@@ -603,7 +590,7 @@ fn import_and_export_replace_a_symlink_and_leave_its_target_alone() {
 
 #[test]
 fn the_sheets_export_writes_are_not_committed_by_git_add_all() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let month = example_month(root);
     for format in ["xlsx", "csv"] {
@@ -642,7 +629,7 @@ fn help_import_prints_the_import_guide() {
 
 #[test]
 fn a_name_not_in_the_roster_gets_a_did_you_mean() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     write(
         &root.join("n.csv"),

@@ -20,20 +20,6 @@ fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// A new site made by `rankpress init` in a temporary folder.
-fn new_site() -> tempfile::TempDir {
-    let dir = tempdir();
-    let site = dir.path().join("site");
-    let o = rankpress(dir.path(), &["init", site.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    // Keep the TempDir but work in its `site` child: move the content up for simplicity.
-    for e in std::fs::read_dir(&site).unwrap().flatten() {
-        std::fs::rename(e.path(), dir.path().join(e.file_name())).unwrap();
-    }
-    std::fs::remove_dir(&site).unwrap();
-    dir
-}
-
 /// Runs git in `dir` with a fixed author, committer and date, isolated from the user's config.
 fn git(dir: &Path, args: &[&str], date: &str) -> std::process::Output {
     Command::new("git")
@@ -150,7 +136,7 @@ fn write_xlsx(path: &Path, sheet: &str, rows: &[&[&str]]) {
 
 #[test]
 fn import_xlsx_writes_neat_yaml_and_builds() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let xlsx = root.join("results.xlsx");
     // A title row above the header; columns by id, by name and by 名称实际/目标; a manager left
@@ -342,7 +328,7 @@ results:
 
 #[test]
 fn import_gbk_csv_by_name_and_builds() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     // As Excel on Chinese Windows saves "CSV (逗号分隔)": GBK, CRLF, managers by name only,
     // ratio columns named by a part of the indicator's name, a percent sign, a quoted cell.
@@ -384,7 +370,7 @@ fn import_gbk_csv_by_name_and_builds() {
 
 #[test]
 fn import_reports_every_bad_cell_by_position_and_writes_nothing() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     write_xlsx(
         &root.join("results.xlsx"),
@@ -479,7 +465,7 @@ fn import_reports_every_bad_cell_by_position_and_writes_nothing() {
 
 #[test]
 fn import_messages_follow_the_site_language() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let p = root.join("content/site.yaml");
     let s = std::fs::read_to_string(&p)
@@ -501,7 +487,7 @@ fn import_messages_follow_the_site_language() {
 
 #[test]
 fn export_template_round_trips_through_import() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let month = results_file(root)
         .file_stem()
@@ -553,7 +539,7 @@ fn export_template_round_trips_through_import() {
 
 #[test]
 fn hook_refuses_a_commit_with_bad_data_and_accepts_good_data() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     git_ok(root, &["init", "-q", "-b", "main"], "2030-01-01");
     // A foreign hook is left alone without --force.
@@ -603,7 +589,7 @@ fn hook_refuses_a_commit_with_bad_data_and_accepts_good_data() {
 
 /// A repository with two months; the first is corrected twice after it was added.
 fn repo_with_corrections() -> (tempfile::TempDir, String) {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let first = results_file(root);
     let month = first.file_stem().unwrap().to_string_lossy().into_owned();
@@ -893,7 +879,7 @@ fn wait_version(port: u16, old: &str) -> String {
 
 #[test]
 fn serve_rebuilds_on_change_and_shows_data_errors() {
-    let site = new_site();
+    let site = init_site();
     let root = site.path();
     let month = results_file(root)
         .file_stem()

@@ -135,12 +135,7 @@ pub enum Error {
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Data(ps) => {
-                for p in ps {
-                    writeln!(f, "{p}")?;
-                }
-                Ok(())
-            }
+            Error::Data(ps) => crate::diag::write_problems(f, ps),
             Error::Usage(s) | Error::Io(s) => write!(f, "{s}"),
         }
     }

@@ -161,3 +161,17 @@ pub fn assert_problem(lines: &[String], loc: &str, words: &[&str]) {
         assert!(hits[0].contains(w), "{loc}: {w:?} missing in {}", hits[0]);
     }
 }
+
+/// A new site made by `rankpress init` in a temporary folder (its files directly in the
+/// folder; roster: zhang-wei, li-na, wang-qiang, zhao-min, sun-lei).
+pub fn init_site() -> tempfile::TempDir {
+    let dir = tempdir();
+    let site = dir.path().join("site");
+    let o = rankpress(dir.path(), &["init", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for e in std::fs::read_dir(&site).unwrap().flatten() {
+        std::fs::rename(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    std::fs::remove_dir(&site).unwrap();
+    dir
+}
