@@ -53,30 +53,24 @@ pub fn explain(
             let d = ((x - target).abs() * 10000.0).round() / 10000.0;
             let unclamped = ind.weight - per_unit_below * (target - x).max(0.0)
                 + per_unit_above * (x - target).max(0.0);
-            let mut rule = if x < *target {
-                t.fill(
-                    "why_linear_below",
-                    &[
-                        ("target", &num(*target)),
-                        ("d", &num(d)),
-                        ("pu", &num(*per_unit_below)),
-                        ("w", &w),
-                        ("x", &f2(unclamped)),
-                    ],
-                )
-            } else if x > *target {
-                t.fill(
-                    "why_linear_above",
-                    &[
-                        ("target", &num(*target)),
-                        ("d", &num(d)),
-                        ("pu", &num(*per_unit_above)),
-                        ("w", &w),
-                        ("x", &f2(unclamped)),
-                    ],
-                )
-            } else {
+            let mut rule = if x == *target {
                 t.fill("why_linear_equal", &[("target", &num(*target)), ("w", &w)])
+            } else {
+                let (key, pu) = if x < *target {
+                    ("why_linear_below", per_unit_below)
+                } else {
+                    ("why_linear_above", per_unit_above)
+                };
+                t.fill(
+                    key,
+                    &[
+                        ("target", &num(*target)),
+                        ("d", &num(d)),
+                        ("pu", &num(*pu)),
+                        ("w", &w),
+                        ("x", &f2(unclamped)),
+                    ],
+                )
             };
             if unclamped > *max || unclamped < *min {
                 rule.push_str(&t.fill(
