@@ -11,6 +11,7 @@ pub mod cli;
 pub mod compute;
 pub mod decimal;
 pub mod diag;
+pub mod error;
 pub mod exit;
 pub mod export;
 pub mod fsutil;

@@ -4,11 +4,11 @@
 //! the data has problems. `git commit --no-verify` skips it.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::Subcommand;
 
 use crate::diag::{t, Lang};
+use crate::error::{Error, Outcome};
 use crate::history;
 use crate::site;
 
@@ -37,7 +37,7 @@ pub enum Action {
 }
 
 /// Runs a hook action.
-pub fn run(action: Action) -> ExitCode {
+pub fn run(action: Action) -> Result<Outcome, Error> {
     match action {
         Action::Install { force, root } => install(&root, force),
         Action::Run { root } => check_staged(&root),
@@ -65,12 +65,9 @@ pub fn script(exe: &str, site_dir: &str) -> String {
     )
 }
 
-fn install(root: &Path, force: bool) -> ExitCode {
+fn install(root: &Path, force: bool) -> Result<Outcome, Error> {
     let lang = site::detect_language(root);
-    let fail = |msg: String| {
-        eprintln!("{msg}");
-        ExitCode::from(crate::exit::DATA)
-    };
+    let fail = |msg: String| Err(Error::Refused(msg));
     let (Some(hooks), Some(prefix)) = (
         history::git(root, &["rev-parse", "--git-path", "hooks"]),
         history::git(root, &["rev-parse", "--show-prefix"]),
@@ -129,7 +126,7 @@ fn install(root: &Path, force: bool) -> ExitCode {
             path.display()
         )
     );
-    ExitCode::SUCCESS
+    Ok(Outcome::Done)
 }
 
 /// Git passes some paths to hooks relative to the repository's top folder; make them absolute
@@ -152,7 +149,7 @@ fn absolutize_git_env() {
     }
 }
 
-fn check_staged(root: &Path) -> ExitCode {
+fn check_staged(root: &Path) -> Result<Outcome, Error> {
     absolutize_git_env();
     let lang = site::detect_language(root);
     let extracted = match history::extract(root, history::Source::Index) {
@@ -167,13 +164,13 @@ fn check_staged(root: &Path) -> ExitCode {
                     e
                 )
             );
-            return check_dir(root, root, lang);
+            return check_dir(root, lang);
         }
     };
-    check_dir(&extracted.root, root, lang)
+    check_dir(&extracted.root, lang)
 }
 
-fn check_dir(dir: &Path, root: &Path, lang: Lang) -> ExitCode {
+fn check_dir(dir: &Path, lang: Lang) -> Result<Outcome, Error> {
     let mut t = site::Timings::default();
     match site::load_site(dir, &mut t) {
         Ok(s) => {
@@ -187,23 +184,16 @@ fn check_dir(dir: &Path, root: &Path, lang: Lang) -> ExitCode {
                     s.months.len()
                 )
             );
-            ExitCode::SUCCESS
+            Ok(Outcome::Done)
         }
-        Err(problems) => {
-            for p in &problems {
-                eprintln!("{p}");
-            }
-            let _ = root;
-            eprintln!(
-                "{}",
-                t!(
-                    lang,
-                    "rankpress：发现 {} 个问题，提交已取消。请修正后重新 git add 并 git commit。",
-                    "rankpress: {} problem(s) found; the commit was refused. Fix them, git add and commit again.",
-                    problems.len()
-                )
-            );
-            ExitCode::from(crate::exit::DATA)
-        }
+        Err(problems) => Err(Error::listed(
+            &problems,
+            t!(
+                lang,
+                "rankpress：发现 {} 个问题，提交已取消。请修正后重新 git add 并 git commit。",
+                "rankpress: {} problem(s) found; the commit was refused. Fix them, git add and commit again.",
+                problems.len()
+            ),
+        )),
     }
 }
