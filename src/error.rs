@@ -95,3 +95,42 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(line: usize) -> Problem {
+        Problem {
+            file: "content/managers.yaml".into(),
+            line,
+            column: 3,
+            message: "bad".into(),
+        }
+    }
+
+    #[test]
+    fn problems_are_listed_then_closed() {
+        let e = Error::data(Lang::En, &[problem(2), problem(5)]);
+        assert_eq!(
+            e.to_string(),
+            "content/managers.yaml:2:3: bad\ncontent/managers.yaml:5:3: bad\n\
+             2 problem(s) found; nothing was built."
+        );
+        let e = Error::data(Lang::Zh, &[problem(2)]);
+        assert!(e.to_string().ends_with("\n发现 1 个问题，未生成网站。"));
+    }
+
+    #[test]
+    fn problems_under_a_heading_are_indented() {
+        let e = Error::Data(Problems {
+            head: Some("the data of HEAD has problems:".into()),
+            lines: vec![problem(2).to_string()],
+            closing: None,
+        });
+        assert_eq!(
+            e.to_string(),
+            "the data of HEAD has problems:\n  content/managers.yaml:2:3: bad"
+        );
+    }
+}
