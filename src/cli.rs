@@ -107,7 +107,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Build { paths, timings } => build(&paths, timings),
+        Command::Build { paths, timings } => build(&paths, timings).map_err(named),
         Command::Check { paths } => check(&paths),
         // `serve` runs until it is stopped and reports its own failures.
         Command::Workflow(crate::workflow::Command::Serve { port, bind, root }) => {
@@ -162,8 +162,8 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The messages of `bulletin`, `send` and `payroll` start with the program's name (a list of
-/// problems does not).
+/// The messages of `build`, `bulletin`, `send` and `payroll` start with the program's name (a
+/// list of problems does not).
 fn named(e: Error) -> Error {
     match e {
         Error::Refused(s) => Error::Refused(format!("rankpress: {s}")),
@@ -182,7 +182,7 @@ fn build(paths: &Paths, timings: bool) -> Result<Outcome, Error> {
     let lang = site::detect_language(&paths.root);
     let report = site::build(&opts).map_err(|e| match e {
         site::Error::Data(problems) => Error::data(lang, &problems),
-        site::Error::Io(e) => Error::Io(format!("rankpress: {e}")),
+        site::Error::Io(e) => Error::Io(e),
     })?;
     if timings {
         eprintln!("{}", report.timings);

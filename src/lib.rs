@@ -11,7 +11,7 @@ pub mod cli;
 pub mod compute;
 pub mod decimal;
 pub mod diag;
-pub(crate) mod error;
+pub mod error;
 pub(crate) mod exit;
 pub mod export;
 pub(crate) mod fsutil;

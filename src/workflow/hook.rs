@@ -49,14 +49,20 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-/// The hook script: the current executable if it still exists, else `rankpress` from PATH.
-pub fn script(exe: &str, site_dir: &str) -> String {
+/// The hook script, its comments in the site's language: the current executable if it still
+/// exists, else `rankpress` from PATH.
+pub fn script(lang: Lang, exe: &str, site_dir: &str) -> String {
+    let about = t!(
+        lang,
+        "# 每次 git commit 前检查将要提交的数据（content/），有问题时拒绝提交。\n\
+         # 确需跳过：git commit --no-verify",
+        "# Checks the data about to be committed; a commit with bad data is refused.\n\
+         # To skip: git commit --no-verify"
+    );
     format!(
         "#!/bin/sh\n\
          {MARKER} (installed by `rankpress hook install`).\n\
-         # 每次 git commit 前检查将要提交的数据（content/），有问题时拒绝提交。\n\
-         # Checks the data about to be committed; a commit with bad data is refused.\n\
-         # 确需跳过 / to skip: git commit --no-verify\n\
+         {about}\n\
          RANKPRESS={}\n\
          if [ ! -x \"$RANKPRESS\" ]; then RANKPRESS=rankpress; fi\n\
          exec \"$RANKPRESS\" hook run --root {}\n",
@@ -108,7 +114,7 @@ fn install(root: &Path, force: bool) -> Result<Outcome, Error> {
             }
         }
     }
-    let written = crate::fsutil::write_atomic(&path, script(&exe, site_dir).as_bytes());
+    let written = crate::fsutil::write_atomic(&path, script(lang, &exe, site_dir).as_bytes());
     if let Err(e) = written {
         return fail(format!("{}: {e}", path.display()));
     }
