@@ -3,6 +3,12 @@
 //!
 //! The pipeline runs one way — [`load`] → [`validate`] → compute ([`score`], [`training`]) →
 //! [`render`] → write ([`output`]) — and [`site::build`] strings the phases together.
+//!
+//! Modules that only the crate uses are `pub(crate)` (`bulletin`, `charts`, `output`, `validate`
+//! and `workflow` still export items the crate does not use); the documentation that links to
+//! them is read with `cargo doc --document-private-items`.
+
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod bulletin;
 pub(crate) mod cache;
