@@ -1,12 +1,14 @@
-//! The command line: argument parsing and the commands that drive the library.
+//! The command line: argument parsing and the commands that drive the library. The only
+//! place that prints a command's error and picks the exit code.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::site;
+use crate::diag::t;
+use crate::error::{Error, Outcome};
+use crate::{exit, site};
 
 /// rankpress: monthly rankings, training summaries and bulletins for customer managers.
 #[derive(Parser, Debug)]
@@ -94,34 +96,47 @@ enum Command {
     },
 }
 
-/// Exit code for bad data (see [`crate::exit`]).
-pub const EXIT_DATA: u8 = crate::exit::DATA;
-/// Exit code for bad usage or I/O failure.
-pub const EXIT_IO: u8 = crate::exit::USAGE;
-/// Exit code of `send` when not every message is known to be sent.
-pub const EXIT_SEND: u8 = crate::exit::SEND;
-
-/// Parses the arguments and runs the command.
+/// Parses the arguments, runs the command, prints its error if any and exits with the code of
+/// its outcome (see [`crate::exit`]): the one place that does either.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_IO } else { 0 });
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { 0 });
         }
     };
-    match cli.command {
-        Command::Build { paths, timings } => build(&paths, timings),
+    let result = match cli.command {
+        Command::Build { paths, timings } => build(&paths, timings).map_err(named),
         Command::Check { paths } => check(&paths),
+        // `serve` runs until it is stopped and reports its own failures.
+        Command::Workflow(crate::workflow::Command::Serve { port, bind, root }) => {
+            return crate::workflow::serve::run(&root, &bind, port)
+        }
         Command::Workflow(cmd) => crate::workflow::run(cmd),
-        Command::Bulletin { paths, month } => bulletin(&paths, month),
+        Command::Bulletin { paths, month } => bulletin(&paths, month).map_err(named),
         Command::Send {
             paths,
             month,
             dry_run,
             force,
             resend,
-        } => send(&paths, month, dry_run, force, resend),
+        } => crate::send::run(&crate::send::Options {
+            root: paths.root.clone(),
+            output: paths.output(),
+            month,
+            dry_run,
+            force,
+            resend,
+        })
+        .map(|sent| {
+            if sent.all_sent() {
+                Outcome::Done
+            } else {
+                Outcome::NotAllSent
+            }
+        })
+        .map_err(named),
         Command::Payroll {
             root,
             output,
@@ -130,95 +145,81 @@ pub fn main() -> ExitCode {
             root,
             month,
             dir: output,
-        }),
+        })
+        .map_err(named),
+    };
+    match result {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::NotAllSent) => ExitCode::from(exit::SEND),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(match e {
+                Error::Data(_) | Error::Refused(_) => exit::DATA,
+                Error::Usage(_) | Error::Io(_) => exit::USAGE,
+                Error::Send(_) => exit::SEND,
+            })
+        }
     }
 }
 
-fn print_problems(problems: &[crate::diag::Problem], root: &std::path::Path) -> ExitCode {
-    let lang = site::detect_language(root);
-    let mut err = std::io::stderr().lock();
-    for p in problems {
-        let _ = writeln!(err, "{p}");
+/// The messages of `build`, `bulletin`, `send` and `payroll` start with the program's name (a
+/// list of problems does not).
+fn named(e: Error) -> Error {
+    match e {
+        Error::Refused(s) => Error::Refused(format!("rankpress: {s}")),
+        Error::Usage(s) => Error::Usage(format!("rankpress: {s}")),
+        Error::Io(s) => Error::Io(format!("rankpress: {s}")),
+        Error::Send(s) => Error::Send(format!("rankpress: {s}")),
+        data @ Error::Data(_) => data,
     }
-    let n = problems.len();
-    let _ = writeln!(
-        err,
-        "{}",
-        lang.pick(
-            &format!("发现 {n} 个问题，未生成网站。"),
-            &format!("{n} problem(s) found; nothing was built.")
-        )
-    );
-    ExitCode::from(EXIT_DATA)
 }
 
-fn build(paths: &Paths, timings: bool) -> ExitCode {
+fn build(paths: &Paths, timings: bool) -> Result<Outcome, Error> {
     let opts = site::Options {
         root: paths.root.clone(),
         output: paths.output(),
     };
-    match site::build(&opts) {
-        Ok(report) => {
-            let lang = site::detect_language(&paths.root);
-            if timings {
-                eprintln!("{}", report.timings);
-            }
-            eprintln!(
-                "{}",
-                lang.pick(
-                    &format!(
-                        "已生成 {} 个文件（{} KB）到 {}",
-                        report.files,
-                        report.bytes / 1024,
-                        opts.output.display()
-                    ),
-                    &format!(
-                        "built {} files ({} KB) into {}",
-                        report.files,
-                        report.bytes / 1024,
-                        opts.output.display()
-                    )
-                )
-            );
-            ExitCode::SUCCESS
-        }
-        Err(site::Error::Data(problems)) => print_problems(&problems, &paths.root),
-        Err(site::Error::Io(e)) => {
-            eprintln!("rankpress: {e}");
-            ExitCode::from(EXIT_IO)
-        }
+    let lang = site::detect_language(&paths.root);
+    let report = site::build(&opts).map_err(|e| match e {
+        site::Error::Data(problems) => Error::data(lang, &problems),
+        site::Error::Io(e) => Error::Io(e),
+    })?;
+    if timings {
+        eprintln!("{}", report.timings);
     }
+    eprintln!(
+        "{}",
+        t!(
+            lang,
+            "已生成 {} 个文件（{} KB）到 {}",
+            "built {} files ({} KB) into {}",
+            report.files,
+            report.bytes / 1024,
+            opts.output.display()
+        )
+    );
+    Ok(Outcome::Done)
 }
 
-fn check(paths: &Paths) -> ExitCode {
+fn check(paths: &Paths) -> Result<Outcome, Error> {
     let mut t = site::Timings::default();
-    match site::load_site(&paths.root, &mut t) {
-        Ok(s) => {
-            let lang = s.config.language;
-            println!(
-                "{}",
-                lang.pick(
-                    &format!(
-                        "数据检查通过：{} 位客户经理，{} 个月成绩，{} 次培训。",
-                        s.managers.len(),
-                        s.months.len(),
-                        s.trainings.len()
-                    ),
-                    &format!(
-                        "data OK: {} managers, {} months of results, {} training sessions.",
-                        s.managers.len(),
-                        s.months.len(),
-                        s.trainings.len()
-                    )
-                )
-            );
-            ExitCode::SUCCESS
-        }
-        Err(problems) => print_problems(&problems, &paths.root),
-    }
+    let s = site::load_site(&paths.root, &mut t)
+        .map_err(|problems| Error::data(site::detect_language(&paths.root), &problems))?;
+    println!(
+        "{}",
+        t!(
+            s.config.language,
+            "数据检查通过：{} 位客户经理，{} 个月成绩，{} 次培训。",
+            "data OK: {} managers, {} months of results, {} training sessions.",
+            s.managers.len(),
+            s.months.len(),
+            s.trainings.len()
+        )
+    );
+    Ok(Outcome::Done)
 }
 
-fn bulletin(paths: &Paths, month: Option<String>) -> ExitCode {
+fn bulletin(paths: &Paths, month: Option<String>) -> Result<Outcome, Error> {
     let opts = crate::bulletin::Options {
         root: paths.root.clone(),
         output: paths.output(),
@@ -227,118 +228,46 @@ fn bulletin(paths: &Paths, month: Option<String>) -> ExitCode {
     // Templates come from the site's theme, like the pages': site templates/ → themes/NAME/ →
     // the built-in default.
     let (lang, theme_name) = site::detect_settings(&paths.root);
-    let theme = match crate::theme::Theme::load(&paths.root, &theme_name, lang) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("rankpress: {e}");
-            return ExitCode::from(EXIT_IO);
-        }
-    };
+    let theme = crate::theme::Theme::load(&paths.root, &theme_name, lang).map_err(Error::Io)?;
     let lang = site::detect_language(&paths.root);
     // The bulletins go into the output folder: the same folders as a build's are refused (the
     // folder is created and marked only once the bulletins are ready to be written).
-    if let Err(e) = crate::output::check_claim(&paths.root, &opts.output, lang) {
-        eprintln!("rankpress: {e}");
-        return ExitCode::from(EXIT_IO);
+    crate::output::check_claim(&paths.root, &opts.output, lang).map_err(Error::Io)?;
+    let (b, w) = crate::bulletin::run(&opts, &theme)?;
+    for warning in &b.warnings {
+        eprintln!("{warning}");
     }
-    match crate::bulletin::run(&opts, &theme) {
-        Ok((b, w)) => {
-            for warning in &b.warnings {
-                eprintln!("{warning}");
-            }
-            eprintln!(
-                "{}",
-                lang.pick(
-                    &format!(
-                        "已生成 {} 的通报：团队通报 1 封（HTML {} KB，邮件 {} KB），个人通报 {} 封，共 {} 个文件，写入 {}；图表字体 {}",
-                        b.month,
-                        w.team_html_bytes.div_ceil(1024),
-                        w.team_eml_bytes.div_ceil(1024),
-                        b.personal.len(),
-                        w.files.len(),
-                        opts.output.join("bulletins").display(),
-                        b.font.display()
-                    ),
-                    &format!(
-                        "wrote the bulletins of {}: the team bulletin (HTML {} KB, message {} KB) and {} personal ones, {} files in {}; chart font {}",
-                        b.month,
-                        w.team_html_bytes.div_ceil(1024),
-                        w.team_eml_bytes.div_ceil(1024),
-                        b.personal.len(),
-                        w.files.len(),
-                        opts.output.join("bulletins").display(),
-                        b.font.display()
-                    )
-                )
-            );
-            ExitCode::SUCCESS
-        }
-        Err(crate::bulletin::Error::Data(problems)) => print_problems(&problems, &paths.root),
-        Err(crate::bulletin::Error::Usage(e)) => {
-            eprintln!("rankpress: {e}");
-            ExitCode::from(EXIT_DATA)
-        }
-        Err(crate::bulletin::Error::Io(e)) => {
-            eprintln!("rankpress: {e}");
-            ExitCode::from(EXIT_IO)
-        }
-    }
+    eprintln!(
+        "{}",
+        t!(
+            lang,
+            "已生成 {} 的通报：团队通报 1 封（HTML {} KB，邮件 {} KB），个人通报 {} 封，共 {} 个文件，写入 {}；图表字体 {}",
+            "wrote the bulletins of {}: the team bulletin (HTML {} KB, message {} KB) and {} personal ones, {} files in {}; chart font {}",
+            b.month,
+            w.team_html_bytes.div_ceil(1024),
+            w.team_eml_bytes.div_ceil(1024),
+            b.personal.len(),
+            w.files.len(),
+            opts.output.join("bulletins").display(),
+            b.font.display()
+        )
+    );
+    Ok(Outcome::Done)
 }
 
-fn send(
-    paths: &Paths,
-    month: Option<String>,
-    dry_run: bool,
-    force: bool,
-    resend: Vec<String>,
-) -> ExitCode {
-    let opts = crate::send::Options {
-        root: paths.root.clone(),
-        output: paths.output(),
-        month,
-        dry_run,
-        force,
-        resend,
-    };
-    match crate::send::run(&opts) {
-        Ok(s) if s.all_sent() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::from(EXIT_SEND),
-        Err(crate::send::Error::Usage(e)) => {
-            eprintln!("rankpress: {e}");
-            ExitCode::from(EXIT_IO)
-        }
-        Err(crate::send::Error::Data(problems)) => print_problems(&problems, &paths.root),
-        Err(crate::send::Error::Fatal(e)) => {
-            eprintln!("rankpress: {e}");
-            ExitCode::from(EXIT_SEND)
-        }
+fn payroll(opts: crate::payroll::Options) -> Result<Outcome, Error> {
+    let files = crate::payroll::run(&opts)?;
+    let lang = site::detect_language(&opts.root);
+    for f in &files {
+        eprintln!(
+            "{}",
+            t!(
+                lang,
+                "已写入 {}（绩效工资保密，请勿发布）",
+                "wrote {} (confidential: do not publish)",
+                f.display()
+            )
+        );
     }
-}
-
-fn payroll(opts: crate::payroll::Options) -> ExitCode {
-    use crate::payroll::Error;
-    match crate::payroll::run(&opts) {
-        Ok(files) => {
-            let lang = site::detect_language(&opts.root);
-            for f in &files {
-                eprintln!(
-                    "{}",
-                    lang.pick(
-                        &format!("已写入 {}（绩效工资保密，请勿发布）", f.display()),
-                        &format!("wrote {} (confidential: do not publish)", f.display())
-                    )
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(Error::Data(problems)) => print_problems(&problems, &opts.root),
-        Err(Error::NoPay(e)) => {
-            eprintln!("rankpress: {e}");
-            ExitCode::from(EXIT_DATA)
-        }
-        Err(Error::Usage(e) | Error::Io(e)) => {
-            eprintln!("rankpress: {e}");
-            ExitCode::from(EXIT_IO)
-        }
-    }
+    Ok(Outcome::Done)
 }

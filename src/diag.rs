@@ -34,14 +34,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Picks the Chinese or the English text.
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-
     /// The `lang` attribute value (`zh-CN` or `en`).
     pub fn code(self) -> &'static str {
         match self {

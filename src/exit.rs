@@ -1,5 +1,6 @@
-//! The exit codes of the command line, shared by [`crate::cli`] and the workflow commands (a
-//! leaf module, so that commands need not import the command line that calls them).
+//! The exit codes of the command line: [`crate::cli`] maps every command's
+//! [`crate::error::Error`] to one of them (and `serve`, which runs until stopped, uses them
+//! directly). A leaf module.
 
 /// Bad data (the problems were listed).
 pub const DATA: u8 = 1;

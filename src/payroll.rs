@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::decimal::yuan;
-use crate::diag::{Lang, Problem};
+use crate::diag::{t, Lang};
+use crate::error::Error;
 use crate::model::{Month, PayMethod, Site};
 use crate::pay::{month_pay, PayRow};
 use crate::score::MonthScore;
@@ -22,19 +23,6 @@ pub struct Options {
     pub month: Option<String>,
     /// Folder to write into; default `ROOT/payroll`.
     pub dir: Option<PathBuf>,
-}
-
-/// Why `payroll` failed.
-#[derive(Debug)]
-pub enum Error {
-    /// The data has problems (exit 1).
-    Data(Vec<Problem>),
-    /// `site.yaml` has no `pay` (exit 1).
-    NoPay(String),
-    /// Bad usage: an unknown month, a folder inside the output (exit 2).
-    Usage(String),
-    /// Files could not be written (exit 2).
-    Io(String),
 }
 
 #[derive(Serialize)]
@@ -154,8 +142,8 @@ fn headings(lang: Lang) -> [&'static str; 8] {
     }
 }
 
-fn total_label(lang: Lang) -> &'static str {
-    lang.pick("合计", "Total")
+fn total_label(lang: Lang) -> String {
+    t!(lang, "合计", "Total")
 }
 
 fn csv(lang: Lang, lines: &[Line]) -> Vec<u8> {
@@ -180,7 +168,7 @@ fn csv(lang: Lang, lines: &[Line]) -> Vec<u8> {
     }
     out.push_str(&format!(
         "{},,,,,,,{}\r\n",
-        csv_text(total_label(lang)),
+        csv_text(&total_label(lang)),
         yuan(lines.iter().map(|l| l.cents).sum())
     ));
     out.into_bytes()
@@ -235,15 +223,12 @@ fn xlsx(lang: Lang, month: Month, lines: &[Line]) -> Result<Vec<u8>, String> {
 /// Writes the payroll of the month(s) asked for; returns the files written.
 pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
     let mut t = crate::site::Timings::default();
-    let site = crate::site::load_site(&opts.root, &mut t).map_err(Error::Data)?;
+    let site = crate::site::load_site(&opts.root, &mut t)
+        .map_err(|p| Error::data(crate::site::detect_language(&opts.root), &p))?;
     let lang = site.config.language;
     if site.config.policy.pay.is_none() {
-        return Err(Error::NoPay(
-            lang.pick(
-                "site.yaml 中没有设置绩效工资（pay）。请添加，例如：\n  pay:\n    method: pool      # 按奖金池分配；或 rating（基数 × 等次系数）\n    pool: 60000       # 每月绩效工资总额（元）；method: rating 时写 base: 3000",
-                "site.yaml has no performance pay (pay). Add it, for example:\n  pay:\n    method: pool      # share a pool; or rating (base × the level's coefficient)\n    pool: 60000       # the month's pool (yuan); with method: rating write base: 3000",
-            )
-            .to_string(),
+        return Err(Error::Refused(
+            t!(lang, "site.yaml 中没有设置绩效工资（pay）。请添加，例如：\n  pay:\n    method: pool      # 按奖金池分配；或 rating（基数 × 等次系数）\n    pool: 60000       # 每月绩效工资总额（元）；method: rating 时写 base: 3000", "site.yaml has no performance pay (pay). Add it, for example:\n  pay:\n    method: pool      # share a pool; or rating (base × the level's coefficient)\n    pool: 60000       # the month's pool (yuan); with method: rating write base: 3000"),
         ));
     }
     let dir = opts
@@ -253,19 +238,7 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
     if crate::output::inside_output(&opts.root, &dir) {
         let output = crate::output::canonical_lenient(&opts.root.join("output"));
         return Err(Error::Usage(
-            lang.pick(
-                &format!(
-                    "不能把工资表写进网站输出目录 {}：绩效工资保密，不得进入网站。请换一个目录（默认 {}）",
-                    output.display(),
-                    opts.root.join("payroll").display()
-                ),
-                &format!(
-                    "a payroll may not be written inside the site's output folder {}: pay is confidential and never reaches the site. Choose another folder (default {})",
-                    output.display(),
-                    opts.root.join("payroll").display()
-                ),
-            )
-            .to_string(),
+            t!(lang, "不能把工资表写进网站输出目录 {}：绩效工资保密，不得进入网站。请换一个目录（默认 {}）", "a payroll may not be written inside the site's output folder {}: pay is confidential and never reaches the site. Choose another folder (default {})", output.display(), opts.root.join("payroll").display()),
         ));
     }
     let scores = crate::score::compute(&site);
@@ -282,16 +255,12 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
         let pays = month_pay(&site, ms)
             .expect("pay is configured")
             .map_err(|_| {
-                Error::Usage(
-                    lang.pick(
-                        &format!("{} 的金额过大，无法精确计算绩效工资", ms.month),
-                        &format!(
-                            "the amounts of {} are too large to work out the pay exactly",
-                            ms.month
-                        ),
-                    )
-                    .to_string(),
-                )
+                Error::Usage(t!(
+                    lang,
+                    "{} 的金额过大，无法精确计算绩效工资",
+                    "the amounts of {} are too large to work out the pay exactly",
+                    ms.month
+                ))
             })?;
         let lines = lines(&site, ms, &pays);
         let xlsx = xlsx(lang, ms.month, &lines).map_err(Error::Io)?;

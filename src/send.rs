@@ -24,7 +24,8 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, SmtpTransport, Transport};
 
 use crate::bulletin::{self, Manifest, ManifestEntry};
-use crate::diag::Lang;
+use crate::diag::{t, Lang};
+use crate::error::Error;
 use crate::model::{Security, SmtpConfig};
 use crate::site;
 
@@ -81,18 +82,6 @@ impl Summary {
     pub fn all_sent(&self) -> bool {
         self.failed + self.not_attempted + self.uncertain + self.pending == 0
     }
-}
-
-/// Why `send` could not run at all (one clear message in the site's language).
-#[derive(Debug)]
-pub enum Error {
-    /// The data has problems.
-    Data(Vec<crate::diag::Problem>),
-    /// Missing bulletins, settings or credentials; unreachable server; rejected login.
-    Fatal(String),
-    /// A request that cannot be carried out as given (an unknown `--resend` key, credentials
-    /// that would travel in clear): exit code 2.
-    Usage(String),
 }
 
 /// Keys already recorded in a `sent.log`.
@@ -153,27 +142,30 @@ fn log_sent(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
 /// Runs `send`: prints a line per message and a summary to stdout.
 pub fn run(opts: &Options) -> Result<Summary, Error> {
     let mut t = site::Timings::default();
-    let s = site::load_site(&opts.root, &mut t).map_err(Error::Data)?;
+    let s = site::load_site(&opts.root, &mut t)
+        .map_err(|p| Error::data(site::detect_language(&opts.root), &p))?;
     let lang = s.config.language;
-    let fatal = |zh: String, en: String| Error::Fatal(lang.pick(&zh, &en).to_string());
     let month =
-        bulletin::pick_month(&s, opts.month.as_deref()).map_err(|e| Error::Fatal(e.to_string()))?;
-    let cfg = bulletin::config(&s).map_err(|e| Error::Fatal(e.to_string()))?;
+        bulletin::pick_month(&s, opts.month.as_deref()).map_err(|e| Error::Send(e.to_string()))?;
+    let cfg = bulletin::config(&s).map_err(|e| Error::Send(e.to_string()))?;
     let dir = opts.output.join("bulletins");
     let mdir = dir.join(month.to_string());
     let manifest_path = mdir.join("manifest.json");
     let manifest: Manifest = match std::fs::read(&manifest_path) {
         Ok(b) => serde_json::from_slice(&b).map_err(|e| {
-            fatal(
-                format!("{} 无法读取：{e}", manifest_path.display()),
-                format!("cannot read {}: {e}", manifest_path.display()),
-            )
+            Error::Send(t!(
+                lang,
+                "{} 无法读取：{e}",
+                "cannot read {}: {e}",
+                manifest_path.display()
+            ))
         })?,
         Err(_) => {
-            return Err(fatal(
-                format!("还没有 {month} 的通报，请先运行 rankpress bulletin --month {month}"),
-                format!("there are no bulletins for {month} yet; run rankpress bulletin --month {month} first"),
-            ))
+            return Err(Error::Send(t!(
+            lang,
+            "还没有 {month} 的通报，请先运行 rankpress bulletin --month {month}",
+            "there are no bulletins for {month} yet; run rankpress bulletin --month {month} first"
+        )))
         }
     };
     let log = mdir.join(SENT_LOG);
@@ -201,19 +193,12 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         .collect();
     if !unknown.is_empty() {
         let known = keys.iter().copied().collect::<Vec<_>>().join(", ");
-        return Err(Error::Usage(
-            lang.pick(
-                &format!(
-                    "--resend：{month} 的通报中没有 {}；应为 {known} 之一",
-                    unknown.join(", ")
-                ),
-                &format!(
-                    "--resend: {month} has no bulletin {}; expected one of {known}",
-                    unknown.join(", ")
-                ),
-            )
-            .to_string(),
-        ));
+        return Err(Error::Usage(t!(
+            lang,
+            "--resend：{month} 的通报中没有 {}；应为 {known} 之一",
+            "--resend: {month} has no bulletin {}; expected one of {known}",
+            unknown.join(", ")
+        )));
     }
     let resend: BTreeSet<&str> = opts.resend.iter().map(String::as_str).collect();
     let mut todo: Vec<&ManifestEntry> = Vec::new();
@@ -224,7 +209,8 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         if e.key == "team" && cfg.to.is_empty() {
             println!(
                 "{}",
-                lang.pick(
+                t!(
+                    lang,
                     "跳过 团队通报：bulletin.to 没有收件人",
                     "skip team bulletin: bulletin.to has no recipients"
                 )
@@ -236,10 +222,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
             if resend.contains(e.key.as_str()) {
                 println!(
                     "{}",
-                    lang.pick(
-                        &format!("不重发 {}：sent.log 记录服务器已接收它（要全部重新发送请用 --force）。", e.key),
-                        &format!("not resending {}: sent.log records that the server accepted it (use --force to send everything again).", e.key),
-                    )
+                    t!(lang, "不重发 {}：sent.log 记录服务器已接收它（要全部重新发送请用 --force）。", "not resending {}: sent.log records that the server accepted it (use --force to send everything again).", e.key)
                 );
             }
         } else if !resend.is_empty() && !resend.contains(e.key.as_str()) {
@@ -261,41 +244,27 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         for (i, e) in todo.iter().enumerate() {
             println!(
                 "{}",
-                lang.pick(
-                    &format!(
-                        "[{}/{}] 将发送 {} → {}：{}",
-                        i + 1,
-                        todo.len(),
-                        e.file,
-                        e.to.join(", "),
-                        e.subject
-                    ),
-                    &format!(
-                        "[{}/{}] would send {} → {}: {}",
-                        i + 1,
-                        todo.len(),
-                        e.file,
-                        e.to.join(", "),
-                        e.subject
-                    ),
+                t!(
+                    lang,
+                    "[{}/{}] 将发送 {} → {}：{}",
+                    "[{}/{}] would send {} → {}: {}",
+                    i + 1,
+                    todo.len(),
+                    e.file,
+                    e.to.join(", "),
+                    e.subject
                 )
             );
         }
         println!(
             "{}",
-            lang.pick(
-                &format!(
-                    "试运行：将发送 {} 封，已发送过 {} 封（见 {}），未发送任何邮件。",
-                    todo.len(),
-                    summary.skipped,
-                    log.display()
-                ),
-                &format!(
-                    "dry run: would send {}, {} already sent (see {}); nothing was sent.",
-                    todo.len(),
-                    summary.skipped,
-                    log.display()
-                ),
+            t!(
+                lang,
+                "试运行：将发送 {} 封，已发送过 {} 封（见 {}），未发送任何邮件。",
+                "dry run: would send {}, {} already sent (see {}); nothing was sent.",
+                todo.len(),
+                summary.skipped,
+                log.display()
             )
         );
         report_uncertain(&unsure, &month.to_string(), lang);
@@ -307,10 +276,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         if summary.all_sent() {
             println!(
                 "{}",
-                lang.pick(
-                    &format!("{month} 的 {total} 封通报都已发送过（见 {}）；要重新发送请加 --force。", log.display()),
-                    &format!("all {total} bulletins of {month} were already sent (see {}); use --force to send them again.", log.display()),
-                )
+                t!(lang, "{month} 的 {total} 封通报都已发送过（见 {}）；要重新发送请加 --force。", "all {total} bulletins of {month} were already sent (see {}); use --force to send them again.", log.display())
             );
         }
         report_uncertain(&unsure, &month.to_string(), lang);
@@ -322,15 +288,16 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         e
     };
     let smtp = cfg.smtp.as_ref().ok_or_else(|| {
-        stop(fatal(
-            "site.yaml 的 bulletin 中没有 smtp 设置（服务器地址、端口等）".into(),
-            "site.yaml has no bulletin.smtp settings (server, port…)".into(),
-        ))
+        stop(Error::Send(t!(
+            lang,
+            "site.yaml 的 bulletin 中没有 smtp 设置（服务器地址、端口等）",
+            "site.yaml has no bulletin.smtp settings (server, port…)"
+        )))
     })?;
     let transport = transport(smtp, lang).map_err(stop)?;
     // One clear message for a wrong password or an unreachable server, before sending anything.
     if let Err(e) = transport.test_connection() {
-        return Err(stop(Error::Fatal(explain(&e, smtp, lang))));
+        return Err(stop(Error::Send(explain(&e, smtp, lang))));
     }
     let n = todo.len();
     let progress = |i: usize, e: &ManifestEntry, status: &str| {
@@ -338,16 +305,12 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     };
     for (i, e) in todo.iter().enumerate() {
         if let Err(err) = log_attempt(&attempts, e) {
-            return Err(fatal(
-                format!(
-                    "无法写入 {}：{err}；为避免重复发送，未发送。",
-                    attempts.display()
-                ),
-                format!(
-                    "cannot write {}: {err}; nothing sent, so nothing is sent twice.",
-                    attempts.display()
-                ),
-            ));
+            return Err(Error::Send(t!(
+                lang,
+                "无法写入 {}：{err}；为避免重复发送，未发送。",
+                "cannot write {}: {err}; nothing sent, so nothing is sent twice.",
+                attempts.display()
+            )));
         }
         let res = send_one(&transport, &dir, e);
         match res {
@@ -356,26 +319,21 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                     // The message went out but cannot be recorded: stop, or a re-run would
                     // send it twice.
                     progress(i, e, "OK");
-                    return Err(fatal(
-                        format!(
-                            "已发送 {}，但无法写入 {}：{err}；为避免重复发送，已停止。",
-                            e.key,
-                            log.display()
-                        ),
-                        format!(
-                            "sent {} but cannot write {}: {err}; stopped so nothing is sent twice.",
-                            e.key,
-                            log.display()
-                        ),
-                    ));
+                    return Err(Error::Send(t!(
+                        lang,
+                        "已发送 {}，但无法写入 {}：{err}；为避免重复发送，已停止。",
+                        "sent {} but cannot write {}: {err}; stopped so nothing is sent twice.",
+                        e.key,
+                        log.display()
+                    )));
                 }
                 summary.sent += 1;
-                progress(i, e, lang.pick("已发送", "sent"));
+                progress(i, e, &t!(lang, "已发送", "sent"));
             }
             Err(SendError::File(msg)) => {
                 let _ = log_failed(&attempts, e);
                 summary.failed += 1;
-                progress(i, e, &format!("{}{msg}", lang.pick("失败：", "FAILED: ")));
+                progress(i, e, &t!(lang, "失败：{msg}", "FAILED: {msg}"));
             }
             Err(SendError::Smtp(err)) => {
                 // Delivered means a 250 after the data. Whatever `send` saw instead (a refusal,
@@ -385,15 +343,17 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                 if let Err(le) = log_failed(&attempts, e) {
                     eprintln!(
                         "{}",
-                        lang.pick(
-                            &format!("无法写入 {}：{le}", attempts.display()),
-                            &format!("cannot write {}: {le}", attempts.display()),
+                        t!(
+                            lang,
+                            "无法写入 {}：{le}",
+                            "cannot write {}: {le}",
+                            attempts.display()
                         )
                     );
                 }
                 summary.failed += 1;
                 let msg = explain(&err, smtp, lang);
-                progress(i, e, &format!("{}{msg}", lang.pick("失败：", "FAILED: ")));
+                progress(i, e, &t!(lang, "失败：{msg}", "FAILED: {msg}"));
                 if !err.is_permanent() && !err.is_transient() {
                     // Connection-level failure: the server is gone; stop here.
                     summary.not_attempted = n - i - 1;
@@ -410,33 +370,26 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     }
     println!(
         "{}",
-        lang.pick(
-            &format!(
-                "共 {total} 封：本次发送 {}，失败 {}，未尝试 {}，此前已发送 {}。",
-                summary.sent, summary.failed, summary.not_attempted, summary.skipped
-            ),
-            &format!(
-                "{total} messages: sent {}, failed {}, not attempted {}, already sent before {}.",
-                summary.sent, summary.failed, summary.not_attempted, summary.skipped
-            ),
+        t!(
+            lang,
+            "共 {total} 封：本次发送 {}，失败 {}，未尝试 {}，此前已发送 {}。",
+            "{total} messages: sent {}, failed {}, not attempted {}, already sent before {}.",
+            summary.sent,
+            summary.failed,
+            summary.not_attempted,
+            summary.skipped
         )
     );
     if summary.failed + summary.not_attempted > 0 {
         println!(
             "{}",
-            lang.pick(
-                "修复问题后再次运行 rankpress send，只会发送尚未成功的邮件。",
-                "Fix the problem and run rankpress send again: only the messages not yet accepted are sent."
-            )
+            t!(lang, "修复问题后再次运行 rankpress send，只会发送尚未成功的邮件。", "Fix the problem and run rankpress send again: only the messages not yet accepted are sent.")
         );
     }
     if summary.pending > 0 {
         println!(
             "{}",
-            lang.pick(
-                &format!("另有 {} 封尚未发送（--resend 只发送指定的邮件）；运行 rankpress send 发送它们。", summary.pending),
-                &format!("{} more not sent yet (--resend sends only the messages named); run rankpress send to send them.", summary.pending),
-            )
+            t!(lang, "另有 {} 封尚未发送（--resend 只发送指定的邮件）；运行 rankpress send 发送它们。", "{} more not sent yet (--resend sends only the messages named); run rankpress send to send them.", summary.pending)
         );
     }
     report_uncertain(&unsure, &month.to_string(), lang);
@@ -452,10 +405,7 @@ fn report_uncertain(unsure: &[&ManifestEntry], month: &str, lang: Lang) {
     }
     println!(
         "{}",
-        lang.pick(
-            &format!("无法确定以下 {} 封邮件是否已送达：上次运行在把它们交给邮件服务器之后、记下服务器的答复之前被中断，服务器可能已经接收，因此不重发：", unsure.len()),
-            &format!("{} message(s) may or may not have been delivered: the last run was interrupted after handing them to the mail server and before recording its answer, so they were not sent again:", unsure.len()),
-        )
+        t!(lang, "无法确定以下 {} 封邮件是否已送达：上次运行在把它们交给邮件服务器之后、记下服务器的答复之前被中断，服务器可能已经接收，因此不重发：", "{} message(s) may or may not have been delivered: the last run was interrupted after handing them to the mail server and before recording its answer, so they were not sent again:", unsure.len())
     );
     for e in unsure {
         println!(
@@ -469,16 +419,7 @@ fn report_uncertain(unsure: &[&ManifestEntry], month: &str, lang: Lang) {
     let keys: Vec<&str> = unsure.iter().map(|e| e.key.as_str()).collect();
     println!(
         "{}",
-        lang.pick(
-            &format!(
-                "请向收件人确认是否收到，或请邮件服务器管理员按 Message-ID 查找服务器日志。确认没有送达后，用以下命令把它们各重发一次：\n  rankpress send --month {month} --resend {}",
-                keys.join(" ")
-            ),
-            &format!(
-                "Ask the recipients whether it arrived, or ask the mail server's administrator to look for the Message-ID in the server log. Once you know it did not arrive, send each once more with:\n  rankpress send --month {month} --resend {}",
-                keys.join(" ")
-            ),
-        )
+        t!(lang, "请向收件人确认是否收到，或请邮件服务器管理员按 Message-ID 查找服务器日志。确认没有送达后，用以下命令把它们各重发一次：\n  rankpress send --month {month} --resend {}", "Ask the recipients whether it arrived, or ask the mail server's administrator to look for the Message-ID in the server log. Once you know it did not arrive, send each once more with:\n  rankpress send --month {month} --resend {}", keys.join(" "))
     );
 }
 
@@ -505,7 +446,6 @@ fn send_one(t: &SmtpTransport, dir: &Path, e: &ManifestEntry) -> Result<(), Send
 }
 
 fn transport(smtp: &SmtpConfig, lang: Lang) -> Result<SmtpTransport, Error> {
-    let fatal = |zh: String, en: String| Error::Fatal(lang.pick(&zh, &en).to_string());
     let mut b = SmtpTransport::builder_dangerous(smtp.host.as_str())
         .port(smtp.port)
         .timeout(Some(Duration::from_secs(30)));
@@ -513,31 +453,25 @@ fn transport(smtp: &SmtpConfig, lang: Lang) -> Result<SmtpTransport, Error> {
         let mut tb = TlsParameters::builder(smtp.host.clone());
         if let Some(ca) = std::env::var_os(CA_ENV).filter(|v| !v.is_empty()) {
             let pem = std::fs::read(&ca).map_err(|e| {
-                fatal(
-                    format!(
-                        "无法读取 {CA_ENV} 指定的证书 {}：{e}",
-                        Path::new(&ca).display()
-                    ),
-                    format!(
-                        "cannot read the certificate named by {CA_ENV}, {}: {e}",
-                        Path::new(&ca).display()
-                    ),
-                )
+                Error::Send(t!(
+                    lang,
+                    "无法读取 {CA_ENV} 指定的证书 {}：{e}",
+                    "cannot read the certificate named by {CA_ENV}, {}: {e}",
+                    Path::new(&ca).display()
+                ))
             })?;
             let cert = Certificate::from_pem(&pem).map_err(|e| {
-                fatal(
-                    format!("{CA_ENV} 指定的文件不是 PEM 证书：{e}"),
-                    format!("the file named by {CA_ENV} is not a PEM certificate: {e}"),
-                )
+                Error::Send(t!(
+                    lang,
+                    "{CA_ENV} 指定的文件不是 PEM 证书：{e}",
+                    "the file named by {CA_ENV} is not a PEM certificate: {e}"
+                ))
             })?;
             tb = tb.add_root_certificate(cert);
         }
-        let params = tb.build_rustls().map_err(|e| {
-            fatal(
-                format!("TLS 设置错误：{e}"),
-                format!("TLS setup failed: {e}"),
-            )
-        })?;
+        let params = tb
+            .build_rustls()
+            .map_err(|e| Error::Send(t!(lang, "TLS 设置错误：{e}", "TLS setup failed: {e}")))?;
         b = b.tls(match smtp.security {
             Security::Tls => Tls::Wrapper(params),
             _ => Tls::Required(params),
@@ -550,10 +484,7 @@ fn transport(smtp: &SmtpConfig, lang: Lang) -> Result<SmtpTransport, Error> {
             None => Ok(None),
             Some(n) => match std::env::var(n) {
                 Ok(v) if !v.is_empty() => Ok(Some(v)),
-                _ => Err(fatal(
-                    format!("环境变量 {n} 未设置（site.yaml 的 smtp 设置要求从它读取账号或密码）"),
-                    format!("environment variable {n} is not set (site.yaml's smtp settings read the user name or password from it)"),
-                )),
+                _ => Err(Error::Send(t!(lang, "环境变量 {n} 未设置（site.yaml 的 smtp 设置要求从它读取账号或密码）", "environment variable {n} is not set (site.yaml's smtp settings read the user name or password from it)"))),
             },
         }
     };
@@ -561,10 +492,7 @@ fn transport(smtp: &SmtpConfig, lang: Lang) -> Result<SmtpTransport, Error> {
         && (smtp.username_env.is_some() || smtp.password_env.is_some())
         && !is_loopback(&smtp.host)
     {
-        return Err(Error::Usage(lang.pick(
-            &format!("拒绝发送：site.yaml 的 smtp 设置为 security: none，账号和密码会以明文经网络发送到 {}。请改用 security: starttls 或 tls（只有本机地址 127.0.0.1、::1、localhost 可以不加密）。", smtp.host),
-            &format!("refusing to send: site.yaml's smtp settings say security: none, so the user name and password would cross the network in clear to {}. Use security: starttls or tls (only a loopback host, 127.0.0.1, ::1 or localhost, may go without).", smtp.host),
-        ).to_string()));
+        return Err(Error::Usage(t!(lang, "拒绝发送：site.yaml 的 smtp 设置为 security: none，账号和密码会以明文经网络发送到 {}。请改用 security: starttls 或 tls（只有本机地址 127.0.0.1、::1、localhost 可以不加密）。", "refusing to send: site.yaml's smtp settings say security: none, so the user name and password would cross the network in clear to {}. Use security: starttls or tls (only a loopback host, 127.0.0.1, ::1 or localhost, may go without).", smtp.host)));
     }
     let user = var(&smtp.username_env)?;
     let pass = var(&smtp.password_env)?;
@@ -598,48 +526,12 @@ fn explain(e: &lettre::transport::smtp::Error, smtp: &SmtpConfig, lang: Lang) ->
     };
     let detail = first_line(e);
     match code.as_deref() {
-        Some("535") | Some("534") | Some("530") => lang
-            .pick(
-                &format!("邮件服务器 {server} 拒绝登录（{}）：请检查 {} 和 {} 中的账号和密码。",
-                    code.as_deref().unwrap_or(""),
-                    smtp.username_env.as_deref().unwrap_or("username_env"),
-                    smtp.password_env.as_deref().unwrap_or("password_env")),
-                &format!("the mail server {server} refused the login ({}): check the user name and password in {} and {}.",
-                    code.as_deref().unwrap_or(""),
-                    smtp.username_env.as_deref().unwrap_or("username_env"),
-                    smtp.password_env.as_deref().unwrap_or("password_env")),
-            )
-            .to_string(),
-        Some(c) => lang
-            .pick(
-                &format!("邮件服务器 {server} 拒绝（{c}）：{detail}"),
-                &format!("the mail server {server} refused ({c}): {detail}"),
-            )
-            .to_string(),
-        None if e.is_tls() => lang
-            .pick(
-                &format!("无法与邮件服务器 {server} 建立加密连接：{detail}（检查 security 设置；私有 CA 可用 {CA_ENV} 指定）"),
-                &format!("cannot establish TLS with the mail server {server}: {detail} (check `security`; a private CA can be given with {CA_ENV})"),
-            )
-            .to_string(),
-        None if e.is_client() => lang
-            .pick(
-                &format!("与邮件服务器 {server} 的会话失败：{detail}（检查 security 与端口，以及服务器是否支持 AUTH PLAIN/LOGIN）"),
-                &format!("the session with the mail server {server} failed: {detail} (check `security`, the port, and that the server offers AUTH PLAIN/LOGIN)"),
-            )
-            .to_string(),
-        None if e.is_timeout() => lang
-            .pick(
-                &format!("连接邮件服务器 {server} 超时。"),
-                &format!("connecting to the mail server {server} timed out."),
-            )
-            .to_string(),
-        None => lang
-            .pick(
-                &format!("无法连接邮件服务器 {server}：{detail}"),
-                &format!("cannot reach the mail server {server}: {detail}"),
-            )
-            .to_string(),
+        Some("535") | Some("534") | Some("530") => t!(lang, "邮件服务器 {server} 拒绝登录（{}）：请检查 {} 和 {} 中的账号和密码。", "the mail server {server} refused the login ({}): check the user name and password in {} and {}.", code.as_deref().unwrap_or(""), smtp.username_env.as_deref().unwrap_or("username_env"), smtp.password_env.as_deref().unwrap_or("password_env")),
+        Some(c) => t!(lang, "邮件服务器 {server} 拒绝（{c}）：{detail}", "the mail server {server} refused ({c}): {detail}"),
+        None if e.is_tls() => t!(lang, "无法与邮件服务器 {server} 建立加密连接：{detail}（检查 security 设置；私有 CA 可用 {CA_ENV} 指定）", "cannot establish TLS with the mail server {server}: {detail} (check `security`; a private CA can be given with {CA_ENV})"),
+        None if e.is_client() => t!(lang, "与邮件服务器 {server} 的会话失败：{detail}（检查 security 与端口，以及服务器是否支持 AUTH PLAIN/LOGIN）", "the session with the mail server {server} failed: {detail} (check `security`, the port, and that the server offers AUTH PLAIN/LOGIN)"),
+        None if e.is_timeout() => t!(lang, "连接邮件服务器 {server} 超时。", "connecting to the mail server {server} timed out."),
+        None => t!(lang, "无法连接邮件服务器 {server}：{detail}", "cannot reach the mail server {server}: {detail}"),
     }
 }
 

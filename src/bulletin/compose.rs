@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{parse_mailbox, Bulletin, Error, Image, Render, CHART_HEIGHT, CHART_WIDTH};
 use crate::charts::{self, Chart, FontData, LineChart, Series};
+use crate::diag::t;
 use crate::markdown;
 use crate::model::{BulletinConfig, Month, Site};
 use crate::present::charts as specs;
@@ -328,15 +329,12 @@ impl<'a> Ctx<'a> {
         let to = match email.parse::<lettre::Address>() {
             Ok(a) => Mailbox::new(Some(super::mime::header_text(&mgr.name)), a),
             Err(e) => {
-                return Err(Error::Usage(
-                    site.config
-                        .language
-                        .pick(
-                            &format!("客户经理 {} 的邮箱 \"{email}\" 无效：{e}", mgr.id),
-                            &format!("manager {}: invalid email \"{email}\": {e}", mgr.id),
-                        )
-                        .to_string(),
-                ))
+                return Err(Error::Refused(t!(
+                    site.config.language,
+                    "客户经理 {} 的邮箱 \"{email}\" 无效：{e}",
+                    "manager {}: invalid email \"{email}\": {e}",
+                    mgr.id
+                )))
             }
         };
         let label = self.label();

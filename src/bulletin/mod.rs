@@ -34,7 +34,8 @@ pub use write::{write, write_atomic, Manifest, ManifestEntry, Written};
 
 use crate::charts::{self, FontData};
 use crate::compute::{self, Computed};
-use crate::diag::{Lang, Problem};
+use crate::diag::{t, Lang};
+use crate::error::Error;
 use crate::model::{BulletinConfig, Month, Site};
 use crate::present::Months;
 use crate::site;
@@ -121,57 +122,34 @@ pub struct MonthBulletins {
     pub warnings: Vec<String>,
 }
 
-/// Why making bulletins failed.
-#[derive(Debug)]
-pub enum Error {
-    /// The data has problems.
-    Data(Vec<Problem>),
-    /// Configuration or usage problem, explained in the site's language.
-    Usage(String),
-    /// Writing or rendering failed.
-    Io(String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Data(ps) => crate::diag::write_problems(f, ps),
-            Error::Usage(s) | Error::Io(s) => write!(f, "{s}"),
-        }
-    }
-}
-
 /// The month a command works on: `--month` if given (it must have results), else the latest.
 pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
     let lang = site.config.language;
     match month {
         Some(s) => {
             let m = Month::parse(s).ok_or_else(|| {
-                Error::Usage(
-                    lang.pick(
-                        &format!("月份 \"{s}\" 格式不对，应为 YYYY-MM，例如 2026-10"),
-                        &format!("month \"{s}\" is not YYYY-MM, e.g. 2026-10"),
-                    )
-                    .to_string(),
-                )
+                Error::Refused(t!(
+                    lang,
+                    "月份 \"{s}\" 格式不对，应为 YYYY-MM，例如 2026-10",
+                    "month \"{s}\" is not YYYY-MM, e.g. 2026-10"
+                ))
             })?;
             if site.months.iter().any(|r| r.month == m) {
                 Ok(m)
             } else {
-                Err(Error::Usage(
-                    lang.pick(
-                        &format!("{m} 没有成绩文件（content/results/{m}.yaml）"),
-                        &format!("{m} has no results file (content/results/{m}.yaml)"),
-                    )
-                    .to_string(),
-                ))
+                Err(Error::Refused(t!(
+                    lang,
+                    "{m} 没有成绩文件（content/results/{m}.yaml）",
+                    "{m} has no results file (content/results/{m}.yaml)"
+                )))
             }
         }
         None => site.months.last().map(|r| r.month).ok_or_else(|| {
-            Error::Usage(
-                lang.pick("还没有任何月份的成绩", "there are no monthly results yet")
-                    .to_string(),
-            )
+            Error::Refused(t!(
+                lang,
+                "还没有任何月份的成绩",
+                "there are no monthly results yet"
+            ))
         }),
     }
 }
@@ -179,15 +157,11 @@ pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
 /// The `bulletin:` settings, or a clear message that they are missing.
 pub fn config(site: &Site) -> Result<&BulletinConfig, Error> {
     site.config.bulletin.as_ref().ok_or_else(|| {
-        Error::Usage(
-            site.config
-                .language
-                .pick(
-                    "site.yaml 中没有 bulletin 设置（发件人、收件人等），请先添加，见 docs/bulletin.md",
-                    "site.yaml has no bulletin settings (sender, recipients…); add them, see docs/bulletin.md",
-                )
-                .to_string(),
-        )
+        Error::Refused(t!(
+            site.config.language,
+            "site.yaml 中没有 bulletin 设置（发件人、收件人等），请先添加，见 docs/bulletin.md",
+            "site.yaml has no bulletin settings (sender, recipients…); add them, see docs/bulletin.md"
+        ))
     })
 }
 
@@ -196,11 +170,10 @@ pub fn config(site: &Site) -> Result<&BulletinConfig, Error> {
 pub fn font(site: &Site, root: &Path) -> Result<FontData, Error> {
     let configured = site.config.font.as_ref().map(|f| root.join(f));
     charts::find_cjk_font(configured.as_deref()).map_err(|e| {
-        Error::Usage(format!(
-            "{}{e}",
-            site.config
-                .language
-                .pick("无法绘制通报图表：", "cannot draw the bulletin charts: ")
+        Error::Refused(t!(
+            site.config.language,
+            "无法绘制通报图表：{e}",
+            "cannot draw the bulletin charts: {e}"
         ))
     })
 }
@@ -222,7 +195,7 @@ pub fn make(
         .months
         .iter()
         .find(|m| m.month == month)
-        .ok_or_else(|| Error::Usage(format!("{month}: no results")))?;
+        .ok_or_else(|| Error::Refused(format!("{month}: no results")))?;
     let from = parse_mailbox(&cfg.from, lang)?;
     // The person's own pay, computed once for the month, only when the site asks for it.
     let pay = if cfg.personal && cfg.personal_pay {
@@ -257,21 +230,13 @@ pub fn make(
     };
     for b in std::iter::once(&team).chain(&personal) {
         if b.html.len() > HTML_WARN_BYTES {
-            warnings.push(
-                lang.pick(
-                    &format!(
-                        "警告：{} 的 HTML 有 {} KB，超过约 100 KB 时 Gmail 会截断邮件",
-                        b.key,
-                        b.html.len() / 1024
-                    ),
-                    &format!(
-                        "warning: the HTML of {} is {} KB; Gmail clips messages above about 100 KB",
-                        b.key,
-                        b.html.len() / 1024
-                    ),
-                )
-                .to_string(),
-            );
+            warnings.push(t!(
+                lang,
+                "警告：{} 的 HTML 有 {} KB，超过约 100 KB 时 Gmail 会截断邮件",
+                "warning: the HTML of {} is {} KB; Gmail clips messages above about 100 KB",
+                b.key,
+                b.html.len() / 1024
+            ));
         }
     }
     Ok(MonthBulletins {
@@ -286,13 +251,11 @@ pub fn make(
 /// Parses an address of `site.yaml` (`Name <a@b>`), with a message in the site's language.
 fn parse_mailbox(s: &str, lang: Lang) -> Result<Mailbox, Error> {
     s.parse::<Mailbox>().map_err(|e| {
-        Error::Usage(
-            lang.pick(
-                &format!("邮箱地址 \"{s}\" 无效：{e}"),
-                &format!("invalid email address \"{s}\": {e}"),
-            )
-            .to_string(),
-        )
+        Error::Refused(t!(
+            lang,
+            "邮箱地址 \"{s}\" 无效：{e}",
+            "invalid email address \"{s}\": {e}"
+        ))
     })
 }
 
@@ -310,18 +273,15 @@ pub struct Options {
 /// Loads the site, makes the month's bulletins with the built-in templates and writes them.
 pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), Error> {
     let mut t = site::Timings::default();
-    let s = site::load_site(&opts.root, &mut t).map_err(Error::Data)?;
+    let s = site::load_site(&opts.root, &mut t)
+        .map_err(|p| Error::data(site::detect_language(&opts.root), &p))?;
     let cfg = config(&s)?;
     if cfg.personal && cfg.personal_pay && crate::output::inside_output(&opts.root, &opts.output) {
-        return Err(Error::Usage(
-            s.config
-                .language
-                .pick(
-                    "bulletin.personal_pay: true 时个人通报含本人绩效工资，不能写入网站输出目录 output/（绩效工资保密，不得进入网站）：请用 -o 指定其他目录，例如 rankpress bulletin -o private，发送时用 rankpress send -o private",
-                    "with bulletin.personal_pay: true the personal bulletins hold the person's pay, which may not be written into the site's output folder (pay is confidential): choose another folder, e.g. rankpress bulletin -o private, then rankpress send -o private",
-                )
-                .to_string(),
-        ));
+        return Err(Error::Refused(t!(
+            s.config.language,
+            "bulletin.personal_pay: true 时个人通报含本人绩效工资，不能写入网站输出目录 output/（绩效工资保密，不得进入网站）：请用 -o 指定其他目录，例如 rankpress bulletin -o private，发送时用 rankpress send -o private",
+            "with bulletin.personal_pay: true the personal bulletins hold the person's pay, which may not be written into the site's output folder (pay is confidential): choose another folder, e.g. rankpress bulletin -o private, then rankpress send -o private"
+        )));
     }
     let month = pick_month(&s, opts.month.as_deref())?;
     let font = font(&s, &opts.root)?;

@@ -90,14 +90,16 @@ pub(super) fn text_problem(lang: Lang, key: &str, s: &str) -> Option<String> {
         c => c.is_control(),
     });
     if let Some((n, (_, c))) = bad {
-        let (zh, en) = match c {
-            '\n' => ("换行符", "line feed"),
-            '\r' => ("回车符", "carriage return"),
-            '\0' => ("空字符 NUL", "NUL"),
-            '\u{1B}' => ("转义符 ESC", "escape"),
-            '\u{2028}' | '\u{2029}' => ("分行符", "line separator"),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => ("文字方向控制符", "bidi control"),
-            _ => ("控制字符", "control character"),
+        let what = match c {
+            '\n' => t!(lang, "换行符", "line feed"),
+            '\r' => t!(lang, "回车符", "carriage return"),
+            '\0' => t!(lang, "空字符 NUL", "NUL"),
+            '\u{1B}' => t!(lang, "转义符 ESC", "escape"),
+            '\u{2028}' | '\u{2029}' => t!(lang, "分行符", "line separator"),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                t!(lang, "文字方向控制符", "bidi control")
+            }
+            _ => t!(lang, "控制字符", "control character"),
         };
         let code = c as u32;
         return Some(t!(
@@ -106,7 +108,7 @@ pub(super) fn text_problem(lang: Lang, key: &str, s: &str) -> Option<String> {
             "\"{}\": character {} is an invisible {} (U+{:04X}), not allowed here; delete it (it often comes with text copied from web pages or chat apps)",
             key,
             n + 1,
-            lang.pick(zh, en),
+            what,
             code
         ));
     }

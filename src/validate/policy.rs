@@ -274,9 +274,9 @@ pub(super) fn policy(
                     "\"{}\" needs ratings (the rating levels) in site.yaml: candidates are counted by months in the {} level",
                     key,
                     if key == "promotion_months" {
-                        lang.pick("第一个", "first")
+                        t!(lang, "第一个", "first")
                     } else {
-                        lang.pick("最后一个", "last")
+                        t!(lang, "最后一个", "last")
                     }
                 ),
             );

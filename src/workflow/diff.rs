@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::ExitCode;
 
 use crate::compute::{self, Computed};
 use crate::diag::{t, Lang};
+use crate::error::{Error, Outcome, Problems};
 use crate::history::{self, Source};
 use crate::model::Site;
 use crate::site;
@@ -179,71 +179,49 @@ fn report(lang: Lang, a: &Table, b: &Table, la: &str, lb: &str) -> (String, usiz
     (out, changed)
 }
 
-fn load(dir: &Path, what: &str, lang: Lang) -> Result<(Site, Computed), ExitCode> {
+fn load(dir: &Path, what: &str, lang: Lang) -> Result<(Site, Computed), Error> {
     let mut t = site::Timings::default();
     match site::load_site(dir, &mut t) {
         Ok(s) => {
             let c = compute::compute(&s);
             Ok((s, c))
         }
-        Err(problems) => {
-            eprintln!(
-                "{}",
-                t!(
-                    lang,
-                    "{} 的数据有问题：",
-                    "the data of {} has problems:",
-                    what
-                )
-            );
-            for p in &problems {
-                eprintln!("  {p}");
-            }
-            Err(ExitCode::from(crate::exit::DATA))
-        }
+        Err(problems) => Err(Error::Data(Problems {
+            head: Some(t!(
+                lang,
+                "{} 的数据有问题：",
+                "the data of {} has problems:",
+                what
+            )),
+            lines: problems.iter().map(ToString::to_string).collect(),
+            closing: None,
+        })),
     }
 }
 
 /// `rankpress diff REV [REV2]`: prints the changes and exits 0 (1 when a side's data does
 /// not load, 2 when a revision cannot be read).
-pub fn run(root: &Path, rev: &str, rev2: Option<&str>) -> ExitCode {
+pub fn run(root: &Path, rev: &str, rev2: Option<&str>) -> Result<Outcome, Error> {
     let lang = site::detect_language(root);
     let extract = |r: &str| {
         history::extract(root, Source::Rev(r)).map_err(|e| {
-            eprintln!(
-                "{}",
-                t!(
-                    lang,
-                    "无法读取修订 {}：{}",
-                    "cannot read revision {}: {}",
-                    r,
-                    e
-                )
-            );
-            ExitCode::from(crate::exit::USAGE)
+            Error::Usage(t!(
+                lang,
+                "无法读取修订 {}：{}",
+                "cannot read revision {}: {}",
+                r,
+                e
+            ))
         })
     };
-    let a = match extract(rev) {
-        Ok(x) => x,
-        Err(c) => return c,
-    };
-    let b = match rev2.map(extract) {
-        Some(Ok(x)) => Some(x),
-        Some(Err(c)) => return c,
-        None => None,
-    };
+    let a = extract(rev)?;
+    let b = rev2.map(extract).transpose()?;
     let lb = rev2
         .map(str::to_string)
         .unwrap_or_else(|| t!(lang, "工作区", "the working tree"));
     let b_root = b.as_ref().map_or(root, |x| x.root.as_path());
-    let (sa, ca) = match load(&a.root, rev, lang) {
-        Ok(x) => x,
-        Err(c) => return c,
-    };
-    let (sb, cb) = match load(b_root, &lb, lang) {
-        Ok(x) => x,
-        Err(c) => return c,
-    };
+    let (sa, ca) = load(&a.root, rev, lang)?;
+    let (sb, cb) = load(b_root, &lb, lang)?;
     let (text, changed) = report(lang, &table(&sa, &ca), &table(&sb, &cb), rev, &lb);
     println!(
         "{}",
@@ -272,5 +250,5 @@ pub fn run(root: &Path, rev: &str, rev2: Option<&str>) -> ExitCode {
             t!(lang, "共 {} 个月有变化。", "{} month(s) changed.", changed)
         );
     }
-    ExitCode::SUCCESS
+    Ok(Outcome::Done)
 }

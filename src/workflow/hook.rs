@@ -4,11 +4,11 @@
 //! the data has problems. `git commit --no-verify` skips it.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::Subcommand;
 
 use crate::diag::{t, Lang};
+use crate::error::{Error, Outcome};
 use crate::history;
 use crate::site;
 
@@ -37,7 +37,7 @@ pub enum Action {
 }
 
 /// Runs a hook action.
-pub fn run(action: Action) -> ExitCode {
+pub fn run(action: Action) -> Result<Outcome, Error> {
     match action {
         Action::Install { force, root } => install(&root, force),
         Action::Run { root } => check_staged(&root),
@@ -49,14 +49,20 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-/// The hook script: the current executable if it still exists, else `rankpress` from PATH.
-pub fn script(exe: &str, site_dir: &str) -> String {
+/// The hook script, its comments in the site's language: the current executable if it still
+/// exists, else `rankpress` from PATH.
+pub fn script(lang: Lang, exe: &str, site_dir: &str) -> String {
+    let about = t!(
+        lang,
+        "# 每次 git commit 前检查将要提交的数据（content/），有问题时拒绝提交。\n\
+         # 确需跳过：git commit --no-verify",
+        "# Checks the data about to be committed; a commit with bad data is refused.\n\
+         # To skip: git commit --no-verify"
+    );
     format!(
         "#!/bin/sh\n\
          {MARKER} (installed by `rankpress hook install`).\n\
-         # 每次 git commit 前检查将要提交的数据（content/），有问题时拒绝提交。\n\
-         # Checks the data about to be committed; a commit with bad data is refused.\n\
-         # 确需跳过 / to skip: git commit --no-verify\n\
+         {about}\n\
          RANKPRESS={}\n\
          if [ ! -x \"$RANKPRESS\" ]; then RANKPRESS=rankpress; fi\n\
          exec \"$RANKPRESS\" hook run --root {}\n",
@@ -65,12 +71,9 @@ pub fn script(exe: &str, site_dir: &str) -> String {
     )
 }
 
-fn install(root: &Path, force: bool) -> ExitCode {
+fn install(root: &Path, force: bool) -> Result<Outcome, Error> {
     let lang = site::detect_language(root);
-    let fail = |msg: String| {
-        eprintln!("{msg}");
-        ExitCode::from(crate::exit::DATA)
-    };
+    let fail = |msg: String| Err(Error::Refused(msg));
     let (Some(hooks), Some(prefix)) = (
         history::git(root, &["rev-parse", "--git-path", "hooks"]),
         history::git(root, &["rev-parse", "--show-prefix"]),
@@ -111,7 +114,7 @@ fn install(root: &Path, force: bool) -> ExitCode {
             }
         }
     }
-    let written = crate::fsutil::write_atomic(&path, script(&exe, site_dir).as_bytes());
+    let written = crate::fsutil::write_atomic(&path, script(lang, &exe, site_dir).as_bytes());
     if let Err(e) = written {
         return fail(format!("{}: {e}", path.display()));
     }
@@ -129,7 +132,7 @@ fn install(root: &Path, force: bool) -> ExitCode {
             path.display()
         )
     );
-    ExitCode::SUCCESS
+    Ok(Outcome::Done)
 }
 
 /// Git passes some paths to hooks relative to the repository's top folder; make them absolute
@@ -152,7 +155,7 @@ fn absolutize_git_env() {
     }
 }
 
-fn check_staged(root: &Path) -> ExitCode {
+fn check_staged(root: &Path) -> Result<Outcome, Error> {
     absolutize_git_env();
     let lang = site::detect_language(root);
     let extracted = match history::extract(root, history::Source::Index) {
@@ -167,13 +170,13 @@ fn check_staged(root: &Path) -> ExitCode {
                     e
                 )
             );
-            return check_dir(root, root, lang);
+            return check_dir(root, lang);
         }
     };
-    check_dir(&extracted.root, root, lang)
+    check_dir(&extracted.root, lang)
 }
 
-fn check_dir(dir: &Path, root: &Path, lang: Lang) -> ExitCode {
+fn check_dir(dir: &Path, lang: Lang) -> Result<Outcome, Error> {
     let mut t = site::Timings::default();
     match site::load_site(dir, &mut t) {
         Ok(s) => {
@@ -187,23 +190,16 @@ fn check_dir(dir: &Path, root: &Path, lang: Lang) -> ExitCode {
                     s.months.len()
                 )
             );
-            ExitCode::SUCCESS
+            Ok(Outcome::Done)
         }
-        Err(problems) => {
-            for p in &problems {
-                eprintln!("{p}");
-            }
-            let _ = root;
-            eprintln!(
-                "{}",
-                t!(
-                    lang,
-                    "rankpress：发现 {} 个问题，提交已取消。请修正后重新 git add 并 git commit。",
-                    "rankpress: {} problem(s) found; the commit was refused. Fix them, git add and commit again.",
-                    problems.len()
-                )
-            );
-            ExitCode::from(crate::exit::DATA)
-        }
+        Err(problems) => Err(Error::listed(
+            &problems,
+            t!(
+                lang,
+                "rankpress：发现 {} 个问题，提交已取消。请修正后重新 git add 并 git commit。",
+                "rankpress: {} problem(s) found; the commit was refused. Fix them, git add and commit again.",
+                problems.len()
+            ),
+        )),
     }
 }

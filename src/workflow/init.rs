@@ -4,9 +4,9 @@
 //! and a README in Chinese that walks the data keepers through the monthly steps.
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use crate::diag::{t, Lang};
+use crate::error::{Error, Outcome};
 use crate::model::Month;
 
 const SITE_YAML: &str = include_str!("init/site.yaml");
@@ -55,32 +55,26 @@ pub fn files(month: Month) -> Vec<(String, String)> {
 }
 
 /// `rankpress init DIR`: refuses a folder that exists and is not empty.
-pub fn run(dir: &Path) -> ExitCode {
+pub fn run(dir: &Path) -> Result<Outcome, Error> {
     let lang = Lang::Zh;
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !empty {
-            eprintln!(
-                "{}",
-                t!(
-                    lang,
-                    "{} 不是空文件夹，未创建网站（不会覆盖已有文件）。请指定一个新的或空的文件夹。",
-                    "{} is not empty; nothing was created. Choose a new or empty folder.",
-                    dir.display()
-                )
-            );
-            return ExitCode::from(crate::exit::DATA);
+            return Err(Error::Refused(t!(
+                lang,
+                "{} 不是空文件夹，未创建网站（不会覆盖已有文件）。请指定一个新的或空的文件夹。",
+                "{} is not empty; nothing was created. Choose a new or empty folder.",
+                dir.display()
+            )));
         }
     }
     let month = example_month(chrono::Local::now().date_naive());
     for (rel, text) in files(month) {
         let path = dir.join(&rel);
-        if let Err(e) = crate::fsutil::write_atomic(&path, text.as_bytes()) {
-            eprintln!("{}: {e}", path.display());
-            return ExitCode::from(crate::exit::USAGE);
-        }
+        crate::fsutil::write_atomic(&path, text.as_bytes())
+            .map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
     }
     println!(
         "{}",
@@ -93,5 +87,5 @@ pub fn run(dir: &Path) -> ExitCode {
             dir.display()
         )
     );
-    ExitCode::SUCCESS
+    Ok(Outcome::Done)
 }

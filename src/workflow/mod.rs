@@ -6,11 +6,11 @@
 //! site's language ([`Lang`]).
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 
 use crate::diag::{t, Lang};
+use crate::error::{Error, Outcome};
 
 pub mod diff;
 pub mod hook;
@@ -104,8 +104,9 @@ pub enum SheetFormat {
     Csv,
 }
 
-/// Runs a workflow command.
-pub fn run(cmd: Command) -> ExitCode {
+/// Runs a workflow command other than `serve` (which [`crate::cli`] runs itself: it runs until
+/// stopped and reports its own failures).
+pub fn run(cmd: Command) -> Result<Outcome, Error> {
     match cmd {
         Command::Init { dir } => init::run(&dir),
         Command::Import {
@@ -123,22 +124,18 @@ pub fn run(cmd: Command) -> ExitCode {
         } => sheet::run_export(&root, &month, format, out.as_deref()),
         Command::Hook { action } => hook::run(action),
         Command::Diff { rev, rev2, root } => diff::run(&root, &rev, rev2.as_deref()),
-        Command::Serve { port, bind, root } => serve::run(&root, &bind, port),
+        Command::Serve { .. } => unreachable!("the command line runs serve itself"),
     }
 }
 
-/// Parses a `--month` argument, or prints what is expected.
-pub(crate) fn parse_month(lang: Lang, s: &str) -> Result<crate::model::Month, ExitCode> {
+/// Parses a `--month` argument, or says what is expected.
+pub(crate) fn parse_month(lang: Lang, s: &str) -> Result<crate::model::Month, Error> {
     crate::model::Month::parse(s).ok_or_else(|| {
-        eprintln!(
-            "{}",
-            t!(
-                lang,
-                "--month 的值 \"{}\" 不是月份，应为 YYYY-MM，例如 2026-10",
-                "--month \"{}\" is not a month; expected YYYY-MM, e.g. 2026-10",
-                s
-            )
-        );
-        ExitCode::from(crate::exit::USAGE)
+        Error::Usage(t!(
+            lang,
+            "--month 的值 \"{}\" 不是月份，应为 YYYY-MM，例如 2026-10",
+            "--month \"{}\" is not a month; expected YYYY-MM, e.g. 2026-10",
+            s
+        ))
     })
 }

@@ -3,11 +3,11 @@
 //! `import` takes off), written with `write_atomic`.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use super::headers::template_headers;
 use super::read::{self, Cell};
 use crate::diag::t;
+use crate::error::{Error, Outcome};
 use crate::model::{Date, Method, Month, Site, Value};
 use crate::site;
 use crate::workflow::text::num;
@@ -150,16 +150,15 @@ pub fn csv_bytes(rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
 }
 
 /// `rankpress export --month YYYY-MM [--format xlsx|csv] [--out FILE]`.
-pub fn run_export(root: &Path, month: &str, format: SheetFormat, out: Option<&Path>) -> ExitCode {
+pub fn run_export(
+    root: &Path,
+    month: &str,
+    format: SheetFormat,
+    out: Option<&Path>,
+) -> Result<Outcome, Error> {
     let lang = site::detect_language(root);
-    let month = match crate::workflow::parse_month(lang, month) {
-        Ok(m) => m,
-        Err(c) => return c,
-    };
-    let site = match super::load(root, lang) {
-        Ok(s) => s,
-        Err(c) => return c,
-    };
+    let month = crate::workflow::parse_month(lang, month)?;
+    let site = super::load(root, lang)?;
     let ext = match format {
         SheetFormat::Xlsx => "xlsx",
         SheetFormat::Csv => "csv",
@@ -173,10 +172,7 @@ pub fn run_export(root: &Path, month: &str, format: SheetFormat, out: Option<&Pa
         SheetFormat::Csv => csv_bytes(&rows),
     }
     .and_then(|bytes| crate::fsutil::write_atomic(&path, &bytes).map_err(|e| e.to_string()));
-    if let Err(e) = written {
-        eprintln!("{}: {e}", path.display());
-        return ExitCode::from(crate::exit::USAGE);
-    }
+    written.map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
     println!(
         "{}",
         t!(
@@ -189,5 +185,5 @@ pub fn run_export(root: &Path, month: &str, format: SheetFormat, out: Option<&Pa
             month
         )
     );
-    ExitCode::SUCCESS
+    Ok(Outcome::Done)
 }

@@ -10,9 +10,9 @@
 //! nothing is written unless the whole sheet is clean.
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use crate::diag::{t, Lang};
+use crate::error::Error;
 use crate::model::Site;
 use crate::site;
 
@@ -27,22 +27,18 @@ pub use headers::template_headers;
 pub use import::{import_table, run_import, Imported, MAX_ERRORS_SHOWN};
 pub use read::{read_table, Cell, Table};
 
-/// Loads the site for import or export, printing its problems if it does not load.
-pub(super) fn load(root: &Path, lang: Lang) -> Result<Site, ExitCode> {
+/// Loads the site for import or export; its problems if it does not load.
+pub(super) fn load(root: &Path, lang: Lang) -> Result<Site, Error> {
     let mut t = site::Timings::default();
     site::load_site(root, &mut t).map_err(|problems| {
-        for p in &problems {
-            eprintln!("{p}");
-        }
-        eprintln!(
-            "{}",
+        Error::listed(
+            &problems,
             t!(
                 lang,
                 "现有数据有 {} 个问题，请先修正（rankpress check）。",
                 "the site's data has {} problem(s); fix them first (rankpress check).",
                 problems.len()
-            )
-        );
-        ExitCode::from(crate::exit::DATA)
+            ),
+        )
     })
 }
