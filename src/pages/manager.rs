@@ -370,21 +370,6 @@ pub(super) fn hitem(h: &mut impl Hasher, i: &Item) {
     reason.hash(h);
 }
 
-/// Hashes a roster entry field by field (no `Debug` text: this runs for every manager and
-/// every suggestion on every build).
-fn hman(h: &mut impl Hasher, man: &Manager) {
-    let Manager {
-        id,
-        name,
-        team,
-        grade,
-        joined,
-        left,
-        email,
-    } = man;
-    (id, name, team, grade, joined, left, email).hash(h);
-}
-
 impl ManagerInputs {
     pub(super) fn new(idx: &Index, salt: u64) -> ManagerInputs {
         let mut h = crate::output::stable_hasher();
@@ -426,7 +411,7 @@ impl ManagerInputs {
         let mut h = crate::output::stable_hasher();
         self.global.hash(&mut h);
         m.hash(&mut h);
-        hman(&mut h, man);
+        man.hash(&mut h);
         self.teams[man.team].hash(&mut h);
         let months = &idx.c.scores.months;
         idx.rows_of[m].len().hash(&mut h);
@@ -592,7 +577,7 @@ impl ManagerInputs {
                 SuggestionKind::Allocation => 1,
             });
             // The suggestion shows its manager's name and team.
-            hman(&mut h, &site.managers[*manager]);
+            site.managers[*manager].hash(&mut h);
             self.teams[site.managers[*manager].team].hash(&mut h);
         }
         h.finish()
