@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
 use crate::model::Site;
 use crate::score::rating::Candidate;
@@ -245,46 +246,61 @@ pub fn quarter<'a>(site: &'a Site, qs: &'a QuarterScore) -> QuarterExport<'a> {
     }
 }
 
-/// Serialises an export as pretty JSON with a final newline. Negative zero (e.g. the points
-/// of a deduction with no complaints, `-(2 × 0)`) is written `0.0`: every number of every
-/// export goes through here.
+/// Serialises an export as compact JSON (the contract fixes the values, not the whitespace;
+/// compact JSON is half the bytes of pretty JSON at province size) with a final newline.
+/// Negative zero (e.g. the points of a deduction with no complaints, `-(2 × 0)`) is written
+/// `0.0`: every number of every export goes through here.
 pub fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut out = positive_zero(serde_json::to_vec_pretty(value).expect("exports serialise"));
+    let mut out = Vec::with_capacity(4096);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, PositiveZero(CompactFormatter));
+    value.serialize(&mut ser).expect("exports serialise");
     out.push(b'\n');
     out
 }
 
-/// Rewrites every number token `-0.0` of a JSON text (outside strings) as `0.0`.
-fn positive_zero(json: Vec<u8>) -> Vec<u8> {
-    const NEG_ZERO: &[u8] = b"-0.0";
-    let mut out = Vec::with_capacity(json.len());
-    let (mut in_string, mut escaped) = (false, false);
-    let mut i = 0;
-    while i < json.len() {
-        let b = json[i];
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if json[i..].starts_with(NEG_ZERO)
-            && !json
-                .get(i + NEG_ZERO.len())
-                .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'e' | b'E'))
-        {
-            out.extend_from_slice(b"0.0");
-            i += NEG_ZERO.len();
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
+/// [`to_json`], pretty-printed (two-space indents): for files people open by hand (payroll).
+pub fn to_json_pretty<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4096);
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut out, PositiveZero(PrettyFormatter::new()));
+    value.serialize(&mut ser).expect("exports serialise");
+    out.push(b'\n');
     out
+}
+
+/// A JSON formatter that writes negative zero as `0.0` and otherwise defers to `F`.
+struct PositiveZero<F>(F);
+
+macro_rules! delegate {
+    ($($name:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        #[inline]
+        fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> std::io::Result<()> {
+            self.0.$name(w $(, $arg)*)
+        }
+    )*};
+}
+
+impl<F: Formatter> Formatter for PositiveZero<F> {
+    #[inline]
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: f64) -> std::io::Result<()> {
+        self.0.write_f64(w, if v == 0.0 { 0.0 } else { v })
+    }
+    #[inline]
+    fn write_f32<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: f32) -> std::io::Result<()> {
+        self.0.write_f32(w, if v == 0.0 { 0.0 } else { v })
+    }
+    delegate! {
+        begin_array();
+        end_array();
+        begin_array_value(first: bool);
+        end_array_value();
+        begin_object();
+        end_object();
+        begin_object_key(first: bool);
+        end_object_key();
+        begin_object_value();
+        end_object_value();
+    }
 }
 
 /// Neutralises a text cell that a spreadsheet would run as a formula, and quotes it for CSV.
@@ -358,6 +374,11 @@ mod tests {
     fn negative_zero_is_exported_as_zero() {
         let v = serde_json::json!({"complaints": -0.0, "s": "-0.0", "x": [-0.0, -0.05, 1.5]});
         let text = String::from_utf8(to_json(&v)).unwrap();
+        assert_eq!(
+            text,
+            "{\"complaints\":0.0,\"s\":\"-0.0\",\"x\":[0.0,-0.05,1.5]}\n"
+        );
+        let text = String::from_utf8(to_json_pretty(&v)).unwrap();
         assert!(
             !text.contains(": -0.0") && !text.contains("  -0.0,"),
             "{text}"

@@ -343,7 +343,7 @@ pub struct Team {
 }
 
 /// A customer manager.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Manager {
     /// Id.
     pub id: String,

@@ -113,7 +113,7 @@ fn json(site: &Site, month: Month, lines: &[Line]) -> Vec<u8> {
             })
             .collect(),
     };
-    crate::export::to_json(&out)
+    crate::export::to_json_pretty(&out)
 }
 
 /// Column headings of the CSV and the sheet, in the site's language.

@@ -110,7 +110,17 @@ pub(super) fn write_svg(s: &Scene, synthetic_bold: bool) -> String {
             Prim::Markers { pts, shape, color } => {
                 let _ = write!(o, r##"<g fill="{}" stroke="#fff">"##, color.hex());
                 for &(x, y) in pts {
-                    if *shape == Marker::Circle {
+                    if *shape == Marker::Square {
+                        // Relative moves: half the bytes of four absolute corners.
+                        let a = MARKER_R * 0.9;
+                        let side = num(2.0 * a);
+                        let _ = write!(
+                            o,
+                            r#"<path d="M{} {}h{side}v{side}h-{side}Z"/>"#,
+                            num(x - a),
+                            num(y - a)
+                        );
+                    } else if *shape == Marker::Circle {
                         let _ = write!(
                             o,
                             r#"<circle cx="{}" cy="{}" r="{}"/>"#,

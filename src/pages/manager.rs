@@ -186,6 +186,13 @@ pub(super) fn manager(idx: &Index, m: usize) -> PageCtx {
             corrections,
         });
     }
+    // Each indicator's rule in words, once; the breakdowns show only each month's numbers.
+    let pass = site.config.pass_mark;
+    let rules: Vec<J> = inds
+        .iter()
+        .map(|ind| json!({"name": ind.name, "rule": rule_words(t, ind, pass)}))
+        .collect();
+    ctx.insert("rules", &rules);
     ctx.insert("history", &history);
     ctx.insert("details", &details);
     // Months ranked whose results were corrected later (newest first); each month's notes are
@@ -404,7 +411,7 @@ impl ManagerInputs {
         let mut h = crate::output::stable_hasher();
         self.global.hash(&mut h);
         m.hash(&mut h);
-        format!("{man:?}").hash(&mut h);
+        man.hash(&mut h);
         self.teams[man.team].hash(&mut h);
         let months = &idx.c.scores.months;
         idx.rows_of[m].len().hash(&mut h);
@@ -450,7 +457,12 @@ impl ManagerInputs {
                 } = b;
                 hf(&mut h, *points);
                 reason.hash(&mut h);
-                format!("{source:?}").hash(&mut h);
+                match source {
+                    crate::score::BonusSource::Entry => h.write_u8(0),
+                    crate::score::BonusSource::Competition(i) => (1u8, i).hash(&mut h),
+                    crate::score::BonusSource::Innovation(i) => (2u8, i).hash(&mut h),
+                    crate::score::BonusSource::Suggestions(n) => (3u8, n).hash(&mut h),
+                }
             }
             hf(&mut h, *deduction);
             veto.hash(&mut h);
@@ -560,9 +572,12 @@ impl ManagerInputs {
                 adopted,
             } = &site.suggestions[si];
             (si, manager, month, text, adopted).hash(&mut h);
-            format!("{kind:?}").hash(&mut h);
+            h.write_u8(match kind {
+                SuggestionKind::Supply => 0,
+                SuggestionKind::Allocation => 1,
+            });
             // The suggestion shows its manager's name and team.
-            format!("{:?}", site.managers[*manager]).hash(&mut h);
+            site.managers[*manager].hash(&mut h);
             self.teams[site.managers[*manager].team].hash(&mut h);
         }
         h.finish()

@@ -69,7 +69,7 @@ fn manager_page_explains_each_score() {
     let newest = &j["details"][0];
     assert_eq!(newest["key"], "2026-02");
     assert_eq!(newest["items"][0]["raw"], "95");
-    assert_eq!(newest["items"][0]["rule"], "100 × 95 ÷ 100 = 95.00");
+    assert_eq!(newest["items"][0]["rule"], "100 × 95 ÷ 100");
     assert_eq!(j["history"][0]["change"]["text"], "↑1");
     assert_eq!(j["history"][1]["change"]["cls"], "none");
 }

@@ -7,7 +7,9 @@ use crate::model::{Indicator, Method, Value};
 use crate::score::BonusSource;
 use crate::theme::Theme;
 
-/// An indicator's raw value and the rule applied to it, in words.
+/// An indicator's raw value and the calculation that turned it into points (the theme's
+/// `why_*` labels: by default only the numbers, as the indicator's rule in words is shown once
+/// beside them, see [`rule_words`]).
 pub fn explain(
     t: &Theme,
     ind: &Indicator,
@@ -20,26 +22,25 @@ pub fn explain(
     match (&ind.method, v) {
         (Method::Ratio { cap, floor }, Value::Ratio { actual, target }) => {
             let r = actual / target;
-            let raw = format!("{} / {} = {}", num(actual), num(target), pct(r));
+            let p = pct(r);
             let rule = if r < *floor {
-                t.fill(
-                    "why_ratio_floor",
-                    &[("r", &pct(r)), ("floor", &pct(*floor))],
-                )
+                t.fill("why_ratio_floor", &[("r", &p), ("floor", &pct(*floor))])
             } else if r > *cap {
                 t.fill(
                     "why_ratio_cap",
-                    &[("r", &pct(r)), ("cap", &pct(*cap)), ("w", &w), ("s", &s)],
+                    &[("r", &p), ("cap", &pct(*cap)), ("w", &w), ("s", &s)],
                 )
             } else {
-                t.fill("why_ratio", &[("r", &pct(r)), ("w", &w), ("s", &s)])
+                t.fill("why_ratio", &[("r", &p), ("w", &w), ("s", &s)])
             };
+            let raw = format!("{} / {} = {p}", num(actual), num(target));
             (raw, rule)
         }
-        (Method::Percent, Value::Number(x)) => (
-            num(x),
-            t.fill("why_percent", &[("v", &num(x)), ("w", &w), ("s", &s)]),
-        ),
+        (Method::Percent, Value::Number(x)) => {
+            let v = num(x);
+            let rule = t.fill("why_percent", &[("v", &v), ("w", &w), ("s", &s)]);
+            (v, rule)
+        }
         (
             Method::Linear {
                 target,
@@ -73,10 +74,16 @@ pub fn explain(
                 )
             };
             if unclamped > *max || unclamped < *min {
-                rule.push_str(&t.fill(
+                t.fill_into(
+                    &mut rule,
                     "why_linear_clamp",
-                    &[("min", &num(*min)), ("max", &num(*max)), ("s", &s)],
-                ));
+                    &[
+                        ("min", &num(*min)),
+                        ("max", &num(*max)),
+                        ("s", &s),
+                        ("x", &f2(unclamped)),
+                    ],
+                );
             }
             (num(x), rule)
         }
@@ -91,16 +98,21 @@ pub fn explain(
             );
             if let Some(l) = limit {
                 if per_unit * x > *l {
-                    rule.push_str(&t.fill("why_deduct_limit", &[("limit", &num(*l))]));
+                    t.fill_into(
+                        &mut rule,
+                        "why_deduct_limit",
+                        &[("limit", &num(*l)), ("d", &f2(per_unit * x))],
+                    );
                 }
             }
             (num(x), rule)
         }
         (Method::Training, _) => match mark {
-            Some(m) => (
-                f2(m),
-                t.fill("why_training", &[("m", &f2(m)), ("w", &w), ("s", &s)]),
-            ),
+            Some(m) => {
+                let m = f2(m);
+                let rule = t.fill("why_training", &[("m", &m), ("w", &w), ("s", &s)]);
+                (m, rule)
+            }
             None => (
                 t.label("no_training_mark").into(),
                 t.fill("why_training_none", &[("w", &w)]),
