@@ -95,6 +95,10 @@ pub struct ResultsFile {
 pub enum ResultsContent {
     /// Clean in an earlier build and unchanged since: its month, decoded from the parse cache.
     Cached(crate::model::MonthResults),
+    /// Read now, not parsed yet (validation deserialises a clean file straight into its
+    /// month, and parses the others with [`parse_results`]): its text, BOM removed, or the
+    /// problem that stopped reading it.
+    Text(Result<String, Problem>),
     /// Read and parsed now: its text (`None` when it could not be read as UTF-8) and its YAML
     /// tree, or the problem that stopped reading or parsing it.
     Read {
@@ -505,9 +509,10 @@ pub fn load(root: &Path, lang: Lang) -> Loaded {
 }
 
 impl Loaded {
-    /// The results files, each read, looked up in the parse `cache` (when given) and otherwise
-    /// parsed, lazily and in parallel as the consumer (validation) takes them, so that each YAML
-    /// tree can be dropped as soon as it is converted.
+    /// The results files, each read and looked up in the parse `cache` (when given), lazily
+    /// and in parallel as the consumer (validation) takes them; validation parses each text
+    /// (straight into its month when the file is clean), so that no YAML tree outlives its
+    /// check.
     pub fn results<'a>(
         &'a self,
         cache: Option<&'a crate::cache::ParseCache>,
@@ -549,13 +554,9 @@ impl Loaded {
         };
         let content = match cached {
             Some(m) => ResultsContent::Cached(m),
-            None => {
-                let (src, parsed) = load_bytes(&self.root, path, role, self.lang, bytes);
-                ResultsContent::Read {
-                    text: src.text,
-                    parsed: parsed.map(|(v, _)| v),
-                }
-            }
+            None => ResultsContent::Text(
+                bytes.and_then(|b| decode_text(&self.root, path, &b, self.lang)),
+            ),
         };
         ResultsFile {
             source,
@@ -565,6 +566,12 @@ impl Loaded {
             content,
         }
     }
+}
+
+/// Parses the text of the results file shown as `display` into a YAML tree, or the syntax
+/// problem that stops it.
+pub fn parse_results(display: &str, text: &str, lang: Lang) -> Result<Option<Value>, Problem> {
+    parse_doc(display, text, &Role::Results(String::new()), lang).map(|(v, _)| v)
 }
 
 fn parse_doc(

@@ -9,6 +9,7 @@
 //! suggestions) and `pages`; this file assembles the [`Site`].
 
 mod check;
+mod fast;
 mod incentives;
 mod pages;
 mod policy;
