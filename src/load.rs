@@ -45,7 +45,8 @@ pub struct Doc {
     pub source: usize,
     /// What the file is.
     pub role: Role,
-    /// The parsed YAML (for pages, the front matter), `None` if it could not be parsed.
+    /// The parsed YAML (for pages, the front matter), `None` if it could not be parsed; always
+    /// `None` for a training session, which validation parses from its source's text.
     pub value: Option<Value>,
     /// For pages, the Markdown body.
     pub body: String,
@@ -445,7 +446,12 @@ pub fn load_bytes(
             )
         }
     };
-    let parsed = parse_doc(&display, &text, role, lang);
+    // Training sessions are parsed by validation, in parallel, once the plans are known.
+    let parsed = if *role == Role::Training {
+        Ok((None, String::new()))
+    } else {
+        parse_doc(&display, &text, role, lang)
+    };
     (
         Source {
             display,
@@ -568,9 +574,9 @@ impl Loaded {
     }
 }
 
-/// Parses the text of the results file shown as `display` into a YAML tree, or the syntax
-/// problem that stops it.
-pub fn parse_results(display: &str, text: &str, lang: Lang) -> Result<Option<Value>, Problem> {
+/// Parses the text of the data file shown as `display` (a results file or a training session,
+/// whose parsing validation does) into a YAML tree, or the syntax problem that stops it.
+pub fn parse_data(display: &str, text: &str, lang: Lang) -> Result<Option<Value>, Problem> {
     parse_doc(display, text, &Role::Results(String::new()), lang).map(|(v, _)| v)
 }
 

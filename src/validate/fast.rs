@@ -1,6 +1,7 @@
-//! The fast path for monthly results files: the YAML text deserialised straight into a
-//! [`MonthResults`] (serde over `yaml_serde`'s deserializer), without building a
-//! [`Value`](crate::yaml::Value) tree, for files that are clean.
+//! The fast path for monthly results files and training sessions, the bulk of a site's data:
+//! the YAML text deserialised straight into a [`MonthResults`] or a [`Training`] (serde over
+//! `yaml_serde`'s deserializer), without building a [`Value`](crate::yaml::Value) tree, for
+//! files that are clean.
 //!
 //! It gives up (returns `None`) at the first thing that is not plainly right — anything the
 //! full check in `results` would report, and anything unusual it does not need to understand
@@ -10,6 +11,7 @@
 //! check builds, or nothing. Every node is read with `deserialize_any`, as the tree is: each
 //! scalar resolves to the same type and value (null, bool, integer, float, text) on both paths.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -17,7 +19,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use super::check::{text_problem, Range, MAX_ABS};
 use super::results::Context;
 use super::results::ENTRY_KEYS as ENTRIES;
-use crate::model::{Entry, Item, Method, Month, MonthResults, Value};
+use crate::model::{
+    Attendance, Date, Entry, Item, Method, Month, MonthResults, Training, TrainingKind, Value,
+};
 
 /// Deserialises `text` (the results file `file`, named `stem`) into its month when the file is
 /// clean; `None` when the full check has to look at it.
@@ -77,7 +81,7 @@ impl<'de> Visitor<'de> for Doc<'_, '_> {
         let (mut month, mut note, mut entries) = (None, None, None);
         while let Some(key) = m.next_key_seed(Key(&["month", "note", "results"]))? {
             match key {
-                0 if month.is_none() => month = Some(m.next_value_seed(MonthSeed)?),
+                0 if month.is_none() => month = Some(m.next_value_seed(Str(Month::parse))?),
                 1 if note.is_none() => note = Some(m.next_value_seed(Text { key: "note" })?),
                 2 if entries.is_none() => entries = Some(m.next_value_seed(Results(self.cx))?),
                 _ => return Err(give_up()),
@@ -108,26 +112,44 @@ impl<'de> Visitor<'de> for Key {
     }
 }
 
-/// `month: YYYY-MM`.
-struct MonthSeed;
+/// Text that `.0` turns into a value (a month, a date, an id…).
+struct Str<F>(F);
 
-impl<'de> DeserializeSeed<'de> for MonthSeed {
-    type Value = Month;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Month, D::Error> {
+impl<'de, T, F: FnOnce(&str) -> Option<T>> DeserializeSeed<'de> for Str<F> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for MonthSeed {
-    type Value = Month;
+impl<'de, T, F: FnOnce(&str) -> Option<T>> Visitor<'de> for Str<F> {
+    type Value = T;
     expecting!();
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Month, E> {
-        Month::parse(s).ok_or_else(give_up)
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
+        (self.0)(s).ok_or_else(give_up)
     }
 }
 
-/// Optional text (an empty value is `None`), without a text problem; `required` text must be
-/// there and not blank.
+/// `true` or `false`.
+struct Bool;
+
+impl<'de> DeserializeSeed<'de> for Bool {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Bool {
+    type Value = bool;
+    expecting!();
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<bool, E> {
+        Ok(b)
+    }
+}
+
+/// Optional text (an empty value is `None`) without a text problem; where text is required,
+/// the caller also refuses `None` and blank text.
 struct Text {
     key: &'static str,
 }
@@ -459,6 +481,240 @@ impl<'de> Visitor<'de> for Veto {
     }
 }
 
+/// What checking a training session needs from the rest of the site.
+pub(super) struct TrainingContext<'a> {
+    /// Manager ids to their index.
+    pub(super) mgr_idx: &'a HashMap<String, usize>,
+    /// Plan ids to their index.
+    pub(super) plan_idx: &'a HashMap<&'a str, usize>,
+}
+
+/// Deserialises `text` (the training session `file`) when the file is clean; `None` when the
+/// full check has to look at it. Whether its id is used by another file is the caller's check.
+pub(super) fn training(cx: &TrainingContext, text: &str, file: &str) -> Option<Training> {
+    let de = yaml_serde::Deserializer::from_str(text);
+    let mut t = Session(cx).deserialize(de).ok()?;
+    t.file = file.to_string();
+    Some(t)
+}
+
+/// The keys of a training session, in the order of the full check.
+const SESSION_KEYS: [&str; 9] = [
+    "id",
+    "title",
+    "date",
+    "kind",
+    "topic",
+    "hours",
+    "instructor",
+    "plan",
+    "attendees",
+];
+
+/// A training session's root.
+struct Session<'a, 'c>(&'a TrainingContext<'c>);
+
+impl<'de> DeserializeSeed<'de> for Session<'_, '_> {
+    type Value = Training;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Training, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Required text: there, and not blank.
+fn required(text: Option<Option<String>>) -> Option<String> {
+    text.flatten().filter(|s| !s.trim().is_empty())
+}
+
+impl<'de> Visitor<'de> for Session<'_, '_> {
+    type Value = Training;
+    expecting!();
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Training, A::Error> {
+        let cx = self.0;
+        let mut seen = [false; SESSION_KEYS.len()];
+        let (mut id, mut title, mut date, mut kind, mut topic) = (None, None, None, None, None);
+        let (mut hours, mut instructor, mut plan, mut attendees) = (None, None, None, None);
+        while let Some(key) = m.next_key_seed(Key(&SESSION_KEYS))? {
+            if std::mem::replace(&mut seen[key], true) {
+                return Err(give_up());
+            }
+            match key {
+                0 => {
+                    id =
+                        Some(m.next_value_seed(Str(|s: &str| {
+                            super::is_id(s).then(|| s.to_string())
+                        }))?)
+                }
+                1 => title = Some(m.next_value_seed(Text { key: "title" })?),
+                2 => date = Some(m.next_value_seed(Str(Date::parse))?),
+                3 => kind = Some(m.next_value_seed(Str(TrainingKind::parse))?),
+                4 => topic = m.next_value_seed(Text { key: "topic" })?,
+                5 => hours = Some(m.next_value_seed(Num(Range::Above(0.0)))?),
+                6 => instructor = m.next_value_seed(Text { key: "instructor" })?,
+                7 => plan = m.next_value_seed(Plan(cx.plan_idx))?,
+                _ => attendees = Some(m.next_value_seed(Attendees(cx.mgr_idx))?),
+            }
+        }
+        match (id, required(title), date, kind, hours, attendees) {
+            (Some(id), Some(title), Some(date), Some(kind), Some(hours), Some(attendees)) => {
+                Ok(Training {
+                    id,
+                    title,
+                    date,
+                    kind,
+                    topic,
+                    hours,
+                    instructor,
+                    plan,
+                    attendees,
+                    file: String::new(),
+                })
+            }
+            _ => Err(give_up()),
+        }
+    }
+}
+
+/// `plan:` a plan id from `training-plan.yaml`, or empty.
+struct Plan<'a>(&'a HashMap<&'a str, usize>);
+
+impl<'de> DeserializeSeed<'de> for Plan<'_> {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Plan<'_> {
+    type Value = Option<usize>;
+    expecting!();
+    fn visit_unit<E: de::Error>(self) -> Result<Option<usize>, E> {
+        Ok(None)
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Option<usize>, E> {
+        self.0.get(s).map(|&i| Some(i)).ok_or_else(give_up)
+    }
+}
+
+/// `attendees:` manager id → attendance, each manager once.
+struct Attendees<'a>(&'a HashMap<String, usize>);
+
+impl<'de> DeserializeSeed<'de> for Attendees<'_> {
+    type Value = Vec<Attendance>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Attendance>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Attendees<'_> {
+    type Value = Vec<Attendance>;
+    expecting!();
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Vec<Attendance>, A::Error> {
+        let idx = self.0;
+        let mut out = Vec::with_capacity(m.size_hint().unwrap_or(0));
+        let mut seen = std::collections::HashSet::new();
+        let id = |s: &str| idx.get(s).copied().filter(|_| super::is_id(s));
+        while let Some(manager) = m.next_key_seed(Str(id))? {
+            if !seen.insert(manager) {
+                return Err(give_up());
+            }
+            out.push(m.next_value_seed(AttendanceSeed(manager))?);
+        }
+        Ok(out)
+    }
+}
+
+/// One attendee: `present`, and `excused` only when absent, `score` only when present.
+struct AttendanceSeed(usize);
+
+impl<'de> DeserializeSeed<'de> for AttendanceSeed {
+    type Value = Attendance;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Attendance, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AttendanceSeed {
+    type Value = Attendance;
+    expecting!();
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Attendance, A::Error> {
+        let mut seen = [false; 4];
+        let (mut present, mut excused, mut score, mut reason) = (None, None, None, None);
+        while let Some(key) = m.next_key_seed(Key(&["present", "score", "excused", "reason"]))? {
+            if std::mem::replace(&mut seen[key], true) {
+                return Err(give_up());
+            }
+            match key {
+                0 => present = Some(m.next_value_seed(Bool)?),
+                1 => score = m.next_value_seed(OptNum(Range::Between(0.0, 100.0)))?,
+                2 => excused = m.next_value_seed(OptBool)?,
+                _ => reason = m.next_value_seed(Text { key: "reason" })?,
+            }
+        }
+        let excused = excused.unwrap_or(false);
+        match present {
+            Some(present) if !(present && excused) && (present || score.is_none()) => {
+                Ok(Attendance {
+                    manager: self.0,
+                    present,
+                    excused,
+                    score,
+                    reason,
+                })
+            }
+            _ => Err(give_up()),
+        }
+    }
+}
+
+/// An optional number (empty is `None`) as [`Num`].
+struct OptNum(Range);
+
+impl<'de> DeserializeSeed<'de> for OptNum {
+    type Value = Option<f64>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<f64>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptNum {
+    type Value = Option<f64>;
+    expecting!();
+    fn visit_unit<E: de::Error>(self) -> Result<Option<f64>, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, x: u64) -> Result<Option<f64>, E> {
+        Num(self.0).visit_u64(x).map(Some)
+    }
+    fn visit_i64<E: de::Error>(self, x: i64) -> Result<Option<f64>, E> {
+        Num(self.0).visit_i64(x).map(Some)
+    }
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<Option<f64>, E> {
+        Num(self.0).visit_f64(x).map(Some)
+    }
+}
+
+/// An optional boolean (empty is `None`).
+struct OptBool;
+
+impl<'de> DeserializeSeed<'de> for OptBool {
+    type Value = Option<bool>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<bool>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptBool {
+    type Value = Option<bool>;
+    expecting!();
+    fn visit_unit<E: de::Error>(self) -> Result<Option<bool>, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Option<bool>, E> {
+        Ok(Some(b))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{manager_index, site};
@@ -474,7 +730,7 @@ mod tests {
         let idx = manager_index(&managers);
         let cx = Context::new(Lang::En, &config, &managers, &idx);
         let fast = results(&cx, yaml, stem, "r.yaml").map(|m| format!("{m:?}"));
-        let parsed = crate::load::parse_results("r.yaml", yaml, Lang::En);
+        let parsed = crate::load::parse_data("r.yaml", yaml, Lang::En);
         let slow = cx.check(ResultsFile {
             source: 0,
             stem: stem.to_string(),
@@ -632,6 +888,125 @@ mod tests {
             }
             let yaml: String = chars.into_iter().collect();
             agrees("2026-03", &yaml);
+        }
+    }
+
+    const SESSION: &str = "id: t1\ntitle: 营销培训\ndate: 2026-01-10\nkind: routine\ntopic: T\nhours: 2.5\ninstructor: 王\nplan: p1\nattendees:\n  li-na: {present: false, excused: true, reason: 病假}\n  zhang-wei: {present: true, score: 80}\n  chen-jing: {present: true}\n";
+
+    /// As [`agrees`], for a training session.
+    fn session_agrees(yaml: &str) -> bool {
+        let (_, managers) = site();
+        let idx = manager_index(&managers);
+        let (plans, _) = super::super::testing::check(
+            Lang::En,
+            "plans:\n  - {id: p1, month: 2026-01, title: A}\n  - {id: '5', month: 2026-01, title: B}\n",
+            super::super::training::plans,
+        );
+        let plan_idx: HashMap<&str, usize> = plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect();
+        let cx = TrainingContext {
+            mgr_idx: &idx,
+            plan_idx: &plan_idx,
+        };
+        let fast = training(&cx, yaml, "t.yaml").map(|t| format!("{t:?}"));
+        let mut probs = crate::diag::Problems::default();
+        let slow = match crate::load::parse_data("t.yaml", yaml, Lang::En) {
+            Ok(v) => v.and_then(|v| {
+                let mut c = super::super::check::V::new(Lang::En, 0, &mut probs);
+                super::super::training::training(
+                    &mut c,
+                    &v,
+                    "t.yaml".into(),
+                    &idx,
+                    &plan_idx,
+                    &plans,
+                )
+            }),
+            Err(_) => None,
+        };
+        if let Some(f) = &fast {
+            assert!(
+                probs.is_empty(),
+                "fast path accepted a session with problems:\n{yaml}"
+            );
+            assert_eq!(Some(f), slow.map(|t| format!("{t:?}")).as_ref(), "{yaml}");
+        }
+        fast.is_some()
+    }
+
+    #[test]
+    fn training_sessions_take_the_fast_path_only_when_clean() {
+        assert!(session_agrees(SESSION));
+        for (from, to) in [
+            ("topic: T\n", ""),
+            ("instructor: 王\n", "instructor:\n"),
+            ("plan: p1\n", ""),
+            ("plan: p1\n", "plan: ~\n"),
+            (
+                "{present: true}",
+                "{present: true, excused: false, score: ~, reason: ~}",
+            ),
+        ] {
+            let yaml = SESSION.replacen(from, to, 1);
+            assert!(session_agrees(&yaml), "not on the fast path:\n{yaml}");
+        }
+        for (from, to) in [
+            ("id: t1", "id: T1"),
+            ("id: t1", "id: 12"),
+            ("title: 营销培训", "title: \" \""),
+            ("title: 营销培训", "title: 12"),
+            ("date: 2026-01-10", "date: 2026-02-30"),
+            ("kind: routine", "kind: lecture"),
+            ("kind: routine\n", ""),
+            ("hours: 2.5", "hours: 0"),
+            ("hours: 2.5", "hours: \"2\""),
+            ("plan: p1", "plan: p2"),
+            ("plan: p1", "plan: 5"),
+            ("topic: T", "topic: \"a\\x07\""),
+            ("topic: T\n", "topic: T\ntopic: T\n"),
+            ("topic: T\n", "room: 1\n"),
+            ("attendees:\n", "attendees: []\nx:\n"),
+            (
+                "{present: false, excused: true, reason: 病假}",
+                "{present: false, score: 60}",
+            ),
+            ("{present: true, score: 80}", "{present: true, score: 101}"),
+            (
+                "{present: true, score: 80}",
+                "{present: true, excused: true}",
+            ),
+            ("{present: true, score: 80}", "{present: yes}"),
+            ("{present: true, score: 80}", "{score: 80}"),
+            ("{present: true, score: 80}", "{present: true, note: x}"),
+            ("  chen-jing:", "  li-na:"),
+            ("  chen-jing:", "  wang-fang:"),
+        ] {
+            assert!(SESSION.contains(from), "{from}");
+            let yaml = SESSION.replacen(from, to, 1);
+            assert!(!session_agrees(&yaml), "took the fast path:\n{yaml}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// As [`random_edits_never_change_the_answer`], for a training session.
+        #[test]
+        fn random_edits_of_a_session_never_change_the_answer(
+            at in 0usize..400,
+            op in 0u8..3,
+            c in proptest::sample::select(vec![' ', ':', '-', '"', '{', '}', ',', '0', '9', 'e', '~', '\n', 'x']),
+        ) {
+            let mut chars: Vec<char> = SESSION.chars().collect();
+            let at = at % chars.len();
+            match op {
+                0 => { chars.remove(at); }
+                1 => chars[at] = c,
+                _ => chars.insert(at, c),
+            }
+            session_agrees(&chars.into_iter().collect::<String>());
         }
     }
 }

@@ -88,7 +88,7 @@ impl<'a> Context<'a> {
                         cached: false,
                     };
                 }
-                let parsed = crate::load::parse_results(&f.display, &text, self.lang);
+                let parsed = crate::load::parse_data(&f.display, &text, self.lang);
                 (Some(text), parsed)
             }
         };
