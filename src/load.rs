@@ -2,7 +2,9 @@
 //! in parallel. What comes out is a list of [`Source`]s and their parsed documents, and the
 //! monthly results files, read (or taken from the parse cache) one at a time as validation
 //! takes them ([`Loaded::results`]); turning those into a [`crate::model::Site`] is
-//! [`crate::validate`]'s job, which reads no files.
+//! [`crate::validate`]'s job, which reads no files. The bulk of the data — results files and
+//! training sessions — is handed over as text: validation deserialises a clean file straight
+//! into its typed value and parses the others with [`parse_data`].
 
 use std::path::{Path, PathBuf};
 
@@ -463,10 +465,10 @@ pub fn load_bytes(
 }
 
 /// Reads and parses the data files of the site at `root` in parallel — except the monthly
-/// results, the bulk of the data, which are only listed in [`Loaded::deferred`]:
-/// [`Loaded::results`] reads and parses each of them as validation takes it, and validation
-/// drops its YAML tree at once, so memory stays proportional to the typed data rather than to
-/// the YAML trees.
+/// results, the bulk of the data, which are only listed in [`Loaded::deferred`]
+/// ([`Loaded::results`] reads each of them as validation takes it), and the training sessions,
+/// which are read but left for validation to parse: so memory stays proportional to the typed
+/// data rather than to YAML trees.
 pub fn load(root: &Path, lang: Lang) -> Loaded {
     let (files, mut problems) = discover(root, lang);
     let eager: Vec<usize> = (0..files.len())
