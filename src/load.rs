@@ -2,7 +2,9 @@
 //! in parallel. What comes out is a list of [`Source`]s and their parsed documents, and the
 //! monthly results files, read (or taken from the parse cache) one at a time as validation
 //! takes them ([`Loaded::results`]); turning those into a [`crate::model::Site`] is
-//! [`crate::validate`]'s job, which reads no files.
+//! [`crate::validate`]'s job, which reads no files. The bulk of the data — results files and
+//! training sessions — is handed over as text: validation deserialises a clean file straight
+//! into its typed value and parses the others with [`parse_data`].
 
 use std::path::{Path, PathBuf};
 
@@ -45,7 +47,8 @@ pub struct Doc {
     pub source: usize,
     /// What the file is.
     pub role: Role,
-    /// The parsed YAML (for pages, the front matter), `None` if it could not be parsed.
+    /// The parsed YAML (for pages, the front matter), `None` if it could not be parsed; always
+    /// `None` for a training session, which validation parses from its source's text.
     pub value: Option<Value>,
     /// For pages, the Markdown body.
     pub body: String,
@@ -95,6 +98,10 @@ pub struct ResultsFile {
 pub enum ResultsContent {
     /// Clean in an earlier build and unchanged since: its month, decoded from the parse cache.
     Cached(crate::model::MonthResults),
+    /// Read now, not parsed yet (validation deserialises a clean file straight into its
+    /// month, and parses the others with [`parse_results`]): its text, BOM removed, or the
+    /// problem that stopped reading it.
+    Text(Result<String, Problem>),
     /// Read and parsed now: its text (`None` when it could not be read as UTF-8) and its YAML
     /// tree, or the problem that stopped reading or parsing it.
     Read {
@@ -441,7 +448,12 @@ pub fn load_bytes(
             )
         }
     };
-    let parsed = parse_doc(&display, &text, role, lang);
+    // Training sessions are parsed by validation, in parallel, once the plans are known.
+    let parsed = if *role == Role::Training {
+        Ok((None, String::new()))
+    } else {
+        parse_doc(&display, &text, role, lang)
+    };
     (
         Source {
             display,
@@ -453,10 +465,10 @@ pub fn load_bytes(
 }
 
 /// Reads and parses the data files of the site at `root` in parallel — except the monthly
-/// results, the bulk of the data, which are only listed in [`Loaded::deferred`]:
-/// [`Loaded::results`] reads and parses each of them as validation takes it, and validation
-/// drops its YAML tree at once, so memory stays proportional to the typed data rather than to
-/// the YAML trees.
+/// results, the bulk of the data, which are only listed in [`Loaded::deferred`]
+/// ([`Loaded::results`] reads each of them as validation takes it), and the training sessions,
+/// which are read but left for validation to parse: so memory stays proportional to the typed
+/// data rather than to YAML trees.
 pub fn load(root: &Path, lang: Lang) -> Loaded {
     let (files, mut problems) = discover(root, lang);
     let eager: Vec<usize> = (0..files.len())
@@ -505,9 +517,10 @@ pub fn load(root: &Path, lang: Lang) -> Loaded {
 }
 
 impl Loaded {
-    /// The results files, each read, looked up in the parse `cache` (when given) and otherwise
-    /// parsed, lazily and in parallel as the consumer (validation) takes them, so that each YAML
-    /// tree can be dropped as soon as it is converted.
+    /// The results files, each read and looked up in the parse `cache` (when given), lazily
+    /// and in parallel as the consumer (validation) takes them; validation parses each text
+    /// (straight into its month when the file is clean), so that no YAML tree outlives its
+    /// check.
     pub fn results<'a>(
         &'a self,
         cache: Option<&'a crate::cache::ParseCache>,
@@ -549,13 +562,9 @@ impl Loaded {
         };
         let content = match cached {
             Some(m) => ResultsContent::Cached(m),
-            None => {
-                let (src, parsed) = load_bytes(&self.root, path, role, self.lang, bytes);
-                ResultsContent::Read {
-                    text: src.text,
-                    parsed: parsed.map(|(v, _)| v),
-                }
-            }
+            None => ResultsContent::Text(
+                bytes.and_then(|b| decode_text(&self.root, path, &b, self.lang)),
+            ),
         };
         ResultsFile {
             source,
@@ -565,6 +574,12 @@ impl Loaded {
             content,
         }
     }
+}
+
+/// Parses the text of the data file shown as `display` (a results file or a training session,
+/// whose parsing validation does) into a YAML tree, or the syntax problem that stops it.
+pub fn parse_data(display: &str, text: &str, lang: Lang) -> Result<Option<Value>, Problem> {
+    parse_doc(display, text, &Role::Results(String::new()), lang).map(|(v, _)| v)
 }
 
 fn parse_doc(

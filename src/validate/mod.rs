@@ -9,6 +9,7 @@
 //! suggestions) and `pages`; this file assembles the [`Site`].
 
 mod check;
+mod fast;
 mod incentives;
 mod pages;
 mod policy;
@@ -99,6 +100,17 @@ where
         roster
     });
     let (Some(config), Some((teams, managers))) = (config, roster) else {
+        // The sessions are not checked without a site and roster, but their YAML syntax is,
+        // as that of every other file.
+        let unparsed = docs_of(docs, |r| *r == Role::Training).filter(|d| d.value.is_none());
+        for d in unparsed {
+            if let Some(text) = sources[d.source].text.as_deref() {
+                let file = &sources[d.source].display;
+                if let Err(p) = crate::load::parse_data(file, text, lang) {
+                    probs.located.push(p);
+                }
+            }
+        }
         return Validated {
             problems: probs,
             ..Default::default()
@@ -333,6 +345,23 @@ mod tests {
             "the text is kept to locate the problem"
         );
         assert_eq!(v.result_keys, []);
+    }
+
+    #[test]
+    fn sessions_have_their_syntax_checked_without_a_site() {
+        let (mut docs, sources) = input(&[
+            ("site.yaml", Role::Site, "title: [\n"),
+            ("managers.yaml", Role::Managers, MANAGERS),
+            ("t/a.yaml", Role::Training, "id: [\n"),
+            ("t/b.yaml", Role::Training, "id: t1\n"),
+        ]);
+        for d in &mut docs[2..] {
+            d.value = None; // as `load` hands sessions over: parsed by validation
+        }
+        let v = validate(&docs, &sources, Vec::new().into_par_iter(), Lang::En);
+        let files: Vec<&str> = v.problems.located.iter().map(|p| p.file.as_str()).collect();
+        assert_eq!(files, ["t/a.yaml"], "{:?}", v.problems.located);
+        assert!(v.problems.located[0].message.contains("YAML syntax error"));
     }
 
     #[test]

@@ -16,10 +16,10 @@ pub(super) const ENTRY_KEYS: [&str; 3] = ["bonus", "deductions", "veto"];
 /// What checking a results file needs from the rest of the site.
 pub(super) struct Context<'a> {
     lang: Lang,
-    config: &'a Config,
-    managers: &'a [Manager],
-    mgr_idx: &'a HashMap<String, usize>,
-    ind_idx: HashMap<&'a str, usize>,
+    pub(super) config: &'a Config,
+    pub(super) managers: &'a [Manager],
+    pub(super) mgr_idx: &'a HashMap<String, usize>,
+    pub(super) ind_idx: HashMap<&'a str, usize>,
 }
 
 /// One results file after checking.
@@ -76,6 +76,21 @@ impl<'a> Context<'a> {
                 }
             }
             ResultsContent::Read { text, parsed } => (text, parsed),
+            ResultsContent::Text(Err(p)) => (None, Err(p)),
+            ResultsContent::Text(Ok(text)) => {
+                if let Some(m) = super::fast::results(self, &text, &f.stem, &f.display) {
+                    return Checked {
+                        source: f.source,
+                        month: Some(m),
+                        problems,
+                        text: None,
+                        key: f.key,
+                        cached: false,
+                    };
+                }
+                let parsed = crate::load::parse_data(&f.display, &text, self.lang);
+                (Some(text), parsed)
+            }
         };
         let month = match parsed {
             Ok(Some(v)) => results(

@@ -2,6 +2,8 @@
 //! kind, hours, plan and attendance (present, excused, score).
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::check::{shown, suggest, Range, P, V};
 use super::results::manager_key;
 use crate::diag::{t, Lang, Problems, Source};
@@ -9,7 +11,9 @@ use crate::load::Doc;
 use crate::model::*;
 use crate::yaml::Value;
 
-/// The training sessions, each id used once across the files, sorted by date and id.
+/// The training sessions, each id used once across the files, sorted by date and id. A
+/// session's document is usually not parsed yet (`value` is `None`): it is then read from its
+/// source's text.
 pub(super) fn trainings<'a>(
     lang: Lang,
     docs: impl Iterator<Item = &'a Doc>,
@@ -23,23 +27,57 @@ pub(super) fn trainings<'a>(
         .enumerate()
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
-    let mut trainings = super::one_per_id(
-        lang,
-        docs,
-        sources,
-        probs,
-        |c, v, file| training(c, v, file.to_string(), mgr_idx, &plan_idx, plans),
-        |t| &t.id,
-        |id, other| {
-            t!(
+    let fast = super::fast::TrainingContext {
+        mgr_idx,
+        plan_idx: &plan_idx,
+    };
+    // Each session is checked on its own, in parallel (a clean one straight from its text);
+    // then, in file order, an id used by an earlier file is reported.
+    let docs: Vec<&Doc> = docs.collect();
+    let checked: Vec<(Option<Training>, Problems)> = docs
+        .par_iter()
+        .map(|d| {
+            let mut p = Problems::default();
+            let file = &sources[d.source].display;
+            let full = |v: &Value, p: &mut Problems| {
+                let mut c = V::new(lang, d.source, p);
+                training(&mut c, v, file.clone(), mgr_idx, &plan_idx, plans)
+            };
+            let t = match (&d.value, sources[d.source].text.as_deref()) {
+                (Some(v), _) => full(v, &mut p),
+                (None, Some(text)) => super::fast::training(&fast, text, file).or_else(|| {
+                    match crate::load::parse_data(file, text, lang) {
+                        Ok(v) => full(&v?, &mut p),
+                        Err(e) => {
+                            p.located.push(e);
+                            None
+                        }
+                    }
+                }),
+                (None, None) => None,
+            };
+            (t, p)
+        })
+        .collect();
+    let mut trainings = Vec::new();
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for (d, (t, p)) in docs.iter().zip(checked) {
+        probs.extend(p);
+        let Some(t) = t else { continue };
+        let file = sources[d.source].display.as_str();
+        if let Some(other) = seen.insert(t.id.clone(), file) {
+            let msg = t!(
                 lang,
                 "培训编号 \"{}\" 重复：{} 中已使用",
                 "duplicate training id \"{}\": already used in {}",
-                id,
+                t.id,
                 other
-            )
-        },
-    );
+            );
+            V::new(lang, d.source, probs).err(P::ROOT.k("id"), msg);
+        } else {
+            trainings.push(t);
+        }
+    }
     trainings.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     trainings
 }
