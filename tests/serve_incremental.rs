@@ -248,7 +248,24 @@ fn every_served_file_equals_a_fresh_build_through_edits() {
     p.rebuilt();
     p.same_as_build(root, &[]);
 
-    // The roster: a manager's name; site.yaml: the title and a weight.
+    // A training score (the training mark counts in the month's total) and an adopted
+    // suggestion (its bonus counts in its month).
+    edit(
+        &content.join("trainings/2026/t-2026-10-15-huaxiang.yaml"),
+        "zhang-wei: {present: true, score: 82}",
+        "zhang-wei: {present: true, score: 52}",
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+    edit(
+        &content.join("suggestions.yaml"),
+        "month: 2026-05, kind: allocation, text: 城郊片区新开便利店较多，建议预留部分新品投放名额, adopted: true",
+        "month: 2026-05, kind: allocation, text: 城郊片区新开便利店较多，建议预留部分新品投放名额, adopted: false",
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+
+    // The roster: a manager's name; site.yaml: the title and an indicator's cap.
     edit(&content.join("managers.yaml"), "name: 张伟", "name: 张卫");
     p.rebuilt();
     p.same_as_build(root, &[]);
@@ -256,6 +273,13 @@ fn every_served_file_equals_a_fresh_build_through_edits() {
         &content.join("site.yaml"),
         "title: 城关县局客户经理绩效通报",
         "title: 城关县局客户经理绩效通报（预览）",
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+    edit(
+        &content.join("site.yaml"),
+        "weight: 20, cap: 1.2, floor: 0.8",
+        "weight: 20, cap: 1.05, floor: 0.8",
     );
     p.rebuilt();
     p.same_as_build(root, &[]);

@@ -8,8 +8,9 @@
 //! reused only when its bytes are the same, and a results file only when it was clean.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::cache::{Key, ParseCache};
@@ -22,16 +23,31 @@ use crate::theme::Theme;
 
 /// A good build, ready to be served: everything a page needs.
 pub struct Snapshot {
+    /// The site, its computation and its data version.
+    pub built: Arc<Built>,
+    /// The theme, its templates compiled.
+    pub theme: Theme,
+    /// Wall time of each phase of the rebuild.
+    pub timings: Timings,
+}
+
+/// The data of a good build (kept by [`Preview`] too, for the next rebuild to take from).
+pub struct Built {
     /// The validated site.
     pub site: Site,
     /// Scores, training summaries and corrections.
     pub computed: Computed,
     /// The data version from git, if any.
     pub version: Option<serde_json::Value>,
-    /// The theme, its templates compiled.
-    pub theme: Theme,
-    /// Wall time of each phase of the rebuild.
-    pub timings: Timings,
+}
+
+/// The last good build with the keys of its inputs, to tell what an edit touched.
+struct Last {
+    built: Arc<Built>,
+    /// Key of every data file but the results files (paths and bytes).
+    others: Key,
+    /// Cache key of each results file, by month index.
+    months: Vec<Option<Key>>,
 }
 
 /// A file other than a results file, as last read: its key, its source and its document.
@@ -44,6 +60,8 @@ pub struct Preview {
     docs: HashMap<PathBuf, Kept>,
     /// The clean results files of the last good build.
     results: ParseCache,
+    /// The last good build.
+    last: Option<Last>,
 }
 
 impl Preview {
@@ -53,6 +71,7 @@ impl Preview {
             root: root.to_path_buf(),
             docs: HashMap::new(),
             results: ParseCache::default(),
+            last: None,
         }
     }
 
@@ -95,13 +114,36 @@ impl Preview {
         timings.phases.push(("load", start.elapsed()));
         drop(kept);
         let checked = site::validate_loaded(&mut loaded, Some(&self.results), &mut timings);
-        self.keep(&mut loaded, keys.into_inner().expect("keys"));
+        let keys = keys.into_inner().expect("keys");
+        let others = others_key(&loaded, &keys);
+        self.keep(&mut loaded, keys);
         let site = checked.map_err(site::Error::Data)?;
         if loaded.cache_misses > 0 || loaded.result_keys.len() != self.results.len() {
             self.results = ParseCache::in_memory(&loaded.result_keys, &site.months);
         }
+        let by_file: HashMap<&str, Key> = loaded
+            .result_keys
+            .iter()
+            .map(|(file, k)| (file.as_str(), *k))
+            .collect();
+        let months: Vec<Option<Key>> = site
+            .months
+            .iter()
+            .map(|m| by_file.get(m.file.as_str()).copied())
+            .collect();
         let start = Instant::now();
-        let mut computed = crate::compute::compute(&site);
+        // Months whose inputs are those of the last good build are not scored again.
+        let mut computed = match self.last.as_ref().filter(|l| l.others == others) {
+            Some(last) => {
+                let same: Vec<bool> = months
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| k.is_some() && last.months.get(i) == Some(k))
+                    .collect();
+                crate::compute::compute_reusing(&site, &last.built.computed, &same, true)
+            }
+            None => crate::compute::compute(&site),
+        };
         timings.phases.push(("compute", start.elapsed()));
         let start = Instant::now();
         let theme = Theme::load(&root, &site.config.theme, site.config.language)
@@ -111,10 +153,18 @@ impl Preview {
             .map_err(|_| site::Error::Io("reading the git history failed".into()))?;
         computed.corrections = corrections;
         timings.phases.push(("theme", start.elapsed()));
-        Ok(Snapshot {
+        let built = Arc::new(Built {
             site,
             computed,
             version,
+        });
+        self.last = Some(Last {
+            built: built.clone(),
+            others,
+            months,
+        });
+        Ok(Snapshot {
+            built,
             theme,
             timings,
         })
@@ -139,4 +189,17 @@ impl Preview {
             );
         }
     }
+}
+
+/// The key of every data file but the results files: their paths and the keys of their
+/// bytes (a file that could not be read counts as its path alone).
+fn others_key(loaded: &load::Loaded, keys: &HashMap<PathBuf, Key>) -> Key {
+    let mut h = crate::output::stable_hasher();
+    for doc in &loaded.docs {
+        let path = &loaded.sources[doc.source].path;
+        path.hash(&mut h);
+        keys.get(path).hash(&mut h);
+    }
+    let low = h.finish();
+    (low, loaded.docs.len() as u64)
 }

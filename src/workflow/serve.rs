@@ -77,14 +77,9 @@ impl Live {
         let (requests, rx) = mpsc::channel::<Request>();
         let (paths_tx, paths_rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let Snapshot {
-                site,
-                computed,
-                version,
-                theme,
-                ..
-            } = snap;
-            crate::render::on_demand(&site, &computed, version.as_ref(), theme, |files| {
+            let Snapshot { built, theme, .. } = snap;
+            let (site, computed, version) = (&built.site, &built.computed, &built.version);
+            crate::render::on_demand(site, computed, version.as_ref(), theme, |files| {
                 let _ = paths_tx.send(files.paths().into_iter().collect::<BTreeSet<_>>());
                 let rx = Mutex::new(rx);
                 // Files rendered since this build, kept until it is replaced.
