@@ -134,14 +134,7 @@ impl ParseCache {
     /// atomically (a temporary file renamed over it). Errors are ignored: the cache is only an
     /// optimisation.
     pub fn write(path: &Path, keys: &[(String, Key)], months: &[MonthResults]) {
-        let keys: HashMap<&str, Key> = keys.iter().map(|(p, k)| (p.as_str(), *k)).collect();
-        let list: Vec<(&str, Key, Vec<u8>)> = months
-            .iter()
-            .filter_map(|m| {
-                let k = *keys.get(m.file.as_str())?;
-                Some((m.file.as_str(), k, postcard::to_allocvec(m).ok()?))
-            })
-            .collect();
+        let list = Self::encode(keys, months);
         let Ok(body) = postcard::to_allocvec(&list) else {
             return;
         };
@@ -155,6 +148,32 @@ impl ParseCache {
         let tmp = path.with_extension(format!("cache-new-{}", std::process::id()));
         if std::fs::write(&tmp, &out).is_ok() && std::fs::rename(&tmp, path).is_err() {
             let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    /// Each of `months` that has a key in `keys` (by displayed path), encoded.
+    fn encode<'a>(
+        keys: &[(String, Key)],
+        months: &'a [MonthResults],
+    ) -> Vec<(&'a str, Key, Vec<u8>)> {
+        let keys: HashMap<&str, Key> = keys.iter().map(|(p, k)| (p.as_str(), *k)).collect();
+        months
+            .iter()
+            .filter_map(|m| {
+                let k = *keys.get(m.file.as_str())?;
+                Some((m.file.as_str(), k, postcard::to_allocvec(m).ok()?))
+            })
+            .collect()
+    }
+
+    /// The cache of `months` (each with its key, by displayed path in `keys`), kept in memory
+    /// rather than written (`serve` keeps one between rebuilds).
+    pub fn in_memory(keys: &[(String, Key)], months: &[MonthResults]) -> ParseCache {
+        ParseCache {
+            entries: Self::encode(keys, months)
+                .into_iter()
+                .map(|(p, k, v)| (p.to_string(), (k, v)))
+                .collect(),
         }
     }
 

@@ -26,3 +26,37 @@ pub fn compute(site: &Site) -> Computed {
         corrections: Default::default(),
     }
 }
+
+/// As [`compute`], taking from `earlier` (computed for an earlier version of the site) what
+/// the change did not touch: the score of month `i` when `same_month[i]` (its results file and
+/// index, and every other input but the other results files, are the same; see
+/// [`score::compute_reusing`]), and the training summaries when `same_training` (the training
+/// sessions, the plan, the roster and `site.yaml` are the same).
+pub fn compute_reusing(
+    site: &Site,
+    earlier: &Computed,
+    same_month: &[bool],
+    same_training: bool,
+) -> Computed {
+    let (scores, training) = rayon::join(
+        || {
+            score::compute_reusing(site, |i| {
+                same_month
+                    .get(i)
+                    .copied()
+                    .unwrap_or(false)
+                    .then(|| earlier.scores.months.get(i).cloned())
+                    .flatten()
+            })
+        },
+        || match same_training {
+            true => earlier.training.clone(),
+            false => training::summaries(site),
+        },
+    );
+    Computed {
+        scores,
+        training,
+        corrections: Default::default(),
+    }
+}

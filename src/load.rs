@@ -470,13 +470,24 @@ pub fn load_bytes(
 /// which are read but left for validation to parse: so memory stays proportional to the typed
 /// data rather than to YAML trees.
 pub fn load(root: &Path, lang: Lang) -> Loaded {
+    load_with(root, lang, |path, role| load_file(root, path, role, lang))
+}
+
+/// As [`load`], each file other than the monthly results read and parsed by `read` (as
+/// [`load_file`] does; `serve` keeps the documents of unchanged files instead of parsing them
+/// again).
+pub fn load_with(
+    root: &Path,
+    lang: Lang,
+    read: impl Fn(&Path, &Role) -> (Source, Parsed) + Sync,
+) -> Loaded {
     let (files, mut problems) = discover(root, lang);
     let eager: Vec<usize> = (0..files.len())
         .filter(|&i| !matches!(files[i].1, Role::Results(_)))
         .collect();
     let results: Vec<(Source, Parsed)> = eager
         .par_iter()
-        .map(|&i| load_file(root, &files[i].0, &files[i].1, lang))
+        .map(|&i| read(&files[i].0, &files[i].1))
         .collect();
     let mut loaded = Loaded::default();
     let mut parsed_iter = results.into_iter();

@@ -1,5 +1,6 @@
 //! Rendering: the exports and the pages of the site, written as they are produced.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -33,6 +34,54 @@ pub fn render_site(
     Ok(detail)
 }
 
+/// Every file of a site's output rendered on request, for `serve`: each path gives the bytes
+/// [`render_site`] writes there. Built by [`on_demand`].
+pub struct OnDemand<'a> {
+    site: &'a Site,
+    computed: &'a Computed,
+    version: Option<&'a serde_json::Value>,
+    pages: &'a crate::pages::OnDemand<'a>,
+    exports: HashMap<String, Export>,
+}
+
+/// Prepares the output of `site` for [`OnDemand::render`] and runs `f` with it; `theme` is
+/// the site's, loaded ([`Theme::load`]).
+pub fn on_demand<R>(
+    site: &Site,
+    computed: &Computed,
+    version: Option<&serde_json::Value>,
+    theme: Theme,
+    f: impl FnOnce(&OnDemand<'_>) -> R,
+) -> R {
+    crate::pages::on_demand(site, computed, version, theme, |pages| {
+        f(&OnDemand {
+            site,
+            computed,
+            version,
+            pages,
+            exports: exports(computed).into_iter().collect(),
+        })
+    })
+}
+
+impl OnDemand<'_> {
+    /// The path of every file of the output.
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.exports.keys().cloned().collect();
+        paths.extend(self.pages.paths());
+        paths
+    }
+
+    /// The bytes of the file at `path` (relative, `/`-separated), `None` if the output has no
+    /// such file, or the template's error.
+    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
+        match self.exports.get(path) {
+            Some(e) => Some(Ok(export_bytes(self.site, self.computed, self.version, *e))),
+            None => self.pages.render(path),
+        }
+    }
+}
+
 /// Writes `data/`: rankings (JSON, CSV), annual evaluations and training summaries.
 pub fn write_exports(
     site: &Site,
@@ -40,40 +89,81 @@ pub fn write_exports(
     version: Option<&serde_json::Value>,
     out: &Output,
 ) -> Result<(), String> {
+    exports(computed)
+        .par_iter()
+        .try_for_each(|(path, e)| out.write(path, &export_bytes(site, computed, version, *e)))
+}
+
+/// One file of `data/` (see [`exports`]); the numbers index the computed lists.
+#[derive(Clone, Copy, Debug)]
+pub enum Export {
+    /// A month's ranking as JSON (index into the months' scores).
+    RankingJson(usize),
+    /// A month's ranking as CSV.
+    RankingCsv(usize),
+    /// A year's evaluation.
+    Annual(usize),
+    /// A quarter's evaluation.
+    Quarter(usize),
+    /// A training summary.
+    Training(usize),
+}
+
+/// Every file of `data/`: its path in the output and what it holds.
+pub fn exports(computed: &Computed) -> Vec<(String, Export)> {
     let s = &computed.scores;
-    s.months.par_iter().try_for_each(|m| {
-        out.write(
-            &format!("data/rankings/{}.json", m.month),
-            &export::to_json(
+    let mut list = Vec::new();
+    for (i, m) in s.months.iter().enumerate() {
+        list.push((
+            format!("data/rankings/{}.json", m.month),
+            Export::RankingJson(i),
+        ));
+        list.push((
+            format!("data/rankings/{}.csv", m.month),
+            Export::RankingCsv(i),
+        ));
+    }
+    for (i, y) in s.years.iter().enumerate() {
+        list.push((format!("data/annual/{}.json", y.year), Export::Annual(i)));
+    }
+    for (i, q) in s.quarters.iter().enumerate() {
+        list.push((
+            format!("data/quarterly/{}.json", q.label()),
+            Export::Quarter(i),
+        ));
+    }
+    for (i, t) in computed.training.iter().enumerate() {
+        list.push((
+            format!("data/training/{}.json", t.period),
+            Export::Training(i),
+        ));
+    }
+    list
+}
+
+/// The bytes of one file of `data/`.
+pub fn export_bytes(
+    site: &Site,
+    computed: &Computed,
+    version: Option<&serde_json::Value>,
+    e: Export,
+) -> Vec<u8> {
+    let s = &computed.scores;
+    match e {
+        Export::RankingJson(i) => {
+            let m = &s.months[i];
+            export::to_json(
                 &export::ranking(site, m, version).with_corrections(
                     computed
                         .corrections
                         .get(&m.month.to_string())
                         .map(Vec::as_slice),
                 ),
-            ),
-        )?;
-        out.write(
-            &format!("data/rankings/{}.csv", m.month),
-            &export::ranking_csv(site, m),
-        )
-    })?;
-    s.years.par_iter().try_for_each(|y| {
-        out.write(
-            &format!("data/annual/{}.json", y.year),
-            &export::to_json(&export::annual(site, y)),
-        )
-    })?;
-    s.quarters.par_iter().try_for_each(|q| {
-        out.write(
-            &format!("data/quarterly/{}.json", q.label()),
-            &export::to_json(&export::quarter(site, q)),
-        )
-    })?;
-    computed.training.par_iter().try_for_each(|t| {
-        out.write(
-            &format!("data/training/{}.json", t.period),
-            &export::to_json(t),
-        )
-    })
+            )
+        }
+        Export::RankingCsv(i) => export::ranking_csv(site, &s.months[i]),
+        Export::Annual(i) => export::to_json(&export::annual(site, &s.years[i])),
+        Export::Quarter(i) => export::to_json(&export::quarter(site, &s.quarters[i])),
+        Export::Training(i) => export::to_json(&computed.training[i]),
+    }
 }

@@ -115,12 +115,25 @@ pub fn load_site_cached(
             || cache.map(crate::cache::ParseCache::read),
         )
     });
+    let site = validate_loaded(&mut loaded, cache.as_ref(), timings);
+    drop(cache);
+    Ok((site?, loaded))
+}
+
+/// Validates the `loaded` files (phase `validate`), taking clean results files from `cache`
+/// when given: every problem, or the site. `loaded` keeps its documents and learns the cache
+/// keys of the results files (for [`save_cache`]).
+pub fn validate_loaded(
+    loaded: &mut load::Loaded,
+    cache: Option<&crate::cache::ParseCache>,
+    timings: &mut Timings,
+) -> Result<Site, Vec<Problem>> {
+    let lang = loaded.lang;
     // The results files are read (or taken from the cache) as validation checks them.
     let checked = timings.time("validate", || {
-        let results = loaded.results(cache.as_ref());
+        let results = loaded.results(cache);
         validate::validate(&loaded.docs, &loaded.sources, results, lang)
     });
-    drop(cache);
     for (src, text) in checked.texts {
         loaded.sources[src].text = Some(text);
     }
@@ -130,7 +143,7 @@ pub fn load_site_cached(
     all.extend(diag::resolve(checked.problems, &loaded.sources));
     all.sort();
     match checked.site {
-        Some(s) if all.is_empty() => Ok((s, loaded)),
+        Some(s) if all.is_empty() => Ok(s),
         _ => Err(all),
     }
 }

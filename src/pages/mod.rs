@@ -13,7 +13,7 @@
 //! - `month.rs`, `manager.rs`, `team.rs`, `year.rs`, `levels.rs` (levels, quarters, candidates),
 //!   `training.rs`, `misc.rs` (awards, incentives, rules, free pages): one file per page kind.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -286,26 +286,7 @@ pub fn render_pages(
     theme.insert_global("site", &site_ctx);
     let theme = &theme;
     let idx = Index::new(site, computed, theme);
-    let mut jobs = vec![
-        Job::Home,
-        Job::Months,
-        Job::Managers,
-        Job::Teams,
-        Job::Years,
-        Job::Quarters,
-        Job::Training,
-        Job::Awards,
-        Job::Incentives,
-        Job::Rules,
-    ];
-    jobs.extend((0..computed.scores.months.len()).map(Job::Month));
-    jobs.extend((0..site.managers.len()).map(Job::Manager));
-    jobs.extend((0..site.teams.len()).map(Job::Team));
-    jobs.extend((0..computed.scores.years.len()).map(Job::Year));
-    jobs.extend((0..computed.scores.quarters.len()).map(Job::Quarter));
-    jobs.extend((0..computed.training.len()).map(Job::TrainingPeriod));
-    jobs.extend((0..site.trainings.len()).map(Job::Session));
-    jobs.extend((0..site.pages.len()).map(Job::Page));
+    let jobs = jobs(site, computed);
     // Pages whose fingerprint matches the previous build's are linked from the previous
     // output instead of rendered. The salt covers what is not in a page's own context: the
     // theme (templates, labels), the global `site` value and this program's version.
@@ -394,6 +375,31 @@ pub fn render_pages(
     Ok(detail)
 }
 
+/// Every page of the site.
+fn jobs(site: &Site, computed: &Computed) -> Vec<Job> {
+    let mut jobs = vec![
+        Job::Home,
+        Job::Months,
+        Job::Managers,
+        Job::Teams,
+        Job::Years,
+        Job::Quarters,
+        Job::Training,
+        Job::Awards,
+        Job::Incentives,
+        Job::Rules,
+    ];
+    jobs.extend((0..computed.scores.months.len()).map(Job::Month));
+    jobs.extend((0..site.managers.len()).map(Job::Manager));
+    jobs.extend((0..site.teams.len()).map(Job::Team));
+    jobs.extend((0..computed.scores.years.len()).map(Job::Year));
+    jobs.extend((0..computed.scores.quarters.len()).map(Job::Quarter));
+    jobs.extend((0..computed.training.len()).map(Job::TrainingPeriod));
+    jobs.extend((0..site.trainings.len()).map(Job::Session));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs
+}
+
 /// Timing names per page kind: (context, render, write); index = [`Job::kind`].
 const KINDS: [[&str; 3]; 6] = [
     ["manager: context", "manager: render", "manager: write"],
@@ -419,78 +425,131 @@ impl Job {
 }
 
 fn build_page(idx: &Index, job: Job) -> (String, &'static str, PageCtx) {
+    let (path, template) = target(idx, job);
+    let ctx = match job {
+        Job::Home => home(idx),
+        Job::Months => months(idx),
+        Job::Month(i) => month(idx, &idx.c.scores.months[i]),
+        Job::Managers => managers(idx),
+        Job::Manager(m) => manager(idx, m),
+        Job::Teams => teams(idx),
+        Job::Team(t) => team(idx, t),
+        Job::Years => years(idx),
+        Job::Year(y) => year(idx, y),
+        Job::Quarters => levels::quarters(idx),
+        Job::Quarter(q) => levels::quarter(idx, q),
+        Job::Training => training_index(idx),
+        Job::TrainingPeriod(i) => training_period(idx, &idx.c.training[i]),
+        Job::Session(i) => session(idx, i),
+        Job::Awards => awards(idx),
+        Job::Incentives => incentives(idx),
+        Job::Rules => rules(idx),
+        Job::Page(i) => free_page(idx, &idx.site.pages[i]),
+    };
+    (path, template, ctx)
+}
+
+/// A page's path in the output and its template.
+fn target(idx: &Index, job: Job) -> (String, &'static str) {
+    let s = &idx.c.scores;
     match job {
-        Job::Home => ("index.html".into(), "index.html", home(idx)),
-        Job::Months => ("months/index.html".into(), "months.html", months(idx)),
-        Job::Month(i) => {
-            let ms = &idx.c.scores.months[i];
-            (
-                format!("months/{}/index.html", ms.month),
-                "month.html",
-                month(idx, ms),
-            )
-        }
-        Job::Managers => ("managers/index.html".into(), "managers.html", managers(idx)),
+        Job::Home => ("index.html".into(), "index.html"),
+        Job::Months => ("months/index.html".into(), "months.html"),
+        Job::Month(i) => (
+            format!("months/{}/index.html", s.months[i].month),
+            "month.html",
+        ),
+        Job::Managers => ("managers/index.html".into(), "managers.html"),
         Job::Manager(m) => (
             format!("managers/{}/index.html", idx.site.managers[m].id),
             "manager.html",
-            manager(idx, m),
         ),
-        Job::Teams => ("teams/index.html".into(), "teams.html", teams(idx)),
+        Job::Teams => ("teams/index.html".into(), "teams.html"),
         Job::Team(t) => (
             format!("teams/{}/index.html", idx.site.teams[t].id),
             "team.html",
-            team(idx, t),
         ),
-        Job::Years => ("years/index.html".into(), "years.html", years(idx)),
-        Job::Year(y) => (
-            format!("years/{}/index.html", idx.c.scores.years[y].year),
-            "year.html",
-            year(idx, y),
-        ),
-        Job::Quarters => (
-            "quarters/index.html".into(),
-            "quarters.html",
-            levels::quarters(idx),
-        ),
+        Job::Years => ("years/index.html".into(), "years.html"),
+        Job::Year(y) => (format!("years/{}/index.html", s.years[y].year), "year.html"),
+        Job::Quarters => ("quarters/index.html".into(), "quarters.html"),
         Job::Quarter(q) => (
-            format!("quarters/{}/index.html", idx.c.scores.quarters[q].label()),
+            format!("quarters/{}/index.html", s.quarters[q].label()),
             "quarter.html",
-            levels::quarter(idx, q),
         ),
-        Job::Training => (
-            "training/index.html".into(),
-            "training.html",
-            training_index(idx),
+        Job::Training => ("training/index.html".into(), "training.html"),
+        Job::TrainingPeriod(i) => (
+            format!("training/{}/index.html", idx.c.training[i].period),
+            "training_period.html",
         ),
-        Job::TrainingPeriod(i) => {
-            let s = &idx.c.training[i];
-            (
-                format!("training/{}/index.html", s.period),
-                "training_period.html",
-                training_period(idx, s),
-            )
-        }
         Job::Session(i) => (
             format!("training/sessions/{}/index.html", idx.site.trainings[i].id),
             "training_session.html",
-            session(idx, i),
         ),
-        Job::Awards => ("awards/index.html".into(), "awards.html", awards(idx)),
-        Job::Incentives => (
-            "incentives/index.html".into(),
-            "incentives.html",
-            incentives(idx),
+        Job::Awards => ("awards/index.html".into(), "awards.html"),
+        Job::Incentives => ("incentives/index.html".into(), "incentives.html"),
+        Job::Rules => ("rules/index.html".into(), "rules.html"),
+        Job::Page(i) => (
+            format!("pages/{}/index.html", idx.site.pages[i].slug),
+            "page.html",
         ),
-        Job::Rules => ("rules/index.html".into(), "rules.html", rules(idx)),
-        Job::Page(i) => {
-            let p = &idx.site.pages[i];
-            (
-                format!("pages/{}/index.html", p.slug),
-                "page.html",
-                free_page(idx, p),
-            )
+    }
+}
+
+/// The pages of a site rendered one at a time, on request, for `serve`: each path gives the
+/// bytes [`render_pages`] writes there (the theme's static files included).
+pub struct OnDemand<'a> {
+    idx: Index<'a>,
+    jobs: HashMap<String, Job>,
+}
+
+/// Prepares the pages of `site` for [`OnDemand::render`] (the global context, the shared
+/// indexes, the path of every page) and runs `f` with them.
+pub fn on_demand<R>(
+    site: &Site,
+    computed: &Computed,
+    version: Option<&J>,
+    mut theme: Theme,
+    f: impl FnOnce(&OnDemand<'_>) -> R,
+) -> R {
+    let site_ctx = site_context(site, computed, &theme, version);
+    theme.insert_global("site", &site_ctx);
+    let idx = Index::new(site, computed, &theme);
+    let jobs = jobs(site, computed)
+        .into_iter()
+        .map(|job| (target(&idx, job).0, job))
+        .collect();
+    f(&OnDemand { idx, jobs })
+}
+
+impl OnDemand<'_> {
+    /// The path of every page and static file.
+    pub fn paths(&self) -> impl Iterator<Item = String> + '_ {
+        let statics = self
+            .idx
+            .t
+            .static_files()
+            .keys()
+            .map(|rel| format!("static/{rel}"));
+        self.jobs.keys().cloned().chain(statics)
+    }
+
+    /// The bytes of the page or static file at `path`, `None` if there is none, or the
+    /// template's error.
+    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
+        if let Some(rel) = path.strip_prefix("static/") {
+            if let Some(bytes) = self.idx.t.static_files().get(rel) {
+                return Some(Ok(bytes.clone()));
+            }
         }
+        let job = *self.jobs.get(path)?;
+        let (_, template, ctx) = build_page(&self.idx, job);
+        let mut buf = Vec::with_capacity(64 * 1024);
+        Some(
+            self.idx
+                .t
+                .render_to(template, &ctx.ctx, &mut buf)
+                .map(|()| buf),
+        )
     }
 }
 

@@ -323,13 +323,25 @@ pub struct Scores {
 /// Computes every month and year of a site. Months are independent given the previous month's
 /// ranks, so they are scored in parallel and then linked.
 pub fn compute(site: &Site) -> Scores {
+    compute_reusing(site, |_| None)
+}
+
+/// As [`compute`], taking the score of month `i` from `earlier(i)` when it gives one: a score
+/// this function computed for an earlier version of the site with the same inputs (the same
+/// results file at the same index, and the same everything else but the other results files).
+/// What depends on the other months (`previous`, each row's `change`, `escalated`) is worked
+/// out again. `serve` uses it so that an edit scores only the months it touched.
+pub fn compute_reusing(
+    site: &Site,
+    earlier: impl Fn(usize) -> Option<MonthScore> + Sync,
+) -> Scores {
     use rayon::prelude::*;
     let inputs = Inputs::new(site);
     let mut months: Vec<MonthScore> = site
         .months
         .par_iter()
         .enumerate()
-        .map(|(i, m)| score_month(site, &inputs, i, m))
+        .map(|(i, m)| earlier(i).unwrap_or_else(|| score_month(site, &inputs, i, m)))
         .collect();
     let mut prev_rank: Vec<Option<u32>> = vec![None; site.managers.len()];
     let mut prev_month: Option<Month> = None;

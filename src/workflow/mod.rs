@@ -15,6 +15,7 @@ use crate::error::{Error, Outcome};
 pub mod diff;
 pub mod hook;
 pub mod init;
+pub mod preview;
 pub mod serve;
 pub mod sheet;
 pub mod text;

@@ -1,44 +1,145 @@
-//! `rankpress serve`: a live preview. The site is built into a temporary folder and served over
-//! HTTP (loopback only unless `--bind` says otherwise); `content/` and the site's theme folders
-//! (`templates/`, `static/`, `i18n/`, `themes/`) are watched and every change rebuilds the site.
-//! Each connection carries one request, whose head (request line and headers) may be at most
+//! `rankpress serve`: a live preview. The site is checked and computed in memory and served
+//! over HTTP (loopback only unless `--bind` says otherwise); `content/` and the site's theme
+//! folders (`templates/`, `static/`, `i18n/`, `themes/`) are watched and every change updates
+//! the site. Each connection carries one request, whose head (request line and headers) may be at most
 //! [`MAX_HEAD`] bytes, parsed with `httparse`: longer ones get 414 or 431, as web servers do. Served HTML pages carry a tiny
 //! script that polls `/__rankpress/version` and reloads the page after a rebuild — it is
 //! injected while serving only and never appears in `build` output. When the data has
 //! problems, every page shows them (`file:line:column: message`, escaped) until the next good
 //! save brings the site back.
 //!
-//! Watching is done by polling the files' sizes and modification times every 300 ms rather
+//! Nothing is written to disk. A rebuild ([`Preview::rebuild`]) parses again only the files
+//! that changed and validates and computes the site; pages and exports are then rendered when
+//! they are asked for, by the same code as `build` (so each has the bytes `build` writes), and
+//! kept until the next change — as Hugo's "fast render mode" renders only the pages being
+//! viewed. An edit thus costs its validation and computation and the pages open in the browser,
+//! not the site's thousands of pages. A template that fails while rendering a page shows the
+//! error on that page (a template that does not compile, on every page).
+//!
+//! Watching is done by polling the files' sizes and modification times every [`POLL`] rather
 //! than with OS change notifications (the `notify` crate): a site is a few hundred small files,
 //! so a poll costs well under a millisecond; it behaves the same on Windows, Linux, network
 //! drives and shared folders (where notifications are often lost); it sees the editors that
 //! save by writing a new file and renaming it; and it needs no extra dependency.
 
 use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::preview::{Preview, Snapshot};
 use crate::diag::{t, Lang, Problem};
 use crate::site;
 use crate::text::html_escape;
 
 /// How often the watched folders are polled.
-pub const POLL: Duration = Duration::from_millis(300);
+pub const POLL: Duration = Duration::from_millis(100);
 
 /// The path pages poll for the build version.
 pub const VERSION_PATH: &str = "/__rankpress/version";
 
-/// Set by SIGINT/SIGTERM so the temporary folder is removed on the way out.
+/// Set by SIGINT/SIGTERM: the watch loop ends and `serve` exits cleanly (status 0).
 static STOP: AtomicBool = AtomicBool::new(false);
 
-/// What the server shows: the build version and, after a failed build, its problems.
+/// What the server shows: the build version, the last good build and, after a failed build,
+/// its problems.
 struct State {
     version: AtomicU64,
     error: Mutex<Option<ErrorPage>>,
+    live: Mutex<Option<Arc<Live>>>,
+}
+
+/// A rendered file (or the template's error), shared by the requests for it.
+type Rendered = Result<Arc<Vec<u8>>, String>;
+
+/// A request to the threads rendering a build: the file's path and where to send it (`None`:
+/// no such file).
+type Request = (String, mpsc::Sender<Option<Rendered>>);
+
+/// A good build being served: the path of every file of its output, and the threads that
+/// render them on request. They stop once the build is replaced and its last request answered
+/// (when the last `Live` is dropped, so is the channel's sender).
+struct Live {
+    paths: BTreeSet<String>,
+    requests: Mutex<mpsc::Sender<Request>>,
+}
+
+/// Threads rendering the files of one build.
+const RENDERERS: usize = 2;
+
+impl Live {
+    /// Starts the threads that render the files of `snap`; returns once they know every path.
+    fn start(snap: Snapshot) -> Live {
+        let (requests, rx) = mpsc::channel::<Request>();
+        let (paths_tx, paths_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let Snapshot { built, theme, .. } = snap;
+            let (site, computed, version) = (&built.site, &built.computed, &built.version);
+            crate::render::on_demand(site, computed, version.as_ref(), theme, |files| {
+                let _ = paths_tx.send(files.paths().into_iter().collect::<BTreeSet<_>>());
+                let rx = Mutex::new(rx);
+                // Files rendered since this build, kept until it is replaced.
+                let done: Mutex<HashMap<String, Arc<Vec<u8>>>> = Mutex::default();
+                std::thread::scope(|s| {
+                    for _ in 0..RENDERERS {
+                        s.spawn(|| loop {
+                            let Ok((path, reply)) = rx.lock().expect("requests").recv() else {
+                                return;
+                            };
+                            let kept = done.lock().expect("done").get(&path).cloned();
+                            let answer = match kept {
+                                Some(bytes) => Some(Ok(bytes)),
+                                None => files.render(&path).map(|r| {
+                                    let bytes = Arc::new(r?);
+                                    done.lock().expect("done").insert(path, bytes.clone());
+                                    Ok(bytes)
+                                }),
+                            };
+                            let _ = reply.send(answer);
+                        });
+                    }
+                });
+            });
+        });
+        Live {
+            paths: paths_rx.recv().unwrap_or_default(),
+            requests: Mutex::new(requests),
+        }
+    }
+
+    /// The file at `rel` (relative, `/`-separated): `None` if the output has none.
+    fn get(&self, rel: &str) -> Option<Rendered> {
+        if !self.paths.contains(rel) {
+            return None;
+        }
+        let (tx, rx) = mpsc::channel();
+        let sent = self
+            .requests
+            .lock()
+            .expect("requests")
+            .send((rel.to_string(), tx));
+        if sent.is_err() {
+            return Some(Err("the renderer stopped".into()));
+        }
+        rx.recv()
+            .unwrap_or_else(|_| Some(Err("the renderer stopped".into())))
+    }
+
+    /// True when `rel` is a folder of the output (the root, or a prefix of a file's path).
+    fn is_dir(&self, rel: &str) -> bool {
+        if rel.is_empty() {
+            return true;
+        }
+        let prefix = format!("{rel}/");
+        self.paths
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|p| p.starts_with(&prefix))
+    }
 }
 
 /// A failed build, shown instead of every page.
@@ -135,26 +236,25 @@ fn error_page(lang: Lang, err: &ErrorPage, version: u64) -> String {
     .replace("</body>", &format!("{}</body>", reload_script(version)))
 }
 
-/// Builds the site into `out` (the `first` time, or again) and records the outcome; returns
-/// the time it took.
-fn rebuild(root: &Path, out: &Path, state: &State, lang: Lang, first: bool) -> Duration {
+/// Builds the site again (the `first` time, or after a change) and records the outcome;
+/// returns the time it took.
+fn rebuild(preview: &mut Preview, state: &State, lang: Lang, first: bool) -> Duration {
     let start = Instant::now();
-    let result = site::build(&site::Options {
-        root: root.to_path_buf(),
-        output: out.to_path_buf(),
-    });
+    let result = preview.rebuild().map(Live::start);
     let took = start.elapsed();
     let ms = took.as_secs_f64() * 1000.0;
     let now = chrono::Local::now().format("%H:%M:%S");
     let err = match result {
-        Ok(r) => {
+        Ok(live) => {
+            let files = live.paths.len();
+            *state.live.lock().expect("state") = Some(Arc::new(live));
             let done = if first {
                 t!(
                     lang,
                     "[{}] 已生成：{} 个文件，用时 {:.0} ms",
                     "[{}] built: {} files in {:.0} ms",
                     now,
-                    r.files,
+                    files,
                     ms
                 )
             } else {
@@ -163,7 +263,7 @@ fn rebuild(root: &Path, out: &Path, state: &State, lang: Lang, first: bool) -> D
                     "[{}] 已重新生成：{} 个文件，用时 {:.0} ms",
                     "[{}] rebuilt: {} files in {:.0} ms",
                     now,
-                    r.files,
+                    files,
                     ms
                 )
             };
@@ -360,13 +460,13 @@ fn write_answer(stream: &mut impl std::io::Write, a: &Answer, head_only: bool) {
 }
 
 /// Serves one connection: one request, one answer.
-fn serve_connection(mut stream: std::net::TcpStream, out: &Path, state: &State, lang: Lang) {
+fn serve_connection(mut stream: std::net::TcpStream, state: &State, lang: Lang) {
     let _ = stream.set_read_timeout(Some(HEAD_TIMEOUT));
     let _ = stream.set_write_timeout(Some(HEAD_TIMEOUT));
     let answer = match read_head(&mut stream) {
         Ok((method, target)) => match method.as_str() {
             "GET" | "HEAD" => {
-                let a = handle(&target, out, state, lang);
+                let a = handle(&target, state, lang);
                 write_answer(&mut stream, &a, method == "HEAD");
                 return;
             }
@@ -395,8 +495,8 @@ fn serve_connection(mut stream: std::net::TcpStream, out: &Path, state: &State, 
     }
 }
 
-/// Answers a request for `target` (the request's path and query) from the built folder `out`.
-fn handle(target: &str, out: &Path, state: &State, lang: Lang) -> Answer {
+/// Answers a request for `target` (the request's path and query) from the last good build.
+fn handle(target: &str, state: &State, lang: Lang) -> Answer {
     let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
     let version = state.version.load(Ordering::SeqCst);
     if path == VERSION_PATH {
@@ -415,12 +515,10 @@ fn handle(target: &str, out: &Path, state: &State, lang: Lang) -> Answer {
     let safe = segments
         .iter()
         .all(|s| *s != ".." && *s != "." && !s.contains(['\\', ':', '\0']));
-    let mut file: PathBuf = out.to_path_buf();
-    for s in &segments {
-        file.push(s);
-    }
-    if safe && file.is_dir() {
-        if !path.ends_with('/') {
+    let live = state.live.lock().expect("state").clone();
+    let mut rel = segments.join("/");
+    if live.as_ref().is_some_and(|l| safe && l.is_dir(&rel)) {
+        if !path.ends_with('/') && !rel.is_empty() {
             // One leading slash, whatever the request had: `//host` would be a
             // protocol-relative URL, an open redirect to another site.
             let raw: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -428,28 +526,35 @@ fn handle(target: &str, out: &Path, state: &State, lang: Lang) -> Answer {
             a.headers.push(("Location", format!("/{}/", raw.join("/"))));
             return a;
         }
-        file.push("index.html");
+        rel = if rel.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{rel}/index.html")
+        };
     }
-    let body = if safe {
-        std::fs::read(&file).ok()
-    } else {
-        None
+    let found = match (&live, safe) {
+        (Some(live), true) => live.get(&rel),
+        _ => None,
     };
-    let Some(body) = body else {
-        let page = inject(
-            &format!(
-                "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>{}</p></body></html>\n",
-                html_escape(&t!(lang, "没有这个页面：{}", "no such page: {}", decoded))
-            ),
-            version,
-        );
-        return Answer::html(404, page);
+    let body = match found {
+        Some(Ok(body)) => body,
+        Some(Err(e)) => return Answer::html(500, error_page(lang, &ErrorPage::Io(e), version)),
+        None => {
+            let page = inject(
+                &format!(
+                    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>{}</p></body></html>\n",
+                    html_escape(&t!(lang, "没有这个页面：{}", "no such page: {}", decoded))
+                ),
+                version,
+            );
+            return Answer::html(404, page);
+        }
     };
-    let ct = content_type(&file);
+    let ct = content_type(Path::new(&rel));
     let body = if ct.starts_with("text/html") {
         inject(&String::from_utf8_lossy(&body), version).into_bytes()
     } else {
-        body
+        body.to_vec()
     };
     Answer::new(200, ct, body)
 }
@@ -478,20 +583,10 @@ fn on_signals() {}
 /// `rankpress serve [--port N] [--bind ADDR]`: runs until interrupted.
 pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
     let lang = site::detect_language(root);
-    let tmp = match tempfile::Builder::new()
-        .prefix("rankpress-serve-")
-        .tempdir()
-    {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("rankpress: {e}");
-            return ExitCode::from(crate::exit::USAGE);
-        }
-    };
-    let out = tmp.path().join("site");
     let state = Arc::new(State {
         version: AtomicU64::new(0),
         error: Mutex::new(None),
+        live: Mutex::new(None),
     });
     let server = match std::net::TcpListener::bind((bind, port)) {
         Ok(s) => s,
@@ -512,7 +607,8 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
     };
     on_signals();
     let mut seen = fingerprint(root);
-    rebuild(root, &out, &state, lang, true);
+    let mut preview = Preview::new(root);
+    rebuild(&mut preview, &state, lang, true);
     let local = server.local_addr().ok();
     let addr = local
         .map(|a| a.to_string())
@@ -540,7 +636,7 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
     // A thread per connection (a browser's idle pre-connections must not hold up the others),
     // at most MAX_CONNECTIONS at once.
     {
-        let (state, out) = (state.clone(), out.clone());
+        let state = state.clone();
         let active = Arc::new(AtomicU64::new(0));
         std::thread::spawn(move || {
             for stream in server.incoming().flatten() {
@@ -548,9 +644,9 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
                     continue; // dropped: closed at once
                 }
                 active.fetch_add(1, Ordering::SeqCst);
-                let (state, out, active) = (state.clone(), out.clone(), active.clone());
+                let (state, active) = (state.clone(), active.clone());
                 std::thread::spawn(move || {
-                    serve_connection(stream, &out, &state, lang);
+                    serve_connection(stream, &state, lang);
                     active.fetch_sub(1, Ordering::SeqCst);
                 });
             }
@@ -561,10 +657,9 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
         let now = fingerprint(root);
         if now != seen {
             seen = now;
-            rebuild(root, &out, &state, lang, false);
+            rebuild(&mut preview, &state, lang, false);
         }
     }
-    drop(tmp);
     ExitCode::SUCCESS
 }
 

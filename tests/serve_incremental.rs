@@ -1,0 +1,399 @@
+//! Issue 13, `serve` at province scale: the preview keeps the site in memory and updates only
+//! what an edit touches. Whatever it does inside, every file it serves must be, byte for byte
+//! (the injected reload script removed), what a fresh `build` of the same data writes — after
+//! editing a results file, renaming, removing and adding files, editing `managers.yaml`,
+//! `site.yaml` and a template override, and after introducing then fixing errors. Real files,
+//! real HTTP over loopback, a real git repository (the footer shows the data version).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::serve::Serve;
+use common::{rankpress, repo, site_from, tree};
+
+/// The start of the script `serve` injects into HTML pages (see `workflow::serve::inject`).
+const SCRIPT: &str = "<script>/* rankpress serve: live reload */";
+
+/// One GET over loopback: (status, headers, body bytes).
+fn get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let end = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete answer");
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    let status = head[9..12].parse().unwrap();
+    (status, head, buf[end + 4..].to_vec())
+}
+
+/// `body` without the reload script (exactly one, before `</body>`), checked to be there.
+fn without_script(path: &str, body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    let start = text
+        .find(SCRIPT)
+        .unwrap_or_else(|| panic!("{path}: no reload script"));
+    let end = start + text[start..].find("</script>").unwrap() + "</script>".len();
+    assert!(
+        !text[end..].contains(SCRIPT),
+        "{path}: the script is injected once"
+    );
+    assert!(text[end..].starts_with("</body>"), "{path}: before </body>");
+    let mut out = text[..start].to_string();
+    out.push_str(&text[end..]);
+    out.into_bytes()
+}
+
+/// Runs git in `dir` with a fixed identity and dates.
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-11-02T10:00:00+08:00")
+        .env("GIT_COMMITTER_DATE", "2026-11-02T10:00:00+08:00")
+        .output()
+        .expect("git is installed (apt-get install git)");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Writes a file as editors do: a new file renamed over the old one (never half-written).
+fn save(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let tmp = path.with_extension("rankpress-test-tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+/// Replaces `from` (which must be there) by `to` in the file at `path`.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{}: no {from:?}", path.display());
+    save(path, &text.replacen(from, to, 1));
+}
+
+/// A preview of the site at `root` and the folder fresh builds go to.
+struct Preview {
+    srv: Serve,
+    version: String,
+    builds: tempfile::TempDir,
+    n: usize,
+}
+
+impl Preview {
+    fn start(root: &Path) -> Preview {
+        let srv = Serve::start(root);
+        let version = srv.version();
+        Preview {
+            srv,
+            version,
+            builds: common::tempdir(),
+            n: 0,
+        }
+    }
+
+    /// Waits for the rebuild after an edit; returns its version.
+    fn rebuilt(&mut self) -> String {
+        self.version = self.srv.wait_change(&self.version);
+        self.version.clone()
+    }
+
+    /// Builds the site at `root` afresh and checks that serve gives every file of it, byte
+    /// for byte (HTML without the reload script), that each of `gone` is a 404, and that the
+    /// version did not move meanwhile. Returns the number of files compared.
+    fn same_as_build(&mut self, root: &Path, gone: &[&str]) -> usize {
+        self.n += 1;
+        let out = self.builds.path().join(format!("out{}", self.n));
+        let o = rankpress(root, &["build", "-o", out.to_str().unwrap()]);
+        assert!(
+            o.status.success(),
+            "build: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let files = tree(&out);
+        let mut compared = 0;
+        for (rel, want) in &files {
+            if rel == ".rankpress-output" {
+                continue;
+            }
+            let url = format!("/{rel}");
+            let (status, head, body) = get(self.srv.port, &url);
+            assert_eq!(status, 200, "{url}: {head}");
+            let got = if rel.ends_with(".html") {
+                without_script(rel, &body)
+            } else {
+                assert!(!body.windows(SCRIPT.len()).any(|w| w == SCRIPT.as_bytes()));
+                body
+            };
+            if &got != want {
+                let (g, w) = (String::from_utf8_lossy(&got), String::from_utf8_lossy(want));
+                let at = g
+                    .chars()
+                    .zip(w.chars())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(g.len().min(w.len()));
+                let show = |s: &str| {
+                    s.chars()
+                        .skip(at.saturating_sub(80))
+                        .take(200)
+                        .collect::<String>()
+                };
+                panic!(
+                    "{url} differs from the build at char {at}:\nserved: …{}…\nbuilt:  …{}…",
+                    show(&g),
+                    show(&w)
+                );
+            }
+            // A folder's page is also served at the folder's address.
+            if let Some(dir) = rel.strip_suffix("index.html") {
+                let (status, _, body) = get(self.srv.port, &format!("/{dir}"));
+                assert_eq!(status, 200, "/{dir}");
+                assert_eq!(&without_script(rel, &body), want, "/{dir}");
+            }
+            compared += 1;
+        }
+        for url in gone {
+            let (status, _, _) = get(self.srv.port, url);
+            assert_eq!(status, 404, "{url} is gone");
+        }
+        assert_eq!(
+            self.srv.version(),
+            self.version,
+            "no rebuild while comparing"
+        );
+        compared
+    }
+
+    /// Every page shows the data's problems, each `file:line:column`, escaped.
+    fn shows_problems(&self, wanted: &[&str]) {
+        for url in ["/", "/managers/", "/months/2026-10/index.html"] {
+            let (status, _, body) = get(self.srv.port, url);
+            assert_eq!(status, 500, "{url}");
+            let page = String::from_utf8(body).unwrap();
+            for w in wanted {
+                assert!(page.contains(w), "{url}: no {w:?} in\n{page}");
+            }
+            assert!(page.contains(SCRIPT), "{url}: the error page reloads too");
+        }
+    }
+}
+
+/// The demo site in a git repository, committed (the footer shows the data version).
+fn demo_repo() -> tempfile::TempDir {
+    let site = site_from(&repo().join("content"));
+    let root = site.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "content"]);
+    git(root, &["commit", "-q", "-m", "data"]);
+    site
+}
+
+#[test]
+fn every_served_file_equals_a_fresh_build_through_edits() {
+    let site = demo_repo();
+    let root = site.path();
+    let content = root.join("content");
+    let mut p = Preview::start(root);
+    let n = p.same_as_build(root, &["/no/such/page.html"]);
+    assert!(n > 100, "{n} files compared");
+
+    // One number in the newest results file (the footer turns "uncommitted" too).
+    edit(
+        &content.join("results/2026-10.yaml"),
+        "forecast: 98.4",
+        "forecast: 88.4",
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+    let (_, _, page) = get(p.srv.port, "/managers/zhang-wei/");
+    assert!(String::from_utf8(page).unwrap().contains("88.4"));
+
+    // A free page renamed: its address moves.
+    std::fs::rename(
+        content.join("pages/about.md"),
+        content.join("pages/guanyu.md"),
+    )
+    .unwrap();
+    p.rebuilt();
+    p.same_as_build(root, &["/pages/about/", "/pages/about/index.html"]);
+
+    // The oldest month removed, then put back; a training session removed.
+    let oldest = content.join("results/2025-11.yaml");
+    let kept = std::fs::read_to_string(&oldest).unwrap();
+    std::fs::remove_file(&oldest).unwrap();
+    p.rebuilt();
+    p.same_as_build(root, &["/months/2025-11/", "/data/rankings/2025-11.json"]);
+    save(&oldest, &kept);
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+    std::fs::remove_file(content.join("trainings/2025/t-2025-11-20-chenlie.yaml")).unwrap();
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+
+    // A training score (the training mark counts in the month's total) and an adopted
+    // suggestion (its bonus counts in its month).
+    edit(
+        &content.join("trainings/2026/t-2026-10-15-huaxiang.yaml"),
+        "zhang-wei: {present: true, score: 82}",
+        "zhang-wei: {present: true, score: 52}",
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+    edit(
+        &content.join("suggestions.yaml"),
+        "month: 2026-05, kind: allocation, text: 城郊片区新开便利店较多，建议预留部分新品投放名额, adopted: true",
+        "month: 2026-05, kind: allocation, text: 城郊片区新开便利店较多，建议预留部分新品投放名额, adopted: false",
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+
+    // The roster: a manager's name; site.yaml: the title and an indicator's cap.
+    edit(&content.join("managers.yaml"), "name: 张伟", "name: 张卫");
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+    edit(
+        &content.join("site.yaml"),
+        "title: 城关县局客户经理绩效通报",
+        "title: 城关县局客户经理绩效通报（预览）",
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+    edit(
+        &content.join("site.yaml"),
+        "weight: 20, cap: 1.2, floor: 0.8",
+        "weight: 20, cap: 1.05, floor: 0.8",
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+
+    // A template override of the site, then an edit of it, then its removal.
+    let page_tpl =
+        std::fs::read_to_string(repo().join("themes/default/templates/page.html")).unwrap();
+    let tpl = root.join("templates/page.html");
+    save(
+        &tpl,
+        &page_tpl.replacen("<article", "<!-- override --><article", 1),
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+    let (_, _, page) = get(p.srv.port, "/pages/guanyu/");
+    assert!(String::from_utf8(page)
+        .unwrap()
+        .contains("<!-- override -->"));
+    save(
+        &tpl,
+        &page_tpl.replacen("<article", "<!-- override 2 --><article", 1),
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+    std::fs::remove_file(&tpl).unwrap();
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+
+    // Committed: the footer is clean again.
+    git(root, &["add", "-A", "content"]);
+    git(root, &["commit", "-q", "-m", "更正 2026-10"]);
+    edit(
+        &content.join("results/2026-10.yaml"),
+        "forecast: 88.4",
+        "forecast: 89.4",
+    );
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+}
+
+#[test]
+fn errors_are_shown_then_the_site_comes_back_as_built() {
+    let site = demo_repo();
+    let root = site.path();
+    let content = root.join("content");
+    let mut p = Preview::start(root);
+    p.same_as_build(root, &[]);
+
+    // Two problems in two files, at once.
+    let results = content.join("results/2026-10.yaml");
+    let good = std::fs::read_to_string(&results).unwrap();
+    edit(&results, "forecast: 98.4", "forecast: <b>98</b>");
+    edit(
+        &content.join("managers.yaml"),
+        "team: chengqu",
+        "team: no-such-team",
+    );
+    p.rebuilt();
+    // Both edits may land in one rebuild or in two: wait until both are shown.
+    let start = Instant::now();
+    loop {
+        let (_, _, body) = get(p.srv.port, "/");
+        let page = String::from_utf8(body).unwrap();
+        if page.contains("content/managers.yaml:") && page.contains("content/results/2026-10.yaml:")
+        {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{page}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    p.version = p.srv.version();
+    let (_, _, body) = get(p.srv.port, "/");
+    let page = String::from_utf8(body).unwrap();
+    assert!(
+        page.contains("&lt;b&gt;98&lt;/b&gt;") && !page.contains("<b>98"),
+        "{page}"
+    );
+    p.shows_problems(&[
+        "<code>content/managers.yaml:",
+        "<code>content/results/2026-10.yaml:11:15</code>",
+    ]);
+
+    // One fixed: the other is still shown.
+    edit(
+        &content.join("managers.yaml"),
+        "team: no-such-team",
+        "team: chengqu",
+    );
+    p.rebuilt();
+    p.shows_problems(&["<code>content/results/2026-10.yaml:11:15</code>"]);
+    let (_, _, body) = get(p.srv.port, "/");
+    assert!(!String::from_utf8(body).unwrap().contains("managers.yaml:"));
+
+    // A YAML syntax error, then the fix: the site is back, as a fresh build gives it.
+    save(
+        &results,
+        &good.replacen("forecast: 98.4", "forecast: [98.4", 1),
+    );
+    p.rebuilt();
+    p.shows_problems(&["<code>content/results/2026-10.yaml:"]);
+    save(&results, &good);
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+
+    // A template override that does not compile: an error page, then the site again.
+    let tpl = root.join("templates/page.html");
+    save(&tpl, "{% if %}\n");
+    p.rebuilt();
+    for url in ["/", "/pages/about/"] {
+        let (status, _, body) = get(p.srv.port, url);
+        assert_eq!(status, 500, "{url}");
+        assert!(String::from_utf8(body).unwrap().contains("page.html"));
+    }
+    std::fs::remove_file(&tpl).unwrap();
+    p.rebuilt();
+    p.same_as_build(root, &[]);
+}
