@@ -182,6 +182,12 @@ impl Preview {
         compared
     }
 
+    /// After an edit: waits for the rebuild and compares with a fresh build.
+    fn then_same_as_build(&mut self, root: &Path) {
+        self.rebuilt();
+        self.same_as_build(root, &[]);
+    }
+
     /// Every page shows the data's problems, each `file:line:column`, escaped.
     fn shows_problems(&self, wanted: &[&str]) {
         for url in ["/", "/managers/", "/months/2026-10/index.html"] {
@@ -221,8 +227,7 @@ fn every_served_file_equals_a_fresh_build_through_edits() {
         "forecast: 98.4",
         "forecast: 88.4",
     );
-    p.rebuilt();
-    p.same_as_build(root, &[]);
+    p.then_same_as_build(root);
     let (_, _, page) = get(p.srv.port, "/managers/zhang-wei/");
     assert!(String::from_utf8(page).unwrap().contains("88.4"));
 
@@ -242,47 +247,40 @@ fn every_served_file_equals_a_fresh_build_through_edits() {
     p.rebuilt();
     p.same_as_build(root, &["/months/2025-11/", "/data/rankings/2025-11.json"]);
     save(&oldest, &kept);
-    p.rebuilt();
-    p.same_as_build(root, &[]);
+    p.then_same_as_build(root);
     std::fs::remove_file(content.join("trainings/2025/t-2025-11-20-chenlie.yaml")).unwrap();
-    p.rebuilt();
-    p.same_as_build(root, &[]);
+    p.then_same_as_build(root);
 
-    // A training score (the training mark counts in the month's total) and an adopted
-    // suggestion (its bonus counts in its month).
-    edit(
-        &content.join("trainings/2026/t-2026-10-15-huaxiang.yaml"),
-        "zhang-wei: {present: true, score: 82}",
-        "zhang-wei: {present: true, score: 52}",
-    );
-    p.rebuilt();
-    p.same_as_build(root, &[]);
-    edit(
-        &content.join("suggestions.yaml"),
-        "month: 2026-05, kind: allocation, text: 城郊片区新开便利店较多，建议预留部分新品投放名额, adopted: true",
-        "month: 2026-05, kind: allocation, text: 城郊片区新开便利店较多，建议预留部分新品投放名额, adopted: false",
-    );
-    p.rebuilt();
-    p.same_as_build(root, &[]);
-
-    // The roster: a manager's name; site.yaml: the title and an indicator's cap.
-    edit(&content.join("managers.yaml"), "name: 张伟", "name: 张卫");
-    p.rebuilt();
-    p.same_as_build(root, &[]);
-    edit(
-        &content.join("site.yaml"),
-        "title: 城关县局客户经理绩效通报",
-        "title: 城关县局客户经理绩效通报（预览）",
-    );
-    p.rebuilt();
-    p.same_as_build(root, &[]);
-    edit(
-        &content.join("site.yaml"),
-        "weight: 20, cap: 1.2, floor: 0.8",
-        "weight: 20, cap: 1.05, floor: 0.8",
-    );
-    p.rebuilt();
-    p.same_as_build(root, &[]);
+    // A training score (the training mark counts in the month's total), an adopted
+    // suggestion (its bonus counts in its month), the roster (a manager's name), site.yaml
+    // (the title, an indicator's cap): one edit at a time.
+    let suggestion = "month: 2026-05, kind: allocation, text: 城郊片区新开便利店较多，建议预留部分新品投放名额, adopted:";
+    for (file, from, to) in [
+        (
+            "trainings/2026/t-2026-10-15-huaxiang.yaml",
+            "zhang-wei: {present: true, score: 82}".to_string(),
+            "zhang-wei: {present: true, score: 52}".to_string(),
+        ),
+        (
+            "suggestions.yaml",
+            format!("{suggestion} true"),
+            format!("{suggestion} false"),
+        ),
+        ("managers.yaml", "name: 张伟".into(), "name: 张卫".into()),
+        (
+            "site.yaml",
+            "title: 城关县局客户经理绩效通报".into(),
+            "title: 城关县局客户经理绩效通报（预览）".into(),
+        ),
+        (
+            "site.yaml",
+            "weight: 20, cap: 1.2, floor: 0.8".into(),
+            "weight: 20, cap: 1.05, floor: 0.8".into(),
+        ),
+    ] {
+        edit(&content.join(file), &from, &to);
+        p.then_same_as_build(root);
+    }
 
     // A template override of the site, then an edit of it, then its removal.
     let page_tpl =
@@ -292,8 +290,7 @@ fn every_served_file_equals_a_fresh_build_through_edits() {
         &tpl,
         &page_tpl.replacen("<article", "<!-- override --><article", 1),
     );
-    p.rebuilt();
-    p.same_as_build(root, &[]);
+    p.then_same_as_build(root);
     let (_, _, page) = get(p.srv.port, "/pages/guanyu/");
     assert!(String::from_utf8(page)
         .unwrap()
@@ -302,11 +299,9 @@ fn every_served_file_equals_a_fresh_build_through_edits() {
         &tpl,
         &page_tpl.replacen("<article", "<!-- override 2 --><article", 1),
     );
-    p.rebuilt();
-    p.same_as_build(root, &[]);
+    p.then_same_as_build(root);
     std::fs::remove_file(&tpl).unwrap();
-    p.rebuilt();
-    p.same_as_build(root, &[]);
+    p.then_same_as_build(root);
 
     // Committed: the footer is clean again.
     git(root, &["add", "-A", "content"]);
@@ -316,8 +311,7 @@ fn every_served_file_equals_a_fresh_build_through_edits() {
         "forecast: 88.4",
         "forecast: 89.4",
     );
-    p.rebuilt();
-    p.same_as_build(root, &[]);
+    p.then_same_as_build(root);
 }
 
 #[test]
@@ -381,8 +375,7 @@ fn errors_are_shown_then_the_site_comes_back_as_built() {
     p.rebuilt();
     p.shows_problems(&["<code>content/results/2026-10.yaml:"]);
     save(&results, &good);
-    p.rebuilt();
-    p.same_as_build(root, &[]);
+    p.then_same_as_build(root);
 
     // A template override that does not compile: an error page, then the site again.
     let tpl = root.join("templates/page.html");
@@ -394,6 +387,5 @@ fn errors_are_shown_then_the_site_comes_back_as_built() {
         assert!(String::from_utf8(body).unwrap().contains("page.html"));
     }
     std::fs::remove_file(&tpl).unwrap();
-    p.rebuilt();
-    p.same_as_build(root, &[]);
+    p.then_same_as_build(root);
 }
