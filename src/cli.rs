@@ -109,10 +109,6 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build { paths, timings } => build(&paths, timings).map_err(named),
         Command::Check { paths } => check(&paths),
-        // `serve` runs until it is stopped and reports its own failures.
-        Command::Workflow(crate::workflow::Command::Serve { port, bind, root }) => {
-            return crate::workflow::serve::run(&root, &bind, port)
-        }
         Command::Workflow(cmd) => crate::workflow::run(cmd),
         Command::Bulletin { paths, month } => bulletin(&paths, month).map_err(named),
         Command::Send {

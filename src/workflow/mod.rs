@@ -125,7 +125,7 @@ pub fn run(cmd: Command) -> Result<Outcome, Error> {
         } => sheet::run_export(&root, &month, format, out.as_deref()),
         Command::Hook { action } => hook::run(action),
         Command::Diff { rev, rev2, root } => diff::run(&root, &rev, rev2.as_deref()),
-        Command::Serve { .. } => unreachable!("the command line runs serve itself"),
+        Command::Serve { port, bind, root } => serve::run(&root, &bind, port),
     }
 }
 

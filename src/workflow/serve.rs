@@ -26,13 +26,13 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::preview::{Preview, Snapshot};
 use crate::diag::{t, Lang, Problem};
+use crate::error::{Error, Outcome};
 use crate::site;
 use crate::text::html_escape;
 
@@ -581,7 +581,7 @@ fn on_signals() {
 fn on_signals() {}
 
 /// `rankpress serve [--port N] [--bind ADDR]`: runs until interrupted.
-pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
+pub fn run(root: &Path, bind: &str, port: u16) -> Result<Outcome, Error> {
     let lang = site::detect_language(root);
     let state = Arc::new(State {
         version: AtomicU64::new(0),
@@ -591,18 +591,14 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
     let server = match std::net::TcpListener::bind((bind, port)) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!(
-                "{}",
-                t!(
-                    lang,
-                    "无法在 {}:{} 上监听：{}（端口可能已被占用，可用 --port 指定其他端口）",
-                    "cannot listen on {}:{}: {} (the port may be in use; choose another with --port)",
-                    bind,
-                    port,
-                    e
-                )
-            );
-            return ExitCode::from(crate::exit::USAGE);
+            return Err(Error::Usage(t!(
+                lang,
+                "无法在 {}:{} 上监听：{}（端口可能已被占用，可用 --port 指定其他端口）",
+                "cannot listen on {}:{}: {} (the port may be in use; choose another with --port)",
+                bind,
+                port,
+                e
+            )));
         }
     };
     on_signals();
@@ -660,7 +656,7 @@ pub fn run(root: &Path, bind: &str, port: u16) -> ExitCode {
             rebuild(&mut preview, &state, lang, false);
         }
     }
-    ExitCode::SUCCESS
+    Ok(Outcome::Done)
 }
 
 #[cfg(test)]
