@@ -166,14 +166,24 @@ impl ParseCache {
             .collect()
     }
 
-    /// The cache of `months` (each with its key, by displayed path in `keys`), kept in memory
-    /// rather than written (`serve` keeps one between rebuilds).
-    pub fn in_memory(keys: &[(String, Key)], months: &[MonthResults]) -> ParseCache {
-        ParseCache {
-            entries: Self::encode(keys, months)
-                .into_iter()
-                .map(|(p, k, v)| (p.to_string(), (k, v)))
-                .collect(),
+    /// Brings a cache kept in memory (`serve` keeps one between rebuilds) up to `months`, each
+    /// with its key by displayed path in `keys`: an entry whose key is unchanged stays as it is
+    /// (same key, same bytes, same month), the others are encoded again, and files no longer
+    /// there are dropped — an edit re-encodes only the month it touched.
+    pub fn refresh(&mut self, keys: &[(String, Key)], months: &[MonthResults]) {
+        let keys: HashMap<&str, Key> = keys.iter().map(|(p, k)| (p.as_str(), *k)).collect();
+        self.entries
+            .retain(|path, (key, _)| keys.get(path.as_str()) == Some(key));
+        for m in months {
+            let Some(&key) = keys.get(m.file.as_str()) else {
+                continue;
+            };
+            if self.entries.contains_key(&m.file) {
+                continue;
+            }
+            if let Ok(blob) = postcard::to_allocvec(m) {
+                self.entries.insert(m.file.clone(), (key, blob));
+            }
         }
     }
 

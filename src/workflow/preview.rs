@@ -119,7 +119,7 @@ impl Preview {
         self.keep(&mut loaded, keys);
         let site = checked.map_err(site::Error::Data)?;
         if loaded.cache_misses > 0 || loaded.result_keys.len() != self.results.len() {
-            self.results = ParseCache::in_memory(&loaded.result_keys, &site.months);
+            self.results.refresh(&loaded.result_keys, &site.months);
         }
         let by_file: HashMap<&str, Key> = loaded
             .result_keys
