@@ -19,6 +19,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use super::check::{text_problem, Range, MAX_ABS};
 use super::results::Context;
 use super::results::ENTRY_KEYS as ENTRIES;
+use super::training::SESSION_KEYS;
 use crate::model::{
     Attendance, Date, Entry, Item, Method, Month, MonthResults, Training, TrainingKind, Value,
 };
@@ -497,19 +498,6 @@ pub(super) fn training(cx: &TrainingContext, text: &str, file: &str) -> Option<T
     t.file = file.to_string();
     Some(t)
 }
-
-/// The keys of a training session, in the order of the full check.
-const SESSION_KEYS: [&str; 9] = [
-    "id",
-    "title",
-    "date",
-    "kind",
-    "topic",
-    "hours",
-    "instructor",
-    "plan",
-    "attendees",
-];
 
 /// A training session's root.
 struct Session<'a, 'c>(&'a TrainingContext<'c>);

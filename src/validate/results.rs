@@ -64,29 +64,22 @@ impl<'a> Context<'a> {
     /// files are stored). Its YAML tree is dropped on return.
     pub(super) fn check(&self, f: ResultsFile) -> Checked {
         let mut problems = Problems::default();
+        // A month taken whole, from the cache or the fast path: no problem, no text kept.
+        let clean = |month, cached| Checked {
+            source: f.source,
+            month: Some(month),
+            problems: Problems::default(),
+            text: None,
+            key: f.key,
+            cached,
+        };
         let (text, parsed) = match f.content {
-            ResultsContent::Cached(m) => {
-                return Checked {
-                    source: f.source,
-                    month: Some(m),
-                    problems,
-                    text: None,
-                    key: f.key,
-                    cached: true,
-                }
-            }
+            ResultsContent::Cached(m) => return clean(m, true),
             ResultsContent::Read { text, parsed } => (text, parsed),
             ResultsContent::Text(Err(p)) => (None, Err(p)),
             ResultsContent::Text(Ok(text)) => {
                 if let Some(m) = super::fast::results(self, &text, &f.stem, &f.display) {
-                    return Checked {
-                        source: f.source,
-                        month: Some(m),
-                        problems,
-                        text: None,
-                        key: f.key,
-                        cached: false,
-                    };
+                    return clean(m, false);
                 }
                 let parsed = crate::load::parse_data(&f.display, &text, self.lang);
                 (Some(text), parsed)

@@ -11,6 +11,19 @@ use crate::load::Doc;
 use crate::model::*;
 use crate::yaml::Value;
 
+/// The keys of a training session, in the order they are checked (the fast path reads the same).
+pub(super) const SESSION_KEYS: [&str; 9] = [
+    "id",
+    "title",
+    "date",
+    "kind",
+    "topic",
+    "hours",
+    "instructor",
+    "plan",
+    "attendees",
+];
+
 /// The training sessions, each id used once across the files, sorted by date and id. A
 /// session's document is usually not parsed yet (`value` is `None`): it is then read from its
 /// source's text.
@@ -164,17 +177,7 @@ pub(super) fn training(
     let m = c.map(
         root,
         v,
-        &[
-            "id",
-            "title",
-            "date",
-            "kind",
-            "topic",
-            "hours",
-            "instructor",
-            "plan",
-            "attendees",
-        ],
+        &SESSION_KEYS,
         &t!(lang, "培训记录", "a training session"),
     )?;
     let id = c.id(root, m, "id", &t!(lang, "培训编号", "training id"));
