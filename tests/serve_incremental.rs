@@ -76,9 +76,17 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 /// Writes a file as editors do: a new file renamed over the old one (never half-written).
+/// The new file is written in the site's root, which serve does not watch, so that serve sees
+/// one change whatever the timing (serve also waits for a save to settle, see
+/// `workflow::serve::SETTLE`, but a loaded machine can pause a test longer than that).
 fn save(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let tmp = path.with_extension("rankpress-test-tmp");
+    let root = path
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join("content").is_dir())
+        .expect("a file of a site");
+    let tmp = root.join("rankpress-test-tmp");
     std::fs::write(&tmp, text).unwrap();
     std::fs::rename(&tmp, path).unwrap();
 }

@@ -39,6 +39,16 @@ use crate::text::html_escape;
 /// How often the watched folders are polled.
 pub const POLL: Duration = Duration::from_millis(100);
 
+/// After a change is seen, how long the watched folders must stay unchanged before the
+/// rebuild starts: an editor's save is often several steps (a temporary file written, then
+/// renamed over the old one), and a rebuild between two of them would be wasted and followed
+/// at once by another.
+pub const SETTLE: Duration = Duration::from_millis(30);
+
+/// The longest wait for the folders to settle: a file written without pause for longer
+/// (a large copy) is rebuilt anyway, and again once it is complete.
+const SETTLE_MAX: Duration = Duration::from_secs(1);
+
 /// The path pages poll for the build version.
 pub const VERSION_PATH: &str = "/__rankpress/version";
 
@@ -167,6 +177,21 @@ pub fn fingerprint(root: &Path) -> u64 {
         }
     }
     h.finish()
+}
+
+/// Waits until the fingerprint stays at one value for [`SETTLE`] (at most [`SETTLE_MAX`]),
+/// starting from `changed`, just seen; returns the value it settled on.
+fn settled(root: &Path, mut changed: u64) -> u64 {
+    let start = Instant::now();
+    while start.elapsed() < SETTLE_MAX {
+        std::thread::sleep(SETTLE);
+        let again = fingerprint(root);
+        if again == changed {
+            break;
+        }
+        changed = again;
+    }
+    changed
 }
 
 /// The live-reload script, for a page built at `version`.
@@ -652,7 +677,7 @@ pub fn run(root: &Path, bind: &str, port: u16) -> Result<Outcome, Error> {
         std::thread::sleep(POLL);
         let now = fingerprint(root);
         if now != seen {
-            seen = now;
+            seen = settled(root, now);
             rebuild(&mut preview, &state, lang, false);
         }
     }
