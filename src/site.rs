@@ -115,24 +115,26 @@ pub fn load_site_cached(
             || cache.map(crate::cache::ParseCache::read),
         )
     });
-    let site = validate_loaded(&mut loaded, cache.as_ref(), timings);
+    let site = validate_loaded(&mut loaded, cache.as_ref(), None, timings);
     drop(cache);
     Ok((site?, loaded))
 }
 
 /// Validates the `loaded` files (phase `validate`), taking clean results files from `cache`
-/// when given: every problem, or the site. `loaded` keeps its documents and learns the cache
-/// keys of the results files (for [`save_cache`]).
+/// when given, and the training sessions from `prior` (see [`validate::validate`]): every
+/// problem, or the site. `loaded` keeps its documents and learns the cache keys of the results
+/// files (for [`save_cache`]).
 pub fn validate_loaded(
     loaded: &mut load::Loaded,
     cache: Option<&crate::cache::ParseCache>,
+    prior: Option<&[crate::model::Training]>,
     timings: &mut Timings,
 ) -> Result<Site, Vec<Problem>> {
     let lang = loaded.lang;
     // The results files are read (or taken from the cache) as validation checks them.
     let checked = timings.time("validate", || {
         let results = loaded.results(cache);
-        validate::validate(&loaded.docs, &loaded.sources, results, lang)
+        validate::validate(&loaded.docs, &loaded.sources, results, lang, prior)
     });
     for (src, text) in checked.texts {
         loaded.sources[src].text = Some(text);

@@ -76,7 +76,17 @@ fn docs_of(docs: &[Doc], f: fn(&Role) -> bool) -> impl Iterator<Item = &Doc> {
 /// [`Loaded::results`](crate::load::Loaded::results), which reads each file as it is taken
 /// (in parallel); each YAML tree is dropped as soon as it is checked. `results` is only
 /// consumed when `site.yaml` and `managers.yaml` could be checked.
-pub fn validate<R>(docs: &[Doc], sources: &[Source], results: R, lang: Lang) -> Validated
+///
+/// `prior` is the training sessions of a clean site validated from exactly these documents
+/// (only the results files may differ; `serve` knows it from the files' keys): they are taken
+/// instead of being checked again, which is most of a rebuild's validation at province scale.
+pub fn validate<R>(
+    docs: &[Doc],
+    sources: &[Source],
+    results: R,
+    lang: Lang,
+    prior: Option<&[Training]>,
+) -> Validated
 where
     R: ParallelIterator<Item = ResultsFile>,
 {
@@ -147,14 +157,17 @@ where
             Some(training::plans(&mut V::new(lang, d.source, &mut probs), v))
         })
         .unwrap_or_default();
-    let trainings = training::trainings(
-        lang,
-        docs_of(docs, |r| *r == Role::Training),
-        sources,
-        &mut probs,
-        &mgr_idx,
-        &plans,
-    );
+    let trainings = match prior {
+        Some(sessions) => sessions.to_vec(),
+        None => training::trainings(
+            lang,
+            docs_of(docs, |r| *r == Role::Training),
+            sources,
+            &mut probs,
+            &mgr_idx,
+            &plans,
+        ),
+    };
     let competitions = incentives::competitions(
         lang,
         docs_of(docs, |r| *r == Role::Competition),
@@ -295,7 +308,7 @@ mod tests {
             month(3, "2026-01", CLEAN),
             month(4, "2025-12", &CLEAN.replace("2026-01", "2025-12")),
         ];
-        let v = validate(&docs, &sources, months.into_par_iter(), Lang::En);
+        let v = validate(&docs, &sources, months.into_par_iter(), Lang::En, None);
         assert_eq!(problems(&v.problems), []);
         let site = v.site.unwrap();
         let shown: Vec<String> = site.months.iter().map(|m| m.month.to_string()).collect();
@@ -326,6 +339,7 @@ mod tests {
             &sources,
             vec![month(3, "2026-01", bad)].into_par_iter(),
             Lang::En,
+            None,
         );
         assert!(v.site.is_none());
         assert_eq!(
@@ -358,7 +372,7 @@ mod tests {
         for d in &mut docs[2..] {
             d.value = None; // as `load` hands sessions over: parsed by validation
         }
-        let v = validate(&docs, &sources, Vec::new().into_par_iter(), Lang::En);
+        let v = validate(&docs, &sources, Vec::new().into_par_iter(), Lang::En, None);
         let files: Vec<&str> = v.problems.located.iter().map(|p| p.file.as_str()).collect();
         assert_eq!(files, ["t/a.yaml"], "{:?}", v.problems.located);
         assert!(v.problems.located[0].message.contains("YAML syntax error"));
@@ -375,7 +389,7 @@ mod tests {
         let results = months.into_par_iter().inspect(|_| {
             taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         });
-        let v = validate(&docs, &sources, results, Lang::En);
+        let v = validate(&docs, &sources, results, Lang::En, None);
         assert!(v.site.is_none());
         assert_eq!(
             problems(&v.problems),

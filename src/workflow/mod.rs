@@ -93,6 +93,9 @@ pub enum Command {
         /// Site folder (holds content/).
         #[arg(short, long, default_value = ".")]
         root: PathBuf,
+        /// Print the time of each phase of every rebuild.
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -125,7 +128,12 @@ pub fn run(cmd: Command) -> Result<Outcome, Error> {
         } => sheet::run_export(&root, &month, format, out.as_deref()),
         Command::Hook { action } => hook::run(action),
         Command::Diff { rev, rev2, root } => diff::run(&root, &rev, rev2.as_deref()),
-        Command::Serve { port, bind, root } => serve::run(&root, &bind, port),
+        Command::Serve {
+            port,
+            bind,
+            root,
+            timings,
+        } => serve::run(&root, &bind, port, timings),
     }
 }
 

@@ -37,7 +37,7 @@ use crate::site;
 use crate::text::html_escape;
 
 /// How often the watched folders are polled.
-pub const POLL: Duration = Duration::from_millis(100);
+pub const POLL: Duration = Duration::from_millis(50);
 
 /// After a change is seen, how long the watched folders must stay unchanged before the
 /// rebuild starts: an editor's save is often several steps (a temporary file written, then
@@ -263,9 +263,20 @@ fn error_page(lang: Lang, err: &ErrorPage, version: u64) -> String {
 
 /// Builds the site again (the `first` time, or after a change) and records the outcome;
 /// returns the time it took.
-fn rebuild(preview: &mut Preview, state: &State, lang: Lang, first: bool) -> Duration {
+fn rebuild(
+    preview: &mut Preview,
+    state: &State,
+    lang: Lang,
+    first: bool,
+    timings: bool,
+) -> Duration {
     let start = Instant::now();
-    let result = preview.rebuild().map(Live::start);
+    let result = preview.rebuild().map(|snapshot| {
+        if timings {
+            eprintln!("{}", snapshot.timings);
+        }
+        Live::start(snapshot)
+    });
     let took = start.elapsed();
     let ms = took.as_secs_f64() * 1000.0;
     let now = chrono::Local::now().format("%H:%M:%S");
@@ -605,8 +616,8 @@ fn on_signals() {
 #[cfg(not(unix))]
 fn on_signals() {}
 
-/// `rankpress serve [--port N] [--bind ADDR]`: runs until interrupted.
-pub fn run(root: &Path, bind: &str, port: u16) -> Result<Outcome, Error> {
+/// `rankpress serve [--port N] [--bind ADDR] [--timings]`: runs until interrupted.
+pub fn run(root: &Path, bind: &str, port: u16, timings: bool) -> Result<Outcome, Error> {
     let lang = site::detect_language(root);
     let state = Arc::new(State {
         version: AtomicU64::new(0),
@@ -629,7 +640,7 @@ pub fn run(root: &Path, bind: &str, port: u16) -> Result<Outcome, Error> {
     on_signals();
     let mut seen = fingerprint(root);
     let mut preview = Preview::new(root);
-    rebuild(&mut preview, &state, lang, true);
+    rebuild(&mut preview, &state, lang, true, timings);
     let local = server.local_addr().ok();
     let addr = local
         .map(|a| a.to_string())
@@ -678,7 +689,7 @@ pub fn run(root: &Path, bind: &str, port: u16) -> Result<Outcome, Error> {
         let now = fingerprint(root);
         if now != seen {
             seen = settled(root, now);
-            rebuild(&mut preview, &state, lang, false);
+            rebuild(&mut preview, &state, lang, false, timings);
         }
     }
     Ok(Outcome::Done)
