@@ -397,3 +397,36 @@ fn errors_are_shown_then_the_site_comes_back_as_built() {
     std::fs::remove_file(&tpl).unwrap();
     p.then_same_as_build(root);
 }
+
+/// `serve --timings` prints the phases of the first build and of every rebuild (in the
+/// site's language for the summary line; phase names as `build --timings`).
+#[test]
+fn timings_are_printed_for_every_rebuild() {
+    let site = demo_repo();
+    let root = site.path();
+    let mut srv = Serve::start_with(root, &["--timings"]);
+    let first = srv.log.join("\n");
+    for phase in ["load", "validate", "compute", "total"] {
+        assert!(
+            first.contains(phase),
+            "no {phase} in the first build's log:\n{first}"
+        );
+    }
+    let v = srv.version();
+    let seen = srv.log.len();
+    edit(
+        &root.join("content/results/2026-10.yaml"),
+        "forecast: 98.4",
+        "forecast: 88.4",
+    );
+    srv.wait_change(&v);
+    let after = srv.log_until(seen, "已重新生成").join("\n");
+    let validate = after
+        .lines()
+        .find(|l| l.trim_start().starts_with("validate"));
+    let ms: f64 = validate
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no validate time after the edit:\n{after}"));
+    assert!(ms >= 0.0 && ms < 60_000.0, "{after}");
+}

@@ -20,9 +20,15 @@ pub struct Serve {
 impl Serve {
     /// Starts `rankpress serve --port 0` in `root`; returns once it prints its address.
     pub fn start(root: &Path) -> Serve {
+        Serve::start_with(root, &[])
+    }
+
+    /// Starts `rankpress serve --port 0 ARGS…` in `root`; returns once it prints its address.
+    pub fn start_with(root: &Path, args: &[&str]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rankpress"))
             .current_dir(root)
             .args(["serve", "--port", "0"])
+            .args(args)
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
@@ -75,6 +81,23 @@ impl Serve {
     pub fn version(&self) -> String {
         let r = self.get("/__rankpress/version");
         r.split("\r\n\r\n").nth(1).unwrap_or_default().to_string()
+    }
+
+    /// Reads stderr lines into `log` until one contains `needle` (at most 20 s); returns
+    /// the lines read from the one after `from` to that one.
+    pub fn log_until(&mut self, from: usize, needle: &str) -> Vec<String> {
+        let start = Instant::now();
+        while !self.log[from..].iter().any(|l| l.contains(needle)) {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no {needle:?} in {:?}",
+                self.log
+            );
+            if let Ok(l) = self.lines.recv_timeout(Duration::from_millis(200)) {
+                self.log.push(l);
+            }
+        }
+        self.log[from..].to_vec()
     }
 
     /// Waits until the version differs from `old`; returns the new one.
