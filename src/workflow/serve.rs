@@ -81,6 +81,36 @@ struct Live {
 /// Threads rendering the files of one build.
 const RENDERERS: usize = 2;
 
+/// The most bytes of rendered files kept between requests: a crawl of a province preview
+/// (~420 MB of pages) must not hold them all. Past it, the kept files are dropped and
+/// rendered again when asked for (a manager page takes about a millisecond).
+const KEPT_BYTES: usize = 64 << 20;
+
+/// The rendered files of one build, kept for the next request of the same path.
+#[derive(Default)]
+struct Kept {
+    files: HashMap<String, Arc<Vec<u8>>>,
+    bytes: usize,
+}
+
+impl Kept {
+    /// Keeps `bytes` for `path`, dropping everything kept so far if it would pass
+    /// [`KEPT_BYTES`] (a file larger than that is not kept).
+    fn keep(&mut self, path: String, bytes: Arc<Vec<u8>>) {
+        if bytes.len() > KEPT_BYTES {
+            return;
+        }
+        if self.bytes + bytes.len() > KEPT_BYTES {
+            self.files.clear();
+            self.bytes = 0;
+        }
+        self.bytes += bytes.len();
+        if let Some(old) = self.files.insert(path, bytes) {
+            self.bytes -= old.len();
+        }
+    }
+}
+
 impl Live {
     /// Starts the threads that render the files of `snap`; returns once they know every path.
     fn start(snap: Snapshot) -> Live {
@@ -92,20 +122,20 @@ impl Live {
             crate::render::on_demand(site, computed, version.as_ref(), theme, |files| {
                 let _ = paths_tx.send(files.paths().into_iter().collect::<BTreeSet<_>>());
                 let rx = Mutex::new(rx);
-                // Files rendered since this build, kept until it is replaced.
-                let done: Mutex<HashMap<String, Arc<Vec<u8>>>> = Mutex::default();
+                // Files rendered since this build, kept until it is replaced (up to a cap).
+                let done: Mutex<Kept> = Mutex::default();
                 std::thread::scope(|s| {
                     for _ in 0..RENDERERS {
                         s.spawn(|| loop {
                             let Ok((path, reply)) = rx.lock().expect("requests").recv() else {
                                 return;
                             };
-                            let kept = done.lock().expect("done").get(&path).cloned();
+                            let kept = done.lock().expect("done").files.get(&path).cloned();
                             let answer = match kept {
                                 Some(bytes) => Some(Ok(bytes)),
                                 None => files.render(&path).map(|r| {
                                     let bytes = Arc::new(r?);
-                                    done.lock().expect("done").insert(path, bytes.clone());
+                                    done.lock().expect("done").keep(path, bytes.clone());
                                     Ok(bytes)
                                 }),
                             };
@@ -698,6 +728,27 @@ pub fn run(root: &Path, bind: &str, port: u16, timings: bool) -> Result<Outcome,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_files_stay_under_the_cap() {
+        let mut kept = Kept::default();
+        let file = |n: usize| Arc::new(vec![b'x'; n]);
+        kept.keep("a".into(), file(KEPT_BYTES / 2));
+        kept.keep("a".into(), file(KEPT_BYTES / 4));
+        assert_eq!(kept.bytes, KEPT_BYTES / 4, "a file kept again counts once");
+        kept.keep("b".into(), file(KEPT_BYTES / 2));
+        assert_eq!((kept.files.len(), kept.bytes), (2, KEPT_BYTES * 3 / 4));
+        kept.keep("c".into(), file(KEPT_BYTES / 2));
+        assert_eq!(
+            kept.files.keys().collect::<Vec<_>>(),
+            ["c"],
+            "full: dropped, then kept"
+        );
+        assert_eq!(kept.bytes, KEPT_BYTES / 2);
+        kept.keep("huge".into(), file(KEPT_BYTES + 1));
+        assert!(!kept.files.contains_key("huge"));
+        assert!(kept.bytes <= KEPT_BYTES);
+    }
 
     #[test]
     fn script_goes_before_body_end() {
