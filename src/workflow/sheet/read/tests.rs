@@ -24,6 +24,11 @@ fn csv_is_split_and_decoded() {
     let (gbk, _, _) = encoding_rs::GBK.encode("姓名,销量\r\n");
     assert_eq!(decode_csv(&gbk).unwrap(), "姓名,销量\r\n");
     assert_eq!(decode_csv(b"\xEF\xBB\xBFid").unwrap(), "id");
+    assert_eq!(decode_csv(b"i\0d\0"), Err(Undecodable::Utf16WithoutBom));
+    assert_eq!(decode_csv(b"\0i\0d"), Err(Undecodable::Utf16WithoutBom));
+    assert_eq!(decode_csv(b"\xFF\xFEi\0d\0"), Ok("id".to_string()));
+    assert_eq!(decode_csv(b"\xFE\xFF\0i\0d"), Ok("id".to_string()));
+    assert_eq!(decode_csv(b"\xFF\xFE\x00\xD8"), Err(Undecodable::BadUtf16));
 }
 
 #[test]
