@@ -911,8 +911,23 @@ fn a_sheet_of_another_month_is_refused_and_a_far_future_month_is_warned_of() {
         err.lines().next().unwrap(),
         format!("m.xlsx:{month}: 这张表是 {month} 的（工作表名“{month}”），与 --month 2030-01 不符；请核对 --month，或把工作表名改为 2030-01 后重新导入")
     );
+    // So does the title row export writes above the header (a CSV has no sheet name).
+    let o = run(
+        root,
+        &[
+            "export", "--month", &month, "--format", "csv", "--out", "m.csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = import(root, "m.csv", "2030-01", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.lines().next().unwrap(),
+        format!("m.csv:A1: 这张表是 {month} 的（标题“{month} 月度成绩”），与 --month 2030-01 不符；请核对 --month，或改正标题后重新导入")
+    );
     assert!(results_of(root, "2030-01").is_none());
-    // A title row above the header names the month too.
+    // A title row typed above the header names the month too.
     write(
         &root.join("t.csv"),
         &format!(
