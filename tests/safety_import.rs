@@ -91,7 +91,12 @@ const ROWS: [[&str; 10]; 2] = [
 /// A workbook with [`HEADER`] and [`ROWS`] (numbers as number cells).
 fn good_workbook() -> rust_xlsxwriter::Workbook {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
+    fill(wb.add_worksheet());
+    wb
+}
+
+/// Writes [`HEADER`] and [`ROWS`] (numbers as number cells) into `ws`.
+fn fill(ws: &mut rust_xlsxwriter::Worksheet) {
     for (c, h) in HEADER.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
@@ -104,7 +109,6 @@ fn good_workbook() -> rust_xlsxwriter::Workbook {
             };
         }
     }
-    wb
 }
 
 #[test]
@@ -684,14 +688,7 @@ fn a_hidden_sheet_is_never_picked_the_active_visible_one_is_and_is_named() {
         .write_string(0, 0, "填写说明")
         .unwrap();
     let shown = wb.add_worksheet().set_name("2030-01").unwrap();
-    for (c, h) in HEADER.iter().enumerate() {
-        shown.write_string(0, c as u16, *h).unwrap();
-    }
-    for (r, row) in ROWS.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            shown.write_string(r as u32 + 1, c as u16, *v).unwrap();
-        }
-    }
+    fill(shown);
     shown.set_active(true);
     wb.save(root.join("book.xlsx")).unwrap();
     // calamine, as an independent reader, sees the same visibility.

@@ -49,35 +49,27 @@ pub(super) fn unseen(table: &Table, lang: Lang) -> Vec<String> {
         "Excel 中看不到隐藏的行和列，导入不读取它们；请在 Excel 中取消隐藏并核对，或删除这些内容后重新导入",
         "Excel does not show hidden rows and columns, so import does not read them; unhide them in Excel and check them, or delete their contents, then import again"
     );
+    let lines = by_col.into_iter().map(|(c, rows)| {
+        let what = t!(lang, "{} 列", "column {}", col_name(c));
+        (what, rows.into_iter().map(|r| (r, c)).collect::<Vec<_>>())
+    });
+    let lines = lines.chain(by_row.into_iter().map(|(r, cols)| {
+        let what = t!(lang, "第 {} 行", "row {}", r + 1);
+        (what, cols.into_iter().map(|c| (r, c)).collect())
+    }));
     let mut errs = Vec::new();
-    for (c, mut rows) in by_col {
-        rows.sort_unstable();
-        let first = rows[0];
+    for (what, mut list) in lines {
+        list.sort_unstable();
+        let (r, c) = list[0];
         errs.push(format!(
             "{}: {}",
-            table.cell_ref(first, c),
+            table.cell_ref(r, c),
             t!(
                 lang,
-                "{} 列是隐藏的，其中有内容（{}）：{}",
-                "column {} is hidden and holds data ({}): {}",
-                col_name(c),
-                cells(rows.into_iter().map(|r| (r, c)).collect()),
-                advice
-            )
-        ));
-    }
-    for (r, mut cols) in by_row {
-        cols.sort_unstable();
-        let first = cols[0];
-        errs.push(format!(
-            "{}: {}",
-            table.cell_ref(r, first),
-            t!(
-                lang,
-                "第 {} 行是隐藏的，其中有内容（{}）：{}",
-                "row {} is hidden and holds data ({}): {}",
-                r + 1,
-                cells(cols.into_iter().map(|c| (r, c)).collect()),
+                "{}是隐藏的，其中有内容（{}）：{}",
+                "{} is hidden and holds data ({}): {}",
+                what,
+                cells(list),
                 advice
             )
         ));
