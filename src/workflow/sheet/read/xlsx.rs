@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::*;
 
 /// What reading one part of an `.xlsx` can run into.
-enum PartError {
+pub(super) enum PartError {
     /// The parts together are larger than [`MAX_BYTES`].
     TooBig,
     /// A message for the user, already worded.
@@ -585,7 +585,7 @@ struct FormulaText {
 /// Reads the cells of a worksheet part into `table`, one at a time. Cells in hidden rows or
 /// columns go to [`Table::hidden`], formula cells also to [`Table::formulas`]. `recalc`:
 /// Excel recalculates on opening, so an empty saved result is no result.
-fn read_sheet(
+pub(super) fn read_sheet(
     r: &mut dyn BufRead,
     strings: &[Option<String>],
     percent: &[bool],
