@@ -109,18 +109,20 @@ fn formulas_shared_and_without_a_saved_result() {
         <c r="D1"><f>B1+1</f></c></row>
         <row r="2"><c r="A2"><f t="shared" si="0"/><v>6</v></c></row></sheetData>"#;
     let t = sheet(cells, false);
-    let f: Vec<(usize, usize, &str, Option<(usize, usize)>, bool)> = t
-        .formulas
-        .iter()
-        .map(|f| (f.row, f.col, f.formula.as_str(), f.shared_from, f.saved))
-        .collect();
+    let f = |row, col, formula: &str, shared_from, saved| Formula {
+        row,
+        col,
+        formula: formula.into(),
+        shared_from,
+        saved,
+    };
     assert_eq!(
-        f,
+        t.formulas,
         [
-            (0, 0, "=B1*2", None, true),
-            (0, 2, "=IF(B1>0,\"\",\"x\")", None, true),
-            (0, 3, "=B1+1", None, false),
-            (1, 0, "=B1*2", Some((0, 0)), true),
+            f(0, 0, "=B1*2", None, true),
+            f(0, 2, "=IF(B1>0,\"\",\"x\")", None, true),
+            f(0, 3, "=B1+1", None, false),
+            f(1, 0, "=B1*2", Some((0, 0)), true),
         ]
     );
     assert_eq!(t.get(1, 0), &Cell::Number(6.0));
