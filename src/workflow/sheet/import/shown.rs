@@ -118,11 +118,16 @@ pub(super) fn formula_notice(table: &Table, lang: Lang) -> Option<String> {
         table.formulas.len()
     );
     for f in table.formulas.iter().take(FORMULAS_LISTED) {
+        let value = table.get(f.row, f.col).text();
         out.push_str(&format!(
             "\n  {}: {} → {}",
             table.cell_ref(f.row, f.col),
             formula_text(f, lang),
-            table.get(f.row, f.col).text()
+            if value.is_empty() {
+                t!(lang, "（空）", "(empty)")
+            } else {
+                value
+            }
         ));
     }
     if table.formulas.len() > FORMULAS_LISTED {
@@ -200,7 +205,7 @@ pub(super) fn other_month(table: &Table, hr: usize, month: Month, lang: Lang) ->
                 t!(
                     lang,
                     "这张表是 {} 的（工作表名“{}”），与 --month {} 不符；请核对 --month，或把工作表名改为 {} 后重新导入",
-                    "this sheet is for {} (sheet name \"{}\"), not --month {}; check --month, or rename the sheet {} and import again",
+                    "this sheet is for {} (sheet name \"{}\"), not --month {}; check --month, or rename the sheet to {} and import again",
                     other,
                     name,
                     month,
