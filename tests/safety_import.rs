@@ -91,7 +91,12 @@ const ROWS: [[&str; 10]; 2] = [
 /// A workbook with [`HEADER`] and [`ROWS`] (numbers as number cells).
 fn good_workbook() -> rust_xlsxwriter::Workbook {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
+    fill(wb.add_worksheet());
+    wb
+}
+
+/// Writes [`HEADER`] and [`ROWS`] (numbers as number cells) into `ws`.
+fn fill(ws: &mut rust_xlsxwriter::Worksheet) {
     for (c, h) in HEADER.iter().enumerate() {
         ws.write_string(0, c as u16, *h).unwrap();
     }
@@ -104,7 +109,6 @@ fn good_workbook() -> rust_xlsxwriter::Workbook {
             };
         }
     }
-    wb
 }
 
 #[test]
@@ -646,5 +650,309 @@ fn a_name_not_in_the_roster_gets_a_did_you_mean() {
             "n.csv:A2: 名册（managers.yaml）中没有名叫“张为”的客户经理（是否应为“张伟”？）"
         ),
         "{err}"
+    );
+}
+
+// Issue 18 §5 and issue 19: import reads exactly what Excel shows, or refuses.
+
+/// Runs `import FILE --month MONTH` (with `extra` arguments) in `root`.
+fn import(root: &Path, file: &str, month: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["import", file, "--month", month];
+    args.extend_from_slice(extra);
+    run(root, &args)
+}
+
+/// The results file of `month`, or `None`.
+fn results_of(root: &Path, month: &str) -> Option<String> {
+    std::fs::read_to_string(root.join(format!("content/results/{month}.yaml"))).ok()
+}
+
+#[test]
+fn a_hidden_sheet_is_never_picked_the_active_visible_one_is_and_is_named() {
+    use calamine::Reader;
+    let site = init_site();
+    let root = site.path();
+    // A hidden first sheet with other numbers, a very hidden one, a visible one and the
+    // active visible one (the one Excel shows on opening).
+    let mut wb = good_workbook();
+    let old = wb.worksheet_from_index(0).unwrap();
+    old.set_name("旧数据").unwrap();
+    old.write_number(1, 2, 1.0).unwrap();
+    old.set_hidden(true);
+    let very = wb.add_worksheet().set_name("secret").unwrap();
+    very.write_string(0, 0, "编号").unwrap();
+    very.set_very_hidden(true);
+    wb.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write_string(0, 0, "填写说明")
+        .unwrap();
+    let shown = wb.add_worksheet().set_name("2030-01").unwrap();
+    fill(shown);
+    shown.set_active(true);
+    wb.save(root.join("book.xlsx")).unwrap();
+    // calamine, as an independent reader, sees the same visibility.
+    let book: calamine::Xlsx<_> = calamine::open_workbook(root.join("book.xlsx")).unwrap();
+    let vis: Vec<_> = book.sheets_metadata().iter().map(|s| s.visible).collect();
+    assert_eq!(
+        vis,
+        [
+            calamine::SheetVisible::Hidden,
+            calamine::SheetVisible::VeryHidden,
+            calamine::SheetVisible::Visible,
+            calamine::SheetVisible::Visible
+        ]
+    );
+
+    let o = import(root, "book.xlsx", "2030-01", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("book.xlsx（工作表 2030-01）"), "{out}");
+    let y = results_of(root, "2030-01").unwrap();
+    assert!(y.contains("sales: {actual: 484, target: 460}"), "{y}");
+
+    // Named with --sheet, a hidden or very hidden sheet is refused too.
+    for name in ["旧数据", "secret"] {
+        let o = import(root, "book.xlsx", "2030-01", &["--force", "--sheet", name]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(
+            err.starts_with(&format!("book.xlsx: 工作表“{name}”是隐藏的")),
+            "{err}"
+        );
+        assert!(err.contains("取消隐藏"), "{err}");
+    }
+}
+
+#[test]
+fn hidden_rows_and_columns_holding_data_are_refused_naming_their_cells() {
+    let site = init_site();
+    let root = site.path();
+    // A hidden 加分 column (+30 for 张伟) and a hidden row with a third manager.
+    let mut wb = good_workbook();
+    let ws = wb.worksheet_from_index(0).unwrap();
+    ws.write_string(0, 10, "加分").unwrap();
+    ws.write_number(1, 10, 30.0).unwrap();
+    ws.write_string(0, 11, "加分原因").unwrap();
+    ws.write_string(1, 11, "隐藏").unwrap();
+    ws.set_column_hidden(10).unwrap();
+    ws.set_column_hidden(11).unwrap();
+    ws.set_column_hidden(12).unwrap();
+    for (c, v) in ["wang-qiang", "王强", "1", "1", "1", "1", "1", "1", "1", "0"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(3, c as u16, *v).unwrap();
+    }
+    ws.set_row_hidden(3).unwrap();
+    ws.set_row_hidden(5).unwrap();
+    wb.save(root.join("hidden.xlsx")).unwrap();
+    let o = import(root, "hidden.xlsx", "2030-01", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "hidden.xlsx:Sheet1!K1: K 列是隐藏的，其中有内容（K1、K2）：Excel 中看不到隐藏的行和列，导入不读取它们；请在 Excel 中取消隐藏并核对，或删除这些内容后重新导入",
+            "hidden.xlsx:Sheet1!L1: L 列是隐藏的，其中有内容（L1、L2）：Excel 中看不到隐藏的行和列，导入不读取它们；请在 Excel 中取消隐藏并核对，或删除这些内容后重新导入",
+            "hidden.xlsx:Sheet1!A4: 第 4 行是隐藏的，其中有内容（A4、B4、C4、D4、E4 等 10 格）：Excel 中看不到隐藏的行和列，导入不读取它们；请在 Excel 中取消隐藏并核对，或删除这些内容后重新导入",
+            "发现 3 个问题，未写入任何文件。请在表格中修正后重新导入。",
+        ],
+        "{err}"
+    );
+    assert!(results_of(root, "2030-01").is_none());
+
+    // Hidden but empty rows and columns are fine.
+    let mut wb = good_workbook();
+    let ws = wb.worksheet_from_index(0).unwrap();
+    ws.set_column_hidden(12).unwrap();
+    ws.set_row_hidden(5).unwrap();
+    wb.save(root.join("empty.xlsx")).unwrap();
+    let o = import(root, "empty.xlsx", "2030-01", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn formula_cells_are_listed_with_their_formula_or_refused_without_a_saved_result() {
+    use calamine::Reader;
+    let site = init_site();
+    let root = site.path();
+    let mut wb = good_workbook();
+    let ws = wb.worksheet_from_index(0).unwrap();
+    ws.write_formula(
+        1,
+        7,
+        rust_xlsxwriter::Formula::new("=90+5.7").set_result("95.7"),
+    )
+    .unwrap();
+    ws.write_formula(
+        2,
+        3,
+        rust_xlsxwriter::Formula::new("=C3-27").set_result("390"),
+    )
+    .unwrap();
+    wb.save(root.join("f.xlsx")).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(root.join("f.xlsx")).unwrap();
+    let formulas = book.worksheet_formula("Sheet1").unwrap();
+    assert_eq!(
+        formulas.get_value((1, 7)).map(String::as_str),
+        Some("90+5.7")
+    );
+    let o = import(root, "f.xlsx", "2030-01", &[]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "以下 2 个单元格是公式，按 Excel 保存的计算结果导入：\n  f.xlsx:Sheet1!H2: =90+5.7 → 95.7\n  f.xlsx:Sheet1!D3: =C3-27 → 390\n"
+        ),
+        "{err}"
+    );
+    let y = results_of(root, "2030-01").unwrap();
+    assert!(y.contains("    visits: 95.7\n"), "{y}");
+
+    // Without a saved result (a file written by a program, never opened in Excel).
+    let mut wb = good_workbook();
+    let ws = wb.worksheet_from_index(0).unwrap();
+    ws.set_formula_result_default("");
+    ws.write_formula(1, 7, "=90+5.7").unwrap();
+    wb.save(root.join("nocache.xlsx")).unwrap();
+    let o = import(root, "nocache.xlsx", "2030-02", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("nocache.xlsx:Sheet1!H2: 公式 =90+5.7 没有保存的计算结果"),
+        "{err}"
+    );
+    assert!(results_of(root, "2030-02").is_none());
+}
+
+#[test]
+fn a_utf16_csv_is_read_exactly_and_one_without_a_bom_is_refused_naming_the_encoding() {
+    let site = init_site();
+    let root = site.path();
+    let text = format!("{}\r\n{}\r\n", HEADER.join("\t"), ROWS[0].join("\t"));
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    for (i, bytes) in [le, be].iter().enumerate() {
+        std::fs::write(root.join("u16.txt"), bytes).unwrap();
+        let month = format!("2030-0{}", i + 1);
+        let o = import(root, "u16.txt", &month, &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let y = results_of(root, &month).unwrap();
+        assert!(
+            y.contains("  zhang-wei:\n    sales: {actual: 484, target: 460}\n"),
+            "{y}"
+        );
+    }
+    let bare: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(root.join("bare.csv"), bare).unwrap();
+    let o = import(root, "bare.csv", "2030-03", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "bare.csv: 文件是没有 BOM 标记的 UTF-16 编码，无法可靠读取；请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”后导入",
+    );
+    assert!(results_of(root, "2030-03").is_none());
+}
+
+#[test]
+fn a_line_separator_or_control_character_in_a_cell_is_refused_at_the_cell() {
+    let site = init_site();
+    let root = site.path();
+    let header = format!("{},加分,加分原因,一票否决", HEADER.join(","));
+    write(
+        &root.join("ls.csv"),
+        &format!(
+            "{header}\n{},1,协助\u{2028}检查,\n{},,,违规\u{85}套购\n",
+            ROWS[0].join(","),
+            ROWS[1].join(",")
+        ),
+    );
+    let o = import(root, "ls.csv", "2030-01", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(
+        lines[0].starts_with("ls.csv:L2: \"加分原因\" 的第 3 个字符是不可见的分行符（U+2028）"),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with("ls.csv:M3: \"一票否决\" 的第 3 个字符是不可见的控制字符（U+0085）"),
+        "{err}"
+    );
+    assert!(!err.contains("撤销"), "refused before any YAML: {err}");
+    assert!(results_of(root, "2030-01").is_none());
+}
+
+#[test]
+fn a_sheet_of_another_month_is_refused_and_a_far_future_month_is_warned_of() {
+    let site = init_site();
+    let root = site.path();
+    let month = example_month(root);
+    // export names the sheet by its month.
+    let o = run(root, &["export", "--month", &month, "--out", "m.xlsx"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = import(root, "m.xlsx", "2030-01", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.lines().next().unwrap(),
+        format!("m.xlsx:{month}: 这张表是 {month} 的（工作表名“{month}”），与 --month 2030-01 不符；请核对 --month，或把工作表名改为 2030-01 后重新导入")
+    );
+    // So does the title row export writes above the header (a CSV has no sheet name).
+    let o = run(
+        root,
+        &[
+            "export", "--month", &month, "--format", "csv", "--out", "m.csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = import(root, "m.csv", "2030-01", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.lines().next().unwrap(),
+        format!("m.csv:A1: 这张表是 {month} 的（标题“{month} 月度成绩”），与 --month 2030-01 不符；请核对 --month，或改正标题后重新导入")
+    );
+    assert!(results_of(root, "2030-01").is_none());
+    // A title row typed above the header names the month too.
+    write(
+        &root.join("t.csv"),
+        &format!(
+            "2026年12月客户经理考核\n{}\n{}\n",
+            HEADER.join(","),
+            ROWS[0].join(",")
+        ),
+    );
+    let o = import(root, "t.csv", "2027-01", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with("t.csv:A1: 这张表是 2026-12 的（标题“2026年12月客户经理考核”），与 --month 2027-01 不符"),
+        "{err}"
+    );
+    // The month after the latest: no warning; two months after: imported, with a warning.
+    let o = import(root, "t.csv", "2026-12", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("注意"), "{}", stderr(&o));
+    write(
+        &root.join("f.csv"),
+        &format!("{}\n{}\n", HEADER.join(","), ROWS[0].join(",")),
+    );
+    let o = import(root, "f.csv", "2027-02", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("注意：2027-02 比已有成绩的最新月份 2026-12 晚了不止一个月"),
+        "{}",
+        stderr(&o)
     );
 }

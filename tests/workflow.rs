@@ -531,10 +531,12 @@ fn export_template_round_trips_through_import() {
     assert!(o.status.success());
     let csv = std::fs::read_to_string(root.join("new.csv")).unwrap();
     assert!(
-        csv.starts_with("\u{feff}编号,姓名,片区,卷烟销量实际,卷烟销量目标,需求预测准确率,"),
+        csv.starts_with(
+            "\u{feff}2031-01 月度成绩\r\n编号,姓名,片区,卷烟销量实际,卷烟销量目标,需求预测准确率,"
+        ),
         "{csv}"
     );
-    assert_eq!(csv.lines().count(), 6);
+    assert_eq!(csv.lines().count(), 7);
 }
 
 #[test]

@@ -80,7 +80,7 @@ pub(super) fn is_invisible(c: char) -> bool {
 /// line breaks in [`MULTILINE_KEYS`]; DEL; C1), a line or paragraph separator in single-line
 /// text, a bidi override or isolate (U+202A–202E, U+2066–2069: they reorder what is shown),
 /// or a value made only of invisible characters and spaces.
-pub(super) fn text_problem(lang: Lang, key: &str, s: &str) -> Option<String> {
+pub(crate) fn text_problem(lang: Lang, key: &str, s: &str) -> Option<String> {
     let multiline = MULTILINE_KEYS.contains(&key);
     let bad = s.char_indices().enumerate().find(|(_, (_, c))| match c {
         '\t' => false,

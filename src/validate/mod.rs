@@ -31,6 +31,8 @@ use crate::yaml::Value;
 
 use check::V;
 
+pub(crate) use check::text_problem;
+
 /// True when `s` is a valid id: `^[a-z0-9][a-z0-9_-]{0,63}$`.
 pub fn is_id(s: &str) -> bool {
     let b = s.as_bytes();

@@ -35,7 +35,7 @@ pub enum Command {
     /// Import a month's results from a spreadsheet (.xlsx or .csv) into content/results/.
     #[command(long_about = IMPORT_GUIDE)]
     Import {
-        /// The sheet: .xlsx, or .csv in UTF-8 (with or without BOM) or GBK/GB18030.
+        /// The sheet: .xlsx, or .csv in UTF-8 (with or without BOM), GBK/GB18030 or UTF-16 with BOM.
         file: PathBuf,
         /// The month, YYYY-MM.
         #[arg(long)]
@@ -43,7 +43,7 @@ pub enum Command {
         /// Overwrite an existing results file of that month.
         #[arg(long)]
         force: bool,
-        /// Worksheet to read (.xlsx); default: the first one.
+        /// Worksheet to read (.xlsx); default: the one Excel opens on (hidden sheets never).
         #[arg(long)]
         sheet: Option<String>,
         /// Site folder (holds content/).

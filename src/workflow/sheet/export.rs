@@ -1,6 +1,7 @@
-//! `export`: the month's sheet to fill in (roster rows, indicator columns, existing values), as
-//! `.xlsx` (text as string cells, never formulas) or CSV (formula-like text behind a `'` that
-//! `import` takes off), written with `write_atomic`.
+//! `export`: the month's sheet to fill in (a title naming the month, roster rows, indicator
+//! columns, existing values), as `.xlsx` (text as string cells, never formulas; the worksheet
+//! named by the month) or CSV (formula-like text behind a `'` that `import` takes off), written
+//! with `write_atomic`.
 
 use std::path::{Path, PathBuf};
 
@@ -32,10 +33,19 @@ pub fn roster_of(site: &Site, month: Month) -> Vec<usize> {
         .collect()
 }
 
-/// The template's cells (header row first); filled in from the month's results if they exist.
+/// The row of the template's header (0-based): below the title, which names the month so
+/// that `import` refuses the sheet for another month.
+pub const HEADER_ROW: usize = 1;
+
+/// The template's cells: the title (`2026-12 月度成绩`), the header row, then one row per
+/// manager, filled in from the month's results if they exist.
 pub fn template_rows(site: &Site, month: Month) -> Vec<Vec<Cell>> {
     let headers = template_headers(site);
-    let mut out = vec![headers.into_iter().map(Cell::Text).collect::<Vec<_>>()];
+    let title = t!(site.config.language, "{} 月度成绩", "Results of {}", month);
+    let mut out = vec![
+        vec![Cell::Text(title)],
+        headers.into_iter().map(Cell::Text).collect::<Vec<_>>(),
+    ];
     let existing = site.months.iter().find(|m| m.month == month);
     let join = |items: &[crate::model::Item]| -> (Cell, Cell) {
         if items.is_empty() {
@@ -89,7 +99,7 @@ pub fn template_rows(site: &Site, month: Month) -> Vec<Vec<Cell>> {
     out
 }
 
-/// The template as `.xlsx` bytes (bold header, frozen header row and name columns). Text is
+/// The template as `.xlsx` bytes (bold title and header, frozen header and name columns). Text is
 /// written as string cells, never formulas, so it needs no `'` and comes back as written.
 pub fn xlsx_bytes(rows: &[Vec<Cell>], sheet: &str) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
@@ -111,7 +121,7 @@ pub fn xlsx_bytes(rows: &[Vec<Cell>], sheet: &str) -> Result<Vec<u8>, String> {
                     ws.write_number_with_format(r, c, *x / 100.0, &pct)
                         .map_err(e)?;
                 }
-                Cell::Text(s) if r == 0 => {
+                Cell::Text(s) if r as usize <= HEADER_ROW => {
                     ws.write_string_with_format(r, c, s, &bold).map_err(e)?;
                 }
                 Cell::Text(s) => {
@@ -120,13 +130,13 @@ pub fn xlsx_bytes(rows: &[Vec<Cell>], sheet: &str) -> Result<Vec<u8>, String> {
             }
         }
     }
-    if let Some(h) = rows.first() {
+    if let Some(h) = rows.get(HEADER_ROW) {
         for (c, cell) in h.iter().enumerate() {
             let w = crate::text::width(&cell.text()).max(8) as f64 + 2.0;
             ws.set_column_width(c as u16, w).map_err(e)?;
         }
     }
-    ws.set_freeze_panes(1, 2).map_err(e)?;
+    ws.set_freeze_panes(HEADER_ROW as u32 + 1, 2).map_err(e)?;
     wb.save_to_buffer().map_err(e)
 }
 
@@ -180,7 +190,7 @@ pub fn run_export(
             "已写出 {}（{} 位客户经理）。填好后运行：rankpress import {} --month {}",
             "wrote {} ({} managers). When it is filled in, run: rankpress import {} --month {}",
             path.display(),
-            rows.len() - 1,
+            rows.len() - HEADER_ROW - 1,
             path.display(),
             month
         )

@@ -7,7 +7,9 @@
 //! an `编号`/`id` or `姓名`/`name` column; one column per indicator, named by its id or name;
 //! ratio indicators as two columns, `<名称>实际`/`<名称>目标` or `<id>.actual`/`<id>.target`.
 //! Every problem is reported with its cell (`results.xlsx:Sheet1!C7`, `results.csv:C7`) and
-//! nothing is written unless the whole sheet is clean.
+//! nothing is written unless the whole sheet is clean. Only what Excel shows is imported: the
+//! sheet it opens on, never a hidden one; data in hidden rows or columns and formulas without a
+//! saved result are refused, the formulas read are listed (`import/shown.rs`).
 
 use std::path::Path;
 

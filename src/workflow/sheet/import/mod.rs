@@ -14,6 +14,7 @@ use crate::site;
 use crate::workflow::text::{col_name, num, yaml_str};
 
 mod rows;
+mod shown;
 
 use rows::{fraction_columns, row_items, row_manager, row_values};
 
@@ -24,6 +25,12 @@ pub(super) fn spaced(lang: Lang, s: &str) -> String {
         (Lang::Zh, Some(c)) if c.is_ascii_alphanumeric() => format!(" {s}"),
         _ => s.to_string(),
     }
+}
+
+/// A message with no space after a full-width closing parenthesis: `从 results.xlsx（工作表
+/// 十一月）导入`, where the template had a space after the file name.
+fn tight(s: String) -> String {
+    s.replace("） ", "）")
 }
 
 /// Parses a number as typed: `96.5`, `96.5%`, `1,250`, full-width digits.
@@ -56,6 +63,8 @@ pub struct Imported {
     pub managers: usize,
     /// Notices about rows left out on purpose (every value empty).
     pub skipped: Vec<String>,
+    /// The sheet read, as named in messages: `results.xlsx（工作表 2026-12）`.
+    pub source: String,
 }
 
 /// Turns a sheet into a results file of `month`, or every problem as `cell: message`.
@@ -70,6 +79,11 @@ pub fn import_table(
     let map = header_map(site);
     let mut errs: Vec<String> = Vec::new();
     let at = |r: usize, c: usize| table.cell_ref(r, c);
+    // Only what Excel shows is read: hidden data and formulas without a result are refused.
+    let unseen = shown::unseen(table, lang);
+    if !unseen.is_empty() {
+        return Err(unseen);
+    }
 
     // The header row: the first of the first 20 rows with a manager column.
     let header_row = (0..table.len().min(20)).find(|&r| {
@@ -93,6 +107,9 @@ pub fn import_table(
         return Err(errs);
     };
 
+    if let Some(wrong) = shown::other_month(table, hr, month, lang) {
+        return Err(vec![wrong]);
+    }
     let seen = read_columns(site, &map, table, hr, &mut errs);
     let col_of = |c: Col| seen.get(&c).copied();
     let (id_col, name_col) = (col_of(Col::Id), col_of(Col::Name));
@@ -175,6 +192,16 @@ pub fn import_table(
             }
             continue;
         }
+        // Text written to the results file: no control characters or line separators.
+        for c in [Col::BonusReason, Col::DeductionReason, Col::Veto]
+            .into_iter()
+            .filter_map(col_of)
+        {
+            let header = table.get(hr, c).text();
+            if let Some(p) = crate::validate::text_problem(lang, &header, &table.get(r, c).text()) {
+                errs.push(format!("{}: {}", at(r, c), p));
+            }
+        }
         let values = row_values(site, table, r, &seen, &mut errs);
         let bonus = row_items(
             site,
@@ -232,6 +259,7 @@ pub fn import_table(
         yaml: results_yaml(site, month, &rows, note, &source),
         managers: rows.len(),
         skipped,
+        source,
     })
 }
 
@@ -362,13 +390,13 @@ pub(super) fn results_yaml(
     source: &str,
 ) -> String {
     let lang = site.config.language;
-    let mut y = t!(
+    let y = t!(
         lang,
         "# 由 rankpress import 从 {} 导入。\n",
         "# Imported by rankpress import from {}.\n",
         source
-    )
-    .replace("） 导入", "）导入");
+    );
+    let mut y = tight(y);
     y.push_str(&format!("month: {month}\n"));
     if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
         let block_ok = !n.starts_with([' ', '\n']) && !n.ends_with("\n\n") && !n.contains('\r');
@@ -519,19 +547,25 @@ pub fn run_import(
             ),
         ));
     }
-    for s in &imported.skipped {
+    let notices = imported.skipped.iter().cloned().chain(
+        shown::formula_notice(&table, lang)
+            .into_iter()
+            .chain(shown::far_future(&site, month, lang)),
+    );
+    for s in notices {
         eprintln!("{s}");
     }
     println!(
         "{}",
-        t!(
+        tight(t!(
             lang,
-            "已导入 {} 位客户经理 {} 的成绩到 {}。下一步：rankpress serve 预览，确认后 git commit。",
-            "imported {} managers' results of {} into {}. Next: preview with rankpress serve, then git commit.",
+            "已从 {} 导入 {} 位客户经理 {} 的成绩到 {}。下一步：rankpress serve 预览，确认后 git commit。",
+            "imported {1} managers' results of {2} from {0} into {3}. Next: preview with rankpress serve, then git commit.",
+            imported.source,
             imported.managers,
             month,
             shown
-        )
+        ))
     );
     Ok(Outcome::Done)
 }

@@ -71,6 +71,39 @@ impl Cell {
     }
 }
 
+/// A formula cell of an `.xlsx` (0-based row and column). Its value in the [`Table`] is the
+/// result the workbook saved, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Formula {
+    /// Row, 0-based.
+    pub row: usize,
+    /// Column, 0-based.
+    pub col: usize,
+    /// The formula as written, with `=` (at most [`MAX_FORMULA_SHOWN`] characters, then `…`).
+    pub formula: String,
+    /// For a cell sharing the formula of another cell (Excel writes a filled-down formula
+    /// once): that cell, whose formula [`Formula::formula`] is.
+    pub shared_from: Option<(usize, usize)>,
+    /// Whether the workbook holds the result of the formula. Without one, what Excel shows
+    /// is unknown.
+    pub saved: bool,
+}
+
+/// Most characters of a formula kept for messages.
+pub const MAX_FORMULA_SHOWN: usize = 200;
+
+/// A non-empty cell that Excel does not show (xlsx): in a hidden row or column. It is not
+/// in the [`Table`]'s cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HiddenCell {
+    /// Row, 0-based.
+    pub row: usize,
+    /// Column, 0-based.
+    pub col: usize,
+    /// True when its column is hidden (else its row is).
+    pub in_hidden_col: bool,
+}
+
 /// A sheet read from a file, held sparsely: only non-empty cells are stored.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -80,6 +113,10 @@ pub struct Table {
     pub sheet: Option<String>,
     /// Rows from row 1; each holds its non-empty cells as (0-based column, cell), by column.
     rows: Vec<Vec<(usize, Cell)>>,
+    /// The formula cells shown (xlsx), in reading order.
+    pub formulas: Vec<Formula>,
+    /// Cells holding data in hidden rows or columns (xlsx), in reading order.
+    pub hidden: Vec<HiddenCell>,
 }
 
 impl Table {
@@ -89,6 +126,16 @@ impl Table {
             file,
             sheet,
             rows: Vec::new(),
+            formulas: Vec::new(),
+            hidden: Vec::new(),
+        }
+    }
+
+    /// Names the sheet: `results.xlsx:Sheet1`, or `results.csv`.
+    pub fn sheet_ref(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}:{}", self.file, s),
+            None => self.file.clone(),
         }
     }
 
@@ -211,21 +258,55 @@ fn larger_than(lang: Lang, file: &str, limit: u64) -> Error {
     too_big(lang, file, &what)
 }
 
-/// Decodes a CSV file's bytes: UTF-8 (BOM optional), UTF-16 with BOM, else GBK/GB18030 as
-/// Excel writes on Chinese Windows. `None` when none of them fits.
-pub fn decode_csv(bytes: &[u8]) -> Option<String> {
+/// Why CSV bytes could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undecodable {
+    /// NUL bytes mostly on every other byte and no byte order mark: UTF-16 whose byte order
+    /// is a guess (Excel always writes the mark).
+    Utf16WithoutBom,
+    /// A UTF-16 byte order mark followed by bytes that are not UTF-16.
+    BadUtf16,
+    /// Neither UTF-8 nor GBK/GB18030.
+    Unknown,
+}
+
+/// Decodes a CSV file's bytes: UTF-8 (BOM optional), UTF-16 with BOM (either byte order),
+/// else GBK/GB18030 as Excel writes on Chinese Windows. NUL bytes are never text: a file
+/// holding them is UTF-16 without its mark (or something else), never guessed as GBK.
+pub fn decode_csv(bytes: &[u8]) -> Result<String, Undecodable> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest).ok().map(str::to_string);
+        return std::str::from_utf8(rest)
+            .map(str::to_string)
+            .map_err(|_| Undecodable::Unknown);
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        // `decode` follows the mark: little- or big-endian.
         let (text, _, bad) = encoding_rs::UTF_16LE.decode(bytes);
-        return (!bad).then(|| text.into_owned());
+        return if bad {
+            Err(Undecodable::BadUtf16)
+        } else {
+            Ok(text.into_owned())
+        };
+    }
+    if bytes.contains(&0) {
+        let at_odd = bytes.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+        let at_even = bytes.iter().step_by(2).filter(|b| **b == 0).count();
+        // ASCII in UTF-16 puts its NUL on one side; a few CJK characters (U+9500) the other.
+        return Err(if at_odd.max(at_even) >= 3 * at_odd.min(at_even) {
+            Undecodable::Utf16WithoutBom
+        } else {
+            Undecodable::Unknown
+        });
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Some(s.to_string());
+        return Ok(s.to_string());
     }
     let (text, bad) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    (!bad).then(|| text.into_owned())
+    if bad {
+        Err(Undecodable::Unknown)
+    } else {
+        Ok(text.into_owned())
+    }
 }
 
 /// The characters after which `export` puts a `'` in a CSV text cell, so that a spreadsheet
@@ -313,13 +394,27 @@ pub fn read_table(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Table,
 /// and no commas, else a comma. Rows are numbered as a spreadsheet shows them (blank lines
 /// count). The `'` that `export` put before formula-like text is taken off.
 pub fn read_csv(bytes: &[u8], file: String, lang: Lang) -> Result<Table, Error> {
-    let text = decode_csv(bytes).ok_or_else(|| {
-        io(t!(
-            lang,
-            "{}: 无法识别文件编码；请在 Excel 中“另存为”CSV（逗号分隔）或 CSV UTF-8",
-            "{}: unknown text encoding; save it from Excel as CSV (comma delimited) or CSV UTF-8",
-            file
-        ))
+    let text = decode_csv(bytes).map_err(|why| {
+        io(match why {
+            Undecodable::Utf16WithoutBom => t!(
+                lang,
+                "{}: 文件是没有 BOM 标记的 UTF-16 编码，无法可靠读取；请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”后导入",
+                "{}: the file is UTF-16 without a byte order mark and cannot be read reliably; save it from Excel as \"CSV UTF-8 (comma delimited)\" and import that",
+                file
+            ),
+            Undecodable::BadUtf16 => t!(
+                lang,
+                "{}: 文件标明是 UTF-16 编码，但其中有不是 UTF-16 的内容；请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”后导入",
+                "{}: the file is marked as UTF-16 but holds bytes that are not UTF-16; save it from Excel as \"CSV UTF-8 (comma delimited)\" and import that",
+                file
+            ),
+            Undecodable::Unknown => t!(
+                lang,
+                "{}: 无法识别文件编码；请在 Excel 中“另存为”CSV（逗号分隔）或 CSV UTF-8",
+                "{}: unknown text encoding; save it from Excel as CSV (comma delimited) or CSV UTF-8",
+                file
+            ),
+        })
     })?;
     let first = text.lines().next().unwrap_or("");
     let delim = if first.contains('\t') && !first.contains(',') {

@@ -1,10 +1,12 @@
 //! The `.xlsx` reader: the workbook's parts read with `zip` and `quick-xml` within one budget
 //! of uncompressed bytes, shared strings, styles (percent formats) and a worksheet, cell by cell.
 
+use std::collections::HashMap;
+
 use super::*;
 
 /// What reading one part of an `.xlsx` can run into.
-enum PartError {
+pub(super) enum PartError {
     /// The parts together are larger than [`MAX_BYTES`].
     TooBig,
     /// A message for the user, already worded.
@@ -158,8 +160,8 @@ fn attr(e: &quick_xml::events::BytesStart, key: &[u8]) -> Result<Option<String>,
     Ok(None)
 }
 
-/// The attributes `a` and `b` of every element named `element`, in order (the worksheets of
-/// `xl/workbook.xml`, the relationships of its `.rels`).
+/// The attributes `a` and `b` of every element named `element`, in order (the relationships
+/// of `xl/_rels/workbook.xml.rels`).
 fn read_pairs(
     r: &mut dyn BufRead,
     element: &[u8],
@@ -181,6 +183,75 @@ fn read_pairs(
         buf.clear();
     }
     Ok(out)
+}
+
+/// A worksheet listed in `xl/workbook.xml`.
+struct SheetEntry {
+    /// Its name (the tab's label).
+    name: String,
+    /// Its relationship id, naming its part in `xl/_rels/workbook.xml.rels`.
+    rid: String,
+    /// `hidden` or `veryHidden` when Excel does not show its tab; empty when shown.
+    hidden: String,
+}
+
+/// What `xl/workbook.xml` says: the worksheets in tab order, the active tab (the one Excel
+/// opens on), and whether Excel recalculates every formula on opening (`fullCalcOnLoad`:
+/// the results saved in the file are then not what Excel shows).
+struct Workbook {
+    sheets: Vec<SheetEntry>,
+    active: usize,
+    recalc: bool,
+}
+
+/// Most worksheets listed in a workbook (Excel has no fixed limit; real ones have a few).
+const MAX_SHEETS: usize = 10_000;
+
+/// True for an OOXML boolean attribute set to true.
+fn is_true(v: Option<String>) -> bool {
+    matches!(v.as_deref(), Some("1" | "true"))
+}
+
+/// Reads `xl/workbook.xml`.
+fn read_workbook(r: &mut dyn BufRead) -> Result<Workbook, PartError> {
+    let mut xml = quick_xml::Reader::from_reader(r);
+    let mut buf = Vec::new();
+    let mut wb = Workbook {
+        sheets: Vec::new(),
+        active: 0,
+        recalc: false,
+    };
+    loop {
+        match xml.read_event_into(&mut buf)? {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                b"sheet" => {
+                    if let (Some(name), Some(rid)) = (attr(&e, b"name")?, attr(&e, b"id")?) {
+                        let state = attr(&e, b"state")?.unwrap_or_default();
+                        let hidden = if state == "visible" {
+                            String::new()
+                        } else {
+                            state
+                        };
+                        wb.sheets.push(SheetEntry { name, rid, hidden });
+                    }
+                }
+                b"workbookView" => {
+                    wb.active = attr(&e, b"activeTab")?
+                        .and_then(|a| a.parse().ok())
+                        .unwrap_or(0);
+                }
+                b"calcPr" => wb.recalc = is_true(attr(&e, b"fullCalcOnLoad")?),
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        if wb.sheets.len() > MAX_SHEETS {
+            return Err(PartError::Bad(format!("more than {MAX_SHEETS} worksheets")));
+        }
+        buf.clear();
+    }
+    Ok(wb)
 }
 
 /// Appends the text of `<t>` elements up to the end of `end` (an `<si>` or `<is>`), leaving out
@@ -300,7 +371,78 @@ pub(super) fn parse_ref(r: &str) -> Option<(usize, usize)> {
     (row >= 1).then(|| (row - 1, col - 1))
 }
 
-/// Reads worksheet `sheet` (default: the first) of an `.xlsx` within the limits.
+/// The worksheet to read: the one named `sheet`, else the active tab if it is shown, else the
+/// first tab shown. A hidden sheet is never read: Excel does not show it.
+fn pick_sheet<'b>(
+    book: &'b Workbook,
+    sheet: Option<&str>,
+    file: &str,
+    lang: Lang,
+) -> Result<&'b SheetEntry, Error> {
+    let shown: Vec<&str> = book
+        .sheets
+        .iter()
+        .filter(|s| s.hidden.is_empty())
+        .map(|s| s.name.as_str())
+        .collect();
+    let Some(wanted) = sheet else {
+        return book
+            .sheets
+            .get(book.active)
+            .filter(|s| s.hidden.is_empty())
+            .or_else(|| book.sheets.iter().find(|s| s.hidden.is_empty()))
+            .ok_or_else(|| {
+                io(t!(
+                    lang,
+                    "{}: 工作簿中没有可见的工作表",
+                    "{}: the workbook has no visible worksheet",
+                    file
+                ))
+            });
+    };
+    let found = book
+        .sheets
+        .iter()
+        .find(|s| s.name == wanted)
+        .ok_or_else(|| {
+            io(t!(
+                lang,
+                "{}: 没有名为“{}”的工作表；现有工作表：{}",
+                "{}: no worksheet named \"{}\"; the workbook has: {}",
+                file,
+                wanted,
+                shown.join(", ")
+            ))
+        })?;
+    if !found.hidden.is_empty() {
+        let how = if found.hidden == "veryHidden" {
+            t!(
+                lang,
+                "（它被设为“深度隐藏”，只能在 VBA 编辑器的属性中改为可见）",
+                " (it is \"very hidden\": only the VBA editor's properties can show it)"
+            )
+        } else {
+            t!(
+                lang,
+                "（右键单击工作表标签，选“取消隐藏”）",
+                " (right-click a sheet tab, Unhide)"
+            )
+        };
+        return Err(data(t!(
+            lang,
+            "{}: 工作表“{}”是隐藏的：Excel 中看不到它，不导入。请在 Excel 中取消隐藏{}、核对后再导入，或导入可见的工作表：{}",
+            "{}: worksheet \"{}\" is hidden: Excel does not show it, so it is not imported. Unhide it in Excel{}, check it and import again, or import a visible worksheet: {}",
+            file,
+            wanted,
+            how,
+            shown.join(", ")
+        )));
+    }
+    Ok(found)
+}
+
+/// Reads worksheet `sheet` (default: the active one shown, see [`pick_sheet`]) of an `.xlsx`
+/// within the limits.
 pub fn read_xlsx<R: Read + std::io::Seek>(
     reader: R,
     file: String,
@@ -338,13 +480,11 @@ pub fn read_xlsx<R: Read + std::io::Seek>(
         PartError::Refused(r) => r,
         PartError::Bad(m) => bad(m),
     };
-    // Worksheets as (name, relationship id); relationships as (id, part name in the zip).
-    let sheets = x
-        .part("xl/workbook.xml", |r| {
-            read_pairs(r, b"sheet", (b"name", b"id"))
-        })
+    let book = x
+        .part("xl/workbook.xml", read_workbook)
         .map_err(fail)?
         .ok_or_else(|| bad("xl/workbook.xml".into()))?;
+    // Relationships as (id, part name in the zip).
     let rels: Vec<(String, String)> = x
         .part("xl/_rels/workbook.xml.rels", |r| {
             read_pairs(r, b"Relationship", (b"Id", b"Target"))
@@ -357,27 +497,8 @@ pub fn read_xlsx<R: Read + std::io::Seek>(
             None => (id, format!("xl/{target}")),
         })
         .collect();
-    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-    let (name, rid) = match sheet {
-        Some(s) => sheets.iter().find(|(n, _)| n == s).ok_or_else(|| {
-            io(t!(
-                lang,
-                "{}: 没有名为“{}”的工作表；现有工作表：{}",
-                "{}: no worksheet named \"{}\"; the workbook has: {}",
-                file,
-                s,
-                names.join(", ")
-            ))
-        })?,
-        None => sheets.first().ok_or_else(|| {
-            io(t!(
-                lang,
-                "{}: 工作簿中没有工作表",
-                "{}: the workbook has no worksheet",
-                file
-            ))
-        })?,
-    };
+    let chosen = pick_sheet(&book, sheet, &file, lang)?;
+    let (name, rid) = (&chosen.name, &chosen.rid);
     let part = rels
         .iter()
         .find(|(id, _)| id == rid)
@@ -393,10 +514,7 @@ pub fn read_xlsx<R: Read + std::io::Seek>(
         .unwrap_or_default();
     let mut table = Table::new(file.clone(), Some(name.clone()));
     let read = x.part(&part, |r| {
-        read_sheet(r, &strings, &percent, &mut table, lang).map_err(|e| match e {
-            PartError::Refused(r) => PartError::Refused(r),
-            other => other,
-        })
+        read_sheet(r, &strings, &percent, book.recalc, &mut table, lang)
     });
     match read {
         Ok(Some(())) => {}
@@ -407,11 +525,71 @@ pub fn read_xlsx<R: Read + std::io::Seek>(
     Ok(table)
 }
 
-/// Reads the cells of a worksheet part into `table`, one at a time.
-fn read_sheet(
+/// What Excel hides in a worksheet: its hidden columns (up to [`MAX_COLS`]; cells beyond are
+/// refused anyway), whether rows are hidden unless marked otherwise (`zeroHeight`), and
+/// whether the row being read is hidden.
+#[derive(Default)]
+struct Hidden {
+    cols: Vec<bool>,
+    rows_by_default: bool,
+    row: bool,
+}
+
+impl Hidden {
+    /// Records a `<col min max hidden width>` element: hidden, or zero wide.
+    fn col(&mut self, e: &quick_xml::events::BytesStart) -> Result<(), PartError> {
+        let width = attr(e, b"width")?.and_then(|w| w.trim().parse::<f64>().ok());
+        if !(is_true(attr(e, b"hidden")?) || width == Some(0.0)) {
+            return Ok(());
+        }
+        let num = |v: Option<String>| v.and_then(|v| v.trim().parse::<usize>().ok());
+        let (Some(min), Some(max)) = (num(attr(e, b"min")?), num(attr(e, b"max")?)) else {
+            return Ok(());
+        };
+        if self.cols.is_empty() {
+            self.cols = vec![false; MAX_COLS];
+        }
+        for c in min.max(1)..=max.min(MAX_COLS) {
+            self.cols[c - 1] = true;
+        }
+        Ok(())
+    }
+
+    /// Records a `<row hidden ht>` element: hidden, zero high, or not given a height in a
+    /// sheet whose rows are hidden by default.
+    fn row(&mut self, e: &quick_xml::events::BytesStart) -> Result<(), PartError> {
+        let hidden = attr(e, b"hidden")?;
+        let ht = attr(e, b"ht")?.and_then(|h| h.trim().parse::<f64>().ok());
+        let explicit_visible = matches!(hidden.as_deref(), Some("0" | "false"));
+        self.row = is_true(hidden)
+            || ht == Some(0.0)
+            || (self.rows_by_default && !explicit_visible && ht.is_none_or(|h| h == 0.0));
+        Ok(())
+    }
+
+    /// Whether column `col` (0-based) is hidden.
+    fn col_hidden(&self, col: usize) -> bool {
+        self.cols.get(col).copied().unwrap_or(false)
+    }
+}
+
+/// The formula of the cell being read: its text (with `=`), whether it was cut short, and its
+/// shared-formula index (`si`), if any.
+#[derive(Default)]
+struct FormulaText {
+    text: String,
+    long: bool,
+    shared: Option<String>,
+}
+
+/// Reads the cells of a worksheet part into `table`, one at a time. Cells in hidden rows or
+/// columns go to [`Table::hidden`], formula cells also to [`Table::formulas`]. `recalc`:
+/// Excel recalculates on opening, so an empty saved result is no result.
+pub(super) fn read_sheet(
     r: &mut dyn BufRead,
     strings: &[Option<String>],
     percent: &[bool],
+    recalc: bool,
     table: &mut Table,
     lang: Lang,
 ) -> Result<(), PartError> {
@@ -422,11 +600,17 @@ fn read_sheet(
     let mut first_row = true;
     let mut cells = 0usize;
     let mut text_bytes = 0u64;
-    // The cell being read: its type and style, its value text, and whether it was too long.
+    let mut hidden = Hidden::default();
+    // The first cell of each shared formula (by `si`): where it is and its formula.
+    let mut shared: HashMap<String, (usize, usize, String)> = HashMap::new();
+    // The cell being read: its type and style, its value text, whether it was too long,
+    // whether it has a `<v>`, and its formula.
     let mut cur: Option<(String, usize)> = None;
     let mut value = String::new();
     let mut long = false;
-    let mut in_v = false;
+    let mut has_v = false;
+    let mut formula: Option<FormulaText> = None;
+    let (mut in_v, mut in_f) = (false, false);
     let refused = |r: Error| PartError::Refused(r);
     loop {
         buf.clear();
@@ -435,6 +619,10 @@ fn read_sheet(
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(ev, Event::Empty(_));
                 match e.local_name().as_ref() {
+                    b"sheetFormatPr" => {
+                        hidden.rows_by_default = is_true(attr(e, b"zeroHeight")?);
+                    }
+                    b"col" => hidden.col(e)?,
                     b"row" => {
                         row = match attr(e, b"r")?.and_then(|r| r.parse::<usize>().ok()) {
                             Some(r) if r >= 1 => r - 1,
@@ -443,6 +631,7 @@ fn read_sheet(
                         };
                         first_row = false;
                         col = 0;
+                        hidden.row(e)?;
                     }
                     b"c" => {
                         if let Some(r) = attr(e, b"r")? {
@@ -457,13 +646,29 @@ fn read_sheet(
                             .unwrap_or(0usize);
                         value.clear();
                         long = false;
+                        has_v = false;
+                        formula = None;
                         if empty {
                             col += 1;
                         } else {
                             cur = Some((t, s));
                         }
                     }
-                    b"v" if cur.is_some() && !empty => in_v = true,
+                    b"v" if cur.is_some() => {
+                        has_v = true;
+                        in_v = !empty;
+                    }
+                    b"f" if cur.is_some() => {
+                        formula = Some(FormulaText {
+                            text: "=".into(),
+                            long: false,
+                            shared: (attr(e, b"t")?.as_deref() == Some("shared"))
+                                .then(|| attr(e, b"si"))
+                                .transpose()?
+                                .flatten(),
+                        });
+                        in_f = !empty;
+                    }
                     b"is" if cur.is_some() && !empty => {
                         match read_rich(&mut xml, b"is", &mut inner)? {
                             Some(s) => value = s,
@@ -475,8 +680,21 @@ fn read_sheet(
             }
             Event::Text(t) if in_v => value.push_str(&t.xml10_content()?),
             Event::GeneralRef(r) if in_v => push_ref(&mut value, &r)?,
+            Event::Text(t) if in_f => {
+                if let Some(f) = formula.as_mut() {
+                    push_capped(f, &t.xml10_content()?);
+                }
+            }
+            Event::GeneralRef(r) if in_f => {
+                if let Some(f) = formula.as_mut() {
+                    let mut s = String::new();
+                    push_ref(&mut s, &r)?;
+                    push_capped(f, &s);
+                }
+            }
             Event::End(ref e) => match e.local_name().as_ref() {
                 b"v" => in_v = false,
+                b"f" => in_f = false,
                 b"c" => {
                     let Some((t, s)) = cur.take() else { continue };
                     let at = table.cell_ref(row.min(1 << 24), col.min(16_383));
@@ -510,15 +728,45 @@ fn read_sheet(
                             },
                         }
                     };
-                    if !cell.is_empty() {
+                    let formula = formula.take().map(|f| {
+                        let shown = shared_formula(&mut shared, f, (row, col));
+                        // An empty result is a result only of a text formula in a workbook
+                        // that Excel calculated and saved.
+                        let saved = has_v && (!value.is_empty() || (t == "str" && !recalc));
+                        (shown, saved)
+                    });
+                    if !cell.is_empty() || formula.is_some() {
                         check_place(lang, &at, row, col, &mut cells).map_err(refused)?;
                         if let Cell::Text(s) = &cell {
                             text_bytes += s.len() as u64;
-                            if text_bytes > MAX_BYTES {
-                                return Err(PartError::TooBig);
-                            }
                         }
-                        table.put(row, col, cell);
+                        if let Some(((f, _), _)) = &formula {
+                            text_bytes += f.len() as u64;
+                        }
+                        if text_bytes > MAX_BYTES {
+                            return Err(PartError::TooBig);
+                        }
+                        let col_hidden = hidden.col_hidden(col);
+                        if hidden.row || col_hidden {
+                            if !cell.is_empty() {
+                                table.hidden.push(HiddenCell {
+                                    row,
+                                    col,
+                                    in_hidden_col: col_hidden,
+                                });
+                            }
+                        } else {
+                            if let Some(((formula, shared_from), saved)) = formula {
+                                table.formulas.push(Formula {
+                                    row,
+                                    col,
+                                    formula,
+                                    shared_from,
+                                    saved,
+                                });
+                            }
+                            table.put(row, col, cell);
+                        }
                     }
                     col += 1;
                 }
@@ -533,4 +781,36 @@ fn read_sheet(
         }
     }
     Ok(())
+}
+
+/// Appends formula text, keeping at most [`MAX_FORMULA_SHOWN`] characters.
+fn push_capped(f: &mut FormulaText, s: &str) {
+    if f.long {
+        return;
+    }
+    f.text.push_str(s);
+    if f.text.chars().count() > MAX_FORMULA_SHOWN {
+        f.text = f.text.chars().take(MAX_FORMULA_SHOWN).collect();
+        f.text.push('…');
+        f.long = true;
+    }
+}
+
+/// The formula of a cell and the cell it shares it with: a shared formula's first cell holds
+/// its text, the others only its index.
+fn shared_formula(
+    shared: &mut HashMap<String, (usize, usize, String)>,
+    f: FormulaText,
+    at: (usize, usize),
+) -> (String, Option<(usize, usize)>) {
+    let Some(si) = f.shared else {
+        return (f.text, None);
+    };
+    match shared.get(&si) {
+        Some((r, c, text)) if f.text == "=" => (text.clone(), Some((*r, *c))),
+        _ => {
+            shared.insert(si, (at.0, at.1, f.text.clone()));
+            (f.text, None)
+        }
+    }
 }
