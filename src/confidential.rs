@@ -255,7 +255,7 @@ pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf,
             names.push_str(", …");
         }
         return refuse(
-            format!("它里面已有不是 rankpress 写入的内容（共 {total} 项：{names}），且没有标记 {}", kind.marker()),
+            format!("它里面已有不是 rankpress 生成的内容（共 {total} 项：{names}），且没有标记 {}", kind.marker()),
             format!("it holds files rankpress did not write ({total} entries: {names}) and has no marker {}", kind.marker()),
         );
     }
