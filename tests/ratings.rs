@@ -295,27 +295,12 @@ fn no_pay_amount_reaches_output() {
         String::from_utf8_lossy(&run.stderr)
     );
     // Each amount as the site or an export would write it: 4012.37, 4,012.37, 401237 (cents).
-    let mut needles: Vec<String> = Vec::new();
     // 0 (a veto, or nobody weighted) is no secret.
-    for &c in amounts.iter().filter(|&&c| c != 0) {
-        let (y, f) = (c / 100, c % 100);
-        let grouped = y
-            .to_string()
-            .as_bytes()
-            .rchunks(3)
-            .rev()
-            .map(|g| std::str::from_utf8(g).unwrap())
-            .collect::<Vec<_>>()
-            .join(",");
-        needles.push(format!("{y}.{f:02}"));
-        needles.push(format!("{grouped}.{f:02}"));
-        if f != 0 {
-            needles.push(format!("{c}"));
-            if f % 10 == 0 {
-                needles.push(format!("{y}.{}", f / 10));
-            }
-        }
-    }
+    let mut needles: Vec<String> = amounts
+        .iter()
+        .filter(|&&c| c != 0)
+        .flat_map(|&c| amount_spellings(c, false))
+        .collect();
     needles.sort();
     needles.dedup();
     let files = tree(&site.path().join("output"));
@@ -324,15 +309,7 @@ fn no_pay_amount_reaches_output() {
         "bulletins were written into output/"
     );
     assert!(files.len() > 50, "{} files", files.len());
-    let mut leaks = Vec::new();
-    for (name, bytes) in &files {
-        let text = String::from_utf8_lossy(bytes);
-        for n in &needles {
-            if text.contains(n.as_str()) {
-                leaks.push(format!("{name}: {n}"));
-            }
-        }
-    }
+    let leaks = holding(&files, &needles);
     assert!(
         leaks.is_empty(),
         "pay amounts in output/:\n{}",
