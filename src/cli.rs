@@ -38,6 +38,24 @@ impl Paths {
     }
 }
 
+/// Where the site and its bulletins are (`bulletin`, `send`).
+#[derive(Args, Debug, Clone)]
+pub struct BulletinPaths {
+    /// Site folder (holds content/); default: the current folder.
+    #[arg(short, long, default_value = ".")]
+    pub root: PathBuf,
+    /// Bulletins folder (confidential, never published); default: ROOT/bulletins.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+}
+
+impl BulletinPaths {
+    /// The bulletins folder.
+    pub fn bulletins(&self) -> PathBuf {
+        crate::confidential::Kind::Bulletins.dir(&self.root, self.output.as_deref())
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check the data, then build the site into the output folder.
@@ -56,10 +74,10 @@ enum Command {
     /// The monthly workflow: init, import, export, hook, diff, serve.
     #[command(flatten)]
     Workflow(crate::workflow::Command),
-    /// Write the monthly email bulletins into OUTPUT/bulletins/ (team, and personal ones).
+    /// Write the monthly email bulletins into ROOT/bulletins/ (team, and personal ones).
     Bulletin {
         #[command(flatten)]
-        paths: Paths,
+        paths: BulletinPaths,
         /// Month YYYY-MM; default: the latest month with results.
         #[arg(long)]
         month: Option<String>,
@@ -67,7 +85,7 @@ enum Command {
     /// Send the bulletins written by `bulletin` over SMTP (see docs/bulletin.md).
     Send {
         #[command(flatten)]
-        paths: Paths,
+        paths: BulletinPaths,
         /// Month YYYY-MM; default: the latest month with results.
         #[arg(long)]
         month: Option<String>,
@@ -87,7 +105,7 @@ enum Command {
         /// Site folder (holds content/); default: the current folder.
         #[arg(short, long, default_value = ".")]
         root: PathBuf,
-        /// Folder for the payroll files; default: ROOT/payroll (never inside the output).
+        /// Folder for the payroll files (confidential, never published); default: ROOT/payroll.
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Month YYYY-MM, or `all`; default: the latest month with results.
@@ -119,7 +137,7 @@ pub fn main() -> ExitCode {
             resend,
         } => crate::send::run(&crate::send::Options {
             root: paths.root.clone(),
-            output: paths.output(),
+            output: paths.bulletins(),
             month,
             dry_run,
             force,
@@ -215,10 +233,10 @@ fn check(paths: &Paths) -> Result<Outcome, Error> {
     Ok(Outcome::Done)
 }
 
-fn bulletin(paths: &Paths, month: Option<String>) -> Result<Outcome, Error> {
+fn bulletin(paths: &BulletinPaths, month: Option<String>) -> Result<Outcome, Error> {
     let opts = crate::bulletin::Options {
         root: paths.root.clone(),
-        output: paths.output(),
+        dir: paths.bulletins(),
         month,
     };
     // Templates come from the site's theme, like the pages': site templates/ → themes/NAME/ →
@@ -226,9 +244,6 @@ fn bulletin(paths: &Paths, month: Option<String>) -> Result<Outcome, Error> {
     let (lang, theme_name) = site::detect_settings(&paths.root);
     let theme = crate::theme::Theme::load(&paths.root, &theme_name, lang).map_err(Error::Io)?;
     let lang = site::detect_language(&paths.root);
-    // The bulletins go into the output folder: the same folders as a build's are refused (the
-    // folder is created and marked only once the bulletins are ready to be written).
-    crate::output::check_claim(&paths.root, &opts.output, lang).map_err(Error::Io)?;
     let (b, w) = crate::bulletin::run(&opts, &theme)?;
     for warning in &b.warnings {
         eprintln!("{warning}");
@@ -237,14 +252,14 @@ fn bulletin(paths: &Paths, month: Option<String>) -> Result<Outcome, Error> {
         "{}",
         t!(
             lang,
-            "已生成 {} 的通报：团队通报 1 封（HTML {} KB，邮件 {} KB），个人通报 {} 封，共 {} 个文件，写入 {}；图表字体 {}",
-            "wrote the bulletins of {}: the team bulletin (HTML {} KB, message {} KB) and {} personal ones, {} files in {}; chart font {}",
+            "已生成 {} 的通报：团队通报 1 封（HTML {} KB，邮件 {} KB），个人通报 {} 封，共 {} 个文件，写入 {}（保密，请勿发布）；图表字体 {}",
+            "wrote the bulletins of {}: the team bulletin (HTML {} KB, message {} KB) and {} personal ones, {} files in {} (confidential: do not publish); chart font {}",
             b.month,
             w.team_html_bytes.div_ceil(1024),
             w.team_eml_bytes.div_ceil(1024),
             b.personal.len(),
             w.files.len(),
-            opts.output.join("bulletins").display(),
+            opts.dir.display(),
             b.font.display()
         )
     );

@@ -15,6 +15,7 @@ pub(crate) mod cache;
 pub mod charts;
 pub mod cli;
 pub mod compute;
+pub mod confidential;
 pub mod decimal;
 pub mod diag;
 pub mod error;

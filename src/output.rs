@@ -76,8 +76,9 @@ impl Output {
             let _ = fs::write(target.join(MARKER), MARKER_TEXT);
         }
         // Leftovers of killed builds. A build killed between its two renames (platforms
-        // without an atomic exchange) left the previous output aside: put it back. One killed
-        // after carrying `bulletins/` (and its sent.log) into its staging folder: carry it back.
+        // without an atomic exchange) left the previous output aside: put it back. One of an
+        // earlier version killed after carrying `bulletins/` (and its sent.log) into its
+        // staging folder: carry it back, to be moved out of the output below.
         if let Ok(rd) = fs::read_dir(&parent) {
             let mut leftovers: Vec<PathBuf> = rd
                 .flatten()
@@ -99,15 +100,17 @@ impl Output {
                 if is_old && !target.exists() && fs::rename(&path, &target).is_ok() {
                     continue;
                 }
-                if target.is_dir() {
-                    for keep in KEEP {
-                        if path.join(keep).is_dir() && !target.join(keep).exists() {
-                            let _ = fs::rename(path.join(keep), target.join(keep));
-                        }
-                    }
+                let legacy = path.join("bulletins");
+                if target.is_dir() && legacy.is_dir() && !target.join("bulletins").exists() {
+                    let _ = fs::rename(legacy, target.join("bulletins"));
                 }
                 remove_tree(&path);
             }
+        }
+        // Bulletins of an earlier version in the output move out of what gets published.
+        if let Err(e) = crate::confidential::move_legacy_bulletins(root, &target, lang) {
+            let _ = fs::remove_file(&lock);
+            return Err(e);
         }
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         fs::create_dir_all(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
@@ -236,11 +239,10 @@ impl Output {
         &self.staging
     }
 
-    /// Replaces the target with the staged output. Folders of the target written by other
-    /// commands ([`KEEP`], e.g. `bulletins/`) move into the new output first, so a build
-    /// never destroys them.
+    /// Replaces the target with the staged output. Nothing of the previous output is carried
+    /// over: confidential files (bulletins, payrolls) live in folders of their own
+    /// ([`crate::confidential`]).
     pub fn commit(self) -> Result<(), String> {
-        let carried = carry_over(&self.target, &self.staging);
         let result = swap(&self.staging, &self.target);
         if result.is_ok() {
             let pages = self.pages.lock().ok().and_then(|mut p| p.take());
@@ -252,9 +254,6 @@ impl Output {
             }
         }
         if result.is_err() {
-            for name in carried {
-                let _ = fs::rename(self.staging.join(name), self.target.join(name));
-            }
             let _ = fs::remove_dir_all(&self.staging);
         }
         self.release();
@@ -336,22 +335,6 @@ impl PageCache {
             })
             .collect()
     }
-}
-
-/// Folders of the output that a build does not produce but keeps: `bulletins/` is written by
-/// `rankpress bulletin` and holds `send`'s `sent.log`.
-pub const KEEP: &[&str] = &["bulletins"];
-
-/// Moves the [`KEEP`] folders of `target` into `staging` (unless the build wrote one itself);
-/// returns the names moved.
-fn carry_over(target: &Path, staging: &Path) -> Vec<&'static str> {
-    KEEP.iter()
-        .copied()
-        .filter(|name| {
-            let (from, to) = (target.join(name), staging.join(name));
-            from.is_dir() && !to.exists() && fs::rename(&from, &to).is_ok()
-        })
-        .collect()
 }
 
 #[cfg(target_os = "linux")]
@@ -503,17 +486,17 @@ pub fn canonical_lenient(path: &Path) -> PathBuf {
     }
 }
 
-/// True when `dir` is, or lies inside, the site's output folder `ROOT/output` or any folder
-/// marked as a rankpress output: where confidential files (pay) must never be written.
-pub fn inside_output(root: &Path, dir: &Path) -> bool {
-    let dir = canonical_lenient(dir);
-    dir.starts_with(canonical_lenient(&root.join("output"))) || dir.ancestors().any(has_marker)
-}
-
 /// True when `dir` carries the [`MARKER`] written by rankpress (a regular file whose first line
 /// is the tool's name).
 pub fn has_marker(dir: &Path) -> bool {
-    let m = dir.join(MARKER);
+    has_marker_named(dir, MARKER)
+}
+
+/// True when `dir` carries the marker file `name` written by rankpress (a small regular file
+/// whose first line is the tool's name): the output's [`MARKER`], or a confidential folder's
+/// ([`crate::confidential::Kind::marker`]).
+pub fn has_marker_named(dir: &Path, name: &str) -> bool {
+    let m = dir.join(name);
     fs::symlink_metadata(&m).is_ok_and(|md| md.is_file() && md.len() < 4096)
         && fs::read_to_string(&m).is_ok_and(|t| t.lines().next() == Some("rankpress"))
 }
@@ -617,6 +600,7 @@ pub fn check_target(root: &Path, target: &Path, lang: Lang) -> Result<(), String
             );
         }
     }
+    crate::confidential::check_publish(target, lang)?;
     if real == root {
         return refuse(
             format!("输出文件夹 {shown} 就是网站文件夹本身"),
@@ -743,27 +727,6 @@ fn same_file(f: &fs::File, path: &Path) -> bool {
 #[cfg(not(unix))]
 fn same_file(_f: &fs::File, path: &Path) -> bool {
     path.exists()
-}
-
-/// Checks, without changing anything, that a command may write into `target` as [`claim`]
-/// would let it (run before the data is loaded, to fail fast).
-pub fn check_claim(root: &Path, target: &Path, lang: Lang) -> Result<(), String> {
-    let target = resolve(target, lang)?;
-    check_target(root, &target, lang)
-}
-
-/// For commands that write into the output folder without replacing it (`bulletin` writes
-/// `OUTPUT/bulletins/`): checks `target` as a build would ([`check_target`]) and, when it is
-/// absent or empty, creates it with the [`MARKER`], so that a later build may replace it.
-pub fn claim(root: &Path, target: &Path, lang: Lang) -> Result<(), String> {
-    check_claim(root, target, lang)?;
-    let target = resolve(target, lang)?;
-    if !has_marker(&target) && fs::read_dir(&target).map_or(true, |mut rd| rd.next().is_none()) {
-        fs::create_dir_all(&target).map_err(|e| io_err("cannot create", &target, e))?;
-        fs::write(target.join(MARKER), MARKER_TEXT)
-            .map_err(|e| io_err("cannot write", &target.join(MARKER), e))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

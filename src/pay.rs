@@ -3,6 +3,8 @@
 //! [`crate::payroll`]. Pay is confidential and never reaches the site.
 
 use crate::decimal::Decimal;
+use crate::diag::t;
+use crate::error::Error;
 use crate::model::{PayMethod, Site};
 use crate::score::{cents, div_round, MonthScore};
 
@@ -44,6 +46,20 @@ pub fn share_pool(pool: i128, weights: &[i128]) -> Result<Vec<i128>, Overflow> {
         pays[i] += 1;
     }
     Ok(pays)
+}
+
+/// The pay of every ranked manager of a month, in ranking order (`None` without `pay`), or
+/// the refusal that every command working out pay (`payroll`, `bulletin` with
+/// `personal_pay`) gives when the amounts are too large to be worked out exactly.
+pub fn month_pay_or_refuse(site: &Site, ms: &MonthScore) -> Result<Option<Vec<PayRow>>, Error> {
+    month_pay(site, ms).transpose().map_err(|Overflow| {
+        Error::Usage(t!(
+            site.config.language,
+            "{} 的金额过大，无法精确计算绩效工资",
+            "the amounts of {} are too large to work out the pay exactly",
+            ms.month
+        ))
+    })
 }
 
 /// The pay of every ranked manager of a month, in ranking order; `None` without `pay`.

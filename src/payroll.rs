@@ -1,7 +1,8 @@
 //! `rankpress payroll`: the month's performance pay (contract §10) as `DIR/YYYY-MM.json` (the
 //! contract's shape), `.csv` (UTF-8 with BOM, formula-safe) and `.xlsx` (header row, money
-//! format, a total row, frozen header), written with [`crate::fsutil::write_atomic`]. Pay is
-//! confidential: DIR may not be inside the site's output folder.
+//! format, a total row, frozen header), written together with
+//! [`crate::fsutil::write_atomic_group`] (all change or none). Pay is confidential: DIR follows
+//! [`crate::confidential`] (default `ROOT/payroll`, marked, never in the site's output).
 
 use std::path::PathBuf;
 
@@ -11,7 +12,7 @@ use crate::decimal::yuan;
 use crate::diag::{t, Lang};
 use crate::error::Error;
 use crate::model::{Month, PayMethod, Site};
-use crate::pay::{month_pay, PayRow};
+use crate::pay::PayRow;
 use crate::score::MonthScore;
 
 /// What `payroll` is asked to do.
@@ -21,7 +22,7 @@ pub struct Options {
     pub root: PathBuf,
     /// `YYYY-MM`, `all`, or the latest month when `None`.
     pub month: Option<String>,
-    /// Folder to write into; default `ROOT/payroll`.
+    /// Folder to write into (`-o`); default `ROOT/payroll`.
     pub dir: Option<PathBuf>,
 }
 
@@ -231,16 +232,9 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
             t!(lang, "site.yaml 中没有设置绩效工资（pay）。请添加，例如：\n  pay:\n    method: pool      # 按奖金池分配；或 rating（基数 × 等次系数）\n    pool: 60000       # 每月绩效工资总额（元）；method: rating 时写 base: 3000", "site.yaml has no performance pay (pay). Add it, for example:\n  pay:\n    method: pool      # share a pool; or rating (base × the level's coefficient)\n    pool: 60000       # the month's pool (yuan); with method: rating write base: 3000"),
         ));
     }
-    let dir = opts
-        .dir
-        .clone()
-        .unwrap_or_else(|| opts.root.join("payroll"));
-    if crate::output::inside_output(&opts.root, &dir) {
-        let output = crate::output::canonical_lenient(&opts.root.join("output"));
-        return Err(Error::Usage(
-            t!(lang, "不能把工资表写进网站输出目录 {}：绩效工资保密，不得进入网站。请换一个目录（默认 {}）", "a payroll may not be written inside the site's output folder {}: pay is confidential and never reaches the site. Choose another folder (default {})", output.display(), opts.root.join("payroll").display()),
-        ));
-    }
+    use crate::confidential::{self, Kind};
+    let dir = Kind::Payroll.dir(&opts.root, opts.dir.as_deref());
+    confidential::check(&opts.root, &dir, Kind::Payroll, lang).map_err(Error::Usage)?;
     let scores = crate::score::compute(&site);
     let months: Vec<&MonthScore> = match opts.month.as_deref() {
         Some("all") => scores.months.iter().collect(),
@@ -250,18 +244,10 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
             scores.months.iter().filter(|s| s.month == m).collect()
         }
     };
-    let mut written = Vec::new();
+    // Every file of the run is worked out first, then written together: all change or none.
+    let mut files = Vec::new();
     for ms in months {
-        let pays = month_pay(&site, ms)
-            .expect("pay is configured")
-            .map_err(|_| {
-                Error::Usage(t!(
-                    lang,
-                    "{} 的金额过大，无法精确计算绩效工资",
-                    "the amounts of {} are too large to work out the pay exactly",
-                    ms.month
-                ))
-            })?;
+        let pays = crate::pay::month_pay_or_refuse(&site, ms)?.expect("pay is configured");
         let lines = lines(&site, ms, &pays);
         let xlsx = xlsx(lang, ms.month, &lines).map_err(Error::Io)?;
         for (ext, data) in [
@@ -269,11 +255,18 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
             ("csv", csv(lang, &lines)),
             ("xlsx", xlsx),
         ] {
-            let path = dir.join(format!("{}.{ext}", ms.month));
-            crate::fsutil::write_atomic(&path, &data)
-                .map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
-            written.push(path);
+            files.push((dir.join(format!("{}.{ext}", ms.month)), data));
         }
     }
+    confidential::claim(&opts.root, &dir, Kind::Payroll, lang).map_err(Error::Usage)?;
+    crate::fsutil::write_atomic_group(&files).map_err(|(path, e)| {
+        Error::Io(t!(
+            lang,
+            "无法写入 {}：{e}；本次的工资表文件都没有改动",
+            "cannot write {}: {e}; none of this run's payroll files changed",
+            path.display()
+        ))
+    })?;
+    let written = files.into_iter().map(|(path, _)| path).collect();
     Ok(written)
 }

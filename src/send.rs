@@ -1,8 +1,8 @@
 //! Sending a month's bulletins over SMTP (`rankpress send`).
 //!
-//! Reads `output/bulletins/YYYY-MM/manifest.json` (written by `rankpress bulletin`) and sends
+//! Reads `BULLETINS/YYYY-MM/manifest.json` (written by `rankpress bulletin`) and sends
 //! each `.eml` exactly as written. Every message the server accepts (250 after its data) is
-//! appended to `output/bulletins/YYYY-MM/sent.log` and fsynced before the next one is sent, so a
+//! appended to `BULLETINS/YYYY-MM/sent.log` and fsynced before the next one is sent, so a
 //! re-run after a failure sends only what is not yet logged (`--force` sends everything again).
 //! A failure `send` sees is recorded in `attempts.log` and retried by the next run; a message
 //! whose outcome is unknown (`send` killed while it was in flight) is never sent again on its
@@ -32,7 +32,7 @@ use crate::site;
 /// Environment variable naming a PEM file of extra trusted root certificates.
 pub const CA_ENV: &str = "RANKPRESS_SMTP_CA";
 
-/// Name of the log of accepted messages in `bulletins/YYYY-MM/`.
+/// Name of the log of accepted messages in `BULLETINS/YYYY-MM/`.
 pub const SENT_LOG: &str = "sent.log";
 
 /// Written (and fsynced) just before each message is handed to the server, and followed by a
@@ -46,7 +46,7 @@ pub const ATTEMPT_LOG: &str = "attempts.log";
 pub struct Options {
     /// Site folder.
     pub root: PathBuf,
-    /// Output folder.
+    /// The bulletins folder (`ROOT/bulletins` by default, see [`crate::confidential`]).
     pub output: PathBuf,
     /// `YYYY-MM`, default the latest results month.
     pub month: Option<String>,
@@ -148,7 +148,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     let month =
         bulletin::pick_month(&s, opts.month.as_deref()).map_err(|e| Error::Send(e.to_string()))?;
     let cfg = bulletin::config(&s).map_err(|e| Error::Send(e.to_string()))?;
-    let dir = opts.output.join("bulletins");
+    let dir = opts.output.clone();
     let mdir = dir.join(month.to_string());
     let manifest_path = mdir.join("manifest.json");
     let manifest: Manifest = match std::fs::read(&manifest_path) {

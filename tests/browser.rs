@@ -53,9 +53,12 @@ fn build(root: &Path, bulletins: bool) -> PathBuf {
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let out = root.join("output");
     if bulletins {
-        let b = rankpress(root, &["bulletin", "-o", out.to_str().unwrap()]);
+        let b = rankpress(root, &["bulletin"]);
         assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
-        personal_previews(&out.join("bulletins"));
+        personal_previews(&root.join("bulletins"));
+        // A copy beside the pages for the browser to open (only here: `build` never
+        // publishes the bulletins folder).
+        copy_dir(&root.join("bulletins"), &out.join("bulletins"));
     }
     out
 }

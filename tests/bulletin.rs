@@ -1,5 +1,5 @@
 //! Monthly email bulletins end to end: the written `.eml` files parsed with a real MIME parser,
-//! the preview, the build keeping `bulletins/`, and sending to a real SMTP server (Python
+//! the preview, the build leaving the bulletins folder alone, and sending to a real SMTP server (Python
 //! `aiosmtpd`, tests/smtp_server.py) with STARTTLS and AUTH, including resume after the server
 //! dies part-way.
 
@@ -188,7 +188,7 @@ fn demo_bulletin_parses_and_reads_well() {
         out.contains("wqy") || out.contains("Noto") || out.contains("font"),
         "{out}"
     );
-    let b = site.path().join("output/bulletins");
+    let b = site.path().join("bulletins");
     let team = check_eml(&b.join("2026-10.eml"), DEMO_FROM);
     assert_eq!(team.subject, "城关县局客户经理绩效通报 2026年10月");
     assert_eq!(team.to, vec!["all-managers@cgxyc.example.com"]);
@@ -259,7 +259,7 @@ fn bulletins_are_deterministic_and_survive_a_build() {
     let d = site.path();
     ok(&rankpress(d, &["build"]));
     ok(&rankpress(d, &["bulletin"]));
-    let b = d.join("output/bulletins");
+    let b = d.join("bulletins");
     let snapshot = |dir: &Path| -> BTreeMap<String, Vec<u8>> {
         walkdir::WalkDir::new(dir)
             .into_iter()
@@ -276,7 +276,7 @@ fn bulletins_are_deterministic_and_survive_a_build() {
     let first = snapshot(&b);
     assert!(first.contains_key("2026-04.eml"), "{:?}", first.keys());
     assert!(first.contains_key("2026-04/zhang-wei.eml"));
-    // A build replaces the site but keeps bulletins/ (and sent.log in it).
+    // A build replaces the site and never touches the bulletins folder (nor sent.log in it).
     std::fs::write(
         b.join("2026-04/sent.log"),
         "x\tteam\t<id>\tall@example.com\n",
@@ -309,7 +309,7 @@ fn english_site_gets_english_bulletins() {
         .replace("language: zh-CN", "language: en");
     std::fs::write(&s, text).unwrap();
     ok(&rankpress(site.path(), &["bulletin"]));
-    let b = site.path().join("output/bulletins");
+    let b = site.path().join("bulletins");
     let team = check_eml(&b.join("2026-04.eml"), "kpi@example.com");
     // The month is labelled as on the English site (the theme's `month_fmt`).
     assert_eq!(team.subject, "示例县局客户经理绩效通报 2026-04");
@@ -331,7 +331,7 @@ fn missing_or_non_cjk_font_fails_clearly() {
         err.contains("无法绘制通报图表") && err.contains("none.ttf"),
         "{err}"
     );
-    assert!(!site.path().join("output/bulletins").exists());
+    assert!(!site.path().join("bulletins").exists());
     let dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     if Path::new(dejavu).is_file() {
         let site = small_site(2525, &format!("  font: {dejavu}"));
@@ -364,7 +364,7 @@ fn bad_bulletin_settings_are_data_errors() {
 }
 
 fn logged(site: &Path) -> Vec<String> {
-    std::fs::read_to_string(site.join("output/bulletins/2026-04/sent.log"))
+    std::fs::read_to_string(site.join("bulletins/2026-04/sent.log"))
         .unwrap_or_default()
         .lines()
         .map(|l| l.split('\t').nth(1).unwrap().to_string())
@@ -373,7 +373,7 @@ fn logged(site: &Path) -> Vec<String> {
 
 fn manifest_ids(site: &Path) -> BTreeMap<String, String> {
     let m: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(site.join("output/bulletins/2026-04/manifest.json")).unwrap(),
+        &std::fs::read(site.join("bulletins/2026-04/manifest.json")).unwrap(),
     )
     .unwrap();
     m["messages"]
@@ -542,7 +542,7 @@ fn preview_fits_600px_and_phone_width_in_chromium() {
     let browser = browser.expect("checked");
     let site = small_site(2525, "");
     ok(&rankpress(site.path(), &["bulletin"]));
-    let b = site.path().join("output/bulletins");
+    let b = site.path().join("bulletins");
     // The preview plus a probe that lays the page out in a WIDTH-px wide root (headless
     // Chromium will not make a window narrower than 500px) and reports every element that
     // sticks out, and the images' natural and shown widths.

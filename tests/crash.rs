@@ -199,7 +199,9 @@ fn a_build_killed_while_carrying_bulletins_loses_no_sent_log() {
     write(&staging.join(".rankpress-output"), "rankpress\n");
     let r = rankpress(root, &["build"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    let log = std::fs::read_to_string(root.join("output/bulletins/2026-04/sent.log")).unwrap();
+    // Bulletins of that earlier version then move out of the output, into ROOT/bulletins.
+    let log = std::fs::read_to_string(root.join("bulletins/2026-04/sent.log")).unwrap();
+    assert!(!root.join("output/bulletins").exists());
     assert!(log.contains("\tteam\t"), "{log}");
     assert!(!staging.exists());
     assert_ne!(
@@ -214,7 +216,7 @@ fn a_build_killed_while_carrying_bulletins_loses_no_sent_log() {
     let r = rankpress(root, &["build"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(
-        root.join("output/bulletins/2026-04/sent.log").is_file(),
+        root.join("bulletins/2026-04/sent.log").is_file(),
         "bulletins kept through the restore"
     );
     assert!(!root.join(".output.old-999998").exists());

@@ -115,14 +115,15 @@ fn csv_json_pages_and_bulletins_escape_hostile_strings() {
         "{}",
         String::from_utf8_lossy(&bl.stderr)
     );
-    let preview = markup(&std::fs::read_to_string(out.join("bulletins/2026-04.html")).unwrap());
+    let preview =
+        markup(&std::fs::read_to_string(site.path().join("bulletins/2026-04.html")).unwrap());
     assert!(!preview.contains("<img src=x"), "raw img in the bulletin");
     assert!(!preview.contains("<script"), "script in the bulletin");
     assert!(
         preview.contains("&lt;img src=x onerror=alert(1)&gt;"),
         "team name escaped in the bulletin text"
     );
-    let eml = std::fs::read_to_string(out.join("bulletins/2026-04/zhang-wei.eml")).unwrap();
+    let eml = std::fs::read_to_string(site.path().join("bulletins/2026-04/zhang-wei.eml")).unwrap();
     assert!(!eml.contains("<script>x()"));
 }
 

@@ -295,44 +295,21 @@ fn no_pay_amount_reaches_output() {
         String::from_utf8_lossy(&run.stderr)
     );
     // Each amount as the site or an export would write it: 4012.37, 4,012.37, 401237 (cents).
-    let mut needles: Vec<String> = Vec::new();
     // 0 (a veto, or nobody weighted) is no secret.
-    for &c in amounts.iter().filter(|&&c| c != 0) {
-        let (y, f) = (c / 100, c % 100);
-        let grouped = y
-            .to_string()
-            .as_bytes()
-            .rchunks(3)
-            .rev()
-            .map(|g| std::str::from_utf8(g).unwrap())
-            .collect::<Vec<_>>()
-            .join(",");
-        needles.push(format!("{y}.{f:02}"));
-        needles.push(format!("{grouped}.{f:02}"));
-        if f != 0 {
-            needles.push(format!("{c}"));
-            if f % 10 == 0 {
-                needles.push(format!("{y}.{}", f / 10));
-            }
-        }
-    }
+    let mut needles: Vec<String> = amounts
+        .iter()
+        .filter(|&&c| c != 0)
+        .flat_map(|&c| amount_spellings(c, false))
+        .collect();
     needles.sort();
     needles.dedup();
     let files = tree(&site.path().join("output"));
     assert!(
-        files.iter().any(|(n, _)| n.starts_with("bulletins/")),
+        !files.iter().any(|(n, _)| n.starts_with("bulletins/")),
         "bulletins were written into output/"
     );
     assert!(files.len() > 50, "{} files", files.len());
-    let mut leaks = Vec::new();
-    for (name, bytes) in &files {
-        let text = String::from_utf8_lossy(bytes);
-        for n in &needles {
-            if text.contains(n.as_str()) {
-                leaks.push(format!("{name}: {n}"));
-            }
-        }
-    }
+    let leaks = holding(&files, &needles);
     assert!(
         leaks.is_empty(),
         "pay amounts in output/:\n{}",
@@ -340,13 +317,13 @@ fn no_pay_amount_reaches_output() {
     );
     // The team bulletin lists the level distribution and the escalated managers; the personal
     // one shows the person's level, and no pay (personal_pay is off).
-    let team = text_of(&site.path().join("output/bulletins/2026-04.eml"));
+    let team = text_of(&site.path().join("bulletins/2026-04.eml"));
     assert!(team.contains("考核等次分布：优秀 "), "{team}");
     assert!(
         team.contains("连续后进：") && team.contains("个月后进）"),
         "{team}"
     );
-    let personal = text_of(&site.path().join("output/bulletins/2026-04/m00012.eml"));
+    let personal = text_of(&site.path().join("bulletins/2026-04/m00012.eml"));
     assert!(personal.contains("考核等次：优秀"), "{personal}");
     assert!(!personal.contains("绩效工资"), "{personal}");
     // Nor the words: no pay column anywhere.
@@ -369,14 +346,22 @@ fn payroll_files_csv_xlsx_and_refusals() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    // Default: the latest month, into ROOT/payroll.
+    // Default: the latest month, into ROOT/payroll (marked as a payroll folder).
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["2026-04.csv", "2026-04.json", "2026-04.xlsx"]);
+    assert_eq!(
+        names,
+        [
+            ".rankpress-payroll",
+            "2026-04.csv",
+            "2026-04.json",
+            "2026-04.xlsx"
+        ]
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("2026-04.json")).unwrap()).unwrap();
     assert_eq!(json["method"], "pool");
@@ -423,7 +408,7 @@ fn payroll_files_csv_xlsx_and_refusals() {
     // Never into the output folder, not even through `..`.
     let run = rankpress(site.path(), &["payroll", "-o", "output/pay"]);
     assert_eq!(run.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("绩效工资保密"));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("绝不进入网站"));
     let run = rankpress(site.path(), &["payroll", "-o", "payroll/../output"]);
     assert_eq!(run.status.code(), Some(2));
     assert!(!site.path().join("output").exists());
@@ -468,15 +453,18 @@ fn personal_pay_only_in_personal_bulletins_and_never_in_output() {
         "  personal: true\n  personal_pay: true\n",
     );
     write(&path, &text);
-    // Refused into the output folder (the default).
-    let run = rankpress(site.path(), &["bulletin", "--month", "2026-04"]);
+    // Refused into the output folder.
+    let run = rankpress(
+        site.path(),
+        &["bulletin", "--month", "2026-04", "-o", "output"],
+    );
     assert_eq!(
         run.status.code(),
-        Some(1),
+        Some(2),
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert!(String::from_utf8_lossy(&run.stderr).contains("-o private"));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("绝不进入网站"));
     assert!(!site.path().join("output").exists());
     let run = rankpress(
         site.path(),
@@ -509,12 +497,12 @@ fn personal_pay_only_in_personal_bulletins_and_never_in_output() {
         .find(|r| r["id"] == "m00012")
         .unwrap();
     let pay = format!("{:.2}", row["pay"].as_f64().unwrap());
-    let personal = text_of(&site.path().join("private/bulletins/2026-04/m00012.eml"));
+    let personal = text_of(&site.path().join("private/2026-04/m00012.eml"));
     assert!(
         personal.contains(&format!("本月绩效工资：{pay} 元")),
         "{pay}\n{personal}"
     );
-    let team = text_of(&site.path().join("private/bulletins/2026-04.eml"));
+    let team = text_of(&site.path().join("private/2026-04.eml"));
     assert!(!team.contains("绩效工资") && !team.contains(&pay), "{team}");
 }
 

@@ -34,7 +34,7 @@ fn month_page_and_team_bulletin_show_the_same_numbers() {
     ok(&rankpress(d, &["bulletin"]));
     let out = d.join("output");
     let page = std::fs::read_to_string(out.join("months/2026-04/index.html")).unwrap();
-    let mail = std::fs::read_to_string(out.join("bulletins/2026-04.html")).unwrap();
+    let mail = std::fs::read_to_string(d.join("bulletins/2026-04.html")).unwrap();
 
     // The month's average: the page's headline and the bulletin's summary.
     let dd = page.find("平均分</dt><dd>").expect("headline average") + "平均分</dt><dd>".len();
@@ -70,7 +70,7 @@ fn month_page_and_team_bulletin_show_the_same_numbers() {
     }
 
     // Rank change: the bulletin's words are the site's (↑n / ↓n / — / 新), never its own.
-    let raw = std::fs::read(out.join("bulletins/2026-04.eml")).unwrap();
+    let raw = std::fs::read(d.join("bulletins/2026-04.eml")).unwrap();
     let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
     let text = msg.body_text(0).unwrap().into_owned();
     assert!(text.contains("升降"), "{text}");

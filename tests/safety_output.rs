@@ -77,7 +77,7 @@ fn wrong_outputs_are_refused_and_nothing_is_moved() {
             );
         }
     }
-    // `bulletin` writes into the output folder: the same folders are refused.
+    // `bulletin` refuses a folder holding files rankpress did not write too.
     let r = rankpress(root, &["bulletin", "-o", "docs"]);
     assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
     assert!(stderr(&r).contains("不是 rankpress 生成的内容"));

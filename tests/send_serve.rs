@@ -27,7 +27,7 @@ fn text(o: &Output) -> String {
 /// The manifest's keys, in sending order.
 fn keys(site: &Path) -> Vec<String> {
     let m: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(site.join("output/bulletins/2026-04/manifest.json")).unwrap(),
+        &std::fs::read(site.join("bulletins/2026-04/manifest.json")).unwrap(),
     )
     .unwrap();
     m["messages"]
@@ -177,7 +177,7 @@ fn credentials_never_travel_in_clear_to_another_host() {
         "{err}"
     );
     // Nothing was attempted.
-    assert!(!d.join("output/bulletins/2026-04/attempts.log").exists());
+    assert!(!d.join("bulletins/2026-04/attempts.log").exists());
 }
 
 #[test]

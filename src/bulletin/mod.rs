@@ -16,7 +16,7 @@
 //!
 //! Everything is deterministic: the Date header is 09:00 Beijing time on the first day of the
 //! month after the bulletin's month, and the Message-ID and MIME boundaries are derived from a
-//! hash of the content. [`write`](fn@write) puts the files under `output/bulletins/` one by one through a
+//! hash of the content. [`write`](fn@write) puts the files into the bulletins folder one by one through a
 //! temporary file and a rename, so a site build or a crash never leaves half a file.
 
 mod compose;
@@ -197,10 +197,10 @@ pub fn make(
         .find(|m| m.month == month)
         .ok_or_else(|| Error::Refused(format!("{month}: no results")))?;
     let from = parse_mailbox(&cfg.from, lang)?;
-    // The person's own pay, computed once for the month, only when the site asks for it.
+    // The person's own pay, computed once for the month, only when the site asks for it;
+    // amounts too large to work out are refused as by `payroll`, never silently left out.
     let pay = if cfg.personal && cfg.personal_pay {
-        crate::pay::month_pay(site, ms)
-            .and_then(Result::ok)
+        crate::pay::month_pay_or_refuse(site, ms)?
             .map(|p| p.into_iter().map(|p| (p.manager, p.cents)).collect())
             .unwrap_or_default()
     } else {
@@ -264,31 +264,30 @@ fn parse_mailbox(s: &str, lang: Lang) -> Result<Mailbox, Error> {
 pub struct Options {
     /// Site folder.
     pub root: PathBuf,
-    /// Output folder.
-    pub output: PathBuf,
+    /// The bulletins folder (`ROOT/bulletins` by default, see [`crate::confidential`]).
+    pub dir: PathBuf,
     /// `YYYY-MM`, default the latest results month.
     pub month: Option<String>,
 }
 
-/// Loads the site, makes the month's bulletins with the built-in templates and writes them.
+/// Loads the site, makes the month's bulletins with the built-in templates and writes them
+/// into the bulletins folder, which must pass [`crate::confidential::check`] (it is created
+/// and marked only once the bulletins are ready to be written).
 pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), Error> {
+    use crate::confidential::{self, Kind};
     let mut t = site::Timings::default();
     let s = site::load_site(&opts.root, &mut t)
         .map_err(|p| Error::data(site::detect_language(&opts.root), &p))?;
-    let cfg = config(&s)?;
-    if cfg.personal && cfg.personal_pay && crate::output::inside_output(&opts.root, &opts.output) {
-        return Err(Error::Refused(t!(
-            s.config.language,
-            "bulletin.personal_pay: true 时个人通报含本人绩效工资，不能写入网站输出目录 output/（绩效工资保密，不得进入网站）：请用 -o 指定其他目录，例如 rankpress bulletin -o private，发送时用 rankpress send -o private",
-            "with bulletin.personal_pay: true the personal bulletins hold the person's pay, which may not be written into the site's output folder (pay is confidential): choose another folder, e.g. rankpress bulletin -o private, then rankpress send -o private"
-        )));
-    }
+    let lang = s.config.language;
+    confidential::check(&opts.root, &opts.dir, Kind::Bulletins, lang).map_err(Error::Usage)?;
+    config(&s)?;
     let month = pick_month(&s, opts.month.as_deref())?;
     let font = font(&s, &opts.root)?;
     let computed = compute::compute(&s);
     let b = make(&s, &computed, month, theme, &font)?;
-    crate::output::claim(&opts.root, &opts.output, s.config.language).map_err(Error::Io)?;
-    let w = write(&opts.output, &b).map_err(Error::Io)?;
+    let dir =
+        confidential::claim(&opts.root, &opts.dir, Kind::Bulletins, lang).map_err(Error::Usage)?;
+    let w = write(&dir, &b).map_err(Error::Io)?;
     Ok((b, w))
 }
 

@@ -1,5 +1,5 @@
-//! Writing a month's bulletins under `output/bulletins/` (each file atomically) and the
-//! manifest that `send` reads.
+//! Writing a month's bulletins into the bulletins folder (`ROOT/bulletins/` by default, see
+//! [`crate::confidential`]; each file atomically) and the manifest that `send` reads.
 
 use std::path::Path;
 
@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{Bulletin, MonthBulletins};
 
-/// One message of a month as recorded in `bulletins/YYYY-MM/manifest.json`, which `send` reads.
+/// One message of a month as recorded in `BULLETINS/YYYY-MM/manifest.json`, which `send` reads.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ManifestEntry {
     /// `team` or a manager id; the key of `sent.log`.
     pub key: String,
-    /// The `.eml` file, relative to `bulletins/`.
+    /// The `.eml` file, relative to the bulletins folder.
     pub file: String,
     /// Envelope sender.
     pub from: String,
@@ -24,7 +24,7 @@ pub struct ManifestEntry {
     pub message_id: String,
 }
 
-/// `bulletins/YYYY-MM/manifest.json`.
+/// `BULLETINS/YYYY-MM/manifest.json`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     /// The month.
@@ -43,7 +43,7 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), String> {
 /// What [`write`](fn@write) wrote.
 #[derive(Clone, Debug, Default)]
 pub struct Written {
-    /// Files written, relative to the output folder.
+    /// Files written, relative to the bulletins folder.
     pub files: Vec<String>,
     /// Size of the team bulletin's HTML part.
     pub team_html_bytes: usize,
@@ -51,13 +51,12 @@ pub struct Written {
     pub team_eml_bytes: usize,
 }
 
-/// Writes a month's bulletins under `output/bulletins/`: `YYYY-MM.eml`, `YYYY-MM.html` (browser
-/// preview, images in `YYYY-MM/NAME.png`), `YYYY-MM/ID.eml` and `YYYY-MM/manifest.json`.
-/// Personal `.eml` files of an earlier run that are no longer produced are removed;
-/// `sent.log` is left alone.
-pub fn write(output: &Path, b: &MonthBulletins) -> Result<Written, String> {
+/// Writes a month's bulletins into the bulletins folder `dir` (claimed by the caller):
+/// `YYYY-MM.eml`, `YYYY-MM.html` (browser preview, images in `YYYY-MM/NAME.png`),
+/// `YYYY-MM/ID.eml` and `YYYY-MM/manifest.json`. Personal `.eml` files of an earlier run that
+/// are no longer produced are removed; `sent.log` is left alone.
+pub fn write(dir: &Path, b: &MonthBulletins) -> Result<Written, String> {
     let m = b.month.to_string();
-    let dir = output.join("bulletins");
     let mdir = dir.join(&m);
     let mut w = Written {
         team_html_bytes: b.team.html.len(),
@@ -66,7 +65,7 @@ pub fn write(output: &Path, b: &MonthBulletins) -> Result<Written, String> {
     };
     let mut put = |rel: String, data: &[u8]| -> Result<(), String> {
         write_atomic(&dir.join(&rel), data)?;
-        w.files.push(format!("bulletins/{rel}"));
+        w.files.push(rel);
         Ok(())
     };
     for i in &b.team.images {

@@ -1,7 +1,8 @@
 //! What the pages show of contract §10: rating levels (month, manager and year pages), the level
 //! distribution chart, escalated managers, the quarter pages, promotion and demotion candidates,
-//! and the rules of levels and pay. Never anyone's pay: only the policy (method, base or pool,
-//! coefficients) appears, on the rules page.
+//! and the rules of levels and pay. Never a pay amount: only the method and the coefficients
+//! appear, on the rules page (the pool or base with each total and level would give away every
+//! pay).
 
 use serde_json::{json, Value as J};
 
@@ -240,8 +241,8 @@ pub(super) fn quarter(idx: &Index, qi: usize) -> PageCtx {
     ctx
 }
 
-/// Adds the rules of levels, pay, escalation and promotion to the rules page's `ctx`. The pay
-/// method and its base or pool are policy; no one's amount is shown.
+/// Adds the rules of levels, pay, escalation and promotion to the rules page's `ctx`. Of pay,
+/// only the method: no amount (pool, base, anyone's pay) is shown.
 pub(super) fn rules_levels(idx: &Index, ctx: &mut PageCtx) {
     let t = idx.t;
     let pol = &idx.site.config.policy;
@@ -267,18 +268,13 @@ pub(super) fn rules_levels(idx: &Index, ctx: &mut PageCtx) {
             })
             .collect::<Vec<_>>(),
     );
-    let money = |cents: i128| crate::decimal::yuan(cents);
+    // The method only: an amount (pool, base) with each total and level would give away
+    // every pay.
     ctx.insert(
         "pay_rule",
         &pol.pay.as_ref().map(|p| match p.method {
-            PayMethod::Rating => t.fill(
-                "rule_pay_rating",
-                &[("base", &money(p.base_cents.unwrap_or(0)))],
-            ),
-            PayMethod::Pool => t.fill(
-                "rule_pay_pool",
-                &[("pool", &money(p.pool_cents.unwrap_or(0)))],
-            ),
+            PayMethod::Rating => t.label("rule_pay_rating").to_string(),
+            PayMethod::Pool => t.label("rule_pay_pool").to_string(),
         }),
     );
     ctx.insert(

@@ -132,6 +132,54 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// How an amount of `cents` may be written on a page or in an export: 4012.37, 4,012.37,
+/// 401237 (cents, when not whole yuan) and 4012.4 (a trailing zero dropped); with `round`, a
+/// whole amount also as 54000, 54,000, 54000.0, 5400000 (cents), 5.4万 and 5.40万.
+pub fn amount_spellings(cents: i64, round: bool) -> Vec<String> {
+    let (y, f) = (cents / 100, cents % 100);
+    let grouped = y
+        .to_string()
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|g| std::str::from_utf8(g).unwrap())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut out = vec![format!("{y}.{f:02}"), format!("{grouped}.{f:02}")];
+    if f != 0 {
+        out.push(format!("{cents}"));
+        if f % 10 == 0 {
+            out.push(format!("{y}.{}", f / 10));
+            out.push(format!("{grouped}.{}", f / 10));
+        }
+    } else if round {
+        let wan = y as f64 / 10_000.0;
+        out.extend([
+            format!("{y}"),
+            grouped,
+            format!("{y}.0"),
+            format!("{cents}"),
+            format!("{wan}万"),
+            format!("{wan:.2}万"),
+        ]);
+    }
+    out
+}
+
+/// Every `file: needle` where one of `files` (as from [`tree`]) holds one of `needles`.
+pub fn holding(files: &[(String, Vec<u8>)], needles: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (name, bytes) in files {
+        let text = String::from_utf8_lossy(bytes);
+        for n in needles {
+            if text.contains(n.as_str()) {
+                found.push(format!("{name}: {n}"));
+            }
+        }
+    }
+    found
+}
+
 pub mod prereq;
 pub mod serve;
 pub mod smtp;

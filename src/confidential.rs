@@ -1,0 +1,366 @@
+//! Where confidential files may go: the one policy that `build`, `bulletin` and `payroll`
+//! follow.
+//!
+//! - `build` publishes its output folder (marked by [`crate::output::MARKER`]), so it never
+//!   holds pay, bulletins or send logs.
+//! - `bulletin` writes into `ROOT/bulletins/` (or `-o DIR`), marked by
+//!   `.rankpress-bulletins`; `payroll` writes into `ROOT/payroll/` (or `-o DIR`), marked by
+//!   `.rankpress-payroll` ([`Kind`]).
+//! - A folder that receives pay or bulletins is never one that `build` publishes, and the
+//!   reverse: [`check_publish`] refuses a build target that carries a confidential marker, lies
+//!   inside a marked folder or holds one at its top level; [`check`] refuses a confidential
+//!   folder that is, is inside or contains a site output, `content/`, a `.git` folder, the site
+//!   folder or a folder above it, or the other kind's folder, and one that holds files
+//!   rankpress did not write.
+//!
+//! Paths are compared after resolving symlinks and `..`; the folder itself may not be a
+//! symlink (nothing is written through a link).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{t, Lang};
+use crate::output::{canonical_lenient, has_marker, has_marker_named, resolve};
+
+/// A kind of confidential folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The email bulletins written by `bulletin` (personal ones may hold the person's pay).
+    Bulletins,
+    /// The payroll files written by `payroll`.
+    Payroll,
+}
+
+impl Kind {
+    /// Both kinds.
+    pub const ALL: [Kind; 2] = [Kind::Bulletins, Kind::Payroll];
+
+    /// The marker file that every folder of this kind carries.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Kind::Bulletins => ".rankpress-bulletins",
+            Kind::Payroll => ".rankpress-payroll",
+        }
+    }
+
+    /// The folder of this kind: `chosen` (the command's `-o`), else `ROOT/bulletins` or
+    /// `ROOT/payroll`.
+    pub fn dir(self, root: &Path, chosen: Option<&Path>) -> PathBuf {
+        chosen.map_or_else(|| root.join(self.default_name()), Path::to_path_buf)
+    }
+
+    fn default_name(self) -> &'static str {
+        match self {
+            Kind::Bulletins => "bulletins",
+            Kind::Payroll => "payroll",
+        }
+    }
+
+    fn other(self) -> Kind {
+        match self {
+            Kind::Bulletins => Kind::Payroll,
+            Kind::Payroll => Kind::Bulletins,
+        }
+    }
+
+    /// The folder's name in messages ("the bulletins folder").
+    fn folder(self, lang: Lang) -> String {
+        match self {
+            Kind::Bulletins => t!(lang, "通报文件夹", "the bulletins folder"),
+            Kind::Payroll => t!(lang, "工资表文件夹", "the payroll folder"),
+        }
+    }
+
+    fn marker_text(self) -> String {
+        format!(
+            "rankpress\nThis folder holds confidential files written by `rankpress {}`: never publish it.\n",
+            match self {
+                Kind::Bulletins => "bulletin",
+                Kind::Payroll => "payroll",
+            }
+        )
+    }
+
+    /// True when `dir` carries this kind's marker.
+    pub fn marks(self, dir: &Path) -> bool {
+        has_marker_named(dir, self.marker())
+    }
+
+    /// True for a file this kind's command writes (or its temporary file): what a folder of an
+    /// earlier version, written before the markers, may hold and still be adopted.
+    fn legacy_file(self, name: &str) -> bool {
+        let month = |s: &str| {
+            let b = s.as_bytes();
+            b.len() == 7
+                && b[4] == b'-'
+                && s.bytes()
+                    .enumerate()
+                    .all(|(i, c)| i == 4 || c.is_ascii_digit())
+        };
+        let temporary = name.starts_with(".rankpress-") && name.ends_with(".tmp");
+        temporary
+            || match self {
+                Kind::Payroll => name
+                    .rsplit_once('.')
+                    .is_some_and(|(m, ext)| month(m) && matches!(ext, "json" | "csv" | "xlsx")),
+                Kind::Bulletins => false,
+            }
+    }
+}
+
+/// Checks that `dir` may receive the confidential files of `kind` for the site at `root`; the
+/// error (in the site's language) names the folder refused and why. Returns `dir` resolved.
+pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf, String> {
+    let target = resolve(dir, lang)?;
+    let shown = dir.display();
+    let what = kind.folder(lang);
+    let refuse = |zh: String, en: String| -> Result<PathBuf, String> {
+        Err(match lang {
+            Lang::Zh => format!("不能把{what}设为 {shown}：{zh}。通报和工资表保密，只能写入单独的文件夹（默认 {}），绝不进入网站、数据或 git；请用 -o 另选一个文件夹", kind.dir(root, None).display()),
+            Lang::En => format!("{what} cannot be {shown}: {en}. Bulletins and payrolls are confidential and go into a folder of their own (default {}), never into the site, the data or git; choose another folder with -o", kind.dir(root, None).display()),
+        })
+    };
+    if let Ok(m) = fs::symlink_metadata(&target) {
+        if m.file_type().is_symlink() {
+            let to = canonical_lenient(&target);
+            return refuse(
+                format!(
+                    "它是一个符号链接（指向 {}），rankpress 不会通过链接写入",
+                    to.display()
+                ),
+                format!(
+                    "it is a symbolic link (to {}); rankpress never writes through a link",
+                    to.display()
+                ),
+            );
+        }
+        if !m.is_dir() {
+            return refuse(
+                "它是一个文件，不是文件夹".into(),
+                "it is a file, not a folder".into(),
+            );
+        }
+    }
+    let real = canonical_lenient(&target);
+    let site = canonical_lenient(root);
+    let content = canonical_lenient(&root.join("content"));
+    let output = canonical_lenient(&root.join("output"));
+    if site.starts_with(&real) {
+        return refuse(
+            format!("它是网站文件夹 {} 或其上级文件夹", site.display()),
+            format!(
+                "it is the site folder {} or a folder above it",
+                site.display()
+            ),
+        );
+    }
+    if real.starts_with(&content) || content.starts_with(&real) {
+        return refuse(
+            format!("它是、位于或包含数据文件夹 {}", content.display()),
+            format!(
+                "it is, is inside or contains the data folder {}",
+                content.display()
+            ),
+        );
+    }
+    if let Some(git) = real
+        .ancestors()
+        .find(|a| a.file_name().is_some_and(|n| n == ".git"))
+    {
+        return refuse(
+            format!("它位于 git 仓库的内部文件夹 {} 之内", git.display()),
+            format!("it is inside the git folder {}", git.display()),
+        );
+    }
+    let site_output = real
+        .ancestors()
+        .find(|a| has_marker(a))
+        .map(Path::to_path_buf)
+        .or_else(|| real.starts_with(&output).then(|| output.clone()))
+        .or_else(|| output.starts_with(&real).then(|| output.clone()));
+    if let Some(out) = site_output {
+        return refuse(
+            format!(
+                "它是、位于或包含网站输出文件夹 {}（会被发布）",
+                out.display()
+            ),
+            format!(
+                "it is, is inside or contains the site output {} (which gets published)",
+                out.display()
+            ),
+        );
+    }
+    let other = kind.other();
+    if let Some(o) = real.ancestors().find(|a| other.marks(a)) {
+        return refuse(
+            format!(
+                "它是或位于{} {}（标记 {}）之内",
+                other.folder(lang),
+                o.display(),
+                other.marker()
+            ),
+            format!(
+                "it is or is inside {} {} (marker {})",
+                other.folder(lang),
+                o.display(),
+                other.marker()
+            ),
+        );
+    }
+    if !real.is_dir() {
+        return Ok(target);
+    }
+    // What the folder holds: another kind's folder, a site output or a git folder anywhere in
+    // it (an own folder is small: a month's bulletins, or payroll files).
+    let mine = kind.marks(&real);
+    let depth = if mine { usize::MAX } else { 2 };
+    let mut foreign = Vec::new();
+    for e in walkdir::WalkDir::new(&real)
+        .min_depth(1)
+        .max_depth(depth)
+        .sort_by_file_name()
+    {
+        let Ok(e) = e else { continue };
+        let name = e.file_name().to_string_lossy().into_owned();
+        let at = e.path().parent().unwrap_or(&real);
+        if name == ".git" {
+            return refuse(
+                format!("它包含 git 文件夹 {}", e.path().display()),
+                format!("it contains the git folder {}", e.path().display()),
+            );
+        }
+        if name == crate::output::MARKER && has_marker(at) {
+            return refuse(
+                format!("它包含网站输出文件夹 {}（会被发布）", at.display()),
+                format!(
+                    "it contains the site output {} (which gets published)",
+                    at.display()
+                ),
+            );
+        }
+        if name == other.marker() && other.marks(at) {
+            return refuse(
+                format!("它包含{} {}", other.folder(lang), at.display()),
+                format!("it contains {} {}", other.folder(lang), at.display()),
+            );
+        }
+        if e.depth() == 1 && !mine && name != kind.marker() && !kind.legacy_file(&name) {
+            foreign.push(name);
+        }
+    }
+    if !foreign.is_empty() {
+        let total = foreign.len();
+        let mut names = foreign.into_iter().take(5).collect::<Vec<_>>().join(", ");
+        if total > 5 {
+            names.push_str(", …");
+        }
+        return refuse(
+            format!("它里面已有不是 rankpress 生成的内容（共 {total} 项：{names}），且没有标记 {}", kind.marker()),
+            format!("it holds files rankpress did not write ({total} entries: {names}) and has no marker {}", kind.marker()),
+        );
+    }
+    Ok(target)
+}
+
+/// [`check`], then creates the folder if needed and marks it with the kind's marker; returns
+/// the folder, resolved.
+pub fn claim(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf, String> {
+    let target = check(root, dir, kind, lang)?;
+    mark(&target, kind)?;
+    Ok(target)
+}
+
+/// Creates `dir` if needed and writes the kind's marker into it, unless it is there.
+fn mark(dir: &Path, kind: Kind) -> Result<(), String> {
+    if kind.marks(dir) {
+        return Ok(());
+    }
+    let marker = dir.join(kind.marker());
+    crate::fsutil::write_atomic(&marker, kind.marker_text().as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", marker.display()))
+}
+
+/// Checks that a build may publish `target` (already resolved): refuses a folder that carries
+/// a bulletins or payroll marker, lies inside such a folder, or holds one at its top level.
+pub fn check_publish(target: &Path, lang: Lang) -> Result<(), String> {
+    let real = canonical_lenient(target);
+    let top = fs::read_dir(&real)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    for kind in Kind::ALL {
+        let found = real
+            .ancestors()
+            .find(|a| kind.marks(a))
+            .map(Path::to_path_buf)
+            .or_else(|| top.iter().find(|p| kind.marks(p)).cloned());
+        if let Some(found) = found {
+            let folder = kind.folder(lang);
+            let how = if found == real {
+                t!(lang, "它就是{folder}", "it is {folder}")
+            } else if real.starts_with(&found) {
+                t!(
+                    lang,
+                    "它位于{folder} {} 之内",
+                    "it is inside {folder} {}",
+                    found.display()
+                )
+            } else {
+                t!(
+                    lang,
+                    "它含有{folder} {}",
+                    "it holds {folder} {}",
+                    found.display()
+                )
+            };
+            return Err(t!(
+                lang,
+                "输出文件夹 {} 不能用来生成网站：{}（标记 {}）；保密文件绝不发布。请用 -o 另选一个文件夹（例如 -o output）",
+                "the output folder {} cannot be published: {} (marker {}), and confidential files are never published. Choose another folder with -o (e.g. -o output)",
+                target.display(),
+                how,
+                kind.marker()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An output of an earlier rankpress version may hold `bulletins/` (bulletins were written into
+/// the site output then, and carried over by every build). A build moves it out of what it
+/// publishes, into the site's bulletins folder `ROOT/bulletins` (marked), so that nothing is
+/// lost, not even a `sent.log`; when that folder exists already, the build is refused with
+/// what to do. Returns the folder it moved the bulletins to, if any.
+pub fn move_legacy_bulletins(
+    root: &Path,
+    target: &Path,
+    lang: Lang,
+) -> Result<Option<PathBuf>, String> {
+    let old = target.join("bulletins");
+    if !fs::symlink_metadata(&old).is_ok_and(|m| m.is_dir()) || !has_marker(target) {
+        return Ok(None);
+    }
+    let kind = Kind::Bulletins;
+    let dest = kind.dir(root, None);
+    let refused = |why: String| {
+        t!(
+            lang,
+            "输出文件夹中的 {} 是旧版 rankpress 写入的通报（可能含工资，绝不发布）。{}请把其中的文件移到 {} 后再生成网站",
+            "{} holds bulletins written by an earlier rankpress (they may hold pay and are never published). {}Move its files into {}, then build again",
+            old.display(),
+            why,
+            dest.display()
+        )
+    };
+    if fs::symlink_metadata(&dest).is_ok() {
+        return Err(refused(t!(
+            lang,
+            "{} 已经存在，rankpress 不会合并两个文件夹。",
+            "{} exists already, and rankpress does not merge two folders. ",
+            dest.display()
+        )));
+    }
+    check(root, &dest, kind, lang).map_err(|e| refused(format!("{e} ")))?;
+    fs::rename(&old, &dest).map_err(|e| refused(format!("{e}. ")))?;
+    mark(&dest, kind)?;
+    Ok(Some(dest))
+}
