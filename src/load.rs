@@ -383,10 +383,18 @@ fn syntax_message(lang: Lang, raw: &str) -> String {
             Lang::En => format!("duplicate key {rest}: each key may appear only once at a level (a manager only once a month)"),
         };
     }
-    if raw.contains("recursion limit") || raw.contains("repetition limit") {
+    if raw.contains("recursion limit") {
+        return t!(
+            lang,
+            "YAML 嵌套过深：列表和映射最多只能相互嵌套 {} 层，已拒绝读取（请检查是否多了 [ 或 {{，或缩进是否错乱）",
+            "YAML nests too deeply: lists and mappings may be nested at most {} levels; rejected (look for stray [ or {{ and for broken indentation)",
+            yaml::MAX_DEPTH
+        );
+    }
+    if raw.contains("repetition limit") {
         return match lang {
-            Lang::Zh => "YAML 锚点/别名展开过多或嵌套过深，已拒绝读取（请不要使用 & 和 * 引用）".to_string(),
-            Lang::En => "YAML anchors/aliases expand too much or nest too deeply; rejected (do not use & and * references)".to_string(),
+            Lang::Zh => "YAML 锚点/别名展开过多，已拒绝读取（请不要使用 & 和 * 引用）".to_string(),
+            Lang::En => "YAML anchors/aliases expand too much; rejected (do not use & and * references)".to_string(),
         };
     }
     match lang {

@@ -105,6 +105,12 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
 
 fn parse_labels(text: &str, origin: &str) -> Result<BTreeMap<String, String>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some((line, column)) = crate::yaml::too_deep(text) {
+        return Err(format!(
+            "{origin}:{line}:{column}: labels must be a map of text: {}",
+            crate::yaml::TOO_DEEP
+        ));
+    }
     yaml_serde::from_str::<BTreeMap<String, String>>(text)
         .map_err(|e| format!("{origin}: labels must be a map of text: {e}"))
 }
