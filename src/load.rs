@@ -394,7 +394,10 @@ fn syntax_message(lang: Lang, raw: &str) -> String {
     if raw.contains("repetition limit") {
         return match lang {
             Lang::Zh => "YAML 锚点/别名展开过多，已拒绝读取（请不要使用 & 和 * 引用）".to_string(),
-            Lang::En => "YAML anchors/aliases expand too much; rejected (do not use & and * references)".to_string(),
+            Lang::En => {
+                "YAML anchors/aliases expand too much; rejected (do not use & and * references)"
+                    .to_string()
+            }
         };
     }
     match lang {

@@ -457,13 +457,7 @@ impl Scan<'_> {
             }
             let spaces = j - next;
             let empty = j >= self.b.len() || self.at(j) == b'\n' || self.at(j) == b'\r';
-            let need = *indent.get_or_insert_with(|| {
-                if empty {
-                    0
-                } else {
-                    spaces.max(widest)
-                }
-            });
+            let need = *indent.get_or_insert_with(|| if empty { 0 } else { spaces.max(widest) });
             if empty {
                 widest = widest.max(spaces);
                 if need == 0 {
@@ -521,7 +515,9 @@ impl Scan<'_> {
                         let c = self.at(self.i);
                         if self.i >= self.b.len()
                             || flow_indicator(c)
-                            || (c == b':' && (blank(self.at(self.i + 1)) || flow_indicator(self.at(self.i + 1))))
+                            || (c == b':'
+                                && (blank(self.at(self.i + 1))
+                                    || flow_indicator(self.at(self.i + 1))))
                             || (c == b'#' && blank(self.b[self.i - 1]))
                         {
                             break;

@@ -39,7 +39,11 @@ fn deep_nesting_is_refused_where_the_limit_is_crossed() {
     assert_problem(&lines, "content/results/2026-10.yaml:3:526", &["嵌套过深"]);
     // Block nesting (`- - - …`): the same message, not one about anchors.
     let lines = check_nested(d, &format!("{}x\n", "- ".repeat(100_000)));
-    assert_problem(&lines, "content/results/2026-10.yaml:1:257", &["嵌套过深", "128"]);
+    assert_problem(
+        &lines,
+        "content/results/2026-10.yaml:1:257",
+        &["嵌套过深", "128"],
+    );
     // A training session takes the same path.
     std::fs::remove_file(d.join("content/results/2026-10.yaml")).unwrap();
     write(
@@ -48,4 +52,31 @@ fn deep_nesting_is_refused_where_the_limit_is_crossed() {
     );
     let lines = check_fails(d);
     assert_problem(&lines, "content/trainings/deep.yaml:1:513", &["嵌套过深"]);
+}
+
+#[test]
+fn idle_connections_do_not_block_serve() {
+    use std::io::Write;
+    let site = init_site();
+    let srv = common::serve::Serve::start(site.path());
+    assert!(srv.get("/").starts_with("HTTP/1.1 200"));
+    let version = srv.version();
+    // 200 connections that send a request line and then nothing.
+    let idle: Vec<std::net::TcpStream> = (0..200)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+            s
+        })
+        .collect();
+    // Pages, files and the live-reload poll are still answered, again and again.
+    for _ in 0..3 {
+        let page = srv.get("/");
+        assert!(page.starts_with("HTTP/1.1 200"), "{page:.200}");
+        assert!(page.contains("live reload"), "{page:.200}");
+        assert_eq!(srv.version(), version);
+        let css = srv.get("/static/style.css");
+        assert!(css.starts_with("HTTP/1.1 200"), "{css:.200}");
+    }
+    drop(idle);
 }
