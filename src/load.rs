@@ -383,6 +383,14 @@ fn syntax_message(lang: Lang, raw: &str) -> String {
             Lang::En => format!("duplicate key {rest}: each key may appear only once at a level (a manager only once a month)"),
         };
     }
+    // An integer beyond 128 bits: yaml_serde says "invalid type: integer `…` as u128".
+    if let Some((path, rest)) = raw.split_once(": invalid type: integer `") {
+        if let Some((digits, _)) = rest.split_once('`') {
+            let key = path.rsplit(['.', '[']).next().unwrap_or(path);
+            let key = key.trim_end_matches(']');
+            return crate::validate::not_finite(lang, key, digits);
+        }
+    }
     if raw.contains("recursion limit") {
         return t!(
             lang,

@@ -80,3 +80,59 @@ fn idle_connections_do_not_block_serve() {
     }
     drop(idle);
 }
+
+/// Replaces the first `from` by `to` in a file of the site.
+fn edit(site: &Path, file: &str, from: &str, to: &str) {
+    let p = site.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{from:?} not in {file}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn one_wrong_weight_is_one_problem() {
+    let site = site_from(&repo().join("content"));
+    let d = site.path();
+    edit(d, "content/site.yaml", "weight: 20", "weight: -30");
+    let out = rankpress(d, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "content/site.yaml:22:68: \"weight\" 的值 -30 超出范围，应为大于 0 的数字\n\
+         发现 1 个问题，未生成网站。\n"
+    );
+    // A method that does not exist: also one problem, though an award ranks by it.
+    edit(d, "content/site.yaml", "weight: -30", "weight: 20");
+    edit(d, "content/site.yaml", "method: ratio", "method: ratios");
+    let lines = check_fails(d);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_problem(&lines, "content/site.yaml:22:53", &["ratio、percent"]);
+}
+
+#[test]
+fn a_huge_integer_says_what_is_expected() {
+    let site = site_from(&repo().join("content"));
+    let d = site.path();
+    let huge = "12345678901234567890123456789";
+    edit(
+        d,
+        "content/results/2025-11.yaml",
+        "actual: 477",
+        &format!("actual: {huge}"),
+    );
+    let lines = check_fails(d);
+    assert_eq!(
+        lines[0],
+        format!(
+            "content/results/2025-11.yaml:9:21: actual 的值 {huge} 不是有效的有限数字：\
+             应为绝对值不超过 10¹² 的数字（不接受 .nan、.inf）"
+        )
+    );
+    edit(d, "content/site.yaml", "language: zh-CN", "language: en");
+    let lines = check_fails(d);
+    assert!(!lines[0].contains("u128"), "{lines:?}");
+    assert!(lines[0].ends_with(&format!(
+        "actual: {huge} is not a usable finite number: expected a number of at most 10^12 in \
+         magnitude (.nan and .inf are not accepted)"
+    )));
+}

@@ -271,8 +271,8 @@ impl<'de> Visitor<'de> for EntryKeySeed<'_, '_> {
             return Ok(EntryKey::Other(k));
         }
         match self.0.ind_idx.get(s) {
-            Some(&i) => Ok(EntryKey::Indicator(i)),
-            None => Err(give_up()),
+            Some(&Some(i)) => Ok(EntryKey::Indicator(i)),
+            Some(None) | None => Err(give_up()),
         }
     }
 }
@@ -722,7 +722,13 @@ mod tests {
     fn both(stem: &str, yaml: &str) -> (Option<String>, Option<String>, usize) {
         let (config, managers) = site();
         let idx = manager_index(&managers);
-        let cx = Context::new(Lang::En, &config, &managers, &idx);
+        let cx = Context::new(
+            Lang::En,
+            &config,
+            &crate::yaml::Value::Null,
+            &managers,
+            &idx,
+        );
         let fast = results(&cx, yaml, stem, "r.yaml").map(|m| format!("{m:?}"));
         let parsed = crate::load::parse_data("r.yaml", yaml, Lang::En);
         let slow = cx.check(ResultsFile {

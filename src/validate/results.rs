@@ -19,7 +19,9 @@ pub(super) struct Context<'a> {
     pub(super) config: &'a Config,
     pub(super) managers: &'a [Manager],
     pub(super) mgr_idx: &'a HashMap<String, usize>,
-    pub(super) ind_idx: HashMap<&'a str, usize>,
+    /// Indicator ids to their index; `None` for an indicator whose definition has a problem
+    /// (reported in `site.yaml`, so not again where results name it).
+    pub(super) ind_idx: HashMap<&'a str, Option<usize>>,
 }
 
 /// One results file after checking.
@@ -39,17 +41,24 @@ pub(super) struct Checked {
 }
 
 impl<'a> Context<'a> {
+    /// The context of the results of the site `config` (read from `site.yaml`'s tree `site`).
     pub(super) fn new(
         lang: Lang,
         config: &'a Config,
+        site: &'a Value,
         managers: &'a [Manager],
         mgr_idx: &'a HashMap<String, usize>,
     ) -> Context<'a> {
-        let ind_idx = config
-            .indicators
-            .iter()
-            .enumerate()
-            .map(|(i, x)| (x.id.as_str(), i))
+        let ind_idx = super::site::broken_indicators(site, &config.indicators)
+            .into_iter()
+            .map(|id| (id, None))
+            .chain(
+                config
+                    .indicators
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| (x.id.as_str(), Some(i))),
+            )
             .collect();
         Context {
             lang,
@@ -127,7 +136,7 @@ pub(super) fn results(
     config: &Config,
     managers: &[Manager],
     mgr_idx: &HashMap<String, usize>,
-    ind_idx: &HashMap<&str, usize>,
+    ind_idx: &HashMap<&str, Option<usize>>,
 ) -> Option<MonthResults> {
     let lang = c.lang;
     let root = P::ROOT;
@@ -264,7 +273,7 @@ pub(super) fn entry(
     ev: &Value,
     manager: usize,
     config: &Config,
-    ind_idx: &HashMap<&str, usize>,
+    ind_idx: &HashMap<&str, Option<usize>>,
 ) -> Option<Entry> {
     let lang = c.lang;
     let Value::Mapping(em) = ev else {
@@ -314,7 +323,8 @@ pub(super) fn entry(
                 }
             },
             _ => match ind_idx.get(key) {
-                Some(&ix) => {
+                Some(None) => ok = false,
+                Some(&Some(ix)) => {
                     let ind = &config.indicators[ix];
                     match indicator_value(c, kp, val, ind) {
                         Some(x) => values[ix] = Value_::Got(x),
@@ -510,7 +520,13 @@ mod tests {
     fn a_clean_month_keeps_its_key_and_drops_its_text() {
         let (config, managers) = site();
         let idx = manager_index(&managers);
-        let cx = Context::new(Lang::En, &config, &managers, &idx);
+        let cx = Context::new(
+            Lang::En,
+            &config,
+            &crate::yaml::Value::Null,
+            &managers,
+            &idx,
+        );
         let yaml = "month: 2026-03\nresults:\n  zhang-wei: {sales: {actual: 90, target: 100}, sat: 95, complaints: 0, bonus: [{points: 1, reason: R}]}\n";
         let c = cx.check(file("2026-03", yaml));
         assert_eq!(problems(&c.problems), []);
@@ -534,7 +550,13 @@ mod tests {
     fn entries() {
         let (config, managers) = site();
         let idx = manager_index(&managers);
-        let cx = Context::new(Lang::En, &config, &managers, &idx);
+        let cx = Context::new(
+            Lang::En,
+            &config,
+            &crate::yaml::Value::Null,
+            &managers,
+            &idx,
+        );
         let yaml = "month: 2026-04\nresults:\n  zhang-wie: {}\n  chen-jing: {sales: {actual: 1, target: 1}, sat: 1, complaints: 0}\n  li-na: {sales: 90, sat: 101, complaints: -1, traning: 3, training: 80}\n";
         let c = cx.check(file("2026-03", yaml));
         assert_eq!(
@@ -577,7 +599,13 @@ mod tests {
     fn a_syntax_problem_is_passed_on() {
         let (config, managers) = site();
         let idx = manager_index(&managers);
-        let cx = Context::new(Lang::En, &config, &managers, &idx);
+        let cx = Context::new(
+            Lang::En,
+            &config,
+            &crate::yaml::Value::Null,
+            &managers,
+            &idx,
+        );
         let c = cx.check(file("2026-03", "month: [\n"));
         assert_eq!(c.problems.located.len(), 1);
         assert!(c.month.is_none() && c.key.is_none() && c.text.is_none());
