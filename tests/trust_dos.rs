@@ -136,3 +136,51 @@ fn a_huge_integer_says_what_is_expected() {
          magnitude (.nan and .inf are not accepted)"
     )));
 }
+
+#[test]
+fn links_in_the_sites_own_folders_are_reported() {
+    let site = init_site();
+    let d = site.path();
+    let outside = tempdir();
+    let target = outside.path().join("secret.txt");
+    write(&target, "hello: outside\n");
+    write(&d.join("static/.hidden/ok.css"), "a{}\n");
+    for link in [
+        "i18n/zh-CN.yaml",
+        "static/logo.css",
+        "templates/month.html",
+        "themes/mine/static/x.css",
+    ] {
+        std::fs::create_dir_all(d.join(link).parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&target, d.join(link)).unwrap();
+    }
+    let lines = check_fails(d);
+    for link in [
+        "i18n/zh-CN.yaml",
+        "static/logo.css",
+        "templates/month.html",
+        "themes/mine/static/x.css",
+    ] {
+        let folder = link.split('/').next().unwrap();
+        assert_problem(
+            &lines,
+            &format!("{link}:1:1"),
+            &[
+                &format!("这是一个符号链接（指向 {}）", target.display()),
+                &format!("rankpress 不读取 {folder}/ 中的链接"),
+            ],
+        );
+    }
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    // A linked folder too, and `build` writes nothing.
+    for link in ["i18n/zh-CN.yaml", "static/logo.css", "templates/month.html"] {
+        std::fs::remove_file(d.join(link)).unwrap();
+    }
+    std::fs::remove_dir_all(d.join("themes")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), d.join("themes")).unwrap();
+    let out = rankpress(d, &["build"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("themes:1:1: 这是一个符号链接"), "{err}");
+    assert!(!d.join("output").exists());
+}
