@@ -184,3 +184,31 @@ fn links_in_the_sites_own_folders_are_reported() {
     assert!(err.starts_with("themes:1:1: 这是一个符号链接"), "{err}");
     assert!(!d.join("output").exists());
 }
+
+#[test]
+fn theme_file_problems_are_in_the_sites_language_and_name_the_file() {
+    let site = init_site();
+    let d = site.path();
+    std::fs::create_dir_all(d.join("templates")).unwrap();
+    std::fs::write(d.join("templates/month.html"), b"\xff\xfe{{ x }}").unwrap();
+    let out = rankpress(d, &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rankpress: templates/month.html 不是 UTF-8 编码的文本；请用编辑器另存为 UTF-8\n"
+    );
+    std::fs::remove_file(d.join("templates/month.html")).unwrap();
+    write(&d.join("i18n/zh-CN.yaml"), "a: [1, 2]\n");
+    let err = String::from_utf8(rankpress(d, &["build"]).stderr).unwrap();
+    assert!(
+        err.starts_with("rankpress: i18n/zh-CN.yaml：界面文字应为“键: 文本”的映射（"),
+        "{err}"
+    );
+    std::fs::remove_file(d.join("i18n/zh-CN.yaml")).unwrap();
+    edit(d, "content/site.yaml", "title:", "theme: mine\ntitle:");
+    let err = String::from_utf8(rankpress(d, &["build"]).stderr).unwrap();
+    assert_eq!(
+        err,
+        "rankpress: 找不到主题 \"mine\"：应有文件夹 themes/mine\n"
+    );
+}
