@@ -243,15 +243,20 @@ impl Theme {
     /// Renders a template by name (e.g. `month.html`). `.html`/`.xml` templates autoescape every
     /// value; other templates (e.g. `bulletin.txt`) do not.
     pub fn render(&self, template: &str, ctx: &Context) -> Result<String, String> {
-        self.tera.render(template, ctx).map_err(|e| {
-            t!(
-                self.lang,
-                "生成 {} 时出错：{}",
-                "rendering {}: {}",
-                template,
-                tera_error(&e)
-            )
-        })
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| self.render_error(template, &e))
+    }
+
+    /// The problem with rendering `template`, in the site's language.
+    fn render_error(&self, template: &str, e: &tera::Error) -> String {
+        t!(
+            self.lang,
+            "生成 {} 时出错：{}",
+            "rendering {}: {}",
+            template,
+            tera_error(e)
+        )
     }
 
     /// A hash of the templates, labels and language.
@@ -322,15 +327,9 @@ impl Theme {
         ctx: &Context,
         out: &mut Vec<u8>,
     ) -> Result<(), String> {
-        self.tera.render_to(template, ctx, out).map_err(|e| {
-            t!(
-                self.lang,
-                "生成 {} 时出错：{}",
-                "rendering {}: {}",
-                template,
-                tera_error(&e)
-            )
-        })
+        self.tera
+            .render_to(template, ctx, out)
+            .map_err(|e| self.render_error(template, &e))
     }
 
     /// All labels.

@@ -722,13 +722,7 @@ mod tests {
     fn both(stem: &str, yaml: &str) -> (Option<String>, Option<String>, usize) {
         let (config, managers) = site();
         let idx = manager_index(&managers);
-        let cx = Context::new(
-            Lang::En,
-            &config,
-            &crate::yaml::Value::Null,
-            &managers,
-            &idx,
-        );
+        let cx = Context::new(Lang::En, &config, &managers, &idx);
         let fast = results(&cx, yaml, stem, "r.yaml").map(|m| format!("{m:?}"));
         let parsed = crate::load::parse_data("r.yaml", yaml, Lang::En);
         let slow = cx.check(ResultsFile {

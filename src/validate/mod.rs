@@ -139,7 +139,7 @@ where
         .next()
         .and_then(|d| d.value.as_ref())
         .unwrap_or(&null);
-    let cx = results::Context::new(lang, &config, site_tree, &managers, &mgr_idx);
+    let cx = results::Context::new(lang, &config, &managers, &mgr_idx).with_broken(site_tree);
     let checked: Vec<results::Checked> = results.map(|f| cx.check(f)).collect();
     let mut out = Validated::default();
     let mut months = Vec::with_capacity(checked.len());

@@ -41,24 +41,17 @@ pub(super) struct Checked {
 }
 
 impl<'a> Context<'a> {
-    /// The context of the results of the site `config` (read from `site.yaml`'s tree `site`).
     pub(super) fn new(
         lang: Lang,
         config: &'a Config,
-        site: &'a Value,
         managers: &'a [Manager],
         mgr_idx: &'a HashMap<String, usize>,
     ) -> Context<'a> {
-        let ind_idx = super::site::broken_indicators(site, &config.indicators)
-            .into_iter()
-            .map(|id| (id, None))
-            .chain(
-                config
-                    .indicators
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| (x.id.as_str(), Some(i))),
-            )
+        let ind_idx = config
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.as_str(), Some(i)))
             .collect();
         Context {
             lang,
@@ -67,6 +60,15 @@ impl<'a> Context<'a> {
             mgr_idx,
             ind_idx,
         }
+    }
+
+    /// Knows the indicators that `site.yaml` (its tree `site`) defines with a problem, so that
+    /// results naming them are not reported again.
+    pub(super) fn with_broken(mut self, site: &'a Value) -> Context<'a> {
+        for id in super::site::broken_indicators(site, &self.config.indicators) {
+            self.ind_idx.insert(id, None);
+        }
+        self
     }
 
     /// Checks one results file (a month from the parse cache is taken as it is: only clean
@@ -520,13 +522,7 @@ mod tests {
     fn a_clean_month_keeps_its_key_and_drops_its_text() {
         let (config, managers) = site();
         let idx = manager_index(&managers);
-        let cx = Context::new(
-            Lang::En,
-            &config,
-            &crate::yaml::Value::Null,
-            &managers,
-            &idx,
-        );
+        let cx = Context::new(Lang::En, &config, &managers, &idx);
         let yaml = "month: 2026-03\nresults:\n  zhang-wei: {sales: {actual: 90, target: 100}, sat: 95, complaints: 0, bonus: [{points: 1, reason: R}]}\n";
         let c = cx.check(file("2026-03", yaml));
         assert_eq!(problems(&c.problems), []);
@@ -550,13 +546,7 @@ mod tests {
     fn entries() {
         let (config, managers) = site();
         let idx = manager_index(&managers);
-        let cx = Context::new(
-            Lang::En,
-            &config,
-            &crate::yaml::Value::Null,
-            &managers,
-            &idx,
-        );
+        let cx = Context::new(Lang::En, &config, &managers, &idx);
         let yaml = "month: 2026-04\nresults:\n  zhang-wie: {}\n  chen-jing: {sales: {actual: 1, target: 1}, sat: 1, complaints: 0}\n  li-na: {sales: 90, sat: 101, complaints: -1, traning: 3, training: 80}\n";
         let c = cx.check(file("2026-03", yaml));
         assert_eq!(
@@ -599,13 +589,7 @@ mod tests {
     fn a_syntax_problem_is_passed_on() {
         let (config, managers) = site();
         let idx = manager_index(&managers);
-        let cx = Context::new(
-            Lang::En,
-            &config,
-            &crate::yaml::Value::Null,
-            &managers,
-            &idx,
-        );
+        let cx = Context::new(Lang::En, &config, &managers, &idx);
         let c = cx.check(file("2026-03", "month: [\n"));
         assert_eq!(c.problems.located.len(), 1);
         assert!(c.month.is_none() && c.key.is_none() && c.text.is_none());
