@@ -198,8 +198,31 @@ pub fn discover(root: &Path, lang: Lang) -> (Vec<(PathBuf, Role)>, Vec<Problem>)
     listed("trainings", 16, "yaml", &|_| Role::Training);
     listed("competitions", 1, "yaml", &|_| Role::Competition);
     listed("pages", 1, "md", &|s| Role::Page(s.to_string()));
+    // The site's theme folders follow the same rule: a link there is reported, not followed
+    // (the i18n labels) nor skipped (a template or a static file) silently.
+    for dir in THEME_FOLDERS {
+        let d = root.join(dir);
+        if let Some(problem) = not_plain(root, &d, lang) {
+            problems.push(problem);
+            continue;
+        }
+        let entries = walkdir::WalkDir::new(&d)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(|e| e.ok());
+        for e in entries {
+            if !e.file_type().is_file() && !e.file_type().is_dir() {
+                problems.extend(not_plain(root, e.path(), lang));
+            }
+        }
+    }
     (files, problems)
 }
+
+/// The site's folders beside `content/` that hold its theme: templates, static files, i18n
+/// labels and themes (dot-files in them are ignored, as the theme does).
+pub const THEME_FOLDERS: [&str; 4] = ["i18n", "static", "templates", "themes"];
 
 /// Reads a file as UTF-8 text (BOM removed), explaining encoding problems to the user.
 pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Problem> {
@@ -216,27 +239,34 @@ fn not_plain(root: &Path, path: &Path, lang: Lang) -> Option<Problem> {
     if t.is_file() || t.is_dir() {
         return None;
     }
+    let file = display_path(root, path);
     let message = if t.is_symlink() {
         let to = std::fs::read_link(path)
             .map(|l| l.display().to_string())
             .unwrap_or_default();
-        symlink_message(lang, &to)
+        symlink_message(lang, &to, &file)
     } else {
         not_regular_message(lang)
     };
     Some(Problem {
-        file: display_path(root, path),
+        file,
         line: 1,
         column: 1,
         message,
     })
 }
 
-fn symlink_message(lang: Lang, to: &str) -> String {
-    match lang {
-        Lang::Zh => format!("这是一个符号链接（指向 {to}），rankpress 不读取 content/ 中的链接（链接可能指向网站以外的文件）；请把文件本身复制到这里"),
-        Lang::En => format!("this is a symbolic link (to {to}); rankpress does not read links inside content/ (a link can point outside the site); copy the file itself here"),
-    }
+/// The problem with the symbolic link shown as `file` (in the site's folder its path starts
+/// with), pointing to `to`.
+fn symlink_message(lang: Lang, to: &str, file: &str) -> String {
+    let folder = file.split(['/', '\\']).next().unwrap_or("content");
+    t!(
+        lang,
+        "这是一个符号链接（指向 {}），rankpress 不读取 {}/ 中的链接（链接可能指向网站以外的文件）；请把文件本身复制到这里",
+        "this is a symbolic link (to {}); rankpress does not read links inside {}/ (a link can point outside the site); copy the file itself here",
+        to,
+        folder
+    )
 }
 
 fn not_regular_message(lang: Lang) -> String {
@@ -276,7 +306,7 @@ pub fn read_bytes(root: &Path, path: &Path, lang: Lang) -> Result<Vec<u8>, Probl
             let to = std::fs::read_link(path)
                 .map(|l| l.display().to_string())
                 .unwrap_or_default();
-            fail(1, 1, symlink_message(lang, &to))
+            fail(1, 1, symlink_message(lang, &to, &display))
         } else {
             fail(0, 0, io_message(lang, &e))
         }
@@ -383,10 +413,29 @@ fn syntax_message(lang: Lang, raw: &str) -> String {
             Lang::En => format!("duplicate key {rest}: each key may appear only once at a level (a manager only once a month)"),
         };
     }
-    if raw.contains("recursion limit") || raw.contains("repetition limit") {
+    // An integer beyond 128 bits: yaml_serde says "invalid type: integer `…` as u128".
+    if let Some((path, rest)) = raw.split_once(": invalid type: integer `") {
+        if let Some((digits, _)) = rest.split_once('`') {
+            let key = path.rsplit(['.', '[']).next().unwrap_or(path);
+            let key = key.trim_end_matches(']');
+            return crate::validate::not_finite(lang, key, digits);
+        }
+    }
+    if raw.contains("recursion limit") {
+        return t!(
+            lang,
+            "YAML 嵌套过深：列表和映射最多只能相互嵌套 {} 层，已拒绝读取（请检查是否多了 [ 或 {{，或缩进是否错乱）",
+            "YAML nests too deeply: lists and mappings may be nested at most {} levels; rejected (look for stray [ or {{ and for broken indentation)",
+            yaml::MAX_DEPTH
+        );
+    }
+    if raw.contains("repetition limit") {
         return match lang {
-            Lang::Zh => "YAML 锚点/别名展开过多或嵌套过深，已拒绝读取（请不要使用 & 和 * 引用）".to_string(),
-            Lang::En => "YAML anchors/aliases expand too much or nest too deeply; rejected (do not use & and * references)".to_string(),
+            Lang::Zh => "YAML 锚点/别名展开过多，已拒绝读取（请不要使用 & 和 * 引用）".to_string(),
+            Lang::En => {
+                "YAML anchors/aliases expand too much; rejected (do not use & and * references)"
+                    .to_string()
+            }
         };
     }
     match lang {

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, Tera};
 
-use crate::diag::Lang;
+use crate::diag::{display_path, t, Lang};
 
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
@@ -99,14 +99,39 @@ fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+/// Reads a file of the site's theme (shown as `file`), as bytes.
+fn read(path: &Path, file: &str, lang: Lang) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| t!(lang, "无法读取 {}：{}", "cannot read {}: {}", file, e))
 }
 
-fn parse_labels(text: &str, origin: &str) -> Result<BTreeMap<String, String>, String> {
+/// Reads a text file of the site's theme (shown as `file`): UTF-8, BOM removed.
+fn read_text(path: &Path, file: &str, lang: Lang) -> Result<String, String> {
+    let text = String::from_utf8(read(path, file, lang)?).map_err(|_| {
+        t!(
+            lang,
+            "{} 不是 UTF-8 编码的文本；请用编辑器另存为 UTF-8",
+            "{} is not UTF-8 text; save it as UTF-8 in an editor",
+            file
+        )
+    })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+}
+
+fn parse_labels(text: &str, origin: &str, lang: Lang) -> Result<BTreeMap<String, String>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    yaml_serde::from_str::<BTreeMap<String, String>>(text)
-        .map_err(|e| format!("{origin}: labels must be a map of text: {e}"))
+    let bad = |detail: &str| {
+        t!(
+            lang,
+            "{}：界面文字应为“键: 文本”的映射（{}）",
+            "{}: labels must be a map of text ({})",
+            origin,
+            detail
+        )
+    };
+    if let Some((line, column)) = crate::yaml::too_deep(text) {
+        return Err(bad(&format!("{line}:{column}: {}", crate::yaml::TOO_DEEP)));
+    }
+    yaml_serde::from_str::<BTreeMap<String, String>>(text).map_err(|e| bad(&e.to_string()))
 }
 
 /// Tera's error with its causes, on one string.
@@ -128,9 +153,12 @@ impl Theme {
     pub fn load(root: &Path, name: &str, lang: Lang) -> Result<Theme, String> {
         let theme_dir = root.join("themes").join(name);
         if name != "default" && !theme_dir.is_dir() {
-            return Err(format!(
-                "theme \"{name}\" not found: expected the folder {}",
-                theme_dir.display()
+            return Err(t!(
+                lang,
+                "找不到主题 \"{}\"：应有文件夹 {}",
+                "theme \"{}\" not found: expected the folder {}",
+                name,
+                display_path(root, &theme_dir)
             ));
         }
         // Lowest priority first; later layers replace earlier entries.
@@ -146,24 +174,27 @@ impl Theme {
             } else if let Some(s) = path.strip_prefix("static/") {
                 statics.insert(s.to_string(), bytes.to_vec());
             } else if *path == lang_file {
-                labels.extend(parse_labels(&String::from_utf8_lossy(bytes), &origin)?);
+                labels.extend(parse_labels(
+                    &String::from_utf8_lossy(bytes),
+                    &origin,
+                    lang,
+                )?);
             }
         }
         for dir in [theme_dir.clone(), root.to_path_buf()] {
             for (rel, path) in read_dir_files(&dir.join("templates")) {
-                let text = String::from_utf8(read(&path)?)
-                    .map_err(|_| format!("{}: not UTF-8", path.display()))?;
-                let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-                templates.insert(rel, (text, path.display().to_string()));
+                let file = display_path(root, &path);
+                let text = read_text(&path, &file, lang)?;
+                templates.insert(rel, (text, file));
             }
             for (rel, path) in read_dir_files(&dir.join("static")) {
-                statics.insert(rel, read(&path)?);
+                statics.insert(rel, read(&path, &display_path(root, &path), lang)?);
             }
             let lf = dir.join(&lang_file);
             if lf.is_file() {
-                let text = String::from_utf8(read(&lf)?)
-                    .map_err(|_| format!("{}: not UTF-8", lf.display()))?;
-                labels.extend(parse_labels(&text, &lf.display().to_string())?);
+                let file = display_path(root, &lf);
+                let text = read_text(&lf, &file, lang)?;
+                labels.extend(parse_labels(&text, &file, lang)?);
             }
         }
         let mut tera = Tera::new();
@@ -176,9 +207,11 @@ impl Theme {
                     .filter(|o| !o.starts_with("(built-in"))
                     .collect();
                 if origins.is_empty() {
-                    format!("template error: {}", tera_error(&e))
+                    t!(lang, "模板错误：{}", "template error: {}", tera_error(&e))
                 } else {
-                    format!(
+                    t!(
+                        lang,
+                        "模板错误：{}（网站的模板：{}）",
                         "template error: {} (site templates: {})",
                         tera_error(&e),
                         origins.join(", ")
@@ -212,7 +245,18 @@ impl Theme {
     pub fn render(&self, template: &str, ctx: &Context) -> Result<String, String> {
         self.tera
             .render(template, ctx)
-            .map_err(|e| format!("rendering {template}: {}", tera_error(&e)))
+            .map_err(|e| self.render_error(template, &e))
+    }
+
+    /// The problem with rendering `template`, in the site's language.
+    fn render_error(&self, template: &str, e: &tera::Error) -> String {
+        t!(
+            self.lang,
+            "生成 {} 时出错：{}",
+            "rendering {}: {}",
+            template,
+            tera_error(e)
+        )
     }
 
     /// A hash of the templates, labels and language.
@@ -285,7 +329,7 @@ impl Theme {
     ) -> Result<(), String> {
         self.tera
             .render_to(template, ctx, out)
-            .map_err(|e| format!("rendering {template}: {}", tera_error(&e)))
+            .map_err(|e| self.render_error(template, &e))
     }
 
     /// All labels.

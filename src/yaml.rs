@@ -44,6 +44,13 @@ pub struct SyntaxError {
 
 /// Parses one YAML document into a [`Value`]. An empty document is `Value::Null`.
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
+    if let Some((line, column)) = too_deep(text) {
+        return Err(SyntaxError {
+            line,
+            column,
+            message: TOO_DEEP.to_string(),
+        });
+    }
     yaml_serde::from_str::<Value>(text).map_err(|e| {
         let (line, column) = e
             .location()
@@ -245,6 +252,290 @@ fn find(root: &Node, path: &[Seg], want_key: bool) -> (usize, usize) {
     node.pos()
 }
 
+/// The deepest nesting of collections (lists and mappings inside each other) a data file may
+/// have: `yaml_serde`'s own recursion limit. Real data nests a handful of levels.
+pub const MAX_DEPTH: usize = 128;
+
+/// The message [`parse`] gives a file nested deeper than [`MAX_DEPTH`] (`yaml_serde`'s wording
+/// for the same limit, so that both are explained alike).
+pub const TOO_DEEP: &str = "recursion limit exceeded";
+
+/// Where a flow collection (`[` or `{`) opens more than [`MAX_DEPTH`] levels deep: its 1-based
+/// line and column; `None` when the file nests less.
+///
+/// Both YAML parsers scan flow collections in time proportional to the depth at every token,
+/// so a file of nothing but `[` (a million levels in a megabyte) would take minutes before
+/// either refused it. This linear pass over the text runs first. It follows YAML's lexical
+/// rules closely enough to skip what cannot open a collection — quoted scalars, comments,
+/// block scalars (`|`, `>`), brackets inside plain text in block context — and errs towards
+/// counting: a bracket it cannot rule out counts. Deep *block* nesting (indentation, `- - -`)
+/// costs the parsers linear time and is refused by `yaml_serde`'s recursion limit.
+pub fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut s = Scan {
+        b: text.as_bytes(),
+        i: 0,
+        line: 1,
+        line_start: 0,
+    };
+    s.block()
+        .err()
+        .map(|at| (at.0, text[at.1..at.2].chars().count() + 1))
+}
+
+/// The scanner of [`too_deep`]; `Err((line, line_start, offset))` where the limit is crossed.
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+    line: usize,
+    line_start: usize,
+}
+
+type Deep = Result<(), (usize, usize, usize)>;
+
+fn blank(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn flow_indicator(c: u8) -> bool {
+    matches!(c, b',' | b'[' | b']' | b'{' | b'}')
+}
+
+impl Scan<'_> {
+    fn at(&self, i: usize) -> u8 {
+        self.b.get(i).copied().unwrap_or(b'\n')
+    }
+
+    fn newline(&mut self) {
+        self.line += 1;
+        self.line_start = self.i;
+    }
+
+    /// Block context, line by line: finds the places where a node may start (line start,
+    /// after `- `, `? `, `: `, an anchor or a tag) and what starts there.
+    fn block(&mut self) -> Deep {
+        // After a line ending in plain text: the least indentation at which the next line may
+        // continue that text (YAML's multi-line plain scalars), where `'`, `"`, `|` and `>`
+        // are plain characters rather than a scalar to skip.
+        let mut plain_from: Option<usize> = None;
+        while self.i < self.b.len() {
+            let start = self.i;
+            while self.at(self.i) == b' ' {
+                self.i += 1;
+            }
+            let indent = self.i - start;
+            let continued = plain_from.take().filter(|&c| indent >= c);
+            let uncertain = continued.is_some();
+            // The column of the key or `-` whose value comes next on this line.
+            let mut parent: Option<usize> = None;
+            let mut node_start = true;
+            let mut node_col = indent;
+            loop {
+                let c = self.at(self.i);
+                if c == b'\n' {
+                    break;
+                }
+                if blank(c) {
+                    self.i += 1;
+                    continue;
+                }
+                if c == b'#' {
+                    self.skip_line();
+                    break;
+                }
+                let col = self.i - self.line_start;
+                if !node_start {
+                    // Plain text or what follows a scalar: up to `: ` (the end of a key) or
+                    // ` #` (a comment).
+                    while !(self.at(self.i) == b'\n'
+                        || (self.at(self.i) == b'#' && blank(self.b[self.i - 1]))
+                        || (self.at(self.i) == b':' && blank(self.at(self.i + 1))))
+                    {
+                        self.i += 1;
+                    }
+                    if self.at(self.i) == b':' {
+                        self.i += 1;
+                        parent = Some(node_col);
+                        node_start = true;
+                    } else {
+                        let own = parent.map_or(0, |p| p + 1);
+                        plain_from = Some(continued.map_or(own, |c| c.min(own)));
+                    }
+                    continue;
+                }
+                node_col = col;
+                match c {
+                    b'-' | b'?' | b':' if blank(self.at(self.i + 1)) => {
+                        parent = Some(col);
+                        self.i += 1;
+                    }
+                    b'&' => {
+                        self.i += 1;
+                        while self.at(self.i).is_ascii_alphanumeric()
+                            || matches!(self.at(self.i), b'-' | b'_')
+                        {
+                            self.i += 1;
+                        }
+                    }
+                    b'!' => {
+                        while !blank(self.at(self.i)) && !matches!(self.at(self.i), b'[' | b'{') {
+                            self.i += 1;
+                        }
+                    }
+                    b'[' | b'{' => {
+                        self.flow(uncertain)?;
+                        node_start = false;
+                    }
+                    b'"' | b'\'' if !uncertain => {
+                        self.quoted(c);
+                        node_start = false;
+                    }
+                    b'|' | b'>' if !uncertain => {
+                        self.block_scalar(parent.unwrap_or(col));
+                        break;
+                    }
+                    _ => node_start = false,
+                }
+            }
+            if self.i < self.b.len() {
+                self.i += 1;
+                self.newline();
+            }
+        }
+        Ok(())
+    }
+
+    fn skip_line(&mut self) {
+        while self.at(self.i) != b'\n' {
+            self.i += 1;
+        }
+    }
+
+    /// Skips a quoted scalar starting at `self.i` (across lines, as YAML allows).
+    fn quoted(&mut self, q: u8) {
+        self.i += 1;
+        while self.i < self.b.len() {
+            let c = self.b[self.i];
+            self.i += 1;
+            match c {
+                b'\n' => self.newline(),
+                b'\\' if q == b'"' => {
+                    if self.at(self.i) == b'\n' && self.i < self.b.len() {
+                        self.i += 1;
+                        self.newline();
+                    } else {
+                        self.i += 1;
+                    }
+                }
+                b'\'' if q == b'\'' && self.at(self.i) == b'\'' => self.i += 1,
+                c if c == q => return,
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips a block scalar whose header is at `self.i`, the value of a node at column
+    /// `parent`: its lines are the blank ones and those indented at least as its first line
+    /// (and deeper than `parent`), as in libyaml (a larger indentation only stops sooner).
+    fn block_scalar(&mut self, parent: usize) {
+        self.i += 1;
+        let mut explicit = None;
+        while matches!(self.at(self.i), b'+' | b'-' | b'0'..=b'9') {
+            if self.b[self.i].is_ascii_digit() {
+                explicit = Some(usize::from(self.b[self.i] - b'0'));
+            }
+            self.i += 1;
+        }
+        self.skip_line();
+        let mut indent = explicit.map(|d| parent + d);
+        let mut widest = (parent + 1).max(1);
+        while self.i < self.b.len() {
+            // At a line break: look at the next line.
+            let next = self.i + 1;
+            let mut j = next;
+            while self.at(j) == b' ' {
+                j += 1;
+            }
+            let spaces = j - next;
+            let empty = j >= self.b.len() || self.at(j) == b'\n' || self.at(j) == b'\r';
+            let need = *indent.get_or_insert_with(|| if empty { 0 } else { spaces.max(widest) });
+            if empty {
+                widest = widest.max(spaces);
+                if need == 0 {
+                    indent = None;
+                }
+            } else if spaces < need {
+                return;
+            }
+            self.i = next;
+            self.newline();
+            self.skip_line();
+        }
+    }
+
+    /// A flow collection opening at `self.i`, to just after its end; `Err` where its nesting
+    /// crosses [`MAX_DEPTH`]. Inside, YAML's flow rules are exact: a node starts after `[`,
+    /// `{`, `,`, `:` or blanks; plain text ends at a flow indicator, `: ` or ` #`. When the
+    /// collection may instead be plain text continued from the line before (`uncertain`),
+    /// quotes are not skipped: every bracket counts.
+    fn flow(&mut self, uncertain: bool) -> Deep {
+        let mut depth = 0usize;
+        while self.i < self.b.len() {
+            let c = self.b[self.i];
+            match c {
+                b'\n' => {
+                    self.i += 1;
+                    self.newline();
+                }
+                b' ' | b'\t' | b'\r' | b',' => self.i += 1,
+                b'#' => self.skip_line(),
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Err((self.line, self.line_start, self.i));
+                    }
+                    self.i += 1;
+                }
+                b']' | b'}' => {
+                    self.i += 1;
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                }
+                b'"' | b'\'' if !uncertain => self.quoted(c),
+                b'?' | b':' | b'-'
+                    if blank(self.at(self.i + 1)) || flow_indicator(self.at(self.i + 1)) =>
+                {
+                    self.i += 1
+                }
+                _ => {
+                    // Plain text, an anchor, a tag or an alias.
+                    self.i += 1;
+                    loop {
+                        let c = self.at(self.i);
+                        if self.i >= self.b.len()
+                            || flow_indicator(c)
+                            || (c == b':'
+                                && (blank(self.at(self.i + 1))
+                                    || flow_indicator(self.at(self.i + 1))))
+                            || (c == b'#' && blank(self.b[self.i - 1]))
+                        {
+                            break;
+                        }
+                        if c == b'\n' {
+                            self.i += 1;
+                            self.newline();
+                        } else {
+                            self.i += 1;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Short description of a value's YAML type, for messages.
 pub fn type_name(v: &Value, zh: bool) -> Cow<'static, str> {
     let (z, e) = match v {
@@ -287,6 +578,53 @@ mod tests {
         assert_eq!(got[1], Some((4, 21)));
         assert_eq!(got[2], Some((3, 3)));
         assert_eq!(got[3], Some((1, 1)));
+    }
+
+    #[test]
+    fn nesting_is_measured_in_linear_time() {
+        // A million levels of `[` are refused where the 129th opens.
+        let deep = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+        assert_eq!(too_deep(&deep), Some((1, MAX_DEPTH + 1)));
+        let e = parse(&deep).unwrap_err();
+        assert_eq!((e.line, e.column, e.message.as_str()), (1, 129, TOO_DEEP));
+        // On a later line, in a mapping, with columns counted in characters.
+        let map = format!("名字: 张伟\nnote:   {}x", "{a: ".repeat(200));
+        assert_eq!(too_deep(&map), Some((2, 9 + 4 * MAX_DEPTH)));
+        // Exactly the limit passes.
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(too_deep(&ok), None);
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn brackets_that_open_nothing_do_not_count() {
+        let open = "[".repeat(300);
+        for text in [
+            format!("note: \"{open}\"\n"),
+            format!("note: '{open}''s'\nb: [1, '{open}']\n"),
+            format!("note: 见{open}附件\n  续行 {open}\n"),
+            format!("a: 1 # {open}\n# {open}\n"),
+            format!("note: |\n  {open}\n\n  {open}\nb: {{c: \"{open}\"}}\n"),
+            format!("- note: >-\n    {open}\n  b: [x#y, \"{open}\"] # {open}\n"),
+        ] {
+            assert_eq!(too_deep(&text), None, "{text}");
+            assert!(parse(&text).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn brackets_that_may_open_collections_count() {
+        let open = "[".repeat(300);
+        // A line that may continue the plain text above it: its quote is not skipped to the
+        // next line.
+        let text = format!("a: b\n  'x\nc: {open}'\n");
+        assert_eq!(too_deep(&text), Some((3, 4 + MAX_DEPTH)));
+        // A block scalar's text ends where a line is less indented.
+        let text = format!("- a: |\n    x\n  b: {open}\n");
+        assert_eq!(too_deep(&text), Some((3, 6 + MAX_DEPTH)));
+        // An anchor or a tag right before the bracket.
+        assert!(too_deep(&format!("a: &x{open}")).is_some());
+        assert!(too_deep(&format!("a: !t{open}")).is_some());
     }
 
     #[test]

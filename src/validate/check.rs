@@ -13,6 +13,18 @@ use crate::yaml::{type_name, Seg, Value};
 /// Largest magnitude accepted for any number; beyond it a value is certainly a typo.
 pub(super) const MAX_ABS: f64 = 1e12;
 
+/// The problem with the value `shown` of `what` that is not a finite number within
+/// [`MAX_ABS`] (also given for an integer too large for the YAML reader).
+pub(crate) fn not_finite(lang: Lang, what: &str, shown: &str) -> String {
+    t!(
+        lang,
+        "{} 的值 {} 不是有效的有限数字：应为绝对值不超过 10¹² 的数字（不接受 .nan、.inf）",
+        "{}: {} is not a usable finite number: expected a number of at most 10^12 in magnitude (.nan and .inf are not accepted)",
+        what,
+        shown
+    )
+}
+
 /// A path to the node being checked, built lazily so the happy path allocates nothing.
 #[derive(Clone, Copy)]
 pub(super) struct P<'a> {
@@ -351,7 +363,8 @@ impl<'p> V<'p> {
             Some(x) if x.is_finite() && x.abs() <= MAX_ABS => Some(x),
             Some(_) => {
                 let d = self.describe(v);
-                self.err(p, t!(self.lang, "{} 的值 {} 不是有效的有限数字（不接受 .nan、.inf 或过大的数）", "{}: {} is not a usable finite number (.nan, .inf and huge numbers are not accepted)", what, d));
+                let message = not_finite(self.lang, what, &d);
+                self.err(p, message);
                 None
             }
             None => {

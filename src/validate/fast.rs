@@ -28,6 +28,9 @@ use crate::model::{
 /// clean; `None` when the full check has to look at it.
 pub(super) fn results(cx: &Context, text: &str, stem: &str, file: &str) -> Option<MonthResults> {
     let file_month = Month::parse(stem)?;
+    if crate::yaml::too_deep(text).is_some() {
+        return None;
+    }
     let de = yaml_serde::Deserializer::from_str(text);
     let (month, note, entries) = Doc { cx }.deserialize(de).ok()?;
     if month != file_month {
@@ -268,8 +271,8 @@ impl<'de> Visitor<'de> for EntryKeySeed<'_, '_> {
             return Ok(EntryKey::Other(k));
         }
         match self.0.ind_idx.get(s) {
-            Some(&i) => Ok(EntryKey::Indicator(i)),
-            None => Err(give_up()),
+            Some(&Some(i)) => Ok(EntryKey::Indicator(i)),
+            Some(None) | None => Err(give_up()),
         }
     }
 }
@@ -493,6 +496,9 @@ pub(super) struct TrainingContext<'a> {
 /// Deserialises `text` (the training session `file`) when the file is clean; `None` when the
 /// full check has to look at it. Whether its id is used by another file is the caller's check.
 pub(super) fn training(cx: &TrainingContext, text: &str, file: &str) -> Option<Training> {
+    if crate::yaml::too_deep(text).is_some() {
+        return None;
+    }
     let de = yaml_serde::Deserializer::from_str(text);
     let mut t = Session(cx).deserialize(de).ok()?;
     t.file = file.to_string();

@@ -29,6 +29,7 @@ use crate::load::{Doc, ResultsFile, Role};
 use crate::model::*;
 use crate::yaml::Value;
 
+pub(crate) use check::not_finite;
 use check::V;
 
 pub(crate) use check::text_problem;
@@ -135,7 +136,12 @@ where
         .collect();
 
     // Results files are independent of each other: checked in parallel as they are read.
-    let cx = results::Context::new(lang, &config, &managers, &mgr_idx);
+    let null = crate::yaml::Value::Null;
+    let site_tree = docs_of(docs, |r| *r == Role::Site)
+        .next()
+        .and_then(|d| d.value.as_ref())
+        .unwrap_or(&null);
+    let cx = results::Context::new(lang, &config, &managers, &mgr_idx).with_broken(site_tree);
     let checked: Vec<results::Checked> = results.map(|f| cx.check(f)).collect();
     let mut out = Validated::default();
     let mut months = Vec::with_capacity(checked.len());

@@ -19,7 +19,9 @@ pub(super) struct Context<'a> {
     pub(super) config: &'a Config,
     pub(super) managers: &'a [Manager],
     pub(super) mgr_idx: &'a HashMap<String, usize>,
-    pub(super) ind_idx: HashMap<&'a str, usize>,
+    /// Indicator ids to their index; `None` for an indicator whose definition has a problem
+    /// (reported in `site.yaml`, so not again where results name it).
+    pub(super) ind_idx: HashMap<&'a str, Option<usize>>,
 }
 
 /// One results file after checking.
@@ -49,7 +51,7 @@ impl<'a> Context<'a> {
             .indicators
             .iter()
             .enumerate()
-            .map(|(i, x)| (x.id.as_str(), i))
+            .map(|(i, x)| (x.id.as_str(), Some(i)))
             .collect();
         Context {
             lang,
@@ -58,6 +60,15 @@ impl<'a> Context<'a> {
             mgr_idx,
             ind_idx,
         }
+    }
+
+    /// Knows the indicators that `site.yaml` (its tree `site`) defines with a problem, so that
+    /// results naming them are not reported again.
+    pub(super) fn with_broken(mut self, site: &'a Value) -> Context<'a> {
+        for id in super::site::broken_indicators(site, &self.config.indicators) {
+            self.ind_idx.insert(id, None);
+        }
+        self
     }
 
     /// Checks one results file (a month from the parse cache is taken as it is: only clean
@@ -127,7 +138,7 @@ pub(super) fn results(
     config: &Config,
     managers: &[Manager],
     mgr_idx: &HashMap<String, usize>,
-    ind_idx: &HashMap<&str, usize>,
+    ind_idx: &HashMap<&str, Option<usize>>,
 ) -> Option<MonthResults> {
     let lang = c.lang;
     let root = P::ROOT;
@@ -264,7 +275,7 @@ pub(super) fn entry(
     ev: &Value,
     manager: usize,
     config: &Config,
-    ind_idx: &HashMap<&str, usize>,
+    ind_idx: &HashMap<&str, Option<usize>>,
 ) -> Option<Entry> {
     let lang = c.lang;
     let Value::Mapping(em) = ev else {
@@ -314,7 +325,8 @@ pub(super) fn entry(
                 }
             },
             _ => match ind_idx.get(key) {
-                Some(&ix) => {
+                Some(None) => ok = false,
+                Some(&Some(ix)) => {
                     let ind = &config.indicators[ix];
                     match indicator_value(c, kp, val, ind) {
                         Some(x) => values[ix] = Value_::Got(x),

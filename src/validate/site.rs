@@ -12,6 +12,7 @@ use crate::yaml::Value;
 
 pub(super) fn site_config(c: &mut V, v: &Value, text: Option<&str>) -> Option<Config> {
     let root = P::ROOT;
+    let root_v = v;
     let lang = c.lang;
     let what = t!(lang, "site.yaml 的内容", "site.yaml");
     let m = c.map(
@@ -149,6 +150,12 @@ pub(super) fn site_config(c: &mut V, v: &Value, text: Option<&str>) -> Option<Co
                         None
                     }
                     Some(ix) => Some(AwardBasis::Indicator(ix)),
+                    None if v
+                        .as_str()
+                        .is_some_and(|s| broken_indicators(root_v, &indicators).contains(&s)) =>
+                    {
+                        None
+                    }
                     None => {
                         let ids: Vec<&str> = indicators.iter().map(|x| x.id.as_str()).collect();
                         c.err(
@@ -387,6 +394,20 @@ const METHOD_KEYS: &[&str] = &[
     "per_unit",
     "limit",
 ];
+
+/// The ids of the indicators `site.yaml` (`v`) defines with a problem, already reported: those
+/// written in its `indicators` list but missing from the checked `indicators`. Results and
+/// awards that name one are not reported again (one wrong `weight` is one problem, not one
+/// for every manager and month).
+pub(super) fn broken_indicators<'v>(v: &'v Value, indicators: &[Indicator]) -> Vec<&'v str> {
+    let Some(Value::Sequence(seq)) = v.get("indicators") else {
+        return Vec::new();
+    };
+    seq.iter()
+        .filter_map(|item| item.get("id")?.as_str())
+        .filter(|id| !indicators.iter().any(|x| x.id == *id))
+        .collect()
+}
 
 pub(super) fn indicator(c: &mut V, p: P, item: &Value) -> Option<Indicator> {
     let lang = c.lang;

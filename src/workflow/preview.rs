@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use crate::cache::{Key, ParseCache};
 use crate::compute::Computed;
-use crate::diag::Source;
+use crate::diag::{t, Source};
 use crate::load::{self, Parsed};
 use crate::model::Site;
 use crate::site::{self, Timings};
@@ -154,9 +154,13 @@ impl Preview {
         let start = Instant::now();
         let theme = Theme::load(&root, &site.config.theme, site.config.language)
             .map_err(site::Error::Io)?;
-        let (version, corrections) = history
-            .join()
-            .map_err(|_| site::Error::Io("reading the git history failed".into()))?;
+        let (version, corrections) = history.join().map_err(|_| {
+            site::Error::Io(t!(
+                site.config.language,
+                "读取 git 历史失败",
+                "reading the git history failed"
+            ))
+        })?;
         computed.corrections = corrections;
         timings.phases.push(("theme", start.elapsed()));
         let built = Arc::new(Built {

@@ -2,7 +2,10 @@
 //! over HTTP (loopback only unless `--bind` says otherwise); `content/` and the site's theme
 //! folders (`templates/`, `static/`, `i18n/`, `themes/`) are watched and every change updates
 //! the site. Each connection carries one request, whose head (request line and headers) may be at most
-//! [`MAX_HEAD`] bytes, parsed with `httparse`: longer ones get 414 or 431, as web servers do. Served HTML pages carry a tiny
+//! [`MAX_HEAD`] bytes, parsed with `httparse`: longer ones get 414 or 431, as web servers do.
+//! Each connection has its own thread; when [`MAX_CONNECTIONS`] are open (or a client holds
+//! [`MAX_PER_CLIENT`]), a new one closes the oldest, so idle or slow connections never shut
+//! out a page or the live-reload poll. Served HTML pages carry a tiny
 //! script that polls `/__rankpress/version` and reloads the page after a rebuild — it is
 //! injected while serving only and never appears in `build` output. When the data has
 //! problems, every page shows them (`file:line:column: message`, escaped) until the next good
@@ -414,8 +417,66 @@ pub const MAX_HEAD: usize = 8 * 1024;
 /// How long a connection may take to send its request head, in all.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Connections served at once; more are closed at once.
-const MAX_CONNECTIONS: u64 = 64;
+/// Connections open at once. A new connection beyond it (or beyond [`MAX_PER_CLIENT`]) closes
+/// the oldest one of the client holding the most, rather than being turned away: requests are
+/// answered in milliseconds, so the oldest connections are the idle ones (a browser's
+/// pre-connections, or someone holding connections open), and they cannot shut out the pages'
+/// requests and the live-reload poll.
+const MAX_CONNECTIONS: usize = 128;
+
+/// Connections one client address may hold open at once.
+const MAX_PER_CLIENT: usize = 32;
+
+/// The open connections, oldest first, so that a new one can close the oldest.
+#[derive(Default)]
+struct Connections {
+    next: u64,
+    open: Vec<Open>,
+}
+
+/// An open connection: its number, client address and a handle to shut it down.
+struct Open {
+    id: u64,
+    client: std::net::IpAddr,
+    stream: std::net::TcpStream,
+}
+
+impl Connections {
+    /// Makes room for a connection from `client` (closing the oldest connection of the client
+    /// holding the most, when full), then registers it; its number, or `None` if it cannot be
+    /// registered (its handle could not be cloned).
+    fn admit(&mut self, client: std::net::IpAddr, stream: &std::net::TcpStream) -> Option<u64> {
+        let own = self.open.iter().filter(|o| o.client == client).count();
+        let victim = if own >= MAX_PER_CLIENT {
+            Some(client)
+        } else if self.open.len() >= MAX_CONNECTIONS {
+            let mut counts: HashMap<std::net::IpAddr, usize> = HashMap::new();
+            for o in &self.open {
+                *counts.entry(o.client).or_default() += 1;
+            }
+            counts.into_iter().max_by_key(|c| c.1).map(|c| c.0)
+        } else {
+            None
+        };
+        if let Some(i) = victim.and_then(|v| self.open.iter().position(|o| o.client == v)) {
+            let old = self.open.remove(i);
+            let _ = old.stream.shutdown(std::net::Shutdown::Both);
+        }
+        let stream = stream.try_clone().ok()?;
+        self.next += 1;
+        self.open.push(Open {
+            id: self.next,
+            client,
+            stream,
+        });
+        Some(self.next)
+    }
+
+    /// Forgets a connection that has ended.
+    fn close(&mut self, id: u64) {
+        self.open.retain(|o| o.id != id);
+    }
+}
 
 /// An answer: status, extra headers, body.
 struct Answer {
@@ -696,20 +757,22 @@ pub fn run(root: &Path, bind: &str, port: u16, timings: bool) -> Result<Outcome,
         );
     }
     // A thread per connection (a browser's idle pre-connections must not hold up the others),
-    // at most MAX_CONNECTIONS at once.
+    // at most MAX_CONNECTIONS at once, the oldest closed to make room (`Connections`).
     {
         let state = state.clone();
-        let active = Arc::new(AtomicU64::new(0));
+        let open = Arc::new(Mutex::new(Connections::default()));
         std::thread::spawn(move || {
             for stream in server.incoming().flatten() {
-                if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+                let Ok(peer) = stream.peer_addr() else {
+                    continue;
+                };
+                let Some(id) = open.lock().expect("connections").admit(peer.ip(), &stream) else {
                     continue; // dropped: closed at once
-                }
-                active.fetch_add(1, Ordering::SeqCst);
-                let (state, active) = (state.clone(), active.clone());
+                };
+                let (state, open) = (state.clone(), open.clone());
                 std::thread::spawn(move || {
                     serve_connection(stream, &state, lang);
-                    active.fetch_sub(1, Ordering::SeqCst);
+                    open.lock().expect("connections").close(id);
                 });
             }
         });
@@ -748,6 +811,43 @@ mod tests {
         kept.keep("huge".into(), file(KEPT_BYTES + 1));
         assert!(!kept.files.contains_key("huge"));
         assert!(kept.bytes <= KEPT_BYTES);
+    }
+
+    #[test]
+    fn a_full_server_closes_the_oldest_connection_of_the_busiest_client() {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let stream = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let a = [10, 0, 0, 1].into();
+        let mut open = Connections::default();
+        let count = |open: &Connections, ip| open.open.iter().filter(|o| o.client == ip).count();
+        for _ in 0..MAX_PER_CLIENT + 5 {
+            open.admit(a, &stream).unwrap();
+        }
+        assert_eq!(
+            count(&open, a),
+            MAX_PER_CLIENT,
+            "a client's own oldest make room"
+        );
+        assert_eq!(open.open[0].id, 6);
+        let others: Vec<std::net::IpAddr> = (2..=MAX_CONNECTIONS / MAX_PER_CLIENT)
+            .map(|i| [10, 0, 0, i as u8].into())
+            .collect();
+        for &ip in &others {
+            for _ in 0..MAX_PER_CLIENT {
+                open.admit(ip, &stream).unwrap();
+            }
+        }
+        assert_eq!(open.open.len(), MAX_CONNECTIONS);
+        let c = [10, 0, 1, 1].into();
+        let id = open.admit(c, &stream).unwrap();
+        assert_eq!(
+            open.open.len(),
+            MAX_CONNECTIONS,
+            "the busiest client gives way"
+        );
+        assert_eq!(count(&open, c), 1);
+        open.close(id);
+        assert_eq!(count(&open, c), 0);
     }
 
     #[test]

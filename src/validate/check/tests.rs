@@ -91,8 +91,8 @@ fn numbers_and_ranges() {
         expect(&[
             ("score", "\"score\" is 120, out of range: expected a number from 0 to 100"),
             ("hours", "\"hours\" is 0, out of range: expected a number > 0"),
-            ("nan", "nan: .nan (a number) is not a usable finite number (.nan, .inf and huge numbers are not accepted)"),
-            ("huge", "huge: 10000000000000.0 (a number) is not a usable finite number (.nan, .inf and huge numbers are not accepted)"),
+            ("nan", "nan: .nan (a number) is not a usable finite number: expected a number of at most 10^12 in magnitude (.nan and .inf are not accepted)"),
+            ("huge", "huge: 10000000000000.0 (a number) is not a usable finite number: expected a number of at most 10^12 in magnitude (.nan and .inf are not accepted)"),
             ("word", "word must be a number, found \"many\" (text)"),
             ("absent", "missing required key \"absent\" (expected a number >= 0)"),
         ])
