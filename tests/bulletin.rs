@@ -363,11 +363,13 @@ fn bad_bulletin_settings_are_data_errors() {
     assert!(err.contains("base_url"), "{err}");
 }
 
+/// The keys the send log (`ROOT/sent/2026-04.log`) records as accepted.
 fn logged(site: &Path) -> Vec<String> {
-    std::fs::read_to_string(site.join("output/bulletins/2026-04/sent.log"))
+    std::fs::read_to_string(site.join("sent/2026-04.log"))
         .unwrap_or_default()
         .lines()
-        .map(|l| l.split('\t').nth(1).unwrap().to_string())
+        .filter(|l| l.split('\t').nth(1) == Some("sent"))
+        .map(|l| l.split('\t').nth(2).unwrap().to_string())
         .collect()
 }
 

@@ -318,3 +318,30 @@ pub fn kill_send_in_flight(site: &Path, server: &Server, n: usize) {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+impl Server {
+    /// The raw bytes of every message received so far, in order.
+    pub fn received_raw(&self) -> Vec<Vec<u8>> {
+        let mail = self.dir.path().join("mail");
+        std::fs::read_to_string(mail.join("received.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                std::fs::read(mail.join(v["file"].as_str().unwrap())).unwrap()
+            })
+            .collect()
+    }
+
+    /// Waits (up to a minute) until the server has received `n` messages.
+    pub fn wait_received(&self, n: usize) {
+        let start = std::time::Instant::now();
+        while self.received().len() < n {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "message {n} never arrived"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
