@@ -9,20 +9,11 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use common::smtp::*;
 use common::*;
 use mail_parser::MessageParser;
-
-/// stdout and stderr of a run, together.
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 /// The bulletins folder of a site (where `bulletin` writes and `send` reads).
 fn bulletins(site: &Path) -> std::path::PathBuf {
@@ -35,21 +26,12 @@ fn manifest(site: &Path) -> serde_json::Value {
         .unwrap()
 }
 
-/// The manifest's keys, in sending order.
-fn keys(site: &Path) -> Vec<String> {
-    manifest(site)["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["key"].as_str().unwrap().to_string())
-        .collect()
-}
-
-/// Asserts that no Message-ID arrived twice; returns how many arrived.
-fn each_once(got: &[(Vec<String>, String, String)]) -> usize {
-    let ids: BTreeSet<&str> = got.iter().map(|r| r.1.as_str()).collect();
-    assert_eq!(ids.len(), got.len(), "a message arrived twice: {got:?}");
-    ids.len()
+/// The small site sending to `server`, with its bulletins written.
+fn site_with_bulletins(server: &Server) -> tempfile::TempDir {
+    let site = small_site(server.port, "");
+    let o = rankpress(site.path(), &["bulletin"]);
+    assert!(o.status.success(), "{}", text(&o));
+    site
 }
 
 /// Asserts a run neither panicked nor crashed.
@@ -135,9 +117,8 @@ fn a_manifest_naming_another_file_or_address_is_refused_and_nothing_is_sent() {
         return;
     }
     let server = Server::start(None, PASSWORD);
-    let site = small_site(server.port, "");
+    let site = site_with_bulletins(&server);
     let d = site.path();
-    assert!(rankpress(d, &["bulletin"]).status.success());
     let secret = d.join("secret.txt");
     std::fs::write(&secret, "From: a@b.c\r\n\r\nthe secret\r\n").unwrap();
     let path = bulletins(d).join("2026-04/manifest.json");
@@ -211,19 +192,10 @@ fn two_sends_at_once_never_send_a_message_twice() {
     // The server accepts the first message and never answers the second: the first `send` is
     // still running (holding the log) when the second starts.
     let s1 = Server::start_args(None, PASSWORD, false, &["--hang-after", "1"]);
-    let site = small_site(s1.port, "");
+    let site = site_with_bulletins(&s1);
     let d = site.path();
-    assert!(rankpress(d, &["bulletin"]).status.success());
     let n = keys(d).len();
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rankpress"));
-    c.current_dir(d)
-        .arg("send")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    for (k, v) in s1.env() {
-        c.env(k, v);
-    }
-    let mut first = c.spawn().unwrap();
+    let mut first = spawn_send(d, &s1);
     s1.wait_received(2); // the first run is waiting for the answer to the second message
     let o = send(d, &s1, &[]);
     let out = text(&o);
@@ -251,9 +223,8 @@ fn a_changed_bulletin_is_reported_and_sent_again_only_when_asked() {
         return;
     }
     let server = Server::start(None, PASSWORD);
-    let site = small_site(server.port, "");
+    let site = site_with_bulletins(&server);
     let d = site.path();
-    assert!(rankpress(d, &["bulletin"]).status.success());
     let n = keys(d).len();
     assert_eq!(send(d, &server, &[]).status.code(), Some(0));
     assert_eq!(server.received().len(), n);
@@ -302,9 +273,8 @@ fn the_unknown_delivery_notice_names_the_message_id_the_server_got() {
         return;
     }
     let s1 = Server::start_args(None, PASSWORD, false, &["--hang-after", "1"]);
-    let site = small_site(s1.port, "");
+    let site = site_with_bulletins(&s1);
     let d = site.path();
-    assert!(rankpress(d, &["bulletin"]).status.success());
     let in_flight = keys(d)[1].clone();
     kill_send_in_flight(d, &s1, 2);
     let handed = s1.received()[1].1.clone();
@@ -341,9 +311,8 @@ fn the_send_log_is_kept_with_the_data_and_an_old_one_is_still_read() {
         return;
     }
     let server = Server::start(None, PASSWORD);
-    let site = small_site(server.port, "");
+    let site = site_with_bulletins(&server);
     let d = site.path();
-    assert!(rankpress(d, &["bulletin"]).status.success());
     let n = keys(d).len();
     let o = send(d, &server, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -386,9 +355,8 @@ fn send_stamps_the_time_of_sending_and_the_written_message_stays_the_same() {
         return;
     }
     let server = Server::start(None, PASSWORD);
-    let site = small_site(server.port, "");
+    let site = site_with_bulletins(&server);
     let d = site.path();
-    assert!(rankpress(d, &["bulletin"]).status.success());
     let before = std::fs::read(bulletins(d).join("2026-04.eml")).unwrap();
     let start = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

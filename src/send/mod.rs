@@ -131,11 +131,13 @@ fn messages(
                 manifest_path.display()
             ))
         })?,
-        Err(_) => return Err(Error::Send(t!(
+        Err(_) => {
+            return Err(Error::Send(t!(
             lang,
             "还没有 {month} 的通报，请先运行 rankpress bulletin --month {month}",
             "there are no bulletins for {month} yet; run rankpress bulletin --month {month} first"
-        ))),
+        )))
+        }
     };
     let computed = crate::compute::compute(s);
     let expected = bulletin::envelopes(s, &computed, month)?;
