@@ -374,11 +374,7 @@ fn logged(site: &Path) -> Vec<String> {
 }
 
 fn manifest_ids(site: &Path) -> BTreeMap<String, String> {
-    let m: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(site.join("output/bulletins/2026-04/manifest.json")).unwrap(),
-    )
-    .unwrap();
-    m["messages"]
+    manifest(site)["messages"]
         .as_array()
         .unwrap()
         .iter()

@@ -20,12 +20,6 @@ fn bulletins(site: &Path) -> std::path::PathBuf {
     site.join("output/bulletins")
 }
 
-/// The manifest of 2026-04 as JSON.
-fn manifest(site: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(bulletins(site).join("2026-04/manifest.json")).unwrap())
-        .unwrap()
-}
-
 /// The small site sending to `server`, with its bulletins written.
 fn site_with_bulletins(server: &Server) -> tempfile::TempDir {
     let site = small_site(server.port, "");

@@ -353,13 +353,17 @@ pub fn text(o: &Output) -> String {
     )
 }
 
-/// The keys of the 2026-04 manifest in `site`'s bulletins folder, in sending order.
-pub fn keys(site: &Path) -> Vec<String> {
-    let m: serde_json::Value = serde_json::from_slice(
+/// The 2026-04 manifest in `site`'s bulletins folder, as JSON.
+pub fn manifest(site: &Path) -> serde_json::Value {
+    serde_json::from_slice(
         &std::fs::read(site.join("output/bulletins/2026-04/manifest.json")).unwrap(),
     )
-    .unwrap();
-    m["messages"]
+    .unwrap()
+}
+
+/// The keys of the 2026-04 manifest in `site`'s bulletins folder, in sending order.
+pub fn keys(site: &Path) -> Vec<String> {
+    manifest(site)["messages"]
         .as_array()
         .unwrap()
         .iter()
