@@ -26,8 +26,9 @@ pub type Key = (u64, u64);
 
 const MAGIC: &[u8] = b"rankpress parse cache\n";
 /// Bumped whenever the stored types or the key change (2: SipHash-1-3 with fixed keys instead
-/// of `DefaultHasher`).
-const FORMAT: u32 = 2;
+/// of `DefaultHasher`; 3: months outside 2000-01..2099-12 are refused, so no entry of a
+/// version that took them is reused).
+const FORMAT: u32 = 3;
 
 /// A 128-bit SipHash-1-3 with fixed keys: a specified algorithm, so a key computed by one
 /// build of rankpress means the same in the next (`std`'s `DefaultHasher` may change between

@@ -92,13 +92,18 @@ enum Command {
         /// Print who would get what; send nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Send again the messages already recorded in sent.log.
-        #[arg(long, conflicts_with = "resend")]
+        /// Send everything again, even what the log (sent/YYYY-MM.log) says was accepted.
+        #[arg(long, conflicts_with_all = ["resend", "resend_changed"])]
         force: bool,
-        /// Send exactly these messages (team or a manager id) once more: for a message whose
-        /// delivery `send` reported as unknown, once you checked it did not arrive.
+        /// Send exactly these messages (team or a manager id) once more: one whose delivery
+        /// `send` reported as unknown, once you checked it did not arrive, or one that changed
+        /// since it was sent.
         #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
         resend: Vec<String>,
+        /// Send again, once, every message whose content changed since it was sent (after a
+        /// correction and a new `bulletin`).
+        #[arg(long)]
+        resend_changed: bool,
     },
     /// Write the month's performance pay (confidential) as JSON, CSV and XLSX into DIR.
     Payroll {
@@ -135,6 +140,7 @@ pub fn main() -> ExitCode {
             dry_run,
             force,
             resend,
+            resend_changed,
         } => crate::send::run(&crate::send::Options {
             root: paths.root.clone(),
             output: paths.bulletins(),
@@ -142,6 +148,7 @@ pub fn main() -> ExitCode {
             dry_run,
             force,
             resend,
+            resend_changed,
         })
         .map(|sent| {
             if sent.all_sent() {

@@ -19,6 +19,34 @@ pub struct Month {
 }
 
 impl Month {
+    /// The first month rankpress accepts for results and `--month` (earlier is surely a typo).
+    pub const FIRST: Month = Month {
+        year: 2000,
+        month: 1,
+    };
+    /// The last month rankpress accepts for results and `--month`.
+    pub const LAST: Month = Month {
+        year: 2099,
+        month: 12,
+    };
+
+    /// Whether the month is within [`Month::FIRST`]..=[`Month::LAST`].
+    pub fn in_range(self) -> bool {
+        (Month::FIRST..=Month::LAST).contains(&self)
+    }
+
+    /// The message for a month outside [`Month::FIRST`]..=[`Month::LAST`], naming the range.
+    pub fn range_message(self, lang: Lang) -> String {
+        crate::diag::t!(
+            lang,
+            "月份 {} 超出范围：应在 {} 到 {} 之间",
+            "month {} is out of range: expected {} to {}",
+            self,
+            Month::FIRST,
+            Month::LAST
+        )
+    }
+
     /// Parses `YYYY-MM` strictly.
     pub fn parse(s: &str) -> Option<Month> {
         let b = s.as_bytes();

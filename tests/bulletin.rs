@@ -276,7 +276,7 @@ fn bulletins_are_deterministic_and_survive_a_build() {
     let first = snapshot(&b);
     assert!(first.contains_key("2026-04.eml"), "{:?}", first.keys());
     assert!(first.contains_key("2026-04/zhang-wei.eml"));
-    // A build replaces the site and never touches the bulletins folder (nor sent.log in it).
+    // A build replaces the site and never touches the bulletins folder.
     std::fs::write(
         b.join("2026-04/sent.log"),
         "x\tteam\t<id>\tall@example.com\n",
@@ -363,20 +363,18 @@ fn bad_bulletin_settings_are_data_errors() {
     assert!(err.contains("base_url"), "{err}");
 }
 
+/// The keys the send log (`ROOT/sent/2026-04.log`) records as accepted.
 fn logged(site: &Path) -> Vec<String> {
-    std::fs::read_to_string(site.join("bulletins/2026-04/sent.log"))
+    std::fs::read_to_string(site.join("sent/2026-04.log"))
         .unwrap_or_default()
         .lines()
-        .map(|l| l.split('\t').nth(1).unwrap().to_string())
+        .filter(|l| l.split('\t').nth(1) == Some("sent"))
+        .map(|l| l.split('\t').nth(2).unwrap().to_string())
         .collect()
 }
 
 fn manifest_ids(site: &Path) -> BTreeMap<String, String> {
-    let m: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(site.join("bulletins/2026-04/manifest.json")).unwrap(),
-    )
-    .unwrap();
-    m["messages"]
+    manifest(site)["messages"]
         .as_array()
         .unwrap()
         .iter()

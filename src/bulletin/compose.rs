@@ -6,9 +6,8 @@
 use lettre::message::Mailbox;
 use serde::Serialize;
 
-use super::{parse_mailbox, Bulletin, Error, Image, Render, CHART_HEIGHT, CHART_WIDTH};
+use super::{Bulletin, Error, Image, Render, CHART_HEIGHT, CHART_WIDTH};
 use crate::charts::{self, Chart, FontData, LineChart, Series};
-use crate::diag::t;
 use crate::markdown;
 use crate::model::{BulletinConfig, Month, Site};
 use crate::present::charts as specs;
@@ -23,6 +22,9 @@ use crate::theme::Theme;
 pub fn team_subject(site: &Site, t: &Theme, m: Month) -> String {
     format!("{} {}", site.config.title, present::month_label(t, m))
 }
+
+/// The names (Content-IDs) of a personal bulletin's charts, also their preview files.
+pub(super) const PERSONAL_CHARTS: [&str; 2] = ["rank", "score"];
 
 /// Everything one month's bulletins are made from.
 pub(super) struct Ctx<'a> {
@@ -313,10 +315,7 @@ impl<'a> Ctx<'a> {
         c.insert("link", &link);
         c.insert("link_label", t.label("bulletin_link_team"));
         let images = self.team_charts()?;
-        let mut to: Vec<Mailbox> = Vec::new();
-        for s in &cfg.to {
-            to.push(parse_mailbox(s, site.config.language)?);
-        }
+        let to = super::team_recipients(site, cfg)?;
         self.finish("team", subject, to, c, images)
     }
 
@@ -325,18 +324,7 @@ impl<'a> Ctx<'a> {
         let ms = self.ms;
         let t = self.theme;
         let mgr = &site.managers[row.manager];
-        let email = mgr.email.as_deref().unwrap_or_default();
-        let to = match email.parse::<lettre::Address>() {
-            Ok(a) => Mailbox::new(Some(super::mime::header_text(&mgr.name)), a),
-            Err(e) => {
-                return Err(Error::Refused(t!(
-                    site.config.language,
-                    "客户经理 {} 的邮箱 \"{email}\" 无效：{e}",
-                    "manager {}: invalid email \"{email}\": {e}",
-                    mgr.id
-                )))
-            }
-        };
+        let to = super::personal_recipient(site, mgr)?;
         let label = self.label();
         let subject = t.fill(
             "bulletin_personal_subject",
@@ -549,7 +537,10 @@ impl<'a> Ctx<'a> {
             y_label: t.label("total").into(),
             invert_y: false,
         });
-        self.draw(vec![("rank", rank), ("score", score)])
+        self.draw(vec![
+            (PERSONAL_CHARTS[0], rank),
+            (PERSONAL_CHARTS[1], score),
+        ])
     }
 
     /// Draws each chart as a PNG at 2×, with the chart's numbers as its `alt` text.

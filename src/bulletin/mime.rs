@@ -32,20 +32,100 @@ fn fnv(parts: &[&[u8]]) -> u64 {
     h
 }
 
-/// 09:00 Beijing time (01:00 UTC) on the first day of the month after `m`.
+/// 09:00 Beijing time (01:00 UTC) on the first day of the month after `m`: the fixed `Date:` of
+/// the written `.eml` (deterministic; `send` stamps the time of sending, see [`with_date`]).
+/// Never panics: a month no calendar has gives the epoch.
 pub fn message_date(m: Month) -> SystemTime {
-    let next = if m.month == 12 {
-        (m.year + 1, 1)
+    let next = if m.month >= 12 {
+        (m.year.saturating_add(1), 1)
     } else {
         (m.year, m.month + 1)
     };
-    let d = chrono::NaiveDate::from_ymd_opt(next.0, next.1, 1).expect("valid date");
-    let secs = d
-        .and_hms_opt(1, 0, 0)
-        .expect("valid time")
-        .and_utc()
-        .timestamp();
+    let secs = chrono::NaiveDate::from_ymd_opt(next.0, next.1, 1)
+        .and_then(|d| d.and_hms_opt(1, 0, 0))
+        .map_or(0, |t| t.and_utc().timestamp());
     SystemTime::UNIX_EPOCH + Duration::from_secs(secs.max(0) as u64)
+}
+
+/// The header fields of a message (up to the first empty line), each unfolded, with the byte
+/// range of the whole field (continuation lines and line end included) in `eml`.
+fn header_fields(eml: &[u8]) -> Vec<(String, String, std::ops::Range<usize>)> {
+    let mut out: Vec<(String, String, std::ops::Range<usize>)> = Vec::new();
+    let mut at = 0;
+    while at < eml.len() {
+        let end = eml[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(eml.len(), |i| at + i + 1);
+        let line = String::from_utf8_lossy(&eml[at..end]);
+        let bare = line.trim_end_matches(['\r', '\n']);
+        if bare.is_empty() {
+            break;
+        }
+        match (bare.starts_with([' ', '\t']), out.last_mut()) {
+            (true, Some(last)) => {
+                last.1.push_str(bare);
+                last.2.end = end;
+            }
+            _ => {
+                let (name, value) = bare.split_once(':').unwrap_or((bare, ""));
+                out.push((name.trim().to_string(), value.trim().to_string(), at..end));
+            }
+        }
+        at = end;
+    }
+    out
+}
+
+/// The (unfolded) value of the first header field `name` of a message, if any.
+pub fn header(eml: &[u8], name: &str) -> Option<String> {
+    header_fields(eml)
+        .into_iter()
+        .find(|f| f.0.eq_ignore_ascii_case(name))
+        .map(|f| f.1)
+}
+
+/// Header fields that do not make a message's content: the date and the program's version.
+const NOT_CONTENT: [&str; 2] = ["Date", "User-Agent"];
+
+/// A hash of a message's content: every byte but the [`NOT_CONTENT`] fields (a 128-bit SipHash
+/// with fixed keys, hex). Two messages with the same hash say the same thing to the same
+/// people, whenever they were sent; `send` logs it to notice a bulletin changed since.
+pub fn content_hash(eml: &[u8]) -> String {
+    let mut h =
+        siphasher::sip128::SipHasher13::new_with_keys(0x7365_6e74_6c6f_6731, 0x6d65_7373_6167_6531);
+    let mut at = 0;
+    for (name, _, r) in header_fields(eml) {
+        if NOT_CONTENT.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+            std::hash::Hasher::write(&mut h, &eml[at..r.start]);
+            at = r.end;
+        }
+    }
+    std::hash::Hasher::write(&mut h, &eml[at..]);
+    format!(
+        "{:032x}",
+        siphasher::sip128::Hasher128::finish128(&h).as_u128()
+    )
+}
+
+/// The message with its `Date:` set to `now` (RFC 5322), the rest byte for byte: `send`
+/// dates a message when it sends it, so mail clients sort it where it belongs.
+pub fn with_date(eml: &[u8], now: chrono::DateTime<chrono::FixedOffset>) -> Vec<u8> {
+    let field = format!("Date: {}\r\n", now.to_rfc2822());
+    let fields = header_fields(eml);
+    let mut out = Vec::with_capacity(eml.len() + 8);
+    match fields.iter().find(|f| f.0.eq_ignore_ascii_case("Date")) {
+        Some((_, _, r)) => {
+            out.extend_from_slice(&eml[..r.start]);
+            out.extend_from_slice(field.as_bytes());
+            out.extend_from_slice(&eml[r.end..]);
+        }
+        None => {
+            out.extend_from_slice(field.as_bytes());
+            out.extend_from_slice(eml);
+        }
+    }
+    out
 }
 
 /// A data string made safe for a one-line mail header (a display name, the subject): every

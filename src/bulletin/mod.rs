@@ -29,15 +29,16 @@ use lettre::message::Mailbox;
 use rayon::prelude::*;
 
 pub use compose::team_subject;
-pub use mime::{header_text, inline_css, message_date};
-pub use write::{write, write_atomic, Manifest, ManifestEntry, Written};
+pub use mime::{content_hash, header, header_text, inline_css, message_date, with_date};
+pub use write::{eml_path, write, write_atomic, Manifest, ManifestEntry, Written};
 
 use crate::charts::{self, FontData};
 use crate::compute::{self, Computed};
 use crate::diag::{t, Lang};
 use crate::error::Error;
-use crate::model::{BulletinConfig, Month, Site};
+use crate::model::{BulletinConfig, Manager, Month, Site};
 use crate::present::Months;
+use crate::score::{MonthScore, Row};
 use crate::site;
 use crate::theme::Theme;
 use compose::Ctx;
@@ -127,13 +128,7 @@ pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
     let lang = site.config.language;
     match month {
         Some(s) => {
-            let m = Month::parse(s).ok_or_else(|| {
-                Error::Refused(t!(
-                    lang,
-                    "月份 \"{s}\" 格式不对，应为 YYYY-MM，例如 2026-10",
-                    "month \"{s}\" is not YYYY-MM, e.g. 2026-10"
-                ))
-            })?;
+            let m = crate::workflow::parse_month(lang, s)?;
             if site.months.iter().any(|r| r.month == m) {
                 Ok(m)
             } else {
@@ -219,15 +214,10 @@ pub fn make(
     };
     let mut warnings = Vec::new();
     let team = ctx.team(cfg)?;
-    let personal: Vec<Bulletin> = if cfg.personal {
-        ms.rows
-            .par_iter()
-            .filter(|r| site.managers[r.manager].email.is_some())
-            .map(|r| ctx.personal(r))
-            .collect::<Result<_, _>>()?
-    } else {
-        Vec::new()
-    };
+    let personal: Vec<Bulletin> = personal_rows(site, cfg, ms)
+        .par_iter()
+        .map(|r| ctx.personal(r))
+        .collect::<Result<_, _>>()?;
     for b in std::iter::once(&team).chain(&personal) {
         if b.html.len() > HTML_WARN_BYTES {
             warnings.push(t!(
@@ -246,6 +236,88 @@ pub fn make(
         font: font.path.clone(),
         warnings,
     })
+}
+
+/// The rows of the managers who get a personal bulletin in a month: with `personal: true`,
+/// each ranked manager who has an email, by rank.
+fn personal_rows<'a>(site: &Site, cfg: &BulletinConfig, ms: &'a MonthScore) -> Vec<&'a Row> {
+    if !cfg.personal {
+        return Vec::new();
+    }
+    ms.rows
+        .iter()
+        .filter(|r| site.managers[r.manager].email.is_some())
+        .collect()
+}
+
+/// The recipients of the team bulletin: `bulletin.to` of `site.yaml`.
+fn team_recipients(site: &Site, cfg: &BulletinConfig) -> Result<Vec<Mailbox>, Error> {
+    cfg.to
+        .iter()
+        .map(|s| parse_mailbox(s, site.config.language))
+        .collect()
+}
+
+/// The recipient of a manager's personal bulletin: their name and `email` in `managers.yaml`.
+fn personal_recipient(site: &Site, mgr: &Manager) -> Result<Mailbox, Error> {
+    let email = mgr.email.as_deref().unwrap_or_default();
+    match email.parse::<lettre::Address>() {
+        Ok(a) => Ok(Mailbox::new(Some(header_text(&mgr.name)), a)),
+        Err(e) => Err(Error::Refused(t!(
+            site.config.language,
+            "客户经理 {} 的邮箱 \"{email}\" 无效：{e}",
+            "manager {}: invalid email \"{email}\": {e}",
+            mgr.id
+        ))),
+    }
+}
+
+/// Who a message of a month goes to, from the data as it is now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    /// `team` or a manager id.
+    pub key: String,
+    /// The `.eml` that `bulletin` writes for it, relative to the bulletins folder
+    /// ([`eml_path`]).
+    pub file: String,
+    /// Envelope sender (bare address).
+    pub from: String,
+    /// Envelope recipients (bare addresses).
+    pub to: Vec<String>,
+}
+
+/// The envelope of every message of `month` as the data says now (`site.yaml`'s `bulletin`
+/// settings and the roster), in sending order: the team bulletin, then personal ones by rank.
+/// The same rules [`make`] addresses the messages by; `send` checks the manifest against them.
+pub fn envelopes(site: &Site, computed: &Computed, month: Month) -> Result<Vec<Envelope>, Error> {
+    let cfg = config(site)?;
+    let lang = site.config.language;
+    let from = parse_mailbox(&cfg.from, lang)?.email.to_string();
+    let bare = |m: Vec<Mailbox>| m.iter().map(|m| m.email.to_string()).collect::<Vec<_>>();
+    let team = bare(team_recipients(site, cfg)?);
+    let mut out = vec![Envelope {
+        key: "team".into(),
+        file: eml_path(month, "team"),
+        from: from.clone(),
+        // Without recipients the team message is addressed to the sender (and not sent).
+        to: if team.is_empty() {
+            vec![from.clone()]
+        } else {
+            team
+        },
+    }];
+    if let Some(ms) = computed.scores.months.iter().find(|m| m.month == month) {
+        for r in personal_rows(site, cfg, ms) {
+            let mgr = &site.managers[r.manager];
+            out.push(Envelope {
+                key: mgr.id.clone(),
+                file: eml_path(month, &mgr.id),
+                from: from.clone(),
+                to: bare(vec![personal_recipient(site, mgr)?]),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Parses an address of `site.yaml` (`Name <a@b>`), with a message in the site's language.

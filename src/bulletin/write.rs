@@ -1,11 +1,24 @@
 //! Writing a month's bulletins into the bulletins folder (`ROOT/bulletins/` by default, see
-//! [`crate::confidential`]; each file atomically) and the manifest that `send` reads.
+//! [`crate::confidential`]; each file atomically) and the manifest that `send` reads (and checks
+//! against the data, see [`super::envelopes`]).
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::{Bulletin, MonthBulletins};
+use crate::model::Month;
+
+/// Where `bulletin` writes the `.eml` of message `key` of `month`, relative to the bulletins
+/// folder: `YYYY-MM.eml` for the team bulletin, `YYYY-MM/ID.eml` for a personal one. The only
+/// files `send` sends.
+pub fn eml_path(month: Month, key: &str) -> String {
+    if key == "team" {
+        format!("{month}.eml")
+    } else {
+        format!("{month}/{key}.eml")
+    }
+}
 
 /// One message of a month as recorded in `BULLETINS/YYYY-MM/manifest.json`, which `send` reads.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -52,9 +65,10 @@ pub struct Written {
 }
 
 /// Writes a month's bulletins into the bulletins folder `dir` (claimed by the caller):
-/// `YYYY-MM.eml`, `YYYY-MM.html` (browser preview, images in `YYYY-MM/NAME.png`),
-/// `YYYY-MM/ID.eml` and `YYYY-MM/manifest.json`. Personal `.eml` files of an earlier run that
-/// are no longer produced are removed; `sent.log` is left alone.
+/// `YYYY-MM.eml`, `YYYY-MM.html` (browser preview, images in `YYYY-MM/NAME.png`), `YYYY-MM/ID.eml`
+/// with its preview `YYYY-MM/ID.html` (images in `YYYY-MM/ID/NAME.png`) and
+/// `YYYY-MM/manifest.json`. The personal files of an earlier run that are no longer produced are
+/// removed.
 pub fn write(dir: &Path, b: &MonthBulletins) -> Result<Written, String> {
     let m = b.month.to_string();
     let mdir = dir.join(&m);
@@ -72,10 +86,18 @@ pub fn write(dir: &Path, b: &MonthBulletins) -> Result<Written, String> {
         put(format!("{m}/{}.png", i.cid), &i.png)?;
     }
     put(format!("{m}.html"), b.team.preview_html(&m).as_bytes())?;
-    put(format!("{m}.eml"), &b.team.eml)?;
-    let mut messages = vec![entry(&b.team, format!("{m}.eml"))];
+    let team = eml_path(b.month, "team");
+    put(team.clone(), &b.team.eml)?;
+    let mut messages = vec![entry(&b.team, team)];
     for p in &b.personal {
-        let rel = format!("{m}/{}.eml", p.key);
+        for i in &p.images {
+            put(format!("{m}/{}/{}.png", p.key, i.cid), &i.png)?;
+        }
+        put(
+            format!("{m}/{}.html", p.key),
+            p.preview_html(&p.key).as_bytes(),
+        )?;
+        let rel = eml_path(b.month, &p.key);
         put(rel.clone(), &p.eml)?;
         messages.push(entry(p, rel));
     }
@@ -89,9 +111,20 @@ pub fn write(dir: &Path, b: &MonthBulletins) -> Result<Written, String> {
     if let Ok(rd) = std::fs::read_dir(&mdir) {
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
-            if n.ends_with(".eml") && !b.personal.iter().any(|p| format!("{}.eml", p.key) == n) {
-                let _ = std::fs::remove_file(e.path());
+            let Some(key) = n.strip_suffix(".eml") else {
+                continue;
+            };
+            if b.personal.iter().any(|p| p.key == key) {
+                continue;
             }
+            // Only what `bulletin` wrote for that key: the message, its preview and charts.
+            let _ = std::fs::remove_file(e.path());
+            let _ = std::fs::remove_file(mdir.join(format!("{key}.html")));
+            let charts = mdir.join(key);
+            for name in super::compose::PERSONAL_CHARTS {
+                let _ = std::fs::remove_file(charts.join(format!("{name}.png")));
+            }
+            let _ = std::fs::remove_dir(charts);
         }
     }
     Ok(w)

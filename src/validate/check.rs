@@ -520,6 +520,10 @@ impl<'p> V<'p> {
                         ),
                     );
                 }
+                if let Some(m) = parsed.filter(|m| !m.in_range()) {
+                    self.err(p.k(key), m.range_message(self.lang));
+                    return None;
+                }
                 parsed
             }
         }

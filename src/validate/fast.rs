@@ -33,7 +33,7 @@ pub(super) fn results(cx: &Context, text: &str, stem: &str, file: &str) -> Optio
     }
     let de = yaml_serde::Deserializer::from_str(text);
     let (month, note, entries) = Doc { cx }.deserialize(de).ok()?;
-    if month != file_month {
+    if month != file_month || !month.in_range() {
         return None;
     }
     // Managers who had left before the month cannot have results in it.

@@ -82,6 +82,8 @@ pub(super) fn roster(c: &mut V, v: &Value) -> Option<(Vec<Team>, Vec<Manager>)> 
     let mut managers: Vec<Manager> = Vec::new();
     let mp = root.k("managers");
     let mut seen = HashSet::new();
+    // Each email (trimmed, ignoring case) and the first manager who has it, by index.
+    let mut emails: HashMap<String, (String, usize)> = HashMap::new();
     for (i, item) in c.seq(root, m, "managers", true).iter().enumerate() {
         let p = mp.i(i);
         let Some(mm) = c.map(
@@ -135,6 +137,30 @@ pub(super) fn roster(c: &mut V, v: &Value) -> Option<(Vec<Team>, Vec<Manager>)> 
                         e
                     ),
                 );
+            }
+        }
+        if let (Some(e), Some(me)) = (&email, &id) {
+            match emails.get(&e.trim().to_lowercase()) {
+                // Both are reported, each at its own email, naming the other: with
+                // `personal_pay` one would receive the other's pay.
+                Some((other, j)) => {
+                    for (at, a, b) in [(*j, other, me), (i, me, other)] {
+                        c.err(
+                            mp.i(at).k("email"),
+                            t!(
+                                lang,
+                                "客户经理 {} 与 {} 的邮箱相同（\"{}\"，不区分大小写和首尾空格）：每人应有自己的邮箱，否则个人通报（可能含绩效工资）会发给别人",
+                                "managers {} and {} have the same email (\"{}\", ignoring case and surrounding spaces): each needs their own, or one would receive the other's personal bulletin (which may hold pay)",
+                                a,
+                                b,
+                                e.trim()
+                            ),
+                        );
+                    }
+                }
+                None => {
+                    emails.insert(e.trim().to_lowercase(), (me.clone(), i));
+                }
             }
         }
         if let (Some(j), Some(l)) = (joined, left) {

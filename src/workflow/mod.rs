@@ -137,14 +137,21 @@ pub fn run(cmd: Command) -> Result<Outcome, Error> {
     }
 }
 
-/// Parses a `--month` argument, or says what is expected.
+/// Parses a `--month` argument, or says what is expected (a month outside
+/// [`Month::FIRST`](crate::model::Month::FIRST)..=[`Month::LAST`](crate::model::Month::LAST)
+/// is refused, naming the range).
 pub(crate) fn parse_month(lang: Lang, s: &str) -> Result<crate::model::Month, Error> {
-    crate::model::Month::parse(s).ok_or_else(|| {
+    let m = crate::model::Month::parse(s).ok_or_else(|| {
         Error::Usage(t!(
             lang,
             "--month 的值 \"{}\" 不是月份，应为 YYYY-MM，例如 2026-10",
             "--month \"{}\" is not a month; expected YYYY-MM, e.g. 2026-10",
             s
         ))
-    })
+    })?;
+    if m.in_range() {
+        Ok(m)
+    } else {
+        Err(Error::Usage(format!("--month: {}", m.range_message(lang))))
+    }
 }

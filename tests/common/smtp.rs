@@ -294,9 +294,8 @@ pub fn use_port(site: &Path, port: u16) {
     std::fs::write(&s, text).unwrap();
 }
 
-/// Runs `send` in `site` against `server` (started with `--hang-after N-1`, so that it records
-/// message `n` and never answers it) and SIGKILLs `send` while it waits for that answer.
-pub fn kill_send_in_flight(site: &Path, server: &Server, n: usize) {
+/// Starts `send` in `site` against `server` in the background (its output discarded).
+pub fn spawn_send(site: &Path, server: &Server) -> Child {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rankpress"));
     c.current_dir(site)
         .arg("send")
@@ -305,16 +304,76 @@ pub fn kill_send_in_flight(site: &Path, server: &Server, n: usize) {
     for (k, v) in server.env() {
         c.env(k, v);
     }
-    let mut child = c.spawn().unwrap();
-    let start = std::time::Instant::now();
-    while server.received().len() < n {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(60),
-            "message {n} never arrived"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    c.spawn().unwrap()
+}
+
+/// Runs `send` in `site` against `server` (started with `--hang-after N-1`, so that it records
+/// message `n` and never answers it) and SIGKILLs `send` while it waits for that answer.
+pub fn kill_send_in_flight(site: &Path, server: &Server, n: usize) {
+    let mut child = spawn_send(site, server);
+    server.wait_received(n);
     std::thread::sleep(std::time::Duration::from_millis(200));
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+impl Server {
+    /// The raw bytes of every message received so far, in order.
+    pub fn received_raw(&self) -> Vec<Vec<u8>> {
+        let mail = self.dir.path().join("mail");
+        std::fs::read_to_string(mail.join("received.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                std::fs::read(mail.join(v["file"].as_str().unwrap())).unwrap()
+            })
+            .collect()
+    }
+
+    /// Waits (up to a minute) until the server has received `n` messages.
+    pub fn wait_received(&self, n: usize) {
+        let start = std::time::Instant::now();
+        while self.received().len() < n {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "message {n} never arrived"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+/// stdout and stderr of a run, together.
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The 2026-04 manifest in `site`'s bulletins folder, as JSON.
+pub fn manifest(site: &Path) -> serde_json::Value {
+    serde_json::from_slice(
+        &std::fs::read(site.join("bulletins/2026-04/manifest.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+/// The keys of the 2026-04 manifest in `site`'s bulletins folder, in sending order.
+pub fn keys(site: &Path) -> Vec<String> {
+    manifest(site)["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["key"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Asserts that no Message-ID arrived twice; returns how many arrived.
+pub fn each_once(got: &[(Vec<String>, String, String)]) -> usize {
+    let ids: std::collections::BTreeSet<&str> = got.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(ids.len(), got.len(), "a message arrived twice: {got:?}");
+    ids.len()
 }

@@ -1,20 +1,28 @@
 //! Sending a month's bulletins over SMTP (`rankpress send`).
 //!
-//! Reads `BULLETINS/YYYY-MM/manifest.json` (written by `rankpress bulletin`) and sends
-//! each `.eml` exactly as written. Every message the server accepts (250 after its data) is
-//! appended to `BULLETINS/YYYY-MM/sent.log` and fsynced before the next one is sent, so a
-//! re-run after a failure sends only what is not yet logged (`--force` sends everything again).
-//! A failure `send` sees is recorded in `attempts.log` and retried by the next run; a message
-//! whose outcome is unknown (`send` killed while it was in flight) is never sent again on its
-//! own: it is listed, the run exits 3, and `--resend ID` sends it once after the user checked.
+//! Reads the month's `manifest.json` (written by `rankpress bulletin`) and checks it against the
+//! data as it is now: every message must be one the data gives (the team bulletin, a personal
+//! one per ranked manager with an email), from the file `bulletin` writes for it
+//! ([`bulletin::eml_path`]), to the addresses of `site.yaml` and the roster; any entry that
+//! disagrees is named and nothing is sent. Each `.eml` is sent as written, its `Date:` stamped
+//! with the time of sending.
+//!
+//! What was handed to the server and what it accepted is logged in `ROOT/sent/YYYY-MM.log`
+//! (see [`log`]), locked for the run and fsynced before the next message: a re-run sends only
+//! what is not yet accepted; a message whose content changed since it was sent (a correction)
+//! is reported and sent again only with `--resend-changed` or `--resend ID`; a message whose
+//! outcome is unknown (`send` killed while it was in flight) is listed with the Message-ID
+//! handed to the server, the run exits 3, and `--resend ID` sends it once after the user
+//! checked. `--force` sends everything again.
 //!
 //! Credentials come only from the environment variables named in `site.yaml`
 //! (`smtp.username_env`, `smtp.password_env`). TLS is rustls with the system's root
 //! certificates; `RANKPRESS_SMTP_CA=path.pem` adds trusted roots (a private CA, or the
 //! self-signed CA of a test server).
 
+pub mod log;
+
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -23,23 +31,15 @@ use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, SmtpTransport, Transport};
 
-use crate::bulletin::{self, Manifest, ManifestEntry};
+use crate::bulletin::{self, Manifest};
 use crate::diag::{t, Lang};
 use crate::error::Error;
-use crate::model::{Security, SmtpConfig};
+use crate::model::{Month, Security, SmtpConfig};
 use crate::site;
+use log::{Event, Log, Record};
 
 /// Environment variable naming a PEM file of extra trusted root certificates.
 pub const CA_ENV: &str = "RANKPRESS_SMTP_CA";
-
-/// Name of the log of accepted messages in `BULLETINS/YYYY-MM/`.
-pub const SENT_LOG: &str = "sent.log";
-
-/// Written (and fsynced) just before each message is handed to the server, and followed by a
-/// `-failed` record when the send fails. A key whose last record is an attempt, and that is not
-/// in [`SENT_LOG`], means `send` was killed while that message was in flight: the server may or
-/// may not have accepted it, so it is sent again only with `--resend` (or `--force`).
-pub const ATTEMPT_LOG: &str = "attempts.log";
 
 /// Options of the `send` command.
 #[derive(Clone, Debug)]
@@ -52,11 +52,13 @@ pub struct Options {
     pub month: Option<String>,
     /// Print what would be sent; send nothing.
     pub dry_run: bool,
-    /// Send messages already in `sent.log` again.
+    /// Send messages already accepted again.
     pub force: bool,
-    /// Send exactly these messages (keys of the manifest) once, whatever the attempt log says:
-    /// for a message whose outcome is unknown, after the user checked it did not arrive.
+    /// Send exactly these messages (`team` or manager ids) once: a message whose outcome is
+    /// unknown, after the user checked it did not arrive, or one changed since it was sent.
     pub resend: Vec<String>,
+    /// Send again every message whose content changed since the server accepted it.
+    pub resend_changed: bool,
 }
 
 /// The outcome of a `send`.
@@ -64,7 +66,7 @@ pub struct Options {
 pub struct Summary {
     /// Messages accepted by the server in this run.
     pub sent: usize,
-    /// Messages skipped because `sent.log` already has them.
+    /// Messages skipped because the log says the server already accepted them as they are.
     pub skipped: usize,
     /// Messages the server refused, or that failed in transit.
     pub failed: usize,
@@ -75,82 +77,51 @@ pub struct Summary {
     pub uncertain: usize,
     /// Messages neither sent before nor in this run, because `--resend` named others.
     pub pending: usize,
+    /// Messages whose content changed since the server accepted them, not sent again (see
+    /// `--resend-changed`).
+    pub changed: usize,
 }
 
 impl Summary {
-    /// Whether every message of the month is known to have been accepted by the server.
+    /// Whether every message of the month, as it is now, is known to have been accepted.
     pub fn all_sent(&self) -> bool {
-        self.failed + self.not_attempted + self.uncertain + self.pending == 0
+        self.failed + self.not_attempted + self.uncertain + self.pending + self.changed == 0
     }
 }
 
-/// Keys already recorded in a `sent.log`.
-pub fn sent_keys(log: &Path) -> BTreeSet<String> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split('\t').nth(1).map(str::to_string))
-        .collect()
+/// The folder `bulletin` wrote the bulletins into, which `send` reads: the one place `send`
+/// names it (`ROOT/bulletins` unless `-o` says otherwise, see [`crate::confidential`]).
+fn bulletins_folder(opts: &Options) -> PathBuf {
+    opts.output.clone()
 }
 
-/// Marks a message whose send definitely failed (the server answered with an error, or the
-/// file could not be read), so that a re-run tries it again.
-const FAILED: &str = "-failed";
-
-/// Keys whose last record in the attempt log is an attempt (not a definite failure).
-fn in_flight_keys(log: &Path) -> BTreeSet<String> {
-    let mut keys = BTreeSet::new();
-    for line in std::fs::read_to_string(log).unwrap_or_default().lines() {
-        let mut f = line.split('\t').skip(1);
-        if let Some(key) = f.next() {
-            if f.next() == Some(FAILED) {
-                keys.remove(key);
-            } else {
-                keys.insert(key.to_string());
-            }
-        }
-    }
-    keys
+/// One message to send, checked against the data.
+struct Msg {
+    /// `team` or a manager id.
+    key: String,
+    /// Envelope sender.
+    from: String,
+    /// Envelope recipients.
+    to: Vec<String>,
+    /// Subject, for the listings.
+    subject: String,
+    /// The Message-ID in the `.eml`.
+    message_id: String,
+    /// [`bulletin::content_hash`] of the `.eml`.
+    hash: String,
+    /// The `.eml` as `bulletin` wrote it.
+    eml: Vec<u8>,
 }
 
-/// Appends one line (time, then tab-separated fields) to a log and fsyncs it before returning.
-fn append_log(log: &Path, fields: &[&str]) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)?;
-    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
-    writeln!(f, "{now}	{}", fields.join("	"))?;
-    f.sync_all()
-}
-
-/// Records that a message is about to be handed to the server, durably.
-fn log_attempt(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
-    append_log(log, &[&e.key, &e.message_id])
-}
-
-/// Records a definite failure of a message after its attempt.
-fn log_failed(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
-    append_log(log, &[&e.key, FAILED])
-}
-
-/// Appends one accepted message to `sent.log` and fsyncs it.
-fn log_sent(log: &Path, e: &ManifestEntry) -> std::io::Result<()> {
-    append_log(log, &[&e.key, &e.message_id, &e.to.join(",")])
-}
-
-/// Runs `send`: prints a line per message and a summary to stdout.
-pub fn run(opts: &Options) -> Result<Summary, Error> {
-    let mut t = site::Timings::default();
-    let s = site::load_site(&opts.root, &mut t)
-        .map_err(|p| Error::data(site::detect_language(&opts.root), &p))?;
-    let lang = s.config.language;
-    let month =
-        bulletin::pick_month(&s, opts.month.as_deref()).map_err(|e| Error::Send(e.to_string()))?;
-    let cfg = bulletin::config(&s).map_err(|e| Error::Send(e.to_string()))?;
-    let dir = opts.output.clone();
-    let mdir = dir.join(month.to_string());
-    let manifest_path = mdir.join("manifest.json");
+/// Reads the manifest and the messages of `month` and checks them against the data as it is
+/// now ([`bulletin::envelopes`]): every disagreement is named, and then nothing is sent.
+fn messages(
+    s: &crate::model::Site,
+    month: Month,
+    dir: &Path,
+    lang: Lang,
+) -> Result<Vec<Msg>, Error> {
+    let manifest_path = dir.join(month.to_string()).join("manifest.json");
     let manifest: Manifest = match std::fs::read(&manifest_path) {
         Ok(b) => serde_json::from_slice(&b).map_err(|e| {
             Error::Send(t!(
@@ -168,23 +139,135 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         )))
         }
     };
-    let log = mdir.join(SENT_LOG);
-    let attempts = mdir.join(ATTEMPT_LOG);
-    let done = if opts.force {
-        BTreeSet::new()
-    } else {
-        sent_keys(&log)
-    };
-    // Interrupted in flight (attempted, never recorded as accepted): never risk a duplicate.
-    let uncertain: BTreeSet<String> = if opts.force {
-        BTreeSet::new()
-    } else {
-        in_flight_keys(&attempts)
-            .difference(&done)
-            .cloned()
-            .collect()
-    };
-    let keys: BTreeSet<&str> = manifest.messages.iter().map(|e| e.key.as_str()).collect();
+    let computed = crate::compute::compute(s);
+    let expected = bulletin::envelopes(s, &computed, month)?;
+    let mut problems = Vec::new();
+    if manifest.month != month.to_string() {
+        problems.push(t!(
+            lang,
+            "month 为 \"{}\"，应为 {month}",
+            "month is \"{}\", expected {month}",
+            manifest.month
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for e in &manifest.messages {
+        if !seen.insert(e.key.as_str()) {
+            problems.push(t!(lang, "{} 出现了两次", "{} is listed twice", e.key));
+            continue;
+        }
+        let Some(x) = expected.iter().find(|x| x.key == e.key) else {
+            problems.push(t!(
+                lang,
+                "{}：数据中没有人收这封通报（收件人 {}）",
+                "{}: nobody in the data gets this message (to {})",
+                e.key,
+                e.to.join(", ")
+            ));
+            continue;
+        };
+        if e.file != x.file {
+            problems.push(t!(
+                lang,
+                "{}：文件为 \"{}\"，bulletin 写的是 \"{}\"",
+                "{}: the file is \"{}\", but bulletin writes \"{}\"",
+                e.key,
+                e.file,
+                x.file
+            ));
+        }
+        if e.to != x.to || e.from != x.from {
+            problems.push(t!(
+                lang,
+                "{}：由 {} 发给 {}，按现在的 site.yaml 和 managers.yaml 应由 {} 发给 {}",
+                "{}: from {} to {}, but site.yaml and managers.yaml as they are now say from {} to {}",
+                e.key,
+                e.from,
+                e.to.join(", "),
+                x.from,
+                x.to.join(", ")
+            ));
+        }
+    }
+    for x in &expected {
+        if !seen.contains(x.key.as_str()) {
+            problems.push(t!(
+                lang,
+                "{}：数据中应有这封通报（发给 {}），清单中没有",
+                "{}: the data gives this message (to {}), the manifest does not have it",
+                x.key,
+                x.to.join(", ")
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    if problems.is_empty() {
+        for x in expected {
+            let e = manifest
+                .messages
+                .iter()
+                .find(|e| e.key == x.key)
+                .expect("checked above");
+            let path = dir.join(&x.file);
+            // Only a regular file of the bulletins folder, never a link to elsewhere.
+            let eml = match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_file() => std::fs::read(&path).map_err(|err| err.to_string()),
+                Ok(_) => Err(t!(lang, "不是普通文件", "not a regular file")),
+                Err(err) => Err(err.to_string()),
+            };
+            let eml = match eml {
+                Ok(eml) => eml,
+                Err(err) => {
+                    problems.push(format!("{}: {}: {err}", x.key, path.display()));
+                    continue;
+                }
+            };
+            let message_id = bulletin::header(&eml, "Message-ID").unwrap_or_default();
+            if message_id != e.message_id {
+                problems.push(t!(
+                    lang,
+                    "{}：{} 的 Message-ID 为 \"{message_id}\"，清单中为 \"{}\"",
+                    "{}: {} has Message-ID \"{message_id}\", the manifest \"{}\"",
+                    x.key,
+                    x.file,
+                    e.message_id
+                ));
+            }
+            out.push(Msg {
+                hash: bulletin::content_hash(&eml),
+                key: x.key,
+                from: x.from,
+                to: x.to,
+                subject: e.subject.clone(),
+                message_id,
+                eml,
+            });
+        }
+    }
+    if problems.is_empty() {
+        return Ok(out);
+    }
+    Err(Error::Send(t!(
+        lang,
+        "拒绝发送：{} 与现在的数据不一致，未发送任何邮件：\n  {}\n请重新运行 rankpress bulletin --month {month}，预览后再发送。",
+        "refusing to send: {} disagrees with the data as it is now; nothing was sent:\n  {}\nRun rankpress bulletin --month {month} again, preview, then send.",
+        manifest_path.display(),
+        problems.join("\n  ")
+    )))
+}
+
+/// Runs `send`: prints a line per message and a summary to stdout.
+pub fn run(opts: &Options) -> Result<Summary, Error> {
+    let mut t = site::Timings::default();
+    let s = site::load_site(&opts.root, &mut t)
+        .map_err(|p| Error::data(site::detect_language(&opts.root), &p))?;
+    let lang = s.config.language;
+    let month = bulletin::pick_month(&s, opts.month.as_deref())?;
+    let cfg = bulletin::config(&s).map_err(|e| Error::Send(e.to_string()))?;
+    let dir = bulletins_folder(opts);
+    let mdir = dir.join(month.to_string());
+    let msgs = messages(&s, month, &dir, lang)?;
+    let keys: BTreeSet<&str> = msgs.iter().map(|e| e.key.as_str()).collect();
     let unknown: Vec<&str> = opts
         .resend
         .iter()
@@ -200,12 +283,38 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
             unknown.join(", ")
         )));
     }
+    // The lock is taken before the log is read, and held until the run ends.
+    let log_path = log::path(&opts.root, month);
+    let shown = log_path
+        .strip_prefix(&opts.root)
+        .unwrap_or(&log_path)
+        .display()
+        .to_string();
+    let mut log = if opts.dry_run {
+        None
+    } else {
+        Some(Log::open(&log_path, month, lang)?)
+    };
+    let text = match &mut log {
+        Some(l) => l.text().map_err(|e| {
+            Error::Io(t!(
+                lang,
+                "无法读取 {shown}：{e}",
+                "cannot read {shown}: {e}"
+            ))
+        })?,
+        None => log::peek(&log_path),
+    };
+    let legacy = opts.root.join("output").join("bulletins").join(month.to_string());
+    let history = log::history(&text, &[mdir.clone(), legacy]);
     let resend: BTreeSet<&str> = opts.resend.iter().map(String::as_str).collect();
-    let mut todo: Vec<&ManifestEntry> = Vec::new();
-    let mut unsure: Vec<&ManifestEntry> = Vec::new();
+    let mut todo: Vec<&Msg> = Vec::new();
+    let mut unsure: Vec<(&Msg, &Record)> = Vec::new();
+    let mut changed: Vec<&Msg> = Vec::new();
     let mut summary = Summary::default();
-    let total = manifest.messages.len();
-    for e in &manifest.messages {
+    let total = msgs.len();
+    let none = log::State::default();
+    for e in &msgs {
         if e.key == "team" && cfg.to.is_empty() {
             println!(
                 "{}",
@@ -217,29 +326,49 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
             );
             continue;
         }
-        if done.contains(&e.key) {
-            summary.skipped += 1;
-            if resend.contains(e.key.as_str()) {
-                println!(
-                    "{}",
-                    t!(lang, "不重发 {}：sent.log 记录服务器已接收它（要全部重新发送请用 --force）。", "not resending {}: sent.log records that the server accepted it (use --force to send everything again).", e.key)
-                );
-            }
-        } else if !resend.is_empty() && !resend.contains(e.key.as_str()) {
-            // `--resend` sends exactly the named messages.
-            if uncertain.contains(&e.key) {
-                summary.uncertain += 1;
-                unsure.push(e);
+        let st = history.get(&e.key).unwrap_or(&none);
+        let named = resend.contains(e.key.as_str());
+        let same = |r: &Record| match &r.hash {
+            Some(h) => *h == e.hash,
+            None => r.message_id == e.message_id,
+        };
+        if opts.force {
+            todo.push(e);
+        } else if let Some(r) = &st.in_flight {
+            // Interrupted in flight: never risk a duplicate unless asked.
+            if named {
+                todo.push(e);
             } else {
-                summary.pending += 1;
+                summary.uncertain += 1;
+                unsure.push((e, r));
             }
-        } else if uncertain.contains(&e.key) && resend.is_empty() {
-            summary.uncertain += 1;
-            unsure.push(e);
+        } else if let Some(r) = &st.sent {
+            if same(r) {
+                summary.skipped += 1;
+                if named {
+                    println!(
+                        "{}",
+                        t!(lang, "不重发 {}：{shown} 记录服务器已接收它，内容未变（要全部重新发送请用 --force）。", "not resending {}: {shown} records that the server accepted it as it is (use --force to send everything again).", e.key)
+                    );
+                }
+            } else if named || opts.resend_changed {
+                todo.push(e);
+            } else {
+                summary.changed += 1;
+                changed.push(e);
+            }
+        } else if !resend.is_empty() && !named {
+            // `--resend` sends exactly the named messages.
+            summary.pending += 1;
         } else {
             todo.push(e);
         }
     }
+    let month_s = month.to_string();
+    let report = || {
+        report_changed(&changed, &month_s, lang);
+        report_uncertain(&unsure, &month_s, lang);
+    };
     if opts.dry_run {
         for (i, e) in todo.iter().enumerate() {
             println!(
@@ -250,7 +379,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                     "[{}/{}] would send {} → {}: {}",
                     i + 1,
                     todo.len(),
-                    e.file,
+                    e.key,
                     e.to.join(", "),
                     e.subject
                 )
@@ -264,27 +393,28 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                 "dry run: would send {}, {} already sent (see {}); nothing was sent.",
                 todo.len(),
                 summary.skipped,
-                log.display()
+                shown
             )
         );
-        report_uncertain(&unsure, &month.to_string(), lang);
+        report();
         // A dry run fails only on what needs the user's attention.
         summary.pending = 0;
         return Ok(summary);
     }
+    let mut log = log.expect("not a dry run");
     if todo.is_empty() {
         if summary.all_sent() {
             println!(
                 "{}",
-                t!(lang, "{month} 的 {total} 封通报都已发送过（见 {}）；要重新发送请加 --force。", "all {total} bulletins of {month} were already sent (see {}); use --force to send them again.", log.display())
+                t!(lang, "{month} 的 {total} 封通报都已发送过（见 {shown}）；要重新发送请加 --force。", "all {total} bulletins of {month} were already sent (see {shown}); use --force to send them again.")
             );
         }
-        report_uncertain(&unsure, &month.to_string(), lang);
+        report();
         return Ok(summary);
     }
-    // Whatever stops the run before sending, the messages of unknown outcome are listed.
+    // Whatever stops the run before sending, what needs the user's attention is listed.
     let stop = |e: Error| {
-        report_uncertain(&unsure, &month.to_string(), lang);
+        report();
         e
     };
     let smtp = cfg.smtp.as_ref().ok_or_else(|| {
@@ -300,38 +430,35 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         return Err(stop(Error::Send(explain(&e, smtp, lang))));
     }
     let n = todo.len();
-    let progress = |i: usize, e: &ManifestEntry, status: &str| {
+    let progress = |i: usize, e: &Msg, status: &str| {
         println!("[{}/{n}] {} → {}  {status}", i + 1, e.key, e.to.join(", "));
     };
     for (i, e) in todo.iter().enumerate() {
-        if let Err(err) = log_attempt(&attempts, e) {
+        if let Err(err) = log.append(Event::Attempt, &e.key, &e.hash, &e.message_id, &e.to) {
             return Err(Error::Send(t!(
                 lang,
-                "无法写入 {}：{err}；为避免重复发送，未发送。",
-                "cannot write {}: {err}; nothing sent, so nothing is sent twice.",
-                attempts.display()
+                "无法写入 {shown}：{err}；为避免重复发送，未发送。",
+                "cannot write {shown}: {err}; nothing sent, so nothing is sent twice."
             )));
         }
-        let res = send_one(&transport, &dir, e);
-        match res {
+        match send_one(&transport, e) {
             Ok(()) => {
-                if let Err(err) = log_sent(&log, e) {
+                if let Err(err) = log.append(Event::Sent, &e.key, &e.hash, &e.message_id, &e.to) {
                     // The message went out but cannot be recorded: stop, or a re-run would
                     // send it twice.
                     progress(i, e, "OK");
                     return Err(Error::Send(t!(
                         lang,
-                        "已发送 {}，但无法写入 {}：{err}；为避免重复发送，已停止。",
-                        "sent {} but cannot write {}: {err}; stopped so nothing is sent twice.",
-                        e.key,
-                        log.display()
+                        "已发送 {}，但无法写入 {shown}：{err}；为避免重复发送，已停止。",
+                        "sent {} but cannot write {shown}: {err}; stopped so nothing is sent twice.",
+                        e.key
                     )));
                 }
                 summary.sent += 1;
                 progress(i, e, &t!(lang, "已发送", "sent"));
             }
             Err(SendError::File(msg)) => {
-                let _ = log_failed(&attempts, e);
+                let _ = log.append(Event::Failed, &e.key, &e.hash, &e.message_id, &e.to);
                 summary.failed += 1;
                 progress(i, e, &t!(lang, "失败：{msg}", "FAILED: {msg}"));
             }
@@ -340,15 +467,10 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
                 // a reset or closed connection, a timeout, a TLS failure) means the server did
                 // not accept it: record that, so the next run sends it again. Only a `send`
                 // killed before this line leaves the attempt open (outcome unknown).
-                if let Err(le) = log_failed(&attempts, e) {
+                if let Err(le) = log.append(Event::Failed, &e.key, &e.hash, &e.message_id, &e.to) {
                     eprintln!(
                         "{}",
-                        t!(
-                            lang,
-                            "无法写入 {}：{le}",
-                            "cannot write {}: {le}",
-                            attempts.display()
-                        )
+                        t!(lang, "无法写入 {shown}：{le}", "cannot write {shown}: {le}")
                     );
                 }
                 summary.failed += 1;
@@ -392,14 +514,38 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
             t!(lang, "另有 {} 封尚未发送（--resend 只发送指定的邮件）；运行 rankpress send 发送它们。", "{} more not sent yet (--resend sends only the messages named); run rankpress send to send them.", summary.pending)
         );
     }
-    report_uncertain(&unsure, &month.to_string(), lang);
+    println!(
+        "{}",
+        t!(lang, "{shown} 记录了发送情况：请把它提交到 git（git add {shown} && git commit），这样换一台电脑或删除文件夹后也不会重复发送。", "{shown} records what was sent: commit it to git (git add {shown} && git commit), so that another checkout or a deleted folder never sends twice.")
+    );
+    report();
     Ok(summary)
 }
 
+/// Lists the messages whose content changed since the server accepted them (a correction
+/// after they were sent) and the commands that send them again.
+fn report_changed(changed: &[&Msg], month: &str, lang: Lang) {
+    if changed.is_empty() {
+        return;
+    }
+    println!(
+        "{}",
+        t!(lang, "以下 {} 封通报在发送之后内容有变化（例如更正了数据后重新运行了 bulletin），收件人手中的是旧版本，未重新发送：", "{} bulletin(s) changed since they were sent (e.g. bulletin was run again after a correction): the recipients have the old version; not sent again:", changed.len())
+    );
+    for e in changed {
+        println!("  {} → {}  ({})", e.key, e.to.join(", "), e.subject);
+    }
+    let keys: Vec<&str> = changed.iter().map(|e| e.key.as_str()).collect();
+    println!(
+        "{}",
+        t!(lang, "核对无误后，用以下命令把新版本全部发送一次：\n  rankpress send --month {month} --resend-changed\n或只发送其中几封：\n  rankpress send --month {month} --resend {}", "Once checked, send the new versions, each once, with:\n  rankpress send --month {month} --resend-changed\nor only some of them with:\n  rankpress send --month {month} --resend {}", keys.join(" "))
+    );
+}
+
 /// Lists the messages whose outcome is unknown (an earlier `send` was killed after handing
-/// them to the server and before recording its answer), how to check, and the `--resend`
-/// command that sends them once.
-fn report_uncertain(unsure: &[&ManifestEntry], month: &str, lang: Lang) {
+/// them to the server and before recording its answer) with the Message-ID that was handed to
+/// the server, how to check, and the `--resend` command that sends them once.
+fn report_uncertain(unsure: &[(&Msg, &Record)], month: &str, lang: Lang) {
     if unsure.is_empty() {
         return;
     }
@@ -407,16 +553,16 @@ fn report_uncertain(unsure: &[&ManifestEntry], month: &str, lang: Lang) {
         "{}",
         t!(lang, "无法确定以下 {} 封邮件是否已送达：上次运行在把它们交给邮件服务器之后、记下服务器的答复之前被中断，服务器可能已经接收，因此不重发：", "{} message(s) may or may not have been delivered: the last run was interrupted after handing them to the mail server and before recording its answer, so they were not sent again:", unsure.len())
     );
-    for e in unsure {
+    for (e, r) in unsure {
         println!(
             "  {} → {}  ({}, Message-ID {})",
             e.key,
             e.to.join(", "),
             e.subject,
-            e.message_id
+            r.message_id
         );
     }
-    let keys: Vec<&str> = unsure.iter().map(|e| e.key.as_str()).collect();
+    let keys: Vec<&str> = unsure.iter().map(|(e, _)| e.key.as_str()).collect();
     println!(
         "{}",
         t!(lang, "请向收件人确认是否收到，或请邮件服务器管理员按 Message-ID 查找服务器日志。确认没有送达后，用以下命令把它们各重发一次：\n  rankpress send --month {month} --resend {}", "Ask the recipients whether it arrived, or ask the mail server's administrator to look for the Message-ID in the server log. Once you know it did not arrive, send each once more with:\n  rankpress send --month {month} --resend {}", keys.join(" "))
@@ -428,10 +574,8 @@ enum SendError {
     Smtp(lettre::transport::smtp::Error),
 }
 
-fn send_one(t: &SmtpTransport, dir: &Path, e: &ManifestEntry) -> Result<(), SendError> {
-    let path = dir.join(&e.file);
-    let raw = std::fs::read(&path)
-        .map_err(|err| SendError::File(format!("{}: {err}", path.display())))?;
+/// Sends one message as written, its `Date:` stamped now.
+fn send_one(t: &SmtpTransport, e: &Msg) -> Result<(), SendError> {
     let from: Address = e
         .from
         .parse()
@@ -442,9 +586,9 @@ fn send_one(t: &SmtpTransport, dir: &Path, e: &ManifestEntry) -> Result<(), Send
             .collect::<Result<_, _>>()
             .map_err(|err| SendError::File(format!("{err}")))?;
     let env = Envelope::new(Some(from), to).map_err(|err| SendError::File(err.to_string()))?;
+    let raw = bulletin::with_date(&e.eml, chrono::Local::now().fixed_offset());
     t.send_raw(&env, &raw).map(|_| ()).map_err(SendError::Smtp)
 }
-
 fn transport(smtp: &SmtpConfig, lang: Lang) -> Result<SmtpTransport, Error> {
     let mut b = SmtpTransport::builder_dangerous(smtp.host.as_str())
         .port(smtp.port)
