@@ -12,7 +12,13 @@ use crate::{exit, site};
 
 /// rankpress: monthly rankings, training summaries and bulletins for customer managers.
 #[derive(Parser, Debug)]
-#[command(name = "rankpress", version, about, propagate_version = true)]
+#[command(
+    name = "rankpress",
+    version,
+    about,
+    propagate_version = true,
+    after_help = exit::LEGEND
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -149,11 +155,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::NotAllSent) => ExitCode::from(exit::SEND),
         Err(e) => {
             eprintln!("{e}");
-            ExitCode::from(match e {
-                Error::Data(_) | Error::Refused(_) => exit::DATA,
-                Error::Usage(_) | Error::Io(_) => exit::USAGE,
-                Error::Send(_) => exit::SEND,
-            })
+            ExitCode::from(e.exit_code())
         }
     }
 }
@@ -164,6 +166,7 @@ fn named(e: Error) -> Error {
     match e {
         Error::Refused(s) => Error::Refused(format!("rankpress: {s}")),
         Error::Usage(s) => Error::Usage(format!("rankpress: {s}")),
+        Error::Missing(s) => Error::Missing(format!("rankpress: {s}")),
         Error::Io(s) => Error::Io(format!("rankpress: {s}")),
         Error::Send(s) => Error::Send(format!("rankpress: {s}")),
         data @ Error::Data(_) => data,

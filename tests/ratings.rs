@@ -445,7 +445,7 @@ fn payroll_without_pay_says_what_to_add() {
         };
         write(&path, &text);
         let run = rankpress(site.path(), &["payroll"]);
-        assert_eq!(run.status.code(), Some(1));
+        assert_eq!(run.status.code(), Some(2));
         let err = String::from_utf8_lossy(&run.stderr);
         assert!(err.contains(words) && err.contains("method: pool"), "{err}");
         assert!(!site.path().join("payroll").exists());
@@ -472,7 +472,7 @@ fn personal_pay_only_in_personal_bulletins_and_never_in_output() {
     let run = rankpress(site.path(), &["bulletin", "--month", "2026-04"]);
     assert_eq!(
         run.status.code(),
-        Some(1),
+        Some(2),
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );

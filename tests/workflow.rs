@@ -107,7 +107,7 @@ fn init_creates_a_site_that_checks_and_builds() {
 
     // A folder that is not empty is refused, and left alone.
     let o = rankpress(dir.path(), &["init", site.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("不是空文件夹"), "{}", stderr(&o));
     // An empty folder is fine.
     std::fs::create_dir(dir.path().join("empty")).unwrap();

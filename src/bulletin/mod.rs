@@ -128,7 +128,7 @@ pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
     match month {
         Some(s) => {
             let m = Month::parse(s).ok_or_else(|| {
-                Error::Refused(t!(
+                Error::Usage(t!(
                     lang,
                     "月份 \"{s}\" 格式不对，应为 YYYY-MM，例如 2026-10",
                     "month \"{s}\" is not YYYY-MM, e.g. 2026-10"
@@ -137,7 +137,7 @@ pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
             if site.months.iter().any(|r| r.month == m) {
                 Ok(m)
             } else {
-                Err(Error::Refused(t!(
+                Err(Error::Missing(t!(
                     lang,
                     "{m} 没有成绩文件（content/results/{m}.yaml）",
                     "{m} has no results file (content/results/{m}.yaml)"
@@ -145,7 +145,7 @@ pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
             }
         }
         None => site.months.last().map(|r| r.month).ok_or_else(|| {
-            Error::Refused(t!(
+            Error::Missing(t!(
                 lang,
                 "还没有任何月份的成绩",
                 "there are no monthly results yet"
@@ -157,7 +157,7 @@ pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
 /// The `bulletin:` settings, or a clear message that they are missing.
 pub fn config(site: &Site) -> Result<&BulletinConfig, Error> {
     site.config.bulletin.as_ref().ok_or_else(|| {
-        Error::Refused(t!(
+        Error::Missing(t!(
             site.config.language,
             "site.yaml 中没有 bulletin 设置（发件人、收件人等），请先添加，见 docs/bulletin.md",
             "site.yaml has no bulletin settings (sender, recipients…); add them, see docs/bulletin.md"
@@ -170,7 +170,7 @@ pub fn config(site: &Site) -> Result<&BulletinConfig, Error> {
 pub fn font(site: &Site, root: &Path) -> Result<FontData, Error> {
     let configured = site.config.font.as_ref().map(|f| root.join(f));
     charts::find_cjk_font(configured.as_deref()).map_err(|e| {
-        Error::Refused(t!(
+        Error::Missing(t!(
             site.config.language,
             "无法绘制通报图表：{e}",
             "cannot draw the bulletin charts: {e}"
@@ -195,7 +195,7 @@ pub fn make(
         .months
         .iter()
         .find(|m| m.month == month)
-        .ok_or_else(|| Error::Refused(format!("{month}: no results")))?;
+        .ok_or_else(|| Error::Missing(format!("{month}: no results")))?;
     let from = parse_mailbox(&cfg.from, lang)?;
     // The person's own pay, computed once for the month, only when the site asks for it.
     let pay = if cfg.personal && cfg.personal_pay {
@@ -277,7 +277,7 @@ pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), E
         .map_err(|p| Error::data(site::detect_language(&opts.root), &p))?;
     let cfg = config(&s)?;
     if cfg.personal && cfg.personal_pay && crate::output::inside_output(&opts.root, &opts.output) {
-        return Err(Error::Refused(t!(
+        return Err(Error::Usage(t!(
             s.config.language,
             "bulletin.personal_pay: true 时个人通报含本人绩效工资，不能写入网站输出目录 output/（绩效工资保密，不得进入网站）：请用 -o 指定其他目录，例如 rankpress bulletin -o private，发送时用 rankpress send -o private",
             "with bulletin.personal_pay: true the personal bulletins hold the person's pay, which may not be written into the site's output folder (pay is confidential): choose another folder, e.g. rankpress bulletin -o private, then rankpress send -o private"

@@ -62,7 +62,7 @@ pub fn run(dir: &Path) -> Result<Outcome, Error> {
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !empty {
-            return Err(Error::Refused(t!(
+            return Err(Error::Usage(t!(
                 lang,
                 "{} 不是空文件夹，未创建网站（不会覆盖已有文件）。请指定一个新的或空的文件夹。",
                 "{} is not empty; nothing was created. Choose a new or empty folder.",
