@@ -204,6 +204,14 @@ fn check(paths: &Paths) -> Result<Outcome, Error> {
     let mut t = site::Timings::default();
     let s = site::load_site(&paths.root, &mut t)
         .map_err(|problems| Error::data(site::detect_language(&paths.root), &problems))?;
+    let scores = crate::score::compute(&s);
+    let warnings = crate::validate::warnings::warnings(&s, &scores);
+    let n_warnings = warnings.len();
+    for w in crate::validate::warnings::locate(warnings, |file| {
+        std::fs::read_to_string(paths.root.join(file)).ok()
+    }) {
+        eprintln!("{w}");
+    }
     println!(
         "{}",
         t!(
@@ -215,6 +223,17 @@ fn check(paths: &Paths) -> Result<Outcome, Error> {
             s.trainings.len()
         )
     );
+    if n_warnings > 0 {
+        println!(
+            "{}",
+            t!(
+                s.config.language,
+                "另有 {} 个警告（见上）：数据有效，但多半不是本意，请核对。",
+                "{} warning(s) above: the data is valid but most likely not meant; please look.",
+                n_warnings
+            )
+        );
+    }
     Ok(Outcome::Done)
 }
 
