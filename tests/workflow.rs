@@ -100,7 +100,7 @@ fn init_creates_a_site_that_checks_and_builds() {
         .to_string_lossy()
         .into_owned();
     let json = read_json(&site.join(format!("output/data/rankings/{month}.json")));
-    assert_eq!(json["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(json["rows"].as_array().unwrap().len(), 12);
     // The live-reload script belongs to serve only.
     let index = std::fs::read_to_string(site.join("output/index.html")).unwrap();
     assert!(!index.contains("__rankpress"));
