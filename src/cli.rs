@@ -63,6 +63,7 @@ enum Command {
     #[command(flatten)]
     Workflow(crate::workflow::Command),
     /// Write the monthly email bulletins into OUTPUT/bulletins/ (team, and personal ones).
+    #[command(long_about = guide("bulletin"))]
     Bulletin {
         #[command(flatten)]
         paths: Paths,
@@ -70,7 +71,8 @@ enum Command {
         #[arg(long)]
         month: Option<String>,
     },
-    /// Send the bulletins written by `bulletin` over SMTP (see docs/bulletin.md).
+    /// Send the bulletins written by `bulletin` over SMTP.
+    #[command(long_about = guide("send"))]
     Send {
         #[command(flatten)]
         paths: Paths,
@@ -89,6 +91,7 @@ enum Command {
         resend: Vec<String>,
     },
     /// Write the month's performance pay (confidential) as JSON, CSV and XLSX into DIR.
+    #[command(long_about = guide("payroll"))]
     Payroll {
         /// Site folder (holds content/); default: the current folder.
         #[arg(short, long, default_value = ".")]
@@ -100,6 +103,35 @@ enum Command {
         #[arg(long)]
         month: Option<String>,
     },
+}
+
+/// The month's routine (`docs/workflow.md`); its marked steps are the guides of `rankpress help
+/// bulletin|send|payroll`, as `docs/import.md` is `rankpress help import`'s (a keeper's site has
+/// no `docs/`).
+const WORKFLOW: &str = include_str!("../docs/workflow.md");
+
+/// The guide of `rankpress help NAME`: the step of `docs/workflow.md` between
+/// `<!-- guide:NAME -->` and `<!-- /guide -->`, with the step's number taken off.
+pub fn guide(name: &str) -> String {
+    let open = format!("<!-- guide:{name} -->");
+    let start = WORKFLOW
+        .find(&open)
+        .map(|i| i + open.len())
+        .unwrap_or_else(|| panic!("docs/workflow.md has no guide {name}"));
+    let end = start
+        + WORKFLOW[start..]
+            .find("<!-- /guide -->")
+            .unwrap_or_else(|| panic!("docs/workflow.md: guide {name} is not closed"));
+    let text = WORKFLOW[start..end].trim();
+    let text = text
+        .split_once(". ")
+        .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+        .map_or(text, |(_, rest)| rest);
+    // The step's lines are indented under its number; a guide starts at the margin.
+    text.lines()
+        .map(|l| l.strip_prefix("   ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Parses the arguments, runs the command, prints its error if any and exits with the code of

@@ -302,3 +302,76 @@ fn team_bulletin_has_the_level_column_and_a_legend() {
     assert!(html.contains(">考核等次</th>"), "level column header");
     assert!(html.contains("— 无上月数据"), "legend in the HTML");
 }
+
+/// The README `init` writes is the month's routine from `export` to publishing, with the mail
+/// set-up, and publishes `output/` only (never bulletins, pay or the send log).
+#[test]
+fn init_readme_walks_the_whole_month_and_publishes_output_only() {
+    let dir = init_site();
+    let readme = std::fs::read_to_string(dir.path().join("README.md")).unwrap();
+    let steps = [
+        "rankpress export",
+        "rankpress import",
+        "rankpress check",
+        "rankpress serve",
+        "git commit",
+        "rankpress build",
+        "rankpress bulletin",
+        "rankpress send --dry-run",
+        "git add sent",
+        "rankpress payroll",
+        "robocopy output",
+    ];
+    let mut at = 0;
+    for step in steps {
+        let i = readme[at..]
+            .find(step)
+            .unwrap_or_else(|| panic!("README: {step:?} missing or out of order"));
+        at += i;
+    }
+    for words in [
+        "python3 -m aiosmtpd -n -l 127.0.0.1:1025",
+        "username_env: RANKPRESS_SMTP_USER",
+        "security: starttls",
+        "只把 **`output/` 文件夹**",
+        "也不要复制 `bulletins/`、`payroll/`、`sent/`",
+        "本月你列入了后进名单",
+        "rankpress help bulletin",
+        "rankpress help send",
+        "rankpress help payroll",
+    ] {
+        assert!(readme.contains(words), "README lacks {words:?}");
+    }
+    assert!(!readme.contains("全部内容复制"), "no longer copies all of output/");
+    assert!(!readme.contains("docs/"), "a keeper's site has no docs/");
+}
+
+/// `rankpress help bulletin|send|payroll` give a short guide, as `help import` does.
+#[test]
+fn help_guides_for_bulletin_send_and_payroll() {
+    let dir = tempdir();
+    for (cmd, words) in [
+        (
+            "bulletin",
+            &["bulletins/", "rankpress bulletin", "personal", "watch list"][..],
+        ),
+        (
+            "send",
+            &["rankpress send --dry-run", "sent/", "smtp:", "RANKPRESS_SMTP_PASSWORD", "aiosmtpd"][..],
+        ),
+        (
+            "payroll",
+            &["payroll/", "confidential", "never published"][..],
+        ),
+    ] {
+        let o = rankpress(dir.path(), &["help", cmd]);
+        ok(&o);
+        let out = stdout(&o);
+        for w in words {
+            assert!(out.contains(w), "help {cmd}: {w:?} missing in\n{out}");
+        }
+        assert!(!out.contains("<!--"), "{out}");
+        // The flags are still listed after the guide.
+        assert!(out.contains("--month"), "{out}");
+    }
+}

@@ -159,8 +159,8 @@ pub fn config(site: &Site) -> Result<&BulletinConfig, Error> {
     site.config.bulletin.as_ref().ok_or_else(|| {
         Error::Missing(t!(
             site.config.language,
-            "site.yaml 中没有 bulletin 设置（发件人、收件人等），请先添加，见 docs/bulletin.md",
-            "site.yaml has no bulletin settings (sender, recipients…); add them, see docs/bulletin.md"
+            "site.yaml 中没有 bulletin 设置（发件人、收件人、邮件服务器）：请先添加，写法见 rankpress help send",
+            "site.yaml has no bulletin settings (sender, recipients, mail server): add them, see rankpress help send"
         ))
     })
 }
