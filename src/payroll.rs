@@ -245,8 +245,7 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
     let months: Vec<&MonthScore> = match opts.month.as_deref() {
         Some("all") => scores.months.iter().collect(),
         m => {
-            let m =
-                crate::bulletin::pick_month(&site, m)?;
+            let m = crate::bulletin::pick_month(&site, m)?;
             scores.months.iter().filter(|s| s.month == m).collect()
         }
     };

@@ -141,12 +141,7 @@ fn send_exit_codes() {
             USAGE,
         ),
         (Site::NoResults, &["send"], "no results at all", USAGE),
-        (
-            Site::Init,
-            &["send", "--month", "x"],
-            "not a month",
-            USAGE,
-        ),
+        (Site::Init, &["send", "--month", "x"], "not a month", USAGE),
     ]);
 }
 
@@ -226,7 +221,12 @@ fn payroll_exit_codes() {
 fn init_exit_codes() {
     // The site folder itself is not empty.
     table(&[
-        (Site::Init, &["init", "."], "a folder that is not empty", USAGE),
+        (
+            Site::Init,
+            &["init", "."],
+            "a folder that is not empty",
+            USAGE,
+        ),
         (Site::Init, &["init"], "no folder given", USAGE),
     ]);
 }

@@ -58,7 +58,11 @@ fn stars_and_watch(root: &Path) -> Vec<(String, BTreeSet<String>, BTreeSet<Strin
                 .iter()
                 .flat_map(|a| ids(&a["managers"]))
                 .collect();
-            out.push((j["month"].as_str().unwrap().to_string(), stars, ids(&j["watch"])));
+            out.push((
+                j["month"].as_str().unwrap().to_string(),
+                stars,
+                ids(&j["watch"]),
+            ));
         }
     }
     out
@@ -109,11 +113,20 @@ fn init_site_checks_clean_builds_and_never_has_a_star_on_the_watch_list() {
     for (month, stars, watch) in &months {
         assert!(!stars.is_empty() && !watch.is_empty(), "{month}");
         let both: Vec<_> = stars.intersection(watch).collect();
-        assert!(both.is_empty(), "{month}: {both:?} are stars and on the watch list");
+        assert!(
+            both.is_empty(),
+            "{month}: {both:?} are stars and on the watch list"
+        );
     }
     // The example is complete: emails, pay, levels, the bulletin block; payroll works.
     let site = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
-    for key in ["\nbulletin:", "\npay:", "\nratings:", "\ngrades:", "  escalate_after:"] {
+    for key in [
+        "\nbulletin:",
+        "\npay:",
+        "\nratings:",
+        "\ngrades:",
+        "  escalate_after:",
+    ] {
         assert!(site.contains(key), "{key:?} not set in init's site.yaml");
     }
     ok(&rankpress(root, &["payroll"]));
@@ -139,7 +152,10 @@ fn init_site_bulletins_reach_a_local_relay_as_configured() {
     let server = Server::start_args(None, PASSWORD, false, &["--plain"]);
     let site_yaml = root.join("content/site.yaml");
     let text = std::fs::read_to_string(&site_yaml).unwrap();
-    assert!(text.contains("    port: 1025\n    security: none\n"), "{text}");
+    assert!(
+        text.contains("    port: 1025\n    security: none\n"),
+        "{text}"
+    );
     write(
         &site_yaml,
         &text.replace("    port: 1025\n", &format!("    port: {}\n", server.port)),
@@ -155,7 +171,11 @@ fn init_site_bulletins_reach_a_local_relay_as_configured() {
             rcpts.insert(r.as_str().unwrap().to_string());
         }
     }
-    assert_eq!(log.lines().count(), 13, "the team bulletin and 12 personal ones");
+    assert_eq!(
+        log.lines().count(),
+        13,
+        "the team bulletin and 12 personal ones"
+    );
     assert!(rcpts.contains("all-managers@example.com"), "{rcpts:?}");
     assert!(rcpts.contains("xu-hao@example.com"), "{rcpts:?}");
     // A second run sends nothing more.
@@ -170,7 +190,9 @@ fn five_manager_site(lang: &str) -> tempfile::TempDir {
     let dir = init_site();
     let f = results_file(dir.path());
     let text = std::fs::read_to_string(&f).unwrap();
-    let cut = text.find("  chen-jing:").expect("chen-jing follows the first five");
+    let cut = text
+        .find("  chen-jing:")
+        .expect("chen-jing follows the first five");
     write(&f, &text[..cut]);
     if lang == "en" {
         let s = dir.path().join("content/site.yaml");
@@ -263,8 +285,14 @@ fn personal_bulletins_tell_the_reader_on_the_watch_list_and_escalated() {
     ok(&rankpress(root, &["bulletin", "--month", &earlier(2)]));
     let b = bulletins_of(root, &earlier(2));
     let xu = text_of(&b.join("xu-hao.eml"));
-    assert!(xu.contains("本月你列入了后进名单。每月总分最低的 3 人列入后进名单"), "{xu}");
-    assert!(xu.contains("连续 3 个月列入后进名单者列为“连续后进”"), "{xu}");
+    assert!(
+        xu.contains("本月你列入了后进名单。每月总分最低的 3 人列入后进名单"),
+        "{xu}"
+    );
+    assert!(
+        xu.contains("连续 3 个月列入后进名单者列为“连续后进”"),
+        "{xu}"
+    );
     assert!(!xu.contains("你已连续"), "{xu}");
     assert!(html_of(&b.join("xu-hao.eml")).contains("本月你列入了后进名单"));
     let zhang = text_of(&b.join("zhang-wei.eml"));
@@ -273,7 +301,10 @@ fn personal_bulletins_tell_the_reader_on_the_watch_list_and_escalated() {
     ok(&rankpress(root, &["bulletin", "--month", &month]));
     let b = bulletins_of(root, &month);
     let xu = text_of(&b.join("xu-hao.eml"));
-    assert!(xu.contains("你已连续 3 个月列入后进名单，列为“连续后进”。"), "{xu}");
+    assert!(
+        xu.contains("你已连续 3 个月列入后进名单，列为“连续后进”。"),
+        "{xu}"
+    );
     assert!(html_of(&b.join("xu-hao.eml")).contains("你已连续 3 个月列入后进名单"));
 }
 
@@ -342,7 +373,10 @@ fn init_readme_walks_the_whole_month_and_publishes_output_only() {
     ] {
         assert!(readme.contains(words), "README lacks {words:?}");
     }
-    assert!(!readme.contains("全部内容复制"), "no longer copies all of output/");
+    assert!(
+        !readme.contains("全部内容复制"),
+        "no longer copies all of output/"
+    );
     assert!(!readme.contains("docs/"), "a keeper's site has no docs/");
 }
 
@@ -357,7 +391,13 @@ fn help_guides_for_bulletin_send_and_payroll() {
         ),
         (
             "send",
-            &["rankpress send --dry-run", "sent/", "smtp:", "RANKPRESS_SMTP_PASSWORD", "aiosmtpd"][..],
+            &[
+                "rankpress send --dry-run",
+                "sent/",
+                "smtp:",
+                "RANKPRESS_SMTP_PASSWORD",
+                "aiosmtpd",
+            ][..],
         ),
         (
             "payroll",

@@ -283,12 +283,7 @@ impl<'a> Ctx<'a> {
                 } else {
                     r.name.clone()
                 };
-                let mut row = vec![
-                    r.rank.to_string(),
-                    name,
-                    r.team.clone(),
-                    r.total.clone(),
-                ];
+                let mut row = vec![r.rank.to_string(), name, r.team.clone(), r.total.clone()];
                 if has_levels {
                     row.push(r.level.clone().unwrap_or_else(|| "—".into()));
                 }
