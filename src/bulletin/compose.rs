@@ -305,18 +305,7 @@ impl<'a> Ctx<'a> {
         head.push(t.label("change"));
         right.push(false);
         let legend = self.legend(&rows, has_prev);
-        let mut ranking_text = text_table(&head, &table, &right);
-        ranking_text.push('\n');
-        ranking_text.push_str(t.label("bulletin_legend"));
-        ranking_text.push_str(t.label("colon"));
-        ranking_text.push_str(
-            &legend
-                .iter()
-                .map(|l| format!("{} {}", l.mark, l.meaning))
-                .collect::<Vec<_>>()
-                .join("  "),
-        );
-        c.insert("ranking_text", &ranking_text);
+        c.insert("ranking_text", &text_table(&head, &table, &right));
         c.insert("rows", &rows);
         c.insert("has_levels", &has_levels);
         c.insert("legend", &legend);
