@@ -174,18 +174,25 @@ fn report(lang: Lang, a: &Table, b: &Table, la: &str, lb: &str) -> (String, usiz
         }
         .map(String::from)
         .to_vec()];
-        // The rank cells `from → to`, with every `from` as wide as the widest (ranks 2 and 11
-        // in one month keep their arrows in one column).
-        let from = lines
-            .iter()
-            .map(|l| crate::text::width(&l.2[2]))
-            .max()
-            .unwrap_or(0);
+        // The rank cells `from → to`, each side as wide as its widest in the month, so that the
+        // arrows line up (ranks 2 and 11 in one month).
+        let widest = |i: usize| {
+            lines
+                .iter()
+                .map(|l| crate::text::width(&l.2[i]))
+                .max()
+                .unwrap_or(0)
+        };
+        let (from_w, to_w) = (widest(2), widest(3));
         rows.extend(lines.into_iter().map(|l| {
             let mut cells = l.2;
             let to = cells.remove(3);
-            let pad = " ".repeat(from - crate::text::width(&cells[2]));
-            cells[2] = format!("{pad}{} → {to}", cells[2]);
+            let from = &cells[2];
+            cells[2] = format!(
+                "{}{from} → {to}{}",
+                " ".repeat(from_w - crate::text::width(from)),
+                " ".repeat(to_w - crate::text::width(&to))
+            );
             cells
         }));
         out.push_str(&aligned(&rows, &[false, false, true, false, true, true]));
