@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::diag::t;
 use crate::error::{Error, Outcome};
@@ -137,7 +137,12 @@ pub fn guide(name: &str) -> String {
 /// Parses the arguments, runs the command, prints its error if any and exits with the code of
 /// its outcome (see [`crate::exit`]): the one place that does either.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // Every command's --help ends with the exit codes, the same for all.
+    let parsed = Cli::command()
+        .mut_subcommands(|c| c.after_help(exit::LEGEND))
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();

@@ -25,6 +25,8 @@ enum Site {
     BadData,
     /// The init site without any results month.
     NoResults,
+    /// The init site with a chart font that does not exist.
+    NoFont,
 }
 
 fn make(site: Site) -> tempfile::TempDir {
@@ -43,16 +45,21 @@ fn make(site: Site) -> tempfile::TempDir {
             std::fs::remove_file(results_file(d.path())).unwrap();
             d
         }
+        Site::NoFont => {
+            let d = init_site();
+            let f = d.path().join("content/site.yaml");
+            let text = std::fs::read_to_string(&f).unwrap();
+            write(
+                &f,
+                &text.replacen(
+                    "  personal: true",
+                    "  font: fonts/none.ttf\n  personal: true",
+                    1,
+                ),
+            );
+            d
+        }
     }
-}
-
-fn results_file(root: &Path) -> std::path::PathBuf {
-    std::fs::read_dir(root.join("content/results"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .next()
-        .expect("init writes one results month")
 }
 
 /// Runs each case in a fresh site and lists every case whose exit code is not the expected
@@ -108,6 +115,7 @@ fn bulletin_exit_codes() {
             USAGE,
         ),
         (Site::NoResults, &["bulletin"], "no results at all", USAGE),
+        (Site::NoFont, &["bulletin"], "no chart font", USAGE),
         (
             Site::Init,
             &["bulletin", "--month", "2030-13"],
@@ -279,13 +287,24 @@ fn diff_exit_codes() {
     ]);
 }
 
-/// The codes are documented where a keeper looks: `rankpress --help`.
+/// The codes are documented where a keeper looks: `rankpress --help` and every command's.
 #[test]
 fn help_lists_the_exit_codes() {
     let dir = tempdir();
-    let o = rankpress(dir.path(), &["--help"]);
-    let out = String::from_utf8_lossy(&o.stdout);
-    for words in ["1 bad data", "2 bad usage or missing input", "3 delivery"] {
-        assert!(out.contains(words), "{words:?} missing in:\n{out}");
+    for args in [
+        &["--help"][..],
+        &["bulletin", "--help"],
+        &["send", "-h"],
+        &["payroll", "--help"],
+        &["help", "init"],
+    ] {
+        let o = rankpress(dir.path(), args);
+        let out = String::from_utf8_lossy(&o.stdout);
+        for words in ["1 bad data", "2 bad usage or missing input", "3 delivery"] {
+            assert!(
+                out.contains(words),
+                "{args:?}: {words:?} missing in:\n{out}"
+            );
+        }
     }
 }

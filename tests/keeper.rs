@@ -25,15 +25,6 @@ fn ok(o: &std::process::Output) {
     assert!(o.status.success(), "{}\n{}", stdout(o), stderr(o));
 }
 
-fn results_file(root: &Path) -> PathBuf {
-    std::fs::read_dir(root.join("content/results"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .next()
-        .expect("init writes one results month")
-}
-
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
