@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::diag::t;
 use crate::error::{Error, Outcome};
@@ -12,7 +12,13 @@ use crate::{exit, site};
 
 /// rankpress: monthly rankings, training summaries and bulletins for customer managers.
 #[derive(Parser, Debug)]
-#[command(name = "rankpress", version, about, propagate_version = true)]
+#[command(
+    name = "rankpress",
+    version,
+    about,
+    propagate_version = true,
+    after_help = exit::LEGEND
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -75,6 +81,7 @@ enum Command {
     #[command(flatten)]
     Workflow(crate::workflow::Command),
     /// Write the monthly email bulletins into ROOT/bulletins/ (team, and personal ones).
+    #[command(long_about = guide("bulletin"))]
     Bulletin {
         #[command(flatten)]
         paths: BulletinPaths,
@@ -82,7 +89,8 @@ enum Command {
         #[arg(long)]
         month: Option<String>,
     },
-    /// Send the bulletins written by `bulletin` over SMTP (see docs/bulletin.md).
+    /// Send the bulletins written by `bulletin` over SMTP.
+    #[command(long_about = guide("send"))]
     Send {
         #[command(flatten)]
         paths: BulletinPaths,
@@ -106,6 +114,7 @@ enum Command {
         resend_changed: bool,
     },
     /// Write the month's performance pay (confidential) as JSON, CSV and XLSX into DIR.
+    #[command(long_about = guide("payroll"))]
     Payroll {
         /// Site folder (holds content/); default: the current folder.
         #[arg(short, long, default_value = ".")]
@@ -119,10 +128,44 @@ enum Command {
     },
 }
 
+/// The month's routine (`docs/workflow.md`); its marked steps are the guides of `rankpress help
+/// bulletin|send|payroll`, as `docs/import.md` is `rankpress help import`'s (a keeper's site has
+/// no `docs/`).
+const WORKFLOW: &str = include_str!("../docs/workflow.md");
+
+/// The guide of `rankpress help NAME`: the step of `docs/workflow.md` between
+/// `<!-- guide:NAME -->` and `<!-- /guide -->`, with the step's number taken off.
+pub fn guide(name: &str) -> String {
+    let open = format!("<!-- guide:{name} -->");
+    let start = WORKFLOW
+        .find(&open)
+        .map(|i| i + open.len())
+        .unwrap_or_else(|| panic!("docs/workflow.md has no guide {name}"));
+    let end = start
+        + WORKFLOW[start..]
+            .find("<!-- /guide -->")
+            .unwrap_or_else(|| panic!("docs/workflow.md: guide {name} is not closed"));
+    let text = WORKFLOW[start..end].trim();
+    let text = text
+        .split_once(". ")
+        .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+        .map_or(text, |(_, rest)| rest);
+    // The step's lines are indented under its number; a guide starts at the margin.
+    text.lines()
+        .map(|l| l.strip_prefix("   ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Parses the arguments, runs the command, prints its error if any and exits with the code of
 /// its outcome (see [`crate::exit`]): the one place that does either.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // Every command's --help ends with the exit codes, the same for all.
+    let parsed = Cli::command()
+        .mut_subcommands(|c| c.after_help(exit::LEGEND))
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -174,11 +217,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::NotAllSent) => ExitCode::from(exit::SEND),
         Err(e) => {
             eprintln!("{e}");
-            ExitCode::from(match e {
-                Error::Data(_) | Error::Refused(_) => exit::DATA,
-                Error::Usage(_) | Error::Io(_) => exit::USAGE,
-                Error::Send(_) => exit::SEND,
-            })
+            ExitCode::from(e.exit_code())
         }
     }
 }
@@ -189,6 +228,7 @@ fn named(e: Error) -> Error {
     match e {
         Error::Refused(s) => Error::Refused(format!("rankpress: {s}")),
         Error::Usage(s) => Error::Usage(format!("rankpress: {s}")),
+        Error::Missing(s) => Error::Missing(format!("rankpress: {s}")),
         Error::Io(s) => Error::Io(format!("rankpress: {s}")),
         Error::Send(s) => Error::Send(format!("rankpress: {s}")),
         data @ Error::Data(_) => data,
@@ -226,6 +266,14 @@ fn check(paths: &Paths) -> Result<Outcome, Error> {
     let mut t = site::Timings::default();
     let s = site::load_site(&paths.root, &mut t)
         .map_err(|problems| Error::data(site::detect_language(&paths.root), &problems))?;
+    let scores = crate::score::compute(&s);
+    let warnings = crate::validate::warnings::warnings(&s, &scores);
+    let n_warnings = warnings.len();
+    for w in crate::validate::warnings::locate(warnings, |file| {
+        std::fs::read_to_string(paths.root.join(file)).ok()
+    }) {
+        eprintln!("{w}");
+    }
     println!(
         "{}",
         t!(
@@ -237,6 +285,17 @@ fn check(paths: &Paths) -> Result<Outcome, Error> {
             s.trainings.len()
         )
     );
+    if n_warnings > 0 {
+        println!(
+            "{}",
+            t!(
+                s.config.language,
+                "另有 {} 个警告（见上）：数据有效，但多半不是本意，请核对。",
+                "{} warning(s) above: the data is valid but most likely not meant; please look.",
+                n_warnings
+            )
+        );
+    }
     Ok(Outcome::Done)
 }
 

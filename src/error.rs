@@ -21,16 +21,20 @@ pub enum Outcome {
 pub enum Error {
     /// The data has problems (exit 1).
     Data(Problems),
-    /// A request refused for what the site or a file holds: a folder that is not empty, a
-    /// month that exists, a sheet over a limit, missing settings… (exit 1). The message says
-    /// why and what to do.
+    /// A request refused for what a data file or a sheet holds: a sheet with problems or over a
+    /// limit, an invalid address (exit 1, like bad data). The message says why and what to do.
     Refused(String),
-    /// Bad usage: an argument that is not valid (exit 2).
+    /// Bad usage: an argument that is not valid, a target folder that may not be used (exit 2).
     Usage(String),
+    /// Missing input: something the command needs is not there yet — no results for the
+    /// month, no `bulletin:` (or `smtp`, `pay`) settings, no bulletins written yet, no chart
+    /// font, an unset credentials variable (exit 2, the same for every command). The message
+    /// says what to add or run first.
+    Missing(String),
     /// Reading or writing a file failed (exit 2).
     Io(String),
-    /// `send` could not go on: no bulletins or settings, the server unreachable or refusing
-    /// the login (exit 3).
+    /// Delivery: `send` could not deliver (the server unreachable, refusing the login or a
+    /// message, the send log not writable) (exit 3).
     Send(String),
 }
 
@@ -69,6 +73,15 @@ impl Error {
             closing: Some(closing),
         })
     }
+
+    /// The exit code of this kind of fault, the same for every command ([`crate::exit`]).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Data(_) | Error::Refused(_) => crate::exit::DATA,
+            Error::Usage(_) | Error::Missing(_) | Error::Io(_) => crate::exit::USAGE,
+            Error::Send(_) => crate::exit::SEND,
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -87,7 +100,11 @@ impl fmt::Display for Error {
                 }
                 lines.try_for_each(|l| write!(f, "\n{l}"))
             }
-            Error::Refused(s) | Error::Usage(s) | Error::Io(s) | Error::Send(s) => {
+            Error::Refused(s)
+            | Error::Usage(s)
+            | Error::Missing(s)
+            | Error::Io(s)
+            | Error::Send(s) => {
                 write!(f, "{s}")
             }
         }

@@ -2,10 +2,23 @@
 //! [`crate::error::Error`] to one of them (and `serve`, which runs until stopped, uses them
 //! directly). A leaf module.
 
-/// Bad data (the problems were listed).
+//!
+//! One code per kind of fault, whatever the command (tested per command in
+//! `tests/exit_codes.rs`; listed in `rankpress --help` and the README):
+
+/// Bad data: the problems were listed (`file:line:column: message`), or a sheet to import has
+/// problems.
 pub const DATA: u8 = 1;
-/// Bad usage or an I/O failure.
+/// Bad usage or missing input: an argument that is not valid, a folder that may not be used, no
+/// results for the month, no `bulletin:`/`smtp`/`pay` settings, no bulletins written yet; or
+/// reading or writing a file failed.
 pub const USAGE: u8 = 2;
-/// `send` could not send every message (server unreachable, login refused, a message refused
-/// or whose delivery is unknown…).
+/// Delivery: `send` could not send every message (server unreachable, login refused, a message
+/// refused or whose delivery is unknown…).
 pub const SEND: u8 = 3;
+
+/// The exit codes as `rankpress --help` and the README list them.
+pub const LEGEND: &str = "Exit codes: 0 success; 1 bad data (the problems are listed); \
+2 bad usage or missing input (an invalid argument, no results for the month, no bulletin, smtp \
+or pay settings, no bulletins written yet) or a file that could not be read or written; \
+3 delivery: send could not deliver every message.";

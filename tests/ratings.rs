@@ -430,7 +430,7 @@ fn payroll_without_pay_says_what_to_add() {
         };
         write(&path, &text);
         let run = rankpress(site.path(), &["payroll"]);
-        assert_eq!(run.status.code(), Some(1));
+        assert_eq!(run.status.code(), Some(2));
         let err = String::from_utf8_lossy(&run.stderr);
         assert!(err.contains(words) && err.contains("method: pool"), "{err}");
         assert!(!site.path().join("payroll").exists());

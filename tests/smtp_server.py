@@ -12,7 +12,8 @@ With --accept N the server accepts N messages, answers the next DATA with a 421 
 (the "server dies part-way" case). With --hang-after N it records message N+1 but never answers
 its DATA (the "client killed while a message is in flight" case). With --die-at N the whole
 server process exits abruptly (no reply, nothing recorded) when the data of message N has
-arrived (the "server killed mid-DATA" case).
+arrived (the "server killed mid-DATA" case). With --plain it is a local test relay like
+`python3 -m aiosmtpd -n`, as the site `rankpress init` writes is set up for: no STARTTLS, no AUTH.
 
 Prints "PORT <n>" on stdout once it listens; stops on SIGTERM or when stdin closes.
 Needs: pip install aiosmtpd (and trustme, or the openssl command)
@@ -95,6 +96,7 @@ def main():
                     help="exit at once, recording and answering nothing, on the data of message N (1-based)")
     ap.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (port 465 style)")
     ap.add_argument("--certs", choices=["auto", "trustme", "openssl"], default="auto")
+    ap.add_argument("--plain", action="store_true", help="no STARTTLS and no AUTH (a local test relay)")
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
 
@@ -138,17 +140,20 @@ def main():
         return AuthResult(success=ok, handled=False)
 
     port = free_port()
-    tls = dict(ssl_context=ctx) if args.implicit_tls else dict(tls_context=ctx, require_starttls=True)
-    controller = Controller(
-        Handler(),
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=authenticator,
-        auth_required=True,
-        # aiosmtpd only notices STARTTLS; with implicit TLS the channel is encrypted anyway.
-        auth_require_tls=not args.implicit_tls,
-        **tls,
-    )
+    if args.plain:
+        controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    else:
+        tls = dict(ssl_context=ctx) if args.implicit_tls else dict(tls_context=ctx, require_starttls=True)
+        controller = Controller(
+            Handler(),
+            hostname="127.0.0.1",
+            port=port,
+            authenticator=authenticator,
+            auth_required=True,
+            # aiosmtpd only notices STARTTLS; with implicit TLS the channel is encrypted anyway.
+            auth_require_tls=not args.implicit_tls,
+            **tls,
+        )
     controller.start()
     print(f"PORT {port}", flush=True)
 

@@ -51,7 +51,16 @@ struct RowCtx {
     change: String,
     trend: &'static str,
     veto: bool,
+    /// The rating level's name (v2), when the site has levels.
+    level: Option<String>,
     url: Option<String>,
+}
+
+/// One entry of the team ranking's legend: a mark used in the table and what it means.
+#[derive(Serialize)]
+struct LegendCtx {
+    mark: String,
+    meaning: String,
 }
 
 #[derive(Serialize)]
@@ -89,6 +98,9 @@ struct PersonalCtx {
     total: String,
     change: String,
     veto: Option<String>,
+    /// When the reader is on the month's watch list: that they are, whether they are
+    /// escalated (连续后进), and what both mean (the site's rules, as on the rules page).
+    watch: Option<String>,
     team_line: String,
     lines: Vec<LineCtx>,
     lines_text: String,
@@ -256,10 +268,12 @@ impl<'a> Ctx<'a> {
                     change: change.text,
                     trend: change.cls,
                     veto: r.veto.is_some(),
+                    level: self.level_name(r),
                     url: self.manager_url(r.manager),
                 }
             })
             .collect();
+        let has_levels = !site.config.policy.ratings.is_empty();
         let table: Vec<Vec<String>> = rows
             .iter()
             .map(|r| {
@@ -271,30 +285,32 @@ impl<'a> Ctx<'a> {
                 } else {
                     r.name.clone()
                 };
-                vec![
-                    r.rank.to_string(),
-                    name,
-                    r.team.clone(),
-                    r.total.clone(),
-                    r.change.clone(),
-                ]
+                let mut row = vec![r.rank.to_string(), name, r.team.clone(), r.total.clone()];
+                if has_levels {
+                    row.push(r.level.clone().unwrap_or_else(|| "—".into()));
+                }
+                row.push(r.change.clone());
+                row
             })
             .collect();
-        c.insert(
-            "ranking_text",
-            &text_table(
-                &[
-                    t.label("rank"),
-                    t.label("name"),
-                    t.label("team"),
-                    t.label("total"),
-                    t.label("change"),
-                ],
-                &table,
-                &[true, false, false, true, false],
-            ),
-        );
+        let mut head = vec![
+            t.label("rank"),
+            t.label("name"),
+            t.label("team"),
+            t.label("total"),
+        ];
+        let mut right = vec![true, false, false, true];
+        if has_levels {
+            head.push(t.label("rating"));
+            right.push(false);
+        }
+        head.push(t.label("change"));
+        right.push(false);
+        let legend = self.legend(&rows, has_prev);
+        c.insert("ranking_text", &text_table(&head, &table, &right));
         c.insert("rows", &rows);
+        c.insert("has_levels", &has_levels);
+        c.insert("legend", &legend);
         let avg = self.months.averages[ms.index]
             .map(c2)
             .unwrap_or_else(|| "—".into());
@@ -402,10 +418,8 @@ impl<'a> Ctx<'a> {
             "bulletin_greeting",
             &[("name", &mgr.name), ("month", label)],
         );
-        let level = row
-            .rating
-            .and_then(|l| site.config.policy.ratings.get(l))
-            .map(|l| l.name.clone());
+        let level = self.level_name(row);
+        let watch = self.watch_notice(row.manager);
         let pay = self.pay.iter().find(|p| p.0 == row.manager).map(|p| {
             t.fill(
                 "bulletin_pay_amount",
@@ -420,6 +434,7 @@ impl<'a> Ctx<'a> {
             total: f2(row.total),
             change,
             veto,
+            watch,
             team_line,
             lines,
             lines_text,
@@ -430,6 +445,63 @@ impl<'a> Ctx<'a> {
         c.insert("link_label", t.label("bulletin_link_personal"));
         let images = self.personal_charts(row)?;
         self.finish(&mgr.id, subject, vec![to], c, images)
+    }
+
+    /// The name of the row's rating level, if the site has levels.
+    fn level_name(&self, row: &Row) -> Option<String> {
+        row.rating
+            .and_then(|l| self.site.config.policy.ratings.get(l))
+            .map(|l| l.name.clone())
+    }
+
+    /// The marks the team ranking uses this month and what they mean: the change column's
+    /// arrows, `—` (same rank, or no previous month to compare with) and the theme's "new",
+    /// and the veto mark.
+    fn legend(&self, rows: &[RowCtx], has_prev: bool) -> Vec<LegendCtx> {
+        let t = self.theme;
+        let mut out = Vec::new();
+        let mut add = |used: bool, mark: &str, key: &str| {
+            if used {
+                out.push(LegendCtx {
+                    mark: mark.to_string(),
+                    meaning: t.label(key).to_string(),
+                });
+            }
+        };
+        let any = |cls: &str| rows.iter().any(|r| r.trend == cls);
+        add(any("up"), "↑", "legend_up");
+        add(any("down"), "↓", "legend_down");
+        add(any("same"), "—", "legend_same");
+        add(any("none") && !has_prev, "—", "change_none");
+        add(any("new"), t.label("change_new"), "legend_new");
+        add(
+            rows.iter().any(|r| r.veto),
+            t.label("veto_mark"),
+            "legend_veto",
+        );
+        out
+    }
+
+    /// What a personal bulletin tells a reader on the month's watch list: that they are on it
+    /// (and escalated, if so), with the site's rules for both.
+    fn watch_notice(&self, manager: usize) -> Option<String> {
+        let t = self.theme;
+        let cfg = &self.site.config;
+        if !self.ms.watch.contains(&manager) {
+            return None;
+        }
+        let after = cfg.policy.escalate_after;
+        let mut sentences = vec![
+            t.label("bulletin_on_watch").to_string(),
+            t.fill("rule_watch", &[("n", &cfg.watch_bottom.to_string())]),
+        ];
+        if let Some(&(_, n)) = self.ms.escalated.iter().find(|e| e.0 == manager) {
+            sentences.push(t.fill("bulletin_escalated_you", &[("n", &n.to_string())]));
+        }
+        if after > 0 {
+            sentences.push(t.fill("rule_escalate", &[("n", &after.to_string())]));
+        }
+        Some(sentences.join(t.label("bulletin_sentence_sep")))
     }
 
     /// "Why this score": each indicator's raw value (as on the manager page), its rule in words

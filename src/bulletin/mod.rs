@@ -132,7 +132,7 @@ pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
             if site.months.iter().any(|r| r.month == m) {
                 Ok(m)
             } else {
-                Err(Error::Refused(t!(
+                Err(Error::Missing(t!(
                     lang,
                     "{m} 没有成绩文件（content/results/{m}.yaml）",
                     "{m} has no results file (content/results/{m}.yaml)"
@@ -140,7 +140,7 @@ pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
             }
         }
         None => site.months.last().map(|r| r.month).ok_or_else(|| {
-            Error::Refused(t!(
+            Error::Missing(t!(
                 lang,
                 "还没有任何月份的成绩",
                 "there are no monthly results yet"
@@ -152,10 +152,10 @@ pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
 /// The `bulletin:` settings, or a clear message that they are missing.
 pub fn config(site: &Site) -> Result<&BulletinConfig, Error> {
     site.config.bulletin.as_ref().ok_or_else(|| {
-        Error::Refused(t!(
+        Error::Missing(t!(
             site.config.language,
-            "site.yaml 中没有 bulletin 设置（发件人、收件人等），请先添加，见 docs/bulletin.md",
-            "site.yaml has no bulletin settings (sender, recipients…); add them, see docs/bulletin.md"
+            "site.yaml 中没有 bulletin 设置（发件人、收件人、邮件服务器）：请先添加，写法见 rankpress help send",
+            "site.yaml has no bulletin settings (sender, recipients, mail server): add them, see rankpress help send"
         ))
     })
 }
@@ -165,7 +165,7 @@ pub fn config(site: &Site) -> Result<&BulletinConfig, Error> {
 pub fn font(site: &Site, root: &Path) -> Result<FontData, Error> {
     let configured = site.config.font.as_ref().map(|f| root.join(f));
     charts::find_cjk_font(configured.as_deref()).map_err(|e| {
-        Error::Refused(t!(
+        Error::Missing(t!(
             site.config.language,
             "无法绘制通报图表：{e}",
             "cannot draw the bulletin charts: {e}"
@@ -190,7 +190,7 @@ pub fn make(
         .months
         .iter()
         .find(|m| m.month == month)
-        .ok_or_else(|| Error::Refused(format!("{month}: no results")))?;
+        .ok_or_else(|| Error::Missing(format!("{month}: no results")))?;
     let from = parse_mailbox(&cfg.from, lang)?;
     // The person's own pay, computed once for the month, only when the site asks for it;
     // amounts too large to work out are refused as by `payroll`, never silently left out.

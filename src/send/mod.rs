@@ -132,7 +132,7 @@ fn messages(
             ))
         })?,
         Err(_) => {
-            return Err(Error::Send(t!(
+            return Err(Error::Missing(t!(
             lang,
             "还没有 {month} 的通报，请先运行 rankpress bulletin --month {month}",
             "there are no bulletins for {month} yet; run rankpress bulletin --month {month} first"
@@ -263,7 +263,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         .map_err(|p| Error::data(site::detect_language(&opts.root), &p))?;
     let lang = s.config.language;
     let month = bulletin::pick_month(&s, opts.month.as_deref())?;
-    let cfg = bulletin::config(&s).map_err(|e| Error::Send(e.to_string()))?;
+    let cfg = bulletin::config(&s)?;
     let dir = bulletins_folder(opts);
     let mdir = dir.join(month.to_string());
     let msgs = messages(&s, month, &dir, lang)?;
@@ -418,7 +418,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         e
     };
     let smtp = cfg.smtp.as_ref().ok_or_else(|| {
-        stop(Error::Send(t!(
+        stop(Error::Missing(t!(
             lang,
             "site.yaml 的 bulletin 中没有 smtp 设置（服务器地址、端口等）",
             "site.yaml has no bulletin.smtp settings (server, port…)"
@@ -628,7 +628,7 @@ fn transport(smtp: &SmtpConfig, lang: Lang) -> Result<SmtpTransport, Error> {
             None => Ok(None),
             Some(n) => match std::env::var(n) {
                 Ok(v) if !v.is_empty() => Ok(Some(v)),
-                _ => Err(Error::Send(t!(lang, "环境变量 {n} 未设置（site.yaml 的 smtp 设置要求从它读取账号或密码）", "environment variable {n} is not set (site.yaml's smtp settings read the user name or password from it)"))),
+                _ => Err(Error::Missing(t!(lang, "环境变量 {n} 未设置（site.yaml 的 smtp 设置要求从它读取账号或密码）", "environment variable {n} is not set (site.yaml's smtp settings read the user name or password from it)"))),
             },
         }
     };

@@ -6,7 +6,8 @@
 //! `check` (the shared checker: paths, problems, text, ids, numbers, dates), `site` and
 //! `policy` (`site.yaml`; `policy` has the contract-v2 ratings, pay and grades), `roster`
 //! (`managers.yaml`), `results`, `training`, `incentives` (competitions, innovations,
-//! suggestions) and `pages`; this file assembles the [`Site`].
+//! suggestions) and `pages`; this file assembles the [`Site`]. `warnings` looks at the computed
+//! months for valid data that is most likely not meant (a star on the watch list).
 
 mod check;
 mod fast;
@@ -19,6 +20,7 @@ mod site;
 #[cfg(test)]
 mod testing;
 mod training;
+pub mod warnings;
 
 use std::collections::{BTreeMap, HashMap};
 

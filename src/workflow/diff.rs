@@ -147,7 +147,9 @@ fn report(lang: Lang, a: &Table, b: &Table, la: &str, lb: &str) -> (String, usiz
                 vec![
                     name,
                     id.clone(),
-                    format!("{} → {}", show_rank(pa), show_rank(pb)),
+                    // Padded below, so that the arrows line up.
+                    show_rank(pa),
+                    show_rank(pb),
                     rank_delta,
                     format!("{} → {}", show_total(pa), show_total(pb)),
                     total_delta,
@@ -172,7 +174,27 @@ fn report(lang: Lang, a: &Table, b: &Table, la: &str, lb: &str) -> (String, usiz
         }
         .map(String::from)
         .to_vec()];
-        rows.extend(lines.into_iter().map(|l| l.2));
+        // The rank cells `from → to`, each side as wide as its widest in the month, so that the
+        // arrows line up (ranks 2 and 11 in one month).
+        let widest = |i: usize| {
+            lines
+                .iter()
+                .map(|l| crate::text::width(&l.2[i]))
+                .max()
+                .unwrap_or(0)
+        };
+        let (from_w, to_w) = (widest(2), widest(3));
+        rows.extend(lines.into_iter().map(|l| {
+            let mut cells = l.2;
+            let to = cells.remove(3);
+            let from = &cells[2];
+            cells[2] = format!(
+                "{}{from} → {to}{}",
+                " ".repeat(from_w - crate::text::width(from)),
+                " ".repeat(to_w - crate::text::width(&to))
+            );
+            cells
+        }));
         out.push_str(&aligned(&rows, &[false, false, true, false, true, true]));
         out.push('\n');
     }

@@ -1,7 +1,10 @@
-//! `rankpress init DIR`: creates a new site — `content/` with a commented example (site.yaml
-//! with the usual indicators, a roster, one month of results), a `.gitignore` for `output/`
-//! and the spreadsheets `export` writes,
-//! and a README in Chinese that walks the data keepers through the monthly steps.
+//! `rankpress init DIR`: creates a new site — `content/` with a complete, coherent example
+//! (site.yaml with the usual indicators, levels, pay, grades, escalation and a `bulletin:` block
+//! sending to a local test relay; a roster of 12 with emails, large enough that the stars and
+//! the watch list never overlap; one month of results), a `.gitignore` for `output/`,
+//! `bulletins/`, `payroll/` and the spreadsheets `export` writes (not `sent/`, which is
+//! committed), and a README in Chinese that walks the data keepers through the month's routine
+//! of `docs/workflow.md`, from `export` to publishing `output/`.
 
 use std::path::Path;
 
@@ -62,7 +65,7 @@ pub fn run(dir: &Path) -> Result<Outcome, Error> {
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !empty {
-            return Err(Error::Refused(t!(
+            return Err(Error::Usage(t!(
                 lang,
                 "{} 不是空文件夹，未创建网站（不会覆盖已有文件）。请指定一个新的或空的文件夹。",
                 "{} is not empty; nothing was created. Choose a new or empty folder.",

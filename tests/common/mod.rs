@@ -223,3 +223,13 @@ pub fn init_site() -> tempfile::TempDir {
     std::fs::remove_dir(&site).unwrap();
     dir
 }
+
+/// The one results file of a site made by [`init_site`] (`content/results/YYYY-MM.yaml`).
+pub fn results_file(root: &Path) -> PathBuf {
+    std::fs::read_dir(root.join("content/results"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .next()
+        .expect("init writes one results month")
+}
