@@ -150,7 +150,7 @@ struct ChartView {
 /// text alternative from the same numbers.
 fn chart_view(chart: &Chart, t: &Theme) -> ChartView {
     // The SVG carries its own viewBox, role="img", aria-label and <title>.
-    let svg = charts::render_svg(chart, 640, 300);
+    let svg = charts::render_svg(chart, charts::PAGE_WIDTH, charts::PAGE_HEIGHT);
     let title = match chart {
         Chart::Line(c) => c.title.clone(),
         Chart::Bar(c) => c.title.clone(),
