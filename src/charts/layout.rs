@@ -560,7 +560,8 @@ pub(super) fn layout_hist(c: &Histogram, w: f64, h: f64) -> Scene {
     let cmax = counts.iter().copied().max().unwrap_or(0) as f64;
 
     let has_xl = !clean(&c.x_label).is_empty();
-    let foot = PAD + 18.0 + if has_xl { 18.0 } else { 0.0 };
+    // Edge labels sit a little lower than the count axis' "0", which they may meet at its left.
+    let foot = PAD + 22.0 + if has_xl { 18.0 } else { 0.0 };
     let head = SMALL + 6.0;
     s.grow_to(top + head + MIN_PLOT + foot);
     let bottom = s.h - foot;
@@ -642,11 +643,11 @@ pub(super) fn layout_hist(c: &Histogram, w: f64, h: f64) -> Scene {
     }
     for (x, t) in shown {
         let x = inside(x, &t, w);
-        s.text(st, x, bottom + 16.0, t);
+        s.text(st, x, bottom + 20.0, t);
     }
     if has_xl {
         let t = clean(&c.x_label);
-        s.text(st, inside((left + right) / 2.0, &t, w), bottom + 34.0, t);
+        s.text(st, inside((left + right) / 2.0, &t, w), bottom + 38.0, t);
     }
     s
 }

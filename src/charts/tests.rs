@@ -635,6 +635,11 @@ fn page_charts() -> Vec<Chart> {
         from_zero: true,
     };
     let mut charts = all_charts();
+    charts.push(Chart::Histogram(Histogram {
+        values: vec![86.0, 91.0, 97.0, 97.5, 99.0, 104.0],
+        bins: (0..5).map(|i| (85.0 + 5.0 * i as f64, 90.0 + 5.0 * i as f64)).collect(),
+        ..histogram()
+    }));
     charts.push(Chart::Bar(long));
     charts.push(Chart::Line(LineChart {
         title: "Maximilian Alexander Throckmorton-Worthington the Third: rank by month".into(),
@@ -735,4 +740,36 @@ fn a_tall_chart_is_fitted_into_the_email_image() {
     assert!(layout(&chart, 552.0, 250.0).h > 250.0);
     let (w, h, _) = decode(&render_png(&chart, 552, 250, 2, &font).unwrap());
     assert_eq!((w, h), (1104, 500));
+}
+
+#[test]
+fn chart_texts_do_not_overlap() {
+    for chart in page_charts() {
+        let s = layout(&chart, PAGE_WIDTH as f64, PAGE_HEIGHT as f64);
+        let boxes: Vec<(f64, f64, f64, f64, String)> = text_boxes(&s)
+            .into_iter()
+            .map(|(st, x, y, t)| {
+                let tw = text_w(&t, st.size, st.bold);
+                let x0 = match st.anchor {
+                    Anchor::Start => x,
+                    Anchor::Middle => x - tw / 2.0,
+                    Anchor::End => x - tw,
+                };
+                (x0, x0 + tw, y - st.size * 0.88, y + st.size * 0.12, t)
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let w = a.1.min(b.1) - a.0.max(b.0);
+                let h = a.3.min(b.3) - a.2.max(b.2);
+                assert!(
+                    w <= 1.0 || h <= 1.0,
+                    "{:?} overlaps {:?} in {}",
+                    a.4,
+                    b.4,
+                    chart.title()
+                );
+            }
+        }
+    }
 }
