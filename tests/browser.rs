@@ -141,45 +141,55 @@ fn sites(bulletins: bool) -> Vec<(&'static str, tempfile::TempDir, PathBuf)> {
     vec![("demo", demo, demo_out), ("english", en, en_out)]
 }
 
+/// Runs a `tests/browser/` script with `args` and returns its JSON report.
+fn node_report(name: &str, script: &Path, args: &[&Path]) -> serde_json::Value {
+    let run = Command::new("node").arg(script).args(args).output().unwrap();
+    assert!(
+        run.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&run.stdout).expect("JSON report")
+}
+
+/// The number of HTML pages under `out`.
+fn html_pages(out: &Path) -> usize {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count()
+}
+
+/// Fails with the report's `problems`, one a line, unless there are none.
+fn no_problems(name: &str, report: &serde_json::Value) {
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        problems.is_empty(),
+        "{name}: {} problems:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(200)
+            .map(|p| p.as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
 #[test]
 fn every_page_loads_cleanly_in_chromium() {
     let script = repo().join("tests/browser/check_pages.mjs");
     let Some(exe) = chromium() else { return };
     for (name, _site, out) in sites(true) {
-        let run = Command::new("node")
-            .arg(&script)
-            .arg(&out)
-            .arg(&exe)
-            .output()
-            .unwrap();
-        assert!(
-            run.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON report");
-        let pages = walkdir::WalkDir::new(&out)
-            .into_iter()
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-            .count();
+        let report = node_report(name, &script, &[&out, &exe]);
         assert_eq!(
             report["checked"].as_u64().unwrap() as usize,
-            pages,
+            html_pages(&out),
             "{name}: not every page was opened"
         );
         assert!(report["charts"].as_u64().unwrap() > 10, "{name}: {report}");
-        let problems = report["problems"].as_array().unwrap();
-        assert!(
-            problems.is_empty(),
-            "{name}: {} problems:\n{}",
-            problems.len(),
-            problems
-                .iter()
-                .map(|p| p.as_str().unwrap())
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        no_problems(name, &report);
     }
 }
 
@@ -354,38 +364,10 @@ fn every_page_reads_well_on_a_phone() {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
     for (name, _site, out) in sites(false) {
         let shots = target.join("screenshots/phone").join(name);
-        let run = Command::new("node")
-            .arg(&script)
-            .arg(&out)
-            .arg(&exe)
-            .arg(&shots)
-            .output()
-            .unwrap();
-        assert!(
-            run.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let r: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON report");
-        let problems = r["problems"].as_array().unwrap();
-        assert!(
-            problems.is_empty(),
-            "{name}: {} problems:\n{}",
-            problems.len(),
-            problems
-                .iter()
-                .take(200)
-                .map(|p| p.as_str().unwrap())
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        let r = node_report(name, &script, &[&out, &exe, &shots]);
+        no_problems(name, &r);
         // Every page was opened; the checks saw charts, breakdown rows and scrolling tables.
-        let pages = walkdir::WalkDir::new(&out)
-            .into_iter()
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-            .count();
-        assert_eq!(r["checked"].as_u64().unwrap() as usize, pages, "{name}");
+        assert_eq!(r["checked"].as_u64().unwrap() as usize, html_pages(&out), "{name}");
         for what in ["charts", "texts", "rows", "scrolling"] {
             assert!(r[what].as_u64().unwrap() > 10, "{name}: {what}: {r}");
         }

@@ -107,7 +107,6 @@ function phoneLayout() {
   if (doc.scrollWidth > vw + 1) problems.push(`the page scrolls sideways (${doc.scrollWidth} px wide)`);
   // The score breakdown: each row's name, value and points on screen, the name readable.
   let rows = 0;
-  document.querySelectorAll("details.why").forEach((d) => { d.open = true; });
   document.querySelectorAll("table.why-table tr").forEach((tr) => {
     const cells = Array.from(tr.children);
     const name = cells[0];
@@ -144,6 +143,10 @@ function phoneLayout() {
   }
   // Navigation: compact, every link reachable by scrolling it or from a menu.
   const nav = document.querySelector("nav.nav");
+  const bar = nav?.querySelector("ul");
+  if (bar && bar.scrollWidth > bar.clientWidth + 1 && !["auto", "scroll"].includes(getComputedStyle(bar).overflowX)) {
+    problems.push("navigation links are out of reach");
+  }
   const navHeight = nav ? nav.getBoundingClientRect().height : 0;
   const headerBottom = document.querySelector("header")?.getBoundingClientRect().bottom ?? 0;
   return { problems, rows, scrolling, navHeight, headerBottom };
@@ -176,6 +179,9 @@ for (const file of pages(root)) {
     if (width === 390) {
       charts += c.charts;
       texts += c.texts;
+      // Every score breakdown opened; its tables laid out (and their cues set) before the check.
+      await page.evaluate(() => document.querySelectorAll("details.why").forEach((d) => { d.open = true; }));
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       const l = await page.evaluate(phoneLayout);
       for (const p of l.problems) problems.push(`${rel} @390: ${p}`);
       rows += l.rows;
