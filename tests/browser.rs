@@ -143,7 +143,11 @@ fn sites(bulletins: bool) -> Vec<(&'static str, tempfile::TempDir, PathBuf)> {
 
 /// Runs a `tests/browser/` script with `args` and returns its JSON report.
 fn node_report(name: &str, script: &Path, args: &[&Path]) -> serde_json::Value {
-    let run = Command::new("node").arg(script).args(args).output().unwrap();
+    let run = Command::new("node")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
     assert!(
         run.status.success(),
         "{name}: {}",
@@ -367,7 +371,11 @@ fn every_page_reads_well_on_a_phone() {
         let r = node_report(name, &script, &[&out, &exe, &shots]);
         no_problems(name, &r);
         // Every page was opened; the checks saw charts, breakdown rows and scrolling tables.
-        assert_eq!(r["checked"].as_u64().unwrap() as usize, html_pages(&out), "{name}");
+        assert_eq!(
+            r["checked"].as_u64().unwrap() as usize,
+            html_pages(&out),
+            "{name}"
+        );
         for what in ["charts", "texts", "rows", "scrolling"] {
             assert!(r[what].as_u64().unwrap() > 10, "{name}: {what}: {r}");
         }
