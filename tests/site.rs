@@ -542,6 +542,29 @@ fn english_site_has_no_chinese_label() {
     check_links(&out);
 }
 
+/// A quarter's or year's ranking shows managers vetoed in one of its months on a red row: the
+/// page says so under the table (issue 19), and only when there is such a row.
+#[test]
+fn vetoed_rows_of_quarters_and_years_are_explained() {
+    let site = site_from(&repo().join("content"));
+    let out = build(site.path());
+    let mut explained = 0;
+    for (rel, html) in html_pages(&out) {
+        if !(rel.starts_with("quarters/2") || rel.starts_with("years/2")) {
+            continue;
+        }
+        let vetoed = html.split("<tr class=\"").skip(1).any(|rest| {
+            rest.split('"')
+                .next()
+                .is_some_and(|c| c.split(' ').any(|c| c == "vetoed"))
+        });
+        let legend = "<p class=\"legend\"><span class=\"swatch vetoed\" aria-hidden=\"true\"></span> 红底的行：期间有月份被一票否决";
+        assert_eq!(html.contains(legend), vetoed, "{rel}: vetoed rows {vetoed}");
+        explained += usize::from(vetoed);
+    }
+    assert!(explained >= 2, "the demo has a vetoed quarter and year");
+}
+
 #[test]
 fn two_builds_are_byte_identical() {
     let site = site_from(&repo().join("content"));

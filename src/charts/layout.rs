@@ -86,15 +86,20 @@ pub(super) fn tick_target(px: f64) -> f64 {
     (px / 48.0).floor().clamp(2.0, 8.0)
 }
 
-/// Nice linear axis covering `[lo, hi]` (snapped outward to whole steps).
+/// Nice linear axis covering `[lo, hi]` (snapped outward to whole steps), ticks about every 48 px.
 pub(super) fn linear_axis(lo: f64, hi: f64, px: f64, integer: bool) -> YAxis {
+    linear_axis_n(lo, hi, tick_target(px), integer)
+}
+
+/// Nice linear axis covering `[lo, hi]` (snapped outward to whole steps) in about `ticks` steps.
+pub(super) fn linear_axis_n(lo: f64, hi: f64, ticks: f64, integer: bool) -> YAxis {
     let (mut lo, mut hi) = (lo, hi);
     if hi - lo < 1e-9 {
         let pad = if lo.abs() < 1e-9 { 1.0 } else { lo.abs() * 0.1 };
         lo -= pad;
         hi += pad;
     }
-    let step = nice_step((hi - lo) / tick_target(px), integer);
+    let step = nice_step((hi - lo) / ticks, integer);
     let (lo, hi) = (
         (lo / step + 1e-9).floor() * step,
         (hi / step - 1e-9).ceil() * step,
@@ -164,34 +169,45 @@ pub(super) fn draw_y_axis(s: &mut Scene, ax: &YAxis, left: f64, right: f64) {
     }
 }
 
-/// Title (and y caption when given); returns the y where the next block starts.
+/// Draws `lines` of one style from baseline `y`, a line apart; returns the y below them.
+fn lines_at(s: &mut Scene, st: TextStyle, x: f64, y: f64, lines: Vec<String>) -> f64 {
+    let step = st.size * LINE_GAP;
+    let n = lines.len() as f64;
+    for (i, l) in lines.into_iter().enumerate() {
+        s.text(st, x, y + step * i as f64, l);
+    }
+    y + step * (n - 1.0).max(0.0)
+}
+
+/// The title, wrapped to the chart's width; returns the y where the next block starts.
 pub(super) fn header(s: &mut Scene, title: &str) -> f64 {
     let mut top = PAD;
-    if !clean(title).is_empty() {
+    let lines = wrap(title, s.w - 2.0 * PAD, TITLE_SIZE, true);
+    if !lines.is_empty() {
         let st = TextStyle {
             bold: true,
             ..style(TITLE_SIZE, INK, Anchor::Start)
         };
-        let t = fit(title, s.w - 2.0 * PAD, TITLE_SIZE, true);
-        s.text(st, PAD, top + TITLE_SIZE * 0.88, t);
-        top += TITLE_SIZE * 1.25 + 8.0;
+        let last = lines_at(s, st, PAD, top + TITLE_SIZE * 0.88, lines);
+        top = last + TITLE_SIZE * 0.37 + 8.0;
     }
     top
 }
 
+/// The value axis' caption above the plot, wrapped; returns the y where the plot may start.
 pub(super) fn y_caption(s: &mut Scene, label: &str, top: f64) -> f64 {
-    if clean(label).is_empty() {
+    let lines = wrap(label, s.w - 2.0 * PAD, SMALL, false);
+    if lines.is_empty() {
         return top;
     }
-    let t = fit(label, s.w - 2.0 * PAD, SMALL, false);
-    s.text(
-        style(SMALL, MUTED, Anchor::Start),
-        PAD,
-        top + SMALL * 0.85,
-        t,
-    );
-    top + SMALL + 8.0
+    let st = style(SMALL, MUTED, Anchor::Start);
+    let last = lines_at(s, st, PAD, top + SMALL * 0.85, lines);
+    last + SMALL * 0.15 + 8.0
 }
+
+/// The least height of a line chart's or histogram's plot: a chart whose title, legend and
+/// captions leave less grows taller.
+const MIN_PLOT: f64 = 140.0;
 
 pub(super) fn no_data(s: &mut Scene, top: f64) {
     let y = (top + s.h) / 2.0 + LEGEND_SIZE * 0.35;
@@ -229,17 +245,22 @@ pub(super) fn layout_line(c: &LineChart, w: f64, h: f64) -> Scene {
         .collect();
 
     if c.series.len() > 1 {
-        // Legend: flowing rows of [line sample + marker] name.
-        let (mut x, mut row) = (PAD, 0.0);
+        // Legend: flowing rows of [line sample + marker] name; a long name wraps.
+        let (mut x, mut y, mut row_h) = (PAD, top, 18.0);
         let st = style(LEGEND_SIZE, INK, Anchor::Start);
         for (i, ser) in c.series.iter().enumerate() {
-            let name = fit(&ser.name, w - 2.0 * PAD - 30.0, LEGEND_SIZE, false);
-            let iw = 30.0 + text_w(&name, LEGEND_SIZE, false);
+            let lines = wrap(&ser.name, w - 2.0 * PAD - 30.0, LEGEND_SIZE, false);
+            let tw = lines
+                .iter()
+                .map(|l| text_w(l, LEGEND_SIZE, false))
+                .fold(0.0, f64::max);
+            let iw = 30.0 + tw;
             if x + iw > w - PAD && x > PAD {
-                row += 1.0;
+                y += row_h;
+                row_h = 18.0;
                 x = PAD;
             }
-            let cy = top + row * 18.0 + 8.0;
+            let cy = y + 8.0;
             let (color, shape) = (PALETTE[i % PALETTE.len()], MARKERS[i % MARKERS.len()]);
             let pts = vec![(x, cy), (x + 24.0, cy)];
             s.prims.push(Prim::Polyline {
@@ -253,10 +274,11 @@ pub(super) fn layout_line(c: &LineChart, w: f64, h: f64) -> Scene {
                 shape,
                 color,
             });
-            s.text(st, x + 30.0, cy + LEGEND_SIZE * 0.35, name);
+            let last = lines_at(&mut s, st, x + 30.0, cy + LEGEND_SIZE * 0.35, lines);
+            row_h = f64::max(row_h, last - cy + 10.0);
             x += iw + 16.0;
         }
-        top += (row + 1.0) * 18.0 + 4.0;
+        top = y + row_h + 4.0;
     }
     top = y_caption(&mut s, &c.y_label, top);
     if all.is_empty() || n == 0 {
@@ -265,6 +287,8 @@ pub(super) fn layout_line(c: &LineChart, w: f64, h: f64) -> Scene {
     }
 
     let inner = 6.0; // keeps extreme markers off the plot edges
+    s.grow_to(top + MIN_PLOT + 2.0 * inner + PAD + 18.0);
+    let h = s.h;
     let bottom = h - PAD - 18.0;
     let plot_h = (bottom - top - 2.0 * inner).max(1.0);
     let (lo, hi) = all
@@ -340,13 +364,16 @@ pub(super) fn layout_line(c: &LineChart, w: f64, h: f64) -> Scene {
     let st = style(SMALL, MUTED, Anchor::Middle);
     for &i in &shown {
         if let Some(l) = c.x_labels.get(i) {
-            let t = fit(l, slot * step as f64, SMALL, false);
+            let t = clean(l);
             s.text(st, inside(cx(i), &t, w), bottom + 16.0, t);
         }
     }
     s
 }
 
+/// Horizontal bars (or, when not from zero, dots): a row per label, the label wrapped on the
+/// left, the value after the bar's end, the value axis below. The rows take the height their
+/// labels need (at least 26 px), growing up to 40 px to fill a taller `h`.
 pub(super) fn layout_bar(c: &BarChart, w: f64, h: f64) -> Scene {
     let mut s = Scene::new(w, h, &c.title);
     let top = header(&mut s, &c.title);
@@ -359,124 +386,166 @@ pub(super) fn layout_bar(c: &BarChart, w: f64, h: f64) -> Scene {
         no_data(&mut s, top);
         return s;
     }
+    let start = if c.from_zero { 0.0 } else { f64::MAX };
     let (lo, hi) = vals
         .iter()
         .flatten()
-        .fold((0f64, 0f64), |(a, b), &v| (a.min(v), b.max(v)));
-    let hi = if hi == lo { lo + 1.0 } else { hi };
-    let labels: Vec<String> = (0..n)
-        .map(|i| c.labels.get(i).map_or(String::new(), |l| clean(l)))
-        .collect();
+        .fold((start, -start), |(a, b), &v| (a.min(v), b.max(v)));
     let vtexts: Vec<String> = vals
         .iter()
         .map(|v| v.map_or(String::new(), fmt_value))
         .collect();
-
-    // Pass 1 fixes the left margin; then orientation of labels decides the bottom margin.
-    let rough = linear_axis(lo, hi, (h - PAD - 20.0 - top).max(1.0), false);
-    let left = (PAD + rough.label_w() + 8.0).min(w / 2.0);
-    let right = (w - PAD).max(left + 1.0);
-    let slot = (right - left) / n as f64;
-    let max_lw = labels
+    let label_max = ((w - 2.0 * PAD) * 0.42).max(SMALL * 2.0);
+    let labels: Vec<Vec<String>> = (0..n)
+        .map(|i| wrap(c.labels.get(i).map_or("", |l| l), label_max, SMALL, true))
+        .collect();
+    let label_w = labels
         .iter()
-        .map(|l| text_w(l, SMALL, false))
+        .flatten()
+        .map(|l| text_w(l, SMALL, true))
         .fold(0.0, f64::max);
-    let horizontal = max_lw <= slot - 4.0;
-    let label_cap = (h * 0.3).min(max_lw);
-    let bottom = h - PAD - if horizontal { 18.0 } else { label_cap + 8.0 };
-    let max_vw = vtexts
-        .iter()
-        .map(|t| text_w(t, SMALL, false))
-        .fold(0.0, f64::max);
-    let vhoriz = max_vw <= slot - 2.0;
-    let room = if vhoriz { SMALL + 6.0 } else { max_vw + 8.0 };
-    let (head, foot) = (
-        if hi > 0.0 { room } else { 0.0 },
-        if lo < 0.0 { room } else { 0.0 },
+    // Room for the value after (or, below zero, before) each bar's end.
+    let vw = |neg: bool| {
+        vals.iter()
+            .zip(&vtexts)
+            .filter(|(v, _)| v.is_some_and(|v| (v < 0.0) == neg && c.from_zero))
+            .map(|(_, t)| text_w(t, SMALL, true) + 8.0)
+            .fold(0.0, f64::max)
+    };
+    let (room_neg, room_pos) = if c.from_zero {
+        (vw(true), vw(false))
+    } else {
+        let widest = vtexts
+            .iter()
+            .map(|t| text_w(t, SMALL, true))
+            .fold(0.0, f64::max);
+        (0.0, widest + MARKER_R + 8.0)
+    };
+    let left = (PAD + label_w + 10.0).min(w / 2.0);
+    let plot_l = left + room_neg;
+    let right = (w - PAD - room_pos).max(plot_l + 1.0);
+    let ax = linear_axis_n(
+        lo,
+        hi,
+        ((right - plot_l) / 72.0).floor().clamp(2.0, 6.0),
+        false,
     );
-    let plot_h = (bottom - top - head - foot).max(1.0);
-    let mut ax = linear_axis(lo, hi, plot_h, false);
-    ax.top = top + head;
-    ax.bottom = top + head + plot_h;
-    draw_y_axis(&mut s, &ax, left, right);
-
-    let cx = |i: usize| left + slot * (i as f64 + 0.5);
-    let bw = (slot * 0.66).clamp(1.0, 56.0);
-    let y0 = ax.y(0.0);
-    for (i, v) in vals.iter().enumerate() {
-        let Some(v) = *v else { continue };
-        let fill = match c.highlight {
-            Some(hl) if hl == i => BAR_HI,
-            Some(_) => BAR_DIM,
-            None => BAR,
+    let x = |v: f64| {
+        let t = if ax.hi > ax.lo {
+            (v - ax.lo) / (ax.hi - ax.lo)
+        } else {
+            0.5
         };
-        let (y1, y2) = (ax.y(v).min(y0), ax.y(v).max(y0));
-        s.prims.push(Prim::Rect {
-            x: cx(i) - bw / 2.0,
-            y: y1,
-            w: bw,
-            h: y2 - y1,
-            fill,
-        });
+        plot_l + t * (right - plot_l)
+    };
+
+    // Rows: as tall as their lines need, grown (to 40 px at most) to fill `h`.
+    let line = SMALL * LINE_GAP;
+    let need: Vec<f64> = labels
+        .iter()
+        .map(|l| (l.len().max(1) as f64 * line + 8.0).max(26.0))
+        .collect();
+    let foot = 8.0 + SMALL + PAD;
+    let natural: f64 = need.iter().sum();
+    let grow = ((h - top - foot) / natural).clamp(1.0, 40.0 / 26.0);
+    let rows: Vec<f64> = need.iter().map(|r| r * grow).collect();
+    let plot_b = top + rows.iter().sum::<f64>();
+    s.grow_to(plot_b + foot);
+
+    let mut grid: Vec<[f64; 4]> = ax
+        .ticks
+        .iter()
+        .map(|&t| [crisp(x(t)), top, crisp(x(t)), plot_b])
+        .collect();
+    if !c.from_zero {
+        // A light guide along each row, for the eye to go from the label to the dot.
+        let mut y = top;
+        for r in &rows {
+            grid.push([plot_l, crisp(y + r / 2.0), right, crisp(y + r / 2.0)]);
+            y += r;
+        }
     }
     s.prims.push(Prim::Segments {
-        segs: vec![[left, crisp(y0), right, crisp(y0)]],
+        segs: grid,
+        color: GRID,
+        width: 1.0,
+    });
+    let mut y = top;
+    let mut dots = Vec::new();
+    for (i, (v, r)) in vals.iter().zip(&rows).enumerate() {
+        let mid = y + r / 2.0;
+        y += r;
+        let Some(v) = *v else { continue };
+        if c.from_zero {
+            let (a, b) = (x(0.0).min(x(v)), x(0.0).max(x(v)));
+            let fill = match c.highlight {
+                Some(hl) if hl == i => BAR_HI,
+                Some(_) => BAR_DIM,
+                None => BAR,
+            };
+            let bh = (r - 10.0).min(18.0);
+            s.prims.push(Prim::Rect {
+                x: a,
+                y: mid - bh / 2.0,
+                w: (b - a).max(if v == 0.0 { 0.0 } else { 1.0 }),
+                h: bh,
+                fill,
+            });
+        } else {
+            dots.push((x(v), mid));
+        }
+    }
+    if !dots.is_empty() {
+        s.prims.push(Prim::Markers {
+            pts: dots,
+            shape: Marker::Circle,
+            color: BAR,
+        });
+    }
+    let axis_y = crisp(plot_b);
+    let mut segs = vec![[plot_l, axis_y, right, axis_y]];
+    if c.from_zero {
+        segs.push([crisp(x(0.0)), top, crisp(x(0.0)), axis_y]);
+    }
+    s.prims.push(Prim::Segments {
+        segs,
         color: AXIS,
         width: 1.0,
     });
 
-    // Value labels, then category labels; the highlighted ones bold.
-    for pass in [false, true] {
-        for (i, v) in vals.iter().enumerate() {
-            let hl = c.highlight == Some(i);
-            let Some(v) = *v else { continue };
-            let (color, bold) = if hl { (INK, true) } else { (MUTED, false) };
-            let yv = ax.y(v);
-            let (anchor, x, y) = match (vhoriz, v >= 0.0) {
-                (true, true) => (Anchor::Middle, cx(i), yv - 5.0),
-                (true, false) => (Anchor::Middle, cx(i), yv + 5.0 + SMALL * 0.8),
-                (false, up) => (
-                    if up { Anchor::Start } else { Anchor::End },
-                    cx(i) + SMALL * 0.35,
-                    yv + if up { -4.0 } else { 4.0 },
-                ),
-            };
-            if pass == hl {
-                let st = TextStyle {
-                    bold,
-                    vertical: !vhoriz,
-                    ..style(SMALL, color, anchor)
-                };
-                s.text(st, x, y, vtexts[i].clone());
-            }
-        }
+    // Tick labels, then per row its label and value; the highlighted row's bold.
+    let st = style(SMALL, MUTED, Anchor::Middle);
+    for (t, l) in ax.ticks.iter().zip(ax.labels()) {
+        s.text(st, inside(x(*t), &l, w), plot_b + 6.0 + SMALL * 0.85, l);
     }
     for pass in [false, true] {
-        for (i, l) in labels.iter().enumerate() {
+        let mut y = top;
+        for (i, r) in rows.iter().enumerate() {
+            let mid = y + r / 2.0;
+            y += r;
             let hl = c.highlight == Some(i);
             if pass != hl {
                 continue;
             }
-            let color = if hl { INK } else { MUTED };
-            if horizontal {
-                let st = TextStyle {
-                    bold: hl,
-                    ..style(SMALL, color, Anchor::Middle)
-                };
-                s.text(st, cx(i), bottom + 16.0, l.clone());
-            } else {
-                let st = TextStyle {
-                    bold: hl,
-                    vertical: true,
-                    ..style(SMALL, color, Anchor::End)
-                };
-                s.text(
-                    st,
-                    cx(i) + SMALL * 0.35,
-                    bottom + 6.0,
-                    fit(l, label_cap, SMALL, hl),
-                );
-            }
+            let (color, bold) = if hl { (INK, true) } else { (MUTED, false) };
+            let lines = &labels[i];
+            let first = mid - line * (lines.len() as f64 - 1.0) / 2.0 + SMALL * 0.35;
+            let st = TextStyle {
+                bold,
+                ..style(SMALL, INK, Anchor::End)
+            };
+            lines_at(&mut s, st, left - 10.0, first, lines.clone());
+            let Some(v) = vals[i] else { continue };
+            let (anchor, vx) = match (c.from_zero, v < 0.0) {
+                (true, true) => (Anchor::End, x(v) - 5.0),
+                (true, false) => (Anchor::Start, x(v) + 5.0),
+                (false, _) => (Anchor::Start, x(v) + MARKER_R + 5.0),
+            };
+            let st = TextStyle {
+                bold,
+                ..style(SMALL, color, anchor)
+            };
+            s.text(st, vx, mid + SMALL * 0.35, vtexts[i].clone());
         }
     }
     s
@@ -500,8 +569,11 @@ pub(super) fn layout_hist(c: &Histogram, w: f64, h: f64) -> Scene {
     let cmax = counts.iter().copied().max().unwrap_or(0) as f64;
 
     let has_xl = !clean(&c.x_label).is_empty();
-    let bottom = h - PAD - 18.0 - if has_xl { 18.0 } else { 0.0 };
+    // Edge labels sit a little lower than the count axis' "0", which they may meet at its left.
+    let foot = PAD + 22.0 + if has_xl { 18.0 } else { 0.0 };
     let head = SMALL + 6.0;
+    s.grow_to(top + head + MIN_PLOT + foot);
+    let bottom = s.h - foot;
     let plot_h = (bottom - top - head).max(1.0);
     let mut ax = linear_axis(0.0, cmax.max(1.0), plot_h, true);
     ax.top = top + head;
@@ -580,11 +652,11 @@ pub(super) fn layout_hist(c: &Histogram, w: f64, h: f64) -> Scene {
     }
     for (x, t) in shown {
         let x = inside(x, &t, w);
-        s.text(st, x, bottom + 16.0, t);
+        s.text(st, x, bottom + 20.0, t);
     }
     if has_xl {
-        let t = fit(&c.x_label, w - 2.0 * PAD, SMALL, false);
-        s.text(st, (left + right) / 2.0, bottom + 34.0, t);
+        let t = clean(&c.x_label);
+        s.text(st, inside((left + right) / 2.0, &t, w), bottom + 38.0, t);
     }
     s
 }

@@ -6,7 +6,14 @@
 //! * [`render_svg`]: standalone SVG, deterministic and compact, text as `<text>` with a
 //!   CJK-capable `font-family` list, so browsers draw Chinese with the reader's fonts and no font
 //!   is needed at build time. It carries `width`/`height` plus `viewBox` and
-//!   `style="max-width:100%;height:auto"`, so it scales down responsively.
+//!   `style="max-width:100%;height:auto"`, so it scales down responsively but is never stretched.
+//!
+//! Legible on a phone: pages lay charts out [`PAGE_WIDTH`] wide and show them at that size (never
+//! stretched), so every chart of one kind shows its text at one size; the smallest text is
+//! [`MIN_TEXT_PX`] px, so it stays at 11 px or more when a phone scales the chart down to
+//! [`PAGE_WIDTH`] × 11 / [`MIN_TEXT_PX`] px (338 px; a 390 px phone gives it 348). Text is never
+//! cut short or turned on its side: titles, legends and bar labels wrap, and a chart grows
+//! taller rather than squeeze them (bar charts take the height their rows need).
 //! * [`render_png`]: the same SVG rasterised by `resvg` with one fixed font ([`FontData`]),
 //!   for email clients that show no inline SVG. Characters the font lacks are left out, never
 //!   drawn as empty boxes.
@@ -37,6 +44,12 @@ mod tests;
 
 pub use font::{find_cjk_font, font_candidates, latin_candidates, FontData, FONT_ENV};
 pub use layout::bin_counts;
+pub use scene::MIN_TEXT_PX;
+
+/// The width pages lay charts out at, in CSS px (see the module's notes on phones).
+pub const PAGE_WIDTH: u32 = 400;
+/// The height pages ask of line charts and histograms (bar charts take what their rows need).
+pub const PAGE_HEIGHT: u32 = 250;
 
 // ---------------------------------------------------------------------------------------------
 // Public data model
@@ -68,19 +81,23 @@ pub struct LineChart {
     pub invert_y: bool,
 }
 
-/// Vertical bars with value labels (2 decimals, trailing zeros trimmed) above them.
+/// Horizontal bars, one row per label: the label on the left (wrapped, never cut), the value
+/// (2 decimals, trailing zeros trimmed) at the end of the bar, the value axis below.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BarChart {
     /// Chart title (also the SVG's accessible name).
     pub title: String,
-    /// One label per bar; drawn vertically when they do not fit side by side.
+    /// One label per row.
     pub labels: Vec<String>,
-    /// Bar heights; the value axis always includes 0; non-finite values draw no bar.
+    /// The values; non-finite values draw nothing.
     pub values: Vec<f64>,
-    /// Caption shown above the y axis.
+    /// Caption of the value axis, shown above the rows.
     pub y_label: String,
-    /// Index of a bar to emphasise (e.g. the current manager); the others are dimmed.
+    /// Index of a row to emphasise (e.g. the current manager); the others are dimmed.
     pub highlight: Option<usize>,
+    /// Bars from 0 (counts, points); `false` for averages: a dot per value on an axis fitted to
+    /// the values, so that 95.22 and 102.03 look as different as they are.
+    pub from_zero: bool,
 }
 
 /// Counts of `values` per bin, drawn as adjacent equal-width bars (one per bin, in the given order).
@@ -178,7 +195,8 @@ impl std::error::Error for ChartError {}
 // Public entry points
 // ---------------------------------------------------------------------------------------------
 
-/// Renders `chart` as a standalone SVG document of `width` × `height` logical pixels.
+/// Renders `chart` as a standalone SVG document `width` logical pixels wide and at least
+/// `height` high: taller when its text needs it (wrapped titles and legends, bar rows).
 ///
 /// Needs no font. Sizes below 1 are treated as 1.
 pub fn render_svg(chart: &Chart, width: u32, height: u32) -> String {
@@ -187,7 +205,8 @@ pub fn render_svg(chart: &Chart, width: u32, height: u32) -> String {
 }
 
 /// Renders `chart` as an RGB PNG of `width*scale` × `height*scale` pixels (scale 2 for email):
-/// the SVG of [`render_svg`] rasterised, its text drawn with `font`.
+/// the SVG of [`render_svg`] rasterised, its text drawn with `font`; a chart that needs to be
+/// taller than `height` is scaled down to fit, centred.
 ///
 /// Fails with [`ChartError::Render`] if a dimension or `scale` is 0, or the image would exceed
 /// 16 Mpx.
@@ -210,5 +229,5 @@ pub fn render_png(
         )));
     }
     let scene = layout::layout(chart, width as f64, height as f64);
-    png::rasterise(scene, scale, font)
+    png::rasterise(scene, (width, height), scale, font)
 }

@@ -9,9 +9,11 @@ use resvg::usvg::{fontdb, FontResolver, Options, Tree};
 use super::scene::{Prim, Scene};
 use super::{svg, ChartError, FontData};
 
-/// Draws `scene` at `scale` device pixels per logical pixel.
+/// Draws `scene` into a `size` (logical pixels) image at `scale` device pixels per logical
+/// pixel; a scene taller than `size` is scaled down to fit, centred.
 pub(super) fn rasterise(
     mut scene: Scene,
+    size: (u32, u32),
     scale: u32,
     font: &FontData,
 ) -> Result<Vec<u8>, ChartError> {
@@ -37,11 +39,19 @@ pub(super) fn rasterise(
         ..Default::default()
     };
     let tree = Tree::from_str(&svg, &opt).map_err(render_err)?;
-    let (w, h) = (scene.w as u32 * scale, scene.h as u32 * scale);
+    let (w, h) = (size.0 * scale, size.1 * scale);
     let mut pixmap = Pixmap::new(w, h).ok_or_else(|| render_err("empty image"))?;
     pixmap.fill(Color::WHITE);
-    let k = scale as f32;
-    resvg::render(&tree, Transform::from_scale(k, k), &mut pixmap.as_mut());
+    let fit = (size.1 as f64 / scene.h)
+        .min(size.0 as f64 / scene.w)
+        .min(1.0);
+    let k = (scale as f64 * fit) as f32;
+    let dx = ((w as f64 - scene.w * scale as f64 * fit) / 2.0) as f32;
+    resvg::render(
+        &tree,
+        Transform::from_row(k, 0.0, 0.0, k, dx, 0.0),
+        &mut pixmap.as_mut(),
+    );
 
     // Opaque throughout (the scene starts with a white rectangle): drop the alpha channel.
     let rgb: Vec<u8> = pixmap

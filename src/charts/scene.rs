@@ -95,6 +95,16 @@ impl Scene {
         }
     }
 
+    /// Makes the scene `h` high when it is less (its background too).
+    pub(super) fn grow_to(&mut self, h: f64) {
+        if h > self.h {
+            self.h = h;
+            if let Some(Prim::Rect { h: bg, .. }) = self.prims.first_mut() {
+                *bg = h;
+            }
+        }
+    }
+
     pub(super) fn text(&mut self, style: TextStyle, x: f64, y: f64, text: String) {
         if text.is_empty() {
             return;
@@ -113,9 +123,13 @@ impl Scene {
 }
 
 pub(super) const PAD: f64 = 12.0;
+/// The smallest text of any chart, in logical px: axis labels, values, captions.
+pub const MIN_TEXT_PX: f64 = 13.0;
 pub(super) const TITLE_SIZE: f64 = 15.0;
-pub(super) const SMALL: f64 = 11.0;
-pub(super) const LEGEND_SIZE: f64 = 12.0;
+pub(super) const SMALL: f64 = MIN_TEXT_PX;
+pub(super) const LEGEND_SIZE: f64 = MIN_TEXT_PX;
+/// Distance between the baselines of wrapped lines, per px of font size.
+pub(super) const LINE_GAP: f64 = 1.3;
 pub(super) const MARKER_R: f64 = 3.5;
 pub(super) const LINE_W: f64 = 2.0;
 pub(super) const DASH: (f64, f64) = (6.0, 4.0);
@@ -202,24 +216,57 @@ pub(super) fn text_w(s: &str, size: f64, bold: bool) -> f64 {
     s.chars().map(char_em).sum::<f64>() * size * if bold { 1.05 } else { 1.0 }
 }
 
-/// Cleans `s` and shortens it with "…" to fit `max_w` (estimated).
-pub(super) fn fit(s: &str, max_w: f64, size: f64, bold: bool) -> String {
-    let s = clean(s);
-    if text_w(&s, size, bold) <= max_w {
-        return s;
-    }
-    let mut out = String::new();
-    let mut acc = text_w("…", size, bold);
-    for c in s.chars() {
-        acc += text_w(c.encode_utf8(&mut [0; 4]), size, bold);
-        if acc > max_w {
-            break;
+/// Breaks cleaned `s` into lines no wider than `max_w` (estimated), never dropping a
+/// character: between words where a word fits, else between any two characters (Chinese has no
+/// spaces; an over-long word is split).
+pub(super) fn wrap(s: &str, max_w: f64, size: f64, bold: bool) -> Vec<String> {
+    let w = |t: &str| text_w(t, size, bold);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    // Words: runs of narrow non-space characters; each wide character is a word of its own.
+    let mut words: Vec<(bool, String)> = Vec::new();
+    let mut space = false;
+    for c in clean(s).chars() {
+        if c == ' ' {
+            space = true;
+            continue;
         }
-        out.push(c);
+        match words.last_mut() {
+            Some((_, word)) if !space && !is_wide(c) && !word.ends_with(is_wide) => word.push(c),
+            _ => words.push((space, c.to_string())),
+        }
+        space = false;
     }
-    let mut out = out.trim_end().to_string();
-    out.push('…');
-    out
+    for (spaced, word) in words {
+        let joined = if spaced && !line.is_empty() {
+            format!("{line} {word}")
+        } else {
+            format!("{line}{word}")
+        };
+        if w(&joined) <= max_w {
+            line = joined;
+            continue;
+        }
+        if !line.is_empty() && w(&word) <= max_w {
+            lines.push(std::mem::replace(&mut line, word));
+            continue;
+        }
+        // A word wider than a line: on lines of its own, split where each is full.
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            line.push(c);
+            if w(&line) > max_w && line.chars().count() > 1 {
+                line.pop();
+                lines.push(std::mem::replace(&mut line, c.to_string()));
+            }
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// `v` with `decimals` fixed decimals, no "-0", thousands grouped with ',' (no locale).

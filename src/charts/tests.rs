@@ -38,6 +38,7 @@ fn bar_chart() -> BarChart {
         values: vec![12.5, 3.0, 1234.567],
         y_label: "得分".into(),
         highlight: Some(1),
+        from_zero: true,
     }
 }
 
@@ -205,6 +206,7 @@ fn svg_escapes_every_data_string() {
             values: vec![1.0],
             y_label: evil.into(),
             highlight: Some(0),
+            from_zero: true,
         }),
         Chart::Histogram(Histogram {
             title: evil.into(),
@@ -348,7 +350,7 @@ fn bar_value_labels_are_trimmed_and_highlight_is_bold() {
             _ => None,
         })
         .collect();
-    assert_eq!(bold, ["3", "李强"]);
+    assert_eq!(bold, ["李强", "3"]);
     let fills: Vec<Rgb> = s
         .prims
         .iter()
@@ -597,5 +599,202 @@ fn colours_meet_wcag_contrast_against_the_background() {
     // Neighbouring series never share a marker shape.
     for i in 0..PALETTE.len() - 1 {
         assert_ne!(MARKERS[i % MARKERS.len()], MARKERS[(i + 1) % MARKERS.len()]);
+    }
+}
+
+/// Every text item of a scene with its estimated box, for the legibility tests below.
+fn text_boxes(s: &Scene) -> Vec<(TextStyle, f64, f64, String)> {
+    s.prims
+        .iter()
+        .filter_map(|p| match p {
+            Prim::Texts { style, items } => Some(
+                items
+                    .iter()
+                    .map(|(x, y, t)| (*style, *x, *y, t.clone()))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// Charts as the site draws them, with long Chinese and English labels.
+fn page_charts() -> Vec<Chart> {
+    let long = BarChart {
+        title: "2026年3月各指标平均得分（含卷烟销量完成率、重点品牌培育完成率与客户满意度）".into(),
+        labels: vec![
+            "卷烟销量完成率".into(),
+            "重点品牌培育完成率".into(),
+            "Downtown District Number One of the Northern Metropolitan Sales Region".into(),
+            "Wolfeschlegelsteinhausenberger".repeat(3),
+        ],
+        values: vec![20.53, 16.29, 9.71, 4.49],
+        y_label: "得分".into(),
+        highlight: None,
+        from_zero: true,
+    };
+    let mut charts = all_charts();
+    charts.push(Chart::Histogram(Histogram {
+        values: vec![86.0, 91.0, 97.0, 97.5, 99.0, 104.0],
+        bins: (0..5)
+            .map(|i| (85.0 + 5.0 * i as f64, 90.0 + 5.0 * i as f64))
+            .collect(),
+        ..histogram()
+    }));
+    charts.push(Chart::Bar(long));
+    charts.push(Chart::Line(LineChart {
+        title: "Maximilian Alexander Throckmorton-Worthington the Third: rank by month".into(),
+        series: vec![
+            series(
+                &"Wolfeschlegelsteinhausenberger".repeat(4),
+                &[Some(3.0), Some(1.0)],
+                false,
+            ),
+            series(
+                "Average of the Northern Metropolitan Sales Region",
+                &[Some(2.0), Some(2.5)],
+                true,
+            ),
+        ],
+        ..rank_chart(&[None; 2])
+    }));
+    charts
+}
+
+#[test]
+fn chart_text_is_never_small_cut_or_outside() {
+    for chart in page_charts() {
+        for (w, h) in [(PAGE_WIDTH, 240), (552, 250)] {
+            let s = layout(&chart, w as f64, h as f64);
+            assert!(s.h >= h as f64, "a chart never gets shorter than asked");
+            for (st, x, y, t) in text_boxes(&s) {
+                assert!(
+                    st.size >= MIN_TEXT_PX,
+                    "{t:?} at {} px in {}",
+                    st.size,
+                    chart.title()
+                );
+                assert!(!t.ends_with('…'), "{t:?} cut short in {}", chart.title());
+                let tw = text_w(&t, st.size, st.bold);
+                let (x0, x1) = match st.anchor {
+                    Anchor::Start => (x, x + tw),
+                    Anchor::Middle => (x - tw / 2.0, x + tw / 2.0),
+                    Anchor::End => (x - tw, x),
+                };
+                assert!(
+                    !st.vertical,
+                    "{t:?} is turned on its side in {}",
+                    chart.title()
+                );
+                assert!(
+                    x0 >= 0.0 && x1 <= s.w && y - st.size >= 0.0 && y <= s.h,
+                    "{t:?} ({x0:.0}–{x1:.0} × {y:.0}) leaves the {}×{} chart {}",
+                    s.w,
+                    s.h,
+                    chart.title()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn long_bar_labels_are_wrapped_whole_on_the_left() {
+    let charts = page_charts();
+    let Some(Chart::Bar(c)) = charts.iter().rev().nth(1).cloned() else {
+        panic!("the long bar chart")
+    };
+    let s = layout_bar(&c, PAGE_WIDTH as f64, 0.0);
+    // Right-aligned left of the plot, in order, the lines give back every label whole.
+    let lines: Vec<(f64, String)> = text_boxes(&s)
+        .into_iter()
+        .filter(|b| b.0.anchor == Anchor::End)
+        .map(|b| (b.1, b.3))
+        .collect();
+    let drawn: String = lines.iter().map(|l| l.1.replace(' ', "")).collect();
+    let given: String = c.labels.iter().map(|l| l.replace(' ', "")).collect();
+    assert_eq!(drawn, given);
+    assert!(
+        lines.len() > c.labels.len() + 2,
+        "long labels wrap: {lines:?}"
+    );
+    assert!(lines.iter().all(|l| l.0 < s.w / 2.0), "{lines:?}");
+}
+
+#[test]
+fn averages_sit_on_an_axis_that_shows_their_differences() {
+    let teams = BarChart {
+        title: "各片区平均分".into(),
+        labels: vec!["城区片区".into(), "农村片区".into(), "城郊片区".into()],
+        values: vec![102.03, 98.33, 95.22],
+        y_label: "平均分".into(),
+        highlight: None,
+        from_zero: false,
+    };
+    let s = layout_bar(&teams, PAGE_WIDTH as f64, 0.0);
+    let ticks: Vec<f64> = text_boxes(&s)
+        .iter()
+        .filter_map(|b| b.3.parse::<f64>().ok())
+        .filter(|v| ![102.03, 98.33, 95.22].contains(v))
+        .collect();
+    assert!(ticks.iter().all(|&t| t > 50.0), "axis from 0: {ticks:?}");
+    let dots = scene_markers(&s, BAR);
+    let xs: Vec<f64> = dots.iter().map(|p| p.0).collect();
+    assert_eq!(xs.len(), 3, "{dots:?}");
+    assert!(xs[0] - xs[2] > (s.w - 2.0 * PAD) * 0.4, "{xs:?}");
+    // Counts keep their bars from 0.
+    let counts = BarChart {
+        from_zero: true,
+        ..teams
+    };
+    let s = layout_bar(&counts, PAGE_WIDTH as f64, 0.0);
+    assert!(text_boxes(&s).iter().any(|b| b.3 == "0"));
+}
+
+#[test]
+fn a_tall_chart_is_fitted_into_the_email_image() {
+    let Some(font) = test_font() else { return };
+    let many = BarChart {
+        labels: (0..30).map(|i| format!("片区{i}")).collect(),
+        values: (0..30).map(f64::from).collect(),
+        highlight: None,
+        ..bar_chart()
+    };
+    let chart = Chart::Bar(many);
+    assert!(layout(&chart, 552.0, 250.0).h > 250.0);
+    let (w, h, _) = decode(&render_png(&chart, 552, 250, 2, &font).unwrap());
+    assert_eq!((w, h), (1104, 500));
+}
+
+#[test]
+fn chart_texts_do_not_overlap() {
+    for chart in page_charts() {
+        let s = layout(&chart, PAGE_WIDTH as f64, PAGE_HEIGHT as f64);
+        let boxes: Vec<(f64, f64, f64, f64, String)> = text_boxes(&s)
+            .into_iter()
+            .map(|(st, x, y, t)| {
+                let tw = text_w(&t, st.size, st.bold);
+                let x0 = match st.anchor {
+                    Anchor::Start => x,
+                    Anchor::Middle => x - tw / 2.0,
+                    Anchor::End => x - tw,
+                };
+                (x0, x0 + tw, y - st.size * 0.88, y + st.size * 0.12, t)
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                let w = a.1.min(b.1) - a.0.max(b.0);
+                let h = a.3.min(b.3) - a.2.max(b.2);
+                assert!(
+                    w <= 1.0 || h <= 1.0,
+                    "{:?} overlaps {:?} in {}",
+                    a.4,
+                    b.4,
+                    chart.title()
+                );
+            }
+        }
     }
 }

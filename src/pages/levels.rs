@@ -231,6 +231,7 @@ pub(super) fn quarter(idx: &Index, qi: usize) -> PageCtx {
             .map(|r| idx.period_row(r, &award_name))
             .collect::<Vec<_>>(),
     );
+    ctx.insert("has_vetoed", &q.rows.iter().any(|r| r.vetoes > 0));
     let quarters = &idx.c.scores.quarters;
     let nav = |q: &QuarterScore| json!({"key": q.label(), "label": idx.quarter_label(q)});
     ctx.insert(

@@ -150,7 +150,12 @@ struct ChartView {
 /// text alternative from the same numbers.
 fn chart_view(chart: &Chart, t: &Theme) -> ChartView {
     // The SVG carries its own viewBox, role="img", aria-label and <title>.
-    let svg = charts::render_svg(chart, 640, 300);
+    // Bar charts take the height their rows need.
+    let height = match chart {
+        Chart::Bar(_) => 1,
+        _ => charts::PAGE_HEIGHT,
+    };
+    let svg = charts::render_svg(chart, charts::PAGE_WIDTH, height);
     let title = match chart {
         Chart::Line(c) => c.title.clone(),
         Chart::Bar(c) => c.title.clone(),

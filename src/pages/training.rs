@@ -112,6 +112,7 @@ pub(super) fn training_index(idx: &Index) -> PageCtx {
                 values: by.iter().map(|b| b.2).collect(),
                 y_label: t.label("hours").into(),
                 highlight: None,
+                from_zero: true,
             }),
             t,
         ));
@@ -207,6 +208,7 @@ pub(super) fn training_period(idx: &Index, s: &Summary) -> PageCtx {
                 values: by.iter().map(|b| b.2).collect(),
                 y_label: t.label("hours").into(),
                 highlight: None,
+                from_zero: true,
             }),
             t,
         )]

@@ -57,6 +57,7 @@ pub(super) fn year(idx: &Index, yi: usize) -> PageCtx {
             })
             .collect::<Vec<_>>(),
     );
+    ctx.insert("has_vetoed", &y.rows.iter().any(|r| r.vetoes > 0));
     ctx.insert(
         "excellence",
         &y.excellence

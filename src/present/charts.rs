@@ -60,6 +60,7 @@ pub fn team_averages(t: &Theme, label: &str, site: &Site, ms: &MonthScore) -> Ch
             .collect(),
         y_label: t.label("average").into(),
         highlight: None,
+        from_zero: false,
     })
 }
 
@@ -81,6 +82,7 @@ pub fn indicator_averages(t: &Theme, label: &str, site: &Site, ms: &MonthScore) 
             .collect(),
         y_label: t.label("points").into(),
         highlight: None,
+        from_zero: true,
     })
 }
 
@@ -96,6 +98,7 @@ pub fn level_distribution(t: &Theme, label: &str, site: &Site, counts: &[usize])
         values: counts.iter().map(|&n| n as f64).collect(),
         y_label: t.label("people").into(),
         highlight: None,
+        from_zero: true,
     }))
 }
 

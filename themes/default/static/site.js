@@ -66,6 +66,31 @@
       if (empty) empty.hidden = shown > 0;
     });
   }
+  // Scroll cue: a table (or the phone's navigation bar) wider than its box is marked with
+  // .more-left / .more-right while there is more of it on that side; style.css shades that edge.
+  var scrollers = Array.prototype.slice.call(document.querySelectorAll(".scroll, .nav ul"));
+  function cue(el) {
+    var more = el.scrollWidth - el.clientWidth;
+    el.classList.toggle("more-left", more > 1 && el.scrollLeft > 1);
+    el.classList.toggle("more-right", more > 1 && el.scrollLeft < more - 1);
+  }
+  scrollers.forEach(function (el) {
+    cue(el);
+    el.addEventListener("scroll", function () { cue(el); }, { passive: true });
+  });
+  if (window.ResizeObserver) {
+    var watch = new ResizeObserver(function (entries) { entries.forEach(function (e) { cue(e.target); }); });
+    scrollers.forEach(function (el) { watch.observe(el); });
+  } else {
+    window.addEventListener("resize", function () { scrollers.forEach(cue); });
+  }
+  // The current page's link in a navigation bar that scrolls: brought into view.
+  var current = document.querySelector(".nav a[aria-current=page]");
+  if (current) {
+    var bar = current.closest("ul");
+    var over = current.getBoundingClientRect().right - bar.getBoundingClientRect().right;
+    if (over > 0) bar.scrollLeft += over + 28;
+  }
   Array.prototype.forEach.call(document.querySelectorAll("a.print-link"), function (a) {
     a.hidden = false;
     a.addEventListener("click", function (e) { e.preventDefault(); window.print(); });
