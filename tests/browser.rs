@@ -58,46 +58,11 @@ fn build(root: &Path, bulletins: bool) -> PathBuf {
     if bulletins {
         let b = rankpress(root, &["bulletin"]);
         assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
-        personal_previews(&root.join("bulletins"));
         // A copy beside the pages for the browser to open (only here: `build` never
         // publishes the bulletins folder).
         copy_dir(&root.join("bulletins"), &out.join("bulletins"));
     }
     out
-}
-
-/// The personal bulletins exist only as messages (`bulletins/YYYY-MM/ID.eml`): their HTML part
-/// is written beside each as `ID.html`, its `cid:` images as `ID-NAME.png`, so that the browser
-/// checks them like the team bulletin's preview.
-fn personal_previews(dir: &Path) {
-    const EXTRACT: &str = r#"
-import email, email.policy, pathlib, sys
-n = 0
-for eml in sorted(pathlib.Path(sys.argv[1]).glob("*/*.eml")):
-    m = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
-    html = m.get_body(("html",)).get_content()
-    for part in m.walk():
-        cid = (part.get("Content-ID") or "").strip("<>")
-        if cid:
-            png = f"{eml.stem}-{cid}.png"
-            (eml.parent / png).write_bytes(part.get_content())
-            html = html.replace(f'src="cid:{cid}"', f'src="{png}"')
-    eml.with_suffix(".html").write_text(html, encoding="utf-8")
-    n += 1
-print(n)
-"#;
-    let run = Command::new("python3")
-        .args(["-c", EXTRACT])
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let n: usize = String::from_utf8_lossy(&run.stdout).trim().parse().unwrap();
-    assert!(n > 5, "personal bulletins: {n}");
 }
 
 /// The `full` fixture switched to English, with long and hostile manager and team names.
