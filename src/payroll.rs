@@ -1,7 +1,8 @@
 //! `rankpress payroll`: the month's performance pay (contract §10) as `DIR/YYYY-MM.json` (the
 //! contract's shape), `.csv` (UTF-8 with BOM, formula-safe) and `.xlsx` (header row, money
-//! format, a total row, frozen header), written with [`crate::fsutil::write_atomic`]. Pay is
-//! confidential: DIR may not be inside the site's output folder.
+//! format, a total row, frozen header), written with [`crate::fsutil::write_atomic_as`], new
+//! files readable by their owner only. Pay is confidential: DIR may not be inside the site's
+//! output folder.
 
 use std::path::PathBuf;
 
@@ -270,7 +271,7 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
             ("xlsx", xlsx),
         ] {
             let path = dir.join(format!("{}.{ext}", ms.month));
-            crate::fsutil::write_atomic(&path, &data)
+            crate::fsutil::write_atomic_as(&path, &data, crate::fsutil::Mode::Private)
                 .map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
             written.push(path);
         }
