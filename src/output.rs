@@ -3,10 +3,13 @@
 //! stops two builds from racing into the same folder.
 //!
 //! A build only ever replaces a folder that is absent, empty or a previous rankpress output
-//! (marked by the file [`MARKER`]); see [`check_target`]. What it sets aside (`.NAME.trash-*`,
-//! leftovers of killed builds) is deleted only when it carries the marker too.
+//! (marked by the file [`MARKER`]) holding nothing but what that build wrote: the marker lists
+//! every file and folder of the output; see [`check_target`]. What a build sets aside (the
+//! previous output as `.NAME.trash-TOKEN`, leftovers of killed builds as `.NAME.staging-TOKEN`
+//! or `.NAME.old-TOKEN`) is deleted only when its name is exactly that and its marker holds the
+//! same `TOKEN`, which the build that made it wrote: never by a name's prefix alone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
@@ -17,9 +20,16 @@ use crate::diag::{t, Lang};
 
 /// The file that marks a folder as a rankpress output, written into every output.
 pub const MARKER: &str = ".rankpress-output";
-/// The marker's content (its first line is the tool's name).
+/// The marker's first lines (its first line is the tool's name). A build's marker goes on
+/// with `token TOKEN` (see [`new_token`]) and, once the output is complete, `files` and one
+/// line per entry of the output (a folder with a trailing `/`).
 const MARKER_TEXT: &str =
     "rankpress\nThis folder is written by `rankpress build` and replaced by every build.\n";
+
+/// The line of a marker that names its token.
+const TOKEN_LINE: &str = "token ";
+/// The line of a marker after which the output's entries are listed.
+const FILES_LINE: &str = "files";
 
 /// A build's output in progress.
 pub struct Output {
@@ -36,6 +46,10 @@ pub struct Output {
     previous_pages: Option<HashMap<String, u64>>,
     /// `.NAME.pages` beside the output: the fingerprints of the pages in the output.
     manifest: PathBuf,
+    /// This build's token: in its staging folder's name and marker (see [`new_token`]).
+    token: String,
+    /// The previous output's token (its marker's), naming it when it is set aside.
+    previous_token: Option<String>,
     /// This build's page fingerprints, written to `manifest` by [`Output::commit`].
     pages: Mutex<Option<PageCache>>,
     files: AtomicUsize,
@@ -70,32 +84,33 @@ impl Output {
             let _ = fs::remove_file(&lock);
             return Err(e);
         }
-        // An output of an earlier version (no marker yet) is adopted: marked now, so that the
-        // trash it becomes is recognised as rankpress's.
-        if target.is_dir() && !has_marker(&target) {
-            let _ = fs::write(target.join(MARKER), MARKER_TEXT);
-        }
+        // The previous output's token names it when it is set aside; an output of an earlier
+        // version (no marker, or one without a token) gets one now, so that the trash it
+        // becomes is recognised as rankpress's.
+        let previous_token = target.is_dir().then(|| token_of(&target));
         // Leftovers of killed builds. A build killed between its two renames (platforms
         // without an atomic exchange) left the previous output aside: put it back. One killed
         // after carrying `bulletins/` (and its sent.log) into its staging folder: carry it back.
         if let Ok(rd) = fs::read_dir(&parent) {
-            let mut leftovers: Vec<PathBuf> = rd
+            let mut leftovers: Vec<(PathBuf, bool)> = rd
                 .flatten()
-                .filter(|e| {
-                    let n = e.file_name().to_string_lossy().into_owned();
-                    n.starts_with(&format!(".{name}.staging-"))
-                        || n.starts_with(&format!(".{name}.old-"))
+                .filter_map(|e| {
+                    let path = e.path();
+                    if set_aside(&path, &name, "old") {
+                        Some((path, true))
+                    } else if set_aside(&path, &name, "staging") {
+                        Some((path, false))
+                    } else {
+                        // A build killed before writing its staging folder's marker.
+                        if set_aside_name(&path, &name, "staging").is_some() {
+                            let _ = fs::remove_dir(&path);
+                        }
+                        None
+                    }
                 })
-                .map(|e| e.path())
                 .collect();
             leftovers.sort();
-            for path in leftovers {
-                if !is_ours(&path) {
-                    continue;
-                }
-                let is_old = path
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().contains(".old-"));
+            for (path, is_old) in leftovers {
                 if is_old && !target.exists() && fs::rename(&path, &target).is_ok() {
                     continue;
                 }
@@ -109,10 +124,10 @@ impl Output {
                 remove_tree(&path);
             }
         }
-        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        fs::create_dir_all(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
-        fs::write(staging.join(MARKER), MARKER_TEXT)
-            .map_err(|e| io_err("cannot write", &staging.join(MARKER), e))?;
+        let token = new_token();
+        let staging = parent.join(format!(".{name}.staging-{token}"));
+        fs::create_dir(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
+        write_marker(&staging, &token, None)?;
         let previous = target.is_dir().then(|| target.clone());
         // The manifest describes the current output; it is removed now and written again only
         // once the new output is in place, so it never describes another build's files.
@@ -130,6 +145,8 @@ impl Output {
             previous,
             previous_pages,
             manifest,
+            token,
+            previous_token,
             pages: Mutex::new(None),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
@@ -240,8 +257,12 @@ impl Output {
     /// commands ([`KEEP`], e.g. `bulletins/`) move into the new output first, so a build
     /// never destroys them.
     pub fn commit(self) -> Result<(), String> {
+        // The marker lists what this build wrote (not the folders carried over below), so that
+        // the next build recognises anything else as someone else's.
+        let written = list_entries(&self.staging);
+        let marked = write_marker(&self.staging, &self.token, Some(&written));
         let carried = carry_over(&self.target, &self.staging);
-        let result = swap(&self.staging, &self.target);
+        let result = marked.and_then(|()| swap(&self.staging, &self.target, &self.previous_token));
         if result.is_ok() {
             let pages = self.pages.lock().ok().and_then(|mut p| p.take());
             if let Some(pages) = pages {
@@ -383,64 +404,229 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 }
 
 /// Puts `staging` in place of `target`: atomically where the OS can exchange two folders,
-/// otherwise with two renames (the old output moves aside first).
-fn swap(staging: &Path, target: &Path) -> Result<(), String> {
-    if !target.exists() {
+/// otherwise with two renames (the old output moves aside first, as `.NAME.old-TOKEN`).
+/// `previous` is the token of the output at `target` (see [`Output::begin`]).
+fn swap(staging: &Path, target: &Path, previous: &Option<String>) -> Result<(), String> {
+    let (Some(name), Some(previous)) = (target.file_name(), previous) else {
         return fs::rename(staging, target)
             .map_err(|e| io_err("cannot move into place", target, e));
-    }
+    };
+    let name = name.to_string_lossy();
+    let trash = target.with_file_name(format!(".{name}.trash-{previous}"));
     if exchange(staging, target).is_ok() {
         // `staging` now holds the previous output: set aside for the next build to delete.
-        discard(staging);
+        discard(staging, &trash);
         return Ok(());
     }
-    let old = staging.with_file_name(
-        staging
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .replace(".staging-", ".old-"),
-    );
+    let old = target.with_file_name(format!(".{name}.old-{previous}"));
     fs::rename(target, &old).map_err(|e| io_err("cannot move aside", target, e))?;
     if let Err(e) = fs::rename(staging, target) {
         let _ = fs::rename(&old, target);
         return Err(io_err("cannot move into place", target, e));
     }
-    discard(&old);
+    discard(&old, &trash);
     Ok(())
 }
 
-/// Sets a previous output aside as `.NAME.trash-PID` instead of deleting it: deleting a
-/// province's 5,000 folders takes ~0.5 s, which the next build does in the background while
-/// it loads the data ([`empty_trash`]). Most of its files are hard links shared with the new
-/// output, so it takes little room. Deleted at once if it cannot be renamed.
-fn discard(old: &Path) {
-    let name = old.file_name().unwrap_or_default().to_string_lossy();
-    let trash = old.with_file_name(
-        name.replace(".staging-", ".trash-")
-            .replace(".old-", ".trash-"),
-    );
-    if trash == old || fs::rename(old, &trash).is_err() {
-        let _ = fs::remove_dir_all(old);
+/// Sets a previous output aside as `trash` (`.NAME.trash-TOKEN`, its marker's token) instead
+/// of deleting it: deleting a province's 5,000 folders takes ~0.5 s, which the next build does
+/// in the background while it loads the data ([`empty_trash`]). Most of its files are hard
+/// links shared with the new output, so it takes little room. Deleted at once if it cannot be
+/// renamed (a folder of that name already exists).
+fn discard(old: &Path, trash: &Path) {
+    if fs::symlink_metadata(trash).is_ok() || fs::rename(old, trash).is_err() {
+        remove_tree(old);
     }
 }
 
-/// Deletes the previous outputs that builds into `target` set aside (`.NAME.trash-*` beside
-/// it); a build calls it in the background while it loads. Any error is ignored (the next
-/// build tries again). Only folders that carry the [`MARKER`] are deleted: a trash folder that
-/// rankpress did not set aside itself is never touched.
+/// Deletes the previous outputs that builds into `target` set aside (`.NAME.trash-TOKEN`
+/// beside it); a build calls it in the background while it loads. Any error is ignored (the
+/// next build tries again). Only folders named exactly so whose marker holds the same token
+/// are deleted ([`set_aside`]): a folder that rankpress did not set aside itself (a user's
+/// copy of the output, whatever its name) is never touched.
 pub fn empty_trash(target: &Path) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
         return;
     };
-    let prefix = format!(".{}.trash-", name.to_string_lossy());
+    let name = name.to_string_lossy();
     if let Ok(rd) = fs::read_dir(parent) {
         for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) && is_ours(&e.path()) {
+            if set_aside(&e.path(), &name, "trash") {
                 remove_tree(&e.path());
             }
         }
     }
+}
+
+/// A new token: 16 lowercase hexadecimal digits, different for every build (process id, time
+/// and a counter, hashed). It names a build's staging folder and is written into its marker.
+fn new_token() -> String {
+    use std::hash::{Hash, Hasher};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let mut h = stable_hasher();
+    std::process::id().hash(&mut h);
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+        .hash(&mut h);
+    COUNT.fetch_add(1, Ordering::Relaxed).hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// True for a token as [`new_token`] makes them.
+fn is_token(s: &str) -> bool {
+    s.len() == 16
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The token in the name of `path` when it is named `.NAME.KIND-TOKEN` exactly, for the
+/// output folder `name`.
+fn set_aside_name<'a>(path: &'a Path, name: &str, kind: &str) -> Option<&'a str> {
+    let token = path
+        .file_name()?
+        .to_str()?
+        .strip_prefix(&format!(".{name}.{kind}-"))?;
+    is_token(token).then_some(token)
+}
+
+/// True when `path` is a folder a build into `name` set aside as `kind` (`staging`, `old`,
+/// `trash`): a real folder (not a symlink) named exactly `.NAME.KIND-TOKEN` whose marker holds
+/// the same token.
+fn set_aside(path: &Path, name: &str, kind: &str) -> bool {
+    set_aside_name(path, name, kind).is_some_and(|token| {
+        fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+            && read_marker(path).and_then(|m| m.token).as_deref() == Some(token)
+    })
+}
+
+/// What a [`MARKER`] holds.
+struct Marker {
+    /// The token of the build that wrote it (markers of earlier versions have none).
+    token: Option<String>,
+    /// Every entry of the output, relative, folders with a trailing `/` (none before the
+    /// build completed, and in markers of earlier versions).
+    files: Option<HashSet<String>>,
+}
+
+/// Reads the [`MARKER`] of `dir`, if it has one written by rankpress (see [`has_marker`]).
+fn read_marker(dir: &Path) -> Option<Marker> {
+    if !has_marker(dir) {
+        return None;
+    }
+    let text = fs::read_to_string(dir.join(MARKER)).ok()?;
+    let mut lines = text.lines();
+    let mut token = None;
+    for line in lines.by_ref() {
+        if line == FILES_LINE {
+            let files = lines.map(str::to_string).collect();
+            return Some(Marker {
+                token,
+                files: Some(files),
+            });
+        }
+        if let Some(t) = line.strip_prefix(TOKEN_LINE).filter(|t| is_token(t)) {
+            token = Some(t.to_string());
+        }
+    }
+    Some(Marker { token, files: None })
+}
+
+/// Writes the [`MARKER`] of `dir`: its token and, once known, the output's entries.
+fn write_marker(dir: &Path, token: &str, files: Option<&[String]>) -> Result<(), String> {
+    let mut text = format!("{MARKER_TEXT}{TOKEN_LINE}{token}\n");
+    if let Some(files) = files {
+        text.push_str(FILES_LINE);
+        text.push('\n');
+        for f in files {
+            text.push_str(f);
+            text.push('\n');
+        }
+    }
+    let path = dir.join(MARKER);
+    fs::write(&path, text).map_err(|e| io_err("cannot write", &path, e))
+}
+
+/// The token of the output `target`, from its marker; an output without one (written by an
+/// earlier version) gets a new one, written into its marker (keeping its list of entries).
+fn token_of(target: &Path) -> String {
+    let marker = read_marker(target);
+    if let Some(token) = marker.as_ref().and_then(|m| m.token.clone()) {
+        return token;
+    }
+    let token = new_token();
+    let files: Option<Vec<String>> = marker
+        .and_then(|m| m.files)
+        .map(|f| f.into_iter().collect());
+    let _ = write_marker(target, &token, files.as_deref());
+    token
+}
+
+/// Every entry under `dir` but its [`MARKER`], relative with `/`, folders with a trailing `/`,
+/// sorted.
+fn list_entries(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel == MARKER {
+                return None;
+            }
+            Some(if e.file_type().is_dir() {
+                format!("{rel}/")
+            } else {
+                rel
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The entries of the output `target` that its previous build did not write (per its
+/// marker's list), relative, folders with a trailing `/` (and not looked into), sorted. The
+/// folders other commands write into an output ([`KEEP`]) are not counted. Empty when the
+/// marker has no list (an output of an earlier version, adopted as before).
+fn foreign_entries(target: &Path) -> Vec<String> {
+    let Some(files) = read_marker(target).and_then(|m| m.files) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut walk = walkdir::WalkDir::new(target).min_depth(1).into_iter();
+    while let Some(Ok(e)) = walk.next() {
+        let Ok(rel) = e.path().strip_prefix(target) else {
+            continue;
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let is_dir = e.file_type().is_dir();
+        if rel == MARKER || (is_dir && e.depth() == 1 && KEEP.contains(&rel.as_str())) {
+            if is_dir {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        let entry = if is_dir { format!("{rel}/") } else { rel };
+        if !files.contains(&entry) {
+            out.push(entry);
+            if is_dir {
+                walk.skip_current_dir();
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// `path` made absolute, with `.` and `..` resolved and the folders above it canonicalised
@@ -514,15 +700,14 @@ pub fn inside_output(root: &Path, dir: &Path) -> bool {
 /// is the tool's name).
 pub fn has_marker(dir: &Path) -> bool {
     let m = dir.join(MARKER);
-    fs::symlink_metadata(&m).is_ok_and(|md| md.is_file() && md.len() < 4096)
-        && fs::read_to_string(&m).is_ok_and(|t| t.lines().next() == Some("rankpress"))
-}
-
-/// True when `dir` is a real folder (not a symlink) that rankpress wrote: it carries the
-/// [`MARKER`], or it is empty (a staging folder of a build killed before writing anything).
-fn is_ours(dir: &Path) -> bool {
-    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
-        && (has_marker(dir) || fs::read_dir(dir).is_ok_and(|mut rd| rd.next().is_none()))
+    let mut head = Vec::new();
+    fs::symlink_metadata(&m).is_ok_and(|md| md.is_file())
+        && fs::File::open(&m).is_ok_and(|f| f.take(11).read_to_end(&mut head).is_ok())
+        && head
+            .split(|&b| b == b'\n')
+            .next()
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            == Some(b"rankpress".as_slice())
 }
 
 /// Deletes a folder of rankpress's, first making every folder in it writable (a read-only
@@ -579,6 +764,11 @@ fn some_entries(dir: &Path) -> (String, usize) {
         })
         .unwrap_or_default();
     names.sort();
+    summary(names)
+}
+
+/// The first few of `names`, for messages (`a.txt, notes/, …`), and how many there are.
+fn summary(names: Vec<String>) -> (String, usize) {
     let total = names.len();
     let mut shown = names.into_iter().take(5).collect::<Vec<_>>().join(", ");
     if total > 5 {
@@ -588,7 +778,8 @@ fn some_entries(dir: &Path) -> (String, usize) {
 }
 
 /// Checks that a build of the site at `root` may write `target` (already [`resolve`]d):
-/// the target must be absent, an empty folder or a previous rankpress output, and must not be
+/// the target must be absent, an empty folder or a previous rankpress output holding only
+/// what that build wrote ([`foreign_entries`]), and must not be
 /// the site folder, a folder above it, a folder holding a `content/` folder, or lie inside
 /// `content/`. A regular file or a symlink is refused. The message (site's language) says what
 /// is there and how to proceed.
@@ -652,8 +843,18 @@ pub fn check_target(root: &Path, target: &Path, lang: Lang) -> Result<(), String
             ),
         );
     }
-    if !target.is_dir() || has_marker(target) {
+    if !target.is_dir() {
         return Ok(());
+    }
+    if has_marker(target) {
+        let (entries, total) = summary(foreign_entries(target));
+        if total == 0 {
+            return Ok(());
+        }
+        return refuse(
+            format!("输出文件夹 {shown} 里有上次生成之后加入的、不是 rankpress 写的内容（共 {total} 项：{entries}），生成网站会替换整个文件夹，所以不会写入。请先把它们移到别处"),
+            format!("the output folder {shown} holds files that its last build did not write ({total} entries: {entries}); a build replaces the whole folder, so nothing was written. Move them elsewhere first"),
+        );
     }
     let (entries, total) = some_entries(target);
     if total == 0 {
@@ -830,13 +1031,52 @@ mod tests {
     fn read_only_folders_are_removed() {
         use std::os::unix::fs::PermissionsExt;
         let d = tempfile::tempdir().unwrap();
-        let t = d.path().join(".out.trash-1");
+        let token = new_token();
+        let t = d.path().join(format!(".out.trash-{token}"));
         fs::create_dir_all(t.join("a/b")).unwrap();
         fs::write(t.join("a/b/f"), "x").unwrap();
-        fs::write(t.join(MARKER), MARKER_TEXT).unwrap();
+        write_marker(&t, &token, None).unwrap();
         fs::set_permissions(t.join("a/b"), fs::Permissions::from_mode(0o500)).unwrap();
         fs::set_permissions(t.join("a"), fs::Permissions::from_mode(0o500)).unwrap();
         empty_trash(&d.path().join("out"));
         assert!(!t.exists());
+    }
+
+    #[test]
+    fn only_exact_names_with_their_token_are_set_aside() {
+        let d = tempfile::tempdir().unwrap();
+        let (a, b) = (new_token(), new_token());
+        assert!(a != b && is_token(&a) && is_token(&b), "{a} {b}");
+        let make = |name: &str, token: Option<&str>| {
+            let p = d.path().join(name);
+            fs::create_dir_all(&p).unwrap();
+            match token {
+                Some(t) => write_marker(&p, t, Some(&[])).unwrap(),
+                None => fs::write(p.join(MARKER), MARKER_TEXT).unwrap(),
+            }
+            p
+        };
+        assert!(set_aside(
+            &make(&format!(".out.trash-{a}"), Some(&a)),
+            "out",
+            "trash"
+        ));
+        assert!(set_aside(
+            &make(&format!(".out.old-{a}"), Some(&a)),
+            "out",
+            "old"
+        ));
+        for (name, token) in [
+            (format!(".out.trash-{a}"), Some(&b)),
+            (format!(".out.trash-{a}x"), Some(&a)),
+            (".out.trash-mine".to_string(), Some(&a)),
+            (".out.trash-1234".to_string(), None),
+            (format!(".other.trash-{a}"), Some(&a)),
+        ] {
+            let p = d.path().join("case").join(&name);
+            let p = make(p.to_str().unwrap(), token.map(String::as_str));
+            assert!(!set_aside(&p, "out", "trash"), "{name}");
+            fs::remove_dir_all(d.path().join("case")).unwrap();
+        }
     }
 }
