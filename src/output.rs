@@ -21,8 +21,8 @@ use crate::diag::{t, Lang};
 /// The file that marks a folder as a rankpress output, written into every output.
 pub const MARKER: &str = ".rankpress-output";
 /// The marker's first lines (its first line is the tool's name). A build's marker goes on
-/// with `token TOKEN` (see [`new_token`]) and, once the output is complete, `files` and one
-/// line per entry of the output (a folder with a trailing `/`).
+/// with `token TOKEN` (see [`new_token`], [`list_token`]) and, once the output is complete,
+/// `files` and one line per entry of the output (a folder with a trailing `/`).
 const MARKER_TEXT: &str =
     "rankpress\nThis folder is written by `rankpress build` and replaced by every build.\n";
 
@@ -46,7 +46,8 @@ pub struct Output {
     previous_pages: Option<HashMap<String, u64>>,
     /// `.NAME.pages` beside the output: the fingerprints of the pages in the output.
     manifest: PathBuf,
-    /// This build's token: in its staging folder's name and marker (see [`new_token`]).
+    /// This build's random token: in its staging folder's name and marker until the output is
+    /// complete (see [`new_token`], [`Output::seal`]).
     token: String,
     /// The previous output's token (its marker's), naming it when it is set aside.
     previous_token: Option<String>,
@@ -127,7 +128,7 @@ impl Output {
         let token = new_token();
         let staging = parent.join(format!(".{name}.staging-{token}"));
         fs::create_dir(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
-        write_marker(&staging, &token, None)?;
+        write_marker(&staging, &[&token], None)?;
         let previous = target.is_dir().then(|| target.clone());
         // The manifest describes the current output; it is removed now and written again only
         // once the new output is in place, so it never describes another build's files.
@@ -260,9 +261,9 @@ impl Output {
         // The marker lists what this build wrote (not the folders carried over below), so that
         // the next build recognises anything else as someone else's.
         let written = list_entries(&self.staging);
-        let marked = write_marker(&self.staging, &self.token, Some(&written));
-        let carried = carry_over(&self.target, &self.staging);
-        let result = marked.and_then(|()| swap(&self.staging, &self.target, &self.previous_token));
+        let (staging, marked) = self.seal(&written);
+        let carried = carry_over(&self.target, &staging);
+        let result = marked.and_then(|()| swap(&staging, &self.target, &self.previous_token));
         if result.is_ok() {
             let pages = self.pages.lock().ok().and_then(|mut p| p.take());
             if let Some(pages) = pages {
@@ -274,12 +275,38 @@ impl Output {
         }
         if result.is_err() {
             for name in carried {
-                let _ = fs::rename(self.staging.join(name), self.target.join(name));
+                let _ = fs::rename(staging.join(name), self.target.join(name));
             }
-            let _ = fs::remove_dir_all(&self.staging);
+            let _ = fs::remove_dir_all(&staging);
         }
         self.release();
         result
+    }
+
+    /// Writes the complete staging folder's marker: the entries `written` and, so that two
+    /// builds of the same data are byte-identical, the token of that list ([`list_token`])
+    /// instead of this build's random one, renaming the folder to match. At every step the
+    /// folder's name holds one of its marker's tokens, so a build killed meanwhile leaves a
+    /// folder the next build recognises. Returns the folder's path (renamed or not).
+    fn seal(&self, written: &[String]) -> (PathBuf, Result<(), String>) {
+        let token = list_token(written);
+        let both = write_marker(&self.staging, &[&self.token, &token], Some(written));
+        if let Err(e) = both {
+            return (self.staging.clone(), Err(e));
+        }
+        let name = self
+            .staging
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        let base = name.strip_suffix(self.token.as_str()).unwrap_or(&name);
+        let sealed = self.staging.with_file_name(format!("{base}{token}"));
+        if fs::symlink_metadata(&sealed).is_ok() || fs::rename(&self.staging, &sealed).is_err() {
+            // Kept under its name, with both tokens: still recognised, merely not identical.
+            return (self.staging.clone(), Ok(()));
+        }
+        let result = write_marker(&sealed, &[&token], Some(written));
+        (sealed, result)
     }
 
     /// Drops the staged output, leaving the target untouched.
@@ -474,7 +501,19 @@ fn new_token() -> String {
     format!("{:016x}", h.finish())
 }
 
-/// True for a token as [`new_token`] makes them.
+/// The token of a complete output: a hash of its list of entries, so that the same output
+/// always has the same marker.
+fn list_token(files: &[String]) -> String {
+    use std::hash::Hasher;
+    let mut h = stable_hasher();
+    for f in files {
+        h.write(f.as_bytes());
+        h.write_u8(b'\n');
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// True for a token as [`new_token`] and [`list_token`] make them.
 fn is_token(s: &str) -> bool {
     s.len() == 16
         && s.bytes()
@@ -497,14 +536,15 @@ fn set_aside_name<'a>(path: &'a Path, name: &str, kind: &str) -> Option<&'a str>
 fn set_aside(path: &Path, name: &str, kind: &str) -> bool {
     set_aside_name(path, name, kind).is_some_and(|token| {
         fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
-            && read_marker(path).and_then(|m| m.token).as_deref() == Some(token)
+            && read_marker(path).is_some_and(|m| m.tokens.iter().any(|t| t == token))
     })
 }
 
 /// What a [`MARKER`] holds.
 struct Marker {
-    /// The token of the build that wrote it (markers of earlier versions have none).
-    token: Option<String>,
+    /// The tokens of the folder (one, but two for a moment while a build completes its
+    /// staging folder; markers of earlier versions have none).
+    tokens: Vec<String>,
     /// Every entry of the output, relative, folders with a trailing `/` (none before the
     /// build completed, and in markers of earlier versions).
     files: Option<HashSet<String>>,
@@ -517,25 +557,31 @@ fn read_marker(dir: &Path) -> Option<Marker> {
     }
     let text = fs::read_to_string(dir.join(MARKER)).ok()?;
     let mut lines = text.lines();
-    let mut token = None;
+    let mut tokens = Vec::new();
     for line in lines.by_ref() {
         if line == FILES_LINE {
             let files = lines.map(str::to_string).collect();
             return Some(Marker {
-                token,
+                tokens,
                 files: Some(files),
             });
         }
         if let Some(t) = line.strip_prefix(TOKEN_LINE).filter(|t| is_token(t)) {
-            token = Some(t.to_string());
+            tokens.push(t.to_string());
         }
     }
-    Some(Marker { token, files: None })
+    Some(Marker {
+        tokens,
+        files: None,
+    })
 }
 
-/// Writes the [`MARKER`] of `dir`: its token and, once known, the output's entries.
-fn write_marker(dir: &Path, token: &str, files: Option<&[String]>) -> Result<(), String> {
-    let mut text = format!("{MARKER_TEXT}{TOKEN_LINE}{token}\n");
+/// Writes the [`MARKER`] of `dir`: its tokens and, once known, the output's entries.
+fn write_marker(dir: &Path, tokens: &[&str], files: Option<&[String]>) -> Result<(), String> {
+    let mut text = MARKER_TEXT.to_string();
+    for token in tokens {
+        text.push_str(&format!("{TOKEN_LINE}{token}\n"));
+    }
     if let Some(files) = files {
         text.push_str(FILES_LINE);
         text.push('\n');
@@ -544,22 +590,28 @@ fn write_marker(dir: &Path, token: &str, files: Option<&[String]>) -> Result<(),
             text.push('\n');
         }
     }
+    // Through a temporary file, so that a build killed meanwhile leaves a whole marker.
     let path = dir.join(MARKER);
-    fs::write(&path, text).map_err(|e| io_err("cannot write", &path, e))
+    let tmp = dir.join(format!("{MARKER}.tmp"));
+    fs::write(&tmp, text)
+        .and_then(|()| fs::rename(&tmp, &path))
+        .map_err(|e| io_err("cannot write", &path, e))
 }
 
 /// The token of the output `target`, from its marker; an output without one (written by an
 /// earlier version) gets a new one, written into its marker (keeping its list of entries).
 fn token_of(target: &Path) -> String {
     let marker = read_marker(target);
-    if let Some(token) = marker.as_ref().and_then(|m| m.token.clone()) {
+    if let Some(token) = marker.as_ref().and_then(|m| m.tokens.first().cloned()) {
         return token;
     }
     let token = new_token();
-    let files: Option<Vec<String>> = marker
-        .and_then(|m| m.files)
-        .map(|f| f.into_iter().collect());
-    let _ = write_marker(target, &token, files.as_deref());
+    let files: Option<Vec<String>> = marker.and_then(|m| m.files).map(|f| {
+        let mut f: Vec<String> = f.into_iter().collect();
+        f.sort();
+        f
+    });
+    let _ = write_marker(target, &[&token], files.as_deref());
     token
 }
 
@@ -1035,7 +1087,7 @@ mod tests {
         let t = d.path().join(format!(".out.trash-{token}"));
         fs::create_dir_all(t.join("a/b")).unwrap();
         fs::write(t.join("a/b/f"), "x").unwrap();
-        write_marker(&t, &token, None).unwrap();
+        write_marker(&t, &[&token], None).unwrap();
         fs::set_permissions(t.join("a/b"), fs::Permissions::from_mode(0o500)).unwrap();
         fs::set_permissions(t.join("a"), fs::Permissions::from_mode(0o500)).unwrap();
         empty_trash(&d.path().join("out"));
@@ -1051,7 +1103,7 @@ mod tests {
             let p = d.path().join(name);
             fs::create_dir_all(&p).unwrap();
             match token {
-                Some(t) => write_marker(&p, t, Some(&[])).unwrap(),
+                Some(t) => write_marker(&p, &[t], Some(&[])).unwrap(),
                 None => fs::write(p.join(MARKER), MARKER_TEXT).unwrap(),
             }
             p

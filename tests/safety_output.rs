@@ -127,23 +127,10 @@ fn previous_output_and_empty_folder_are_replaced() {
     assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
     std::fs::remove_file(root.join("output/stray.txt")).unwrap();
     assert!(rankpress(root, &["build"]).status.success());
-    // Two outputs of the same data are identical, marker included but for its build's token.
-    let without_token = |dir: &Path| {
-        let mut s = snapshot(dir);
-        let marker = s.get_mut(".rankpress-output").unwrap();
-        let text = String::from_utf8(marker.clone()).unwrap();
-        assert!(text.contains("\ntoken "), "{text}");
-        *marker = text
-            .lines()
-            .filter(|l| !l.starts_with("token "))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .into_bytes();
-        s
-    };
+    // Two outputs of the same data are identical, marker included.
     assert_eq!(
-        without_token(&root.join("output")),
-        without_token(&root.join("public"))
+        snapshot(&root.join("output")),
+        snapshot(&root.join("public"))
     );
 }
 
