@@ -85,10 +85,6 @@ impl Output {
             let _ = fs::remove_file(&lock);
             return Err(e);
         }
-        // The previous output's token names it when it is set aside; an output of an earlier
-        // version (no marker, or one without a token) gets one now, so that the trash it
-        // becomes is recognised as rankpress's.
-        let previous_token = target.is_dir().then(|| token_of(&target));
         // Leftovers of killed builds. A build killed between its two renames (platforms
         // without an atomic exchange) left the previous output aside: put it back. One killed
         // after carrying `bulletins/` (and its sent.log) into its staging folder: carry it back.
@@ -125,6 +121,10 @@ impl Output {
                 remove_tree(&path);
             }
         }
+        // The previous output's token names it when it is set aside; an output of an earlier
+        // version (no marker, or one without a token) gets one now, so that the trash it
+        // becomes is recognised as rankpress's.
+        let previous_token = target.is_dir().then(|| token_of(&target));
         let token = new_token();
         let staging = parent.join(format!(".{name}.staging-{token}"));
         fs::create_dir(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
@@ -434,7 +434,9 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 /// otherwise with two renames (the old output moves aside first, as `.NAME.old-TOKEN`).
 /// `previous` is the token of the output at `target` (see [`Output::begin`]).
 fn swap(staging: &Path, target: &Path, previous: &Option<String>) -> Result<(), String> {
-    let (Some(name), Some(previous)) = (target.file_name(), previous) else {
+    // Without a previous output (or one that appeared since the build began: then the rename
+    // fails unless it is an empty folder), the staged output simply moves into place.
+    let (Some(name), Some(previous), true) = (target.file_name(), previous, target.exists()) else {
         return fs::rename(staging, target)
             .map_err(|e| io_err("cannot move into place", target, e));
     };
@@ -615,36 +617,43 @@ fn token_of(target: &Path) -> String {
     token
 }
 
-/// Every entry under `dir` but its [`MARKER`], relative with `/`, folders with a trailing `/`,
-/// sorted.
+/// True for the relative path of the [`MARKER`] or of the temporary file it is written
+/// through ([`write_marker`]), which a killed build may leave.
+fn is_marker_file(rel: &str) -> bool {
+    rel.strip_prefix(MARKER)
+        .is_some_and(|rest| rest.is_empty() || rest == ".tmp")
+}
+
+/// The name of the entry `e` found under `dir` as a marker lists it: relative, with `/`
+/// between folders, a folder with a trailing `/`.
+fn entry_name(dir: &Path, e: &walkdir::DirEntry) -> Option<String> {
+    let rel = e.path().strip_prefix(dir).ok()?;
+    let mut name = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    if e.file_type().is_dir() {
+        name.push('/');
+    }
+    Some(name)
+}
+
+/// Every entry under `dir` but its [`MARKER`], as [`entry_name`] gives it, sorted.
 fn list_entries(dir: &Path) -> Vec<String> {
     let mut out: Vec<String> = walkdir::WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
         .flatten()
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?;
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            if rel == MARKER {
-                return None;
-            }
-            Some(if e.file_type().is_dir() {
-                format!("{rel}/")
-            } else {
-                rel
-            })
-        })
+        .filter_map(|e| entry_name(dir, &e))
+        .filter(|name| !is_marker_file(name))
         .collect();
     out.sort();
     out
 }
 
 /// The entries of the output `target` that its previous build did not write (per its
-/// marker's list), relative, folders with a trailing `/` (and not looked into), sorted. The
+/// marker's list), as [`entry_name`] gives them (a folder is not looked into), sorted. The
 /// folders other commands write into an output ([`KEEP`]) are not counted. Empty when the
 /// marker has no list (an output of an earlier version, adopted as before).
 fn foreign_entries(target: &Path) -> Vec<String> {
@@ -653,28 +662,17 @@ fn foreign_entries(target: &Path) -> Vec<String> {
     };
     let mut out = Vec::new();
     let mut walk = walkdir::WalkDir::new(target).min_depth(1).into_iter();
-    while let Some(Ok(e)) = walk.next() {
-        let Ok(rel) = e.path().strip_prefix(target) else {
+    while let Some(e) = walk.next() {
+        let Some(name) = e.ok().and_then(|e| entry_name(target, &e)) else {
             continue;
         };
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let is_dir = e.file_type().is_dir();
-        if rel == MARKER || (is_dir && e.depth() == 1 && KEEP.contains(&rel.as_str())) {
-            if is_dir {
-                walk.skip_current_dir();
-            }
-            continue;
+        let kept = name.strip_suffix('/').is_some_and(|n| KEEP.contains(&n));
+        let foreign = !kept && !is_marker_file(&name) && !files.contains(&name);
+        if (kept || foreign) && name.ends_with('/') {
+            walk.skip_current_dir();
         }
-        let entry = if is_dir { format!("{rel}/") } else { rel };
-        if !files.contains(&entry) {
-            out.push(entry);
-            if is_dir {
-                walk.skip_current_dir();
-            }
+        if foreign {
+            out.push(name);
         }
     }
     out.sort();

@@ -1,6 +1,7 @@
 //! `export`: the month's sheet to fill in (roster rows, indicator columns, existing values), as
 //! `.xlsx` (text as string cells, never formulas) or CSV (formula-like text behind a `'` that
-//! `import` takes off), written with `write_atomic`.
+//! `import` takes off), written with `write_atomic`: never under `content/` or `.git/`, and over
+//! an existing file only with `--force` and only when it is a sheet `export` wrote.
 
 use std::path::{Path, PathBuf};
 
@@ -149,17 +150,20 @@ pub fn csv_bytes(rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
     w.into_inner().map_err(|e| e.to_string())
 }
 
-/// True when the file at `path` is a sheet `export` wrote (possibly filled in since): it reads
-/// as a sheet whose header row begins with the [`leading_headers`] of either language.
+/// True when the file at `path` is a sheet `export` wrote (possibly filled in since, a title
+/// row added above): it reads as a sheet with a header row, among its first 20 rows as for
+/// `import`, that begins with the [`leading_headers`] of either language.
 fn is_exported_sheet(path: &Path) -> bool {
     let Ok(table) = read::read_table(path, None, Lang::En) else {
         return false;
     };
-    [Lang::Zh, Lang::En].into_iter().any(|lang| {
-        leading_headers(lang)
-            .iter()
-            .enumerate()
-            .all(|(c, h)| table.get(0, c).text() == *h)
+    (0..table.len().min(20)).any(|row| {
+        [Lang::Zh, Lang::En].into_iter().any(|lang| {
+            leading_headers(lang)
+                .iter()
+                .enumerate()
+                .all(|(c, h)| table.get(row, c).text() == *h)
+        })
     })
 }
 
