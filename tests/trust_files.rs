@@ -109,13 +109,24 @@ fn export_refuses_an_existing_sheet_unless_forced() {
         ];
         let o = rankpress(root, &args);
         assert!(o.status.success(), "{}", stderr(&o));
-        // The keeper fills it in (here: a sheet of the same layout with one more line).
+        // The keeper fills it in, as a spreadsheet saves it (a title row above the headers).
         let filled = root.join(file);
-        let mut bytes = std::fs::read(&filled).unwrap();
-        if format == "csv" {
-            bytes.extend_from_slice("zhang-wei,张伟,城区片区,1,2\r\n".as_bytes());
-            std::fs::write(&filled, &bytes).unwrap();
-        }
+        let bytes = if format == "csv" {
+            "\u{feff}2026年成绩\r\n编号,姓名,片区,卷烟销量实际\r\nzhang-wei,张伟,城区片区,1\r\n"
+                .as_bytes()
+                .to_vec()
+        } else {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.write_string(0, 0, "2026年成绩").unwrap();
+            for (c, h) in ["编号", "姓名", "片区", "卷烟销量实际"].iter().enumerate() {
+                ws.write_string(1, c as u16, *h).unwrap();
+            }
+            ws.write_string(2, 0, "zhang-wei").unwrap();
+            ws.write_number(2, 3, 1.0).unwrap();
+            wb.save_to_buffer().unwrap()
+        };
+        std::fs::write(&filled, &bytes).unwrap();
         let o = rankpress(root, &args);
         assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
         let err = stderr(&o);
