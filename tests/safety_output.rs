@@ -5,31 +5,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
 use common::*;
-
-/// Every entry under `dir` (hidden ones too; symlinks not followed) with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            let bytes = if e.file_type().is_file() {
-                std::fs::read(e.path()).unwrap()
-            } else if e.file_type().is_symlink() {
-                format!("-> {}", std::fs::read_link(e.path()).unwrap().display()).into_bytes()
-            } else {
-                b"<dir>".to_vec()
-            };
-            (rel, bytes)
-        })
-        .collect()
-}
 
 fn basic_site() -> tempfile::TempDir {
     site_from(&conformance_dir().join("basic/content"))
