@@ -410,3 +410,30 @@ fn replaced_files_keep_their_mode_and_new_ones_follow_the_umask() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(mode(&root.join(".git/hooks/pre-commit")), 0o750, "hook");
 }
+
+#[test]
+fn payrolls_are_private_whatever_the_umask() {
+    // Pay is confidential: a new payroll is readable by its owner only; one replaced keeps
+    // the permissions its owner gave it.
+    let site = site_from(&conformance_v2_dir().join("ratings/content"));
+    let root = site.path();
+    let o = rankpress_umask(root, "022", &["payroll", "--month", "all"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files: Vec<_> = std::fs::read_dir(root.join("payroll"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "csv" || x == "xlsx" || x == "json")
+        })
+        .collect();
+    assert!(!files.is_empty());
+    for f in &files {
+        assert_eq!(mode(f), 0o600, "{}", f.display());
+    }
+    chmod(&files[0], 0o640);
+    let o = rankpress_umask(root, "022", &["payroll", "--month", "all"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(mode(&files[0]), 0o640, "{}", files[0].display());
+}
