@@ -3,10 +3,13 @@
 //! stops two builds from racing into the same folder.
 //!
 //! A build only ever replaces a folder that is absent, empty or a previous rankpress output
-//! (marked by the file [`MARKER`]); see [`check_target`]. What it sets aside (`.NAME.trash-*`,
-//! leftovers of killed builds) is deleted only when it carries the marker too.
+//! (marked by the file [`MARKER`]) holding nothing but what that build wrote: the marker lists
+//! every file and folder of the output; see [`check_target`]. What a build sets aside (the
+//! previous output as `.NAME.trash-TOKEN`, leftovers of killed builds as `.NAME.staging-TOKEN`
+//! or `.NAME.old-TOKEN`) is deleted only when its name is exactly that and its marker holds the
+//! same `TOKEN`, which the build that made it wrote: never by a name's prefix alone.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
@@ -17,9 +20,16 @@ use crate::diag::{t, Lang};
 
 /// The file that marks a folder as a rankpress output, written into every output.
 pub const MARKER: &str = ".rankpress-output";
-/// The marker's content (its first line is the tool's name).
+/// The marker's first lines (its first line is the tool's name). A build's marker goes on
+/// with `token TOKEN` (see [`new_token`], [`list_token`]) and, once the output is complete,
+/// `files` and one line per entry of the output (a folder with a trailing `/`).
 const MARKER_TEXT: &str =
     "rankpress\nThis folder is written by `rankpress build` and replaced by every build.\n";
+
+/// The line of a marker that names its token.
+const TOKEN_LINE: &str = "token ";
+/// The line of a marker after which the output's entries are listed.
+const FILES_LINE: &str = "files";
 
 /// A build's output in progress.
 pub struct Output {
@@ -36,6 +46,11 @@ pub struct Output {
     previous_pages: Option<HashMap<String, u64>>,
     /// `.NAME.pages` beside the output: the fingerprints of the pages in the output.
     manifest: PathBuf,
+    /// This build's random token: in its staging folder's name and marker until the output is
+    /// complete (see [`new_token`], [`Output::seal`]).
+    token: String,
+    /// The previous output's token (its marker's), naming it when it is set aside.
+    previous_token: Option<String>,
     /// This build's page fingerprints, written to `manifest` by [`Output::commit`].
     pages: Mutex<Option<PageCache>>,
     files: AtomicUsize,
@@ -70,33 +85,30 @@ impl Output {
             let _ = fs::remove_file(&lock);
             return Err(e);
         }
-        // An output of an earlier version (no marker yet) is adopted: marked now, so that the
-        // trash it becomes is recognised as rankpress's.
-        if target.is_dir() && !has_marker(&target) {
-            let _ = fs::write(target.join(MARKER), MARKER_TEXT);
-        }
         // Leftovers of killed builds. A build killed between its two renames (platforms
         // without an atomic exchange) left the previous output aside: put it back. One of an
         // earlier version killed after carrying `bulletins/` (and its sent.log) into its
         // staging folder: carry it back, to be moved out of the output below.
         if let Ok(rd) = fs::read_dir(&parent) {
-            let mut leftovers: Vec<PathBuf> = rd
+            let mut leftovers: Vec<(PathBuf, bool)> = rd
                 .flatten()
-                .filter(|e| {
-                    let n = e.file_name().to_string_lossy().into_owned();
-                    n.starts_with(&format!(".{name}.staging-"))
-                        || n.starts_with(&format!(".{name}.old-"))
+                .filter_map(|e| {
+                    let path = e.path();
+                    if set_aside(&path, &name, "old") {
+                        Some((path, true))
+                    } else if set_aside(&path, &name, "staging") {
+                        Some((path, false))
+                    } else {
+                        // A build killed before writing its staging folder's marker.
+                        if set_aside_name(&path, &name, "staging").is_some() {
+                            let _ = fs::remove_dir(&path);
+                        }
+                        None
+                    }
                 })
-                .map(|e| e.path())
                 .collect();
             leftovers.sort();
-            for path in leftovers {
-                if !is_ours(&path) {
-                    continue;
-                }
-                let is_old = path
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().contains(".old-"));
+            for (path, is_old) in leftovers {
                 if is_old && !target.exists() && fs::rename(&path, &target).is_ok() {
                     continue;
                 }
@@ -112,10 +124,14 @@ impl Output {
             let _ = fs::remove_file(&lock);
             return Err(e);
         }
-        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        fs::create_dir_all(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
-        fs::write(staging.join(MARKER), MARKER_TEXT)
-            .map_err(|e| io_err("cannot write", &staging.join(MARKER), e))?;
+        // The previous output's token names it when it is set aside; an output of an earlier
+        // version (no marker, or one without a token) gets one now, so that the trash it
+        // becomes is recognised as rankpress's.
+        let previous_token = target.is_dir().then(|| token_of(&target));
+        let token = new_token();
+        let staging = parent.join(format!(".{name}.staging-{token}"));
+        fs::create_dir(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
+        write_marker(&staging, &[&token], None)?;
         let previous = target.is_dir().then(|| target.clone());
         // The manifest describes the current output; it is removed now and written again only
         // once the new output is in place, so it never describes another build's files.
@@ -133,6 +149,8 @@ impl Output {
             previous,
             previous_pages,
             manifest,
+            token,
+            previous_token,
             pages: Mutex::new(None),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
@@ -243,7 +261,11 @@ impl Output {
     /// over: confidential files (bulletins, payrolls) live in folders of their own
     /// ([`crate::confidential`]).
     pub fn commit(self) -> Result<(), String> {
-        let result = swap(&self.staging, &self.target);
+        // The marker lists what this build wrote, so that the next build recognises anything
+        // else as someone else's.
+        let written = list_entries(&self.staging);
+        let (staging, marked) = self.seal(&written);
+        let result = marked.and_then(|()| swap(&staging, &self.target, &self.previous_token));
         if result.is_ok() {
             let pages = self.pages.lock().ok().and_then(|mut p| p.take());
             if let Some(pages) = pages {
@@ -254,10 +276,36 @@ impl Output {
             }
         }
         if result.is_err() {
-            let _ = fs::remove_dir_all(&self.staging);
+            let _ = fs::remove_dir_all(&staging);
         }
         self.release();
         result
+    }
+
+    /// Writes the complete staging folder's marker: the entries `written` and, so that two
+    /// builds of the same data are byte-identical, the token of that list ([`list_token`])
+    /// instead of this build's random one, renaming the folder to match. At every step the
+    /// folder's name holds one of its marker's tokens, so a build killed meanwhile leaves a
+    /// folder the next build recognises. Returns the folder's path (renamed or not).
+    fn seal(&self, written: &[String]) -> (PathBuf, Result<(), String>) {
+        let token = list_token(written);
+        let both = write_marker(&self.staging, &[&self.token, &token], Some(written));
+        if let Err(e) = both {
+            return (self.staging.clone(), Err(e));
+        }
+        let name = self
+            .staging
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        let base = name.strip_suffix(self.token.as_str()).unwrap_or(&name);
+        let sealed = self.staging.with_file_name(format!("{base}{token}"));
+        if fs::symlink_metadata(&sealed).is_ok() || fs::rename(&self.staging, &sealed).is_err() {
+            // Kept under its name, with both tokens: still recognised, merely not identical.
+            return (self.staging.clone(), Ok(()));
+        }
+        let result = write_marker(&sealed, &[&token], Some(written));
+        (sealed, result)
     }
 
     /// Drops the staged output, leaving the target untouched.
@@ -366,64 +414,250 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 }
 
 /// Puts `staging` in place of `target`: atomically where the OS can exchange two folders,
-/// otherwise with two renames (the old output moves aside first).
-fn swap(staging: &Path, target: &Path) -> Result<(), String> {
-    if !target.exists() {
+/// otherwise with two renames (the old output moves aside first, as `.NAME.old-TOKEN`).
+/// `previous` is the token of the output at `target` (see [`Output::begin`]).
+fn swap(staging: &Path, target: &Path, previous: &Option<String>) -> Result<(), String> {
+    // Without a previous output (or one that appeared since the build began: then the rename
+    // fails unless it is an empty folder), the staged output simply moves into place.
+    let (Some(name), Some(previous), true) = (target.file_name(), previous, target.exists()) else {
         return fs::rename(staging, target)
             .map_err(|e| io_err("cannot move into place", target, e));
-    }
+    };
+    let name = name.to_string_lossy();
+    let trash = target.with_file_name(format!(".{name}.trash-{previous}"));
     if exchange(staging, target).is_ok() {
         // `staging` now holds the previous output: set aside for the next build to delete.
-        discard(staging);
+        discard(staging, &trash);
         return Ok(());
     }
-    let old = staging.with_file_name(
-        staging
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .replace(".staging-", ".old-"),
-    );
+    let old = target.with_file_name(format!(".{name}.old-{previous}"));
     fs::rename(target, &old).map_err(|e| io_err("cannot move aside", target, e))?;
     if let Err(e) = fs::rename(staging, target) {
         let _ = fs::rename(&old, target);
         return Err(io_err("cannot move into place", target, e));
     }
-    discard(&old);
+    discard(&old, &trash);
     Ok(())
 }
 
-/// Sets a previous output aside as `.NAME.trash-PID` instead of deleting it: deleting a
-/// province's 5,000 folders takes ~0.5 s, which the next build does in the background while
-/// it loads the data ([`empty_trash`]). Most of its files are hard links shared with the new
-/// output, so it takes little room. Deleted at once if it cannot be renamed.
-fn discard(old: &Path) {
-    let name = old.file_name().unwrap_or_default().to_string_lossy();
-    let trash = old.with_file_name(
-        name.replace(".staging-", ".trash-")
-            .replace(".old-", ".trash-"),
-    );
-    if trash == old || fs::rename(old, &trash).is_err() {
-        let _ = fs::remove_dir_all(old);
+/// Sets a previous output aside as `trash` (`.NAME.trash-TOKEN`, its marker's token) instead
+/// of deleting it: deleting a province's 5,000 folders takes ~0.5 s, which the next build does
+/// in the background while it loads the data ([`empty_trash`]). Most of its files are hard
+/// links shared with the new output, so it takes little room. Deleted at once if it cannot be
+/// renamed (a folder of that name already exists).
+fn discard(old: &Path, trash: &Path) {
+    if fs::symlink_metadata(trash).is_ok() || fs::rename(old, trash).is_err() {
+        remove_tree(old);
     }
 }
 
-/// Deletes the previous outputs that builds into `target` set aside (`.NAME.trash-*` beside
-/// it); a build calls it in the background while it loads. Any error is ignored (the next
-/// build tries again). Only folders that carry the [`MARKER`] are deleted: a trash folder that
-/// rankpress did not set aside itself is never touched.
+/// Deletes the previous outputs that builds into `target` set aside (`.NAME.trash-TOKEN`
+/// beside it); a build calls it in the background while it loads. Any error is ignored (the
+/// next build tries again). Only folders named exactly so whose marker holds the same token
+/// are deleted ([`set_aside`]): a folder that rankpress did not set aside itself (a user's
+/// copy of the output, whatever its name) is never touched.
 pub fn empty_trash(target: &Path) {
     let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
         return;
     };
-    let prefix = format!(".{}.trash-", name.to_string_lossy());
+    let name = name.to_string_lossy();
     if let Ok(rd) = fs::read_dir(parent) {
         for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) && is_ours(&e.path()) {
+            if set_aside(&e.path(), &name, "trash") {
                 remove_tree(&e.path());
             }
         }
     }
+}
+
+/// A new token: 16 lowercase hexadecimal digits, different for every build (process id, time
+/// and a counter, hashed). It names a build's staging folder and is written into its marker.
+fn new_token() -> String {
+    use std::hash::{Hash, Hasher};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let mut h = stable_hasher();
+    std::process::id().hash(&mut h);
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+        .hash(&mut h);
+    COUNT.fetch_add(1, Ordering::Relaxed).hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// The token of a complete output: a hash of its list of entries, so that the same output
+/// always has the same marker.
+fn list_token(files: &[String]) -> String {
+    use std::hash::Hasher;
+    let mut h = stable_hasher();
+    for f in files {
+        h.write(f.as_bytes());
+        h.write_u8(b'\n');
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// True for a token as [`new_token`] and [`list_token`] make them.
+fn is_token(s: &str) -> bool {
+    s.len() == 16
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The token in the name of `path` when it is named `.NAME.KIND-TOKEN` exactly, for the
+/// output folder `name`.
+fn set_aside_name<'a>(path: &'a Path, name: &str, kind: &str) -> Option<&'a str> {
+    let token = path
+        .file_name()?
+        .to_str()?
+        .strip_prefix(&format!(".{name}.{kind}-"))?;
+    is_token(token).then_some(token)
+}
+
+/// True when `path` is a folder a build into `name` set aside as `kind` (`staging`, `old`,
+/// `trash`): a real folder (not a symlink) named exactly `.NAME.KIND-TOKEN` whose marker holds
+/// the same token.
+fn set_aside(path: &Path, name: &str, kind: &str) -> bool {
+    set_aside_name(path, name, kind).is_some_and(|token| {
+        fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+            && read_marker(path).is_some_and(|m| m.tokens.iter().any(|t| t == token))
+    })
+}
+
+/// What a [`MARKER`] holds.
+struct Marker {
+    /// The tokens of the folder (one, but two for a moment while a build completes its
+    /// staging folder; markers of earlier versions have none).
+    tokens: Vec<String>,
+    /// Every entry of the output, relative, folders with a trailing `/` (none before the
+    /// build completed, and in markers of earlier versions).
+    files: Option<HashSet<String>>,
+}
+
+/// Reads the [`MARKER`] of `dir`, if it has one written by rankpress (see [`has_marker`]).
+fn read_marker(dir: &Path) -> Option<Marker> {
+    if !has_marker(dir) {
+        return None;
+    }
+    let text = fs::read_to_string(dir.join(MARKER)).ok()?;
+    let mut lines = text.lines();
+    let mut tokens = Vec::new();
+    for line in lines.by_ref() {
+        if line == FILES_LINE {
+            let files = lines.map(str::to_string).collect();
+            return Some(Marker {
+                tokens,
+                files: Some(files),
+            });
+        }
+        if let Some(t) = line.strip_prefix(TOKEN_LINE).filter(|t| is_token(t)) {
+            tokens.push(t.to_string());
+        }
+    }
+    Some(Marker {
+        tokens,
+        files: None,
+    })
+}
+
+/// Writes the [`MARKER`] of `dir`: its tokens and, once known, the output's entries.
+fn write_marker(dir: &Path, tokens: &[&str], files: Option<&[String]>) -> Result<(), String> {
+    let mut text = MARKER_TEXT.to_string();
+    for token in tokens {
+        text.push_str(&format!("{TOKEN_LINE}{token}\n"));
+    }
+    if let Some(files) = files {
+        text.push_str(FILES_LINE);
+        text.push('\n');
+        for f in files {
+            text.push_str(f);
+            text.push('\n');
+        }
+    }
+    // Through a temporary file, so that a build killed meanwhile leaves a whole marker.
+    let path = dir.join(MARKER);
+    let tmp = dir.join(format!("{MARKER}.tmp"));
+    fs::write(&tmp, text)
+        .and_then(|()| fs::rename(&tmp, &path))
+        .map_err(|e| io_err("cannot write", &path, e))
+}
+
+/// The token of the output `target`, from its marker; an output without one (written by an
+/// earlier version) gets a new one, written into its marker (keeping its list of entries).
+fn token_of(target: &Path) -> String {
+    let marker = read_marker(target);
+    if let Some(token) = marker.as_ref().and_then(|m| m.tokens.first().cloned()) {
+        return token;
+    }
+    let token = new_token();
+    let files: Option<Vec<String>> = marker.and_then(|m| m.files).map(|f| {
+        let mut f: Vec<String> = f.into_iter().collect();
+        f.sort();
+        f
+    });
+    let _ = write_marker(target, &[&token], files.as_deref());
+    token
+}
+
+/// True for the relative path of the [`MARKER`] or of the temporary file it is written
+/// through ([`write_marker`]), which a killed build may leave.
+fn is_marker_file(rel: &str) -> bool {
+    rel.strip_prefix(MARKER)
+        .is_some_and(|rest| rest.is_empty() || rest == ".tmp")
+}
+
+/// The name of the entry `e` found under `dir` as a marker lists it: relative, with `/`
+/// between folders, a folder with a trailing `/`.
+fn entry_name(dir: &Path, e: &walkdir::DirEntry) -> Option<String> {
+    let rel = e.path().strip_prefix(dir).ok()?;
+    let mut name = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    if e.file_type().is_dir() {
+        name.push('/');
+    }
+    Some(name)
+}
+
+/// Every entry under `dir` but its [`MARKER`], as [`entry_name`] gives it, sorted.
+fn list_entries(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| entry_name(dir, &e))
+        .filter(|name| !is_marker_file(name))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The entries of the output `target` that its previous build did not write (per its
+/// marker's list), as [`entry_name`] gives them (a folder is not looked into), sorted. Empty
+/// when the marker has no list (an output of an earlier version, adopted as before).
+fn foreign_entries(target: &Path) -> Vec<String> {
+    let Some(files) = read_marker(target).and_then(|m| m.files) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut walk = walkdir::WalkDir::new(target).min_depth(1).into_iter();
+    while let Some(e) = walk.next() {
+        let Some(name) = e.ok().and_then(|e| entry_name(target, &e)) else {
+            continue;
+        };
+        let foreign = !is_marker_file(&name) && !files.contains(&name);
+        if foreign && name.ends_with('/') {
+            walk.skip_current_dir();
+        }
+        if foreign {
+            out.push(name);
+        }
+    }
+    out.sort();
+    out
 }
 
 /// `path` made absolute, with `.` and `..` resolved and the folders above it canonicalised
@@ -492,20 +726,19 @@ pub fn has_marker(dir: &Path) -> bool {
     has_marker_named(dir, MARKER)
 }
 
-/// True when `dir` carries the marker file `name` written by rankpress (a small regular file
-/// whose first line is the tool's name): the output's [`MARKER`], or a confidential folder's
+/// True when `dir` carries the marker file `name` written by rankpress (a regular file whose
+/// first line is the tool's name): the output's [`MARKER`], or a confidential folder's
 /// ([`crate::confidential::Kind::marker`]).
 pub fn has_marker_named(dir: &Path, name: &str) -> bool {
     let m = dir.join(name);
-    fs::symlink_metadata(&m).is_ok_and(|md| md.is_file() && md.len() < 4096)
-        && fs::read_to_string(&m).is_ok_and(|t| t.lines().next() == Some("rankpress"))
-}
-
-/// True when `dir` is a real folder (not a symlink) that rankpress wrote: it carries the
-/// [`MARKER`], or it is empty (a staging folder of a build killed before writing anything).
-fn is_ours(dir: &Path) -> bool {
-    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
-        && (has_marker(dir) || fs::read_dir(dir).is_ok_and(|mut rd| rd.next().is_none()))
+    let mut head = Vec::new();
+    fs::symlink_metadata(&m).is_ok_and(|md| md.is_file())
+        && fs::File::open(&m).is_ok_and(|f| f.take(11).read_to_end(&mut head).is_ok())
+        && head
+            .split(|&b| b == b'\n')
+            .next()
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            == Some(b"rankpress".as_slice())
 }
 
 /// Deletes a folder of rankpress's, first making every folder in it writable (a read-only
@@ -562,6 +795,11 @@ fn some_entries(dir: &Path) -> (String, usize) {
         })
         .unwrap_or_default();
     names.sort();
+    summary(names)
+}
+
+/// The first few of `names`, for messages (`a.txt, notes/, …`), and how many there are.
+fn summary(names: Vec<String>) -> (String, usize) {
     let total = names.len();
     let mut shown = names.into_iter().take(5).collect::<Vec<_>>().join(", ");
     if total > 5 {
@@ -571,7 +809,8 @@ fn some_entries(dir: &Path) -> (String, usize) {
 }
 
 /// Checks that a build of the site at `root` may write `target` (already [`resolve`]d):
-/// the target must be absent, an empty folder or a previous rankpress output, and must not be
+/// the target must be absent, an empty folder or a previous rankpress output holding only
+/// what that build wrote ([`foreign_entries`]), and must not be
 /// the site folder, a folder above it, a folder holding a `content/` folder, or lie inside
 /// `content/`. A regular file or a symlink is refused. The message (site's language) says what
 /// is there and how to proceed.
@@ -636,8 +875,18 @@ pub fn check_target(root: &Path, target: &Path, lang: Lang) -> Result<(), String
             ),
         );
     }
-    if !target.is_dir() || has_marker(target) {
+    if !target.is_dir() {
         return Ok(());
+    }
+    if has_marker(target) {
+        let (entries, total) = summary(foreign_entries(target));
+        if total == 0 {
+            return Ok(());
+        }
+        return refuse(
+            format!("输出文件夹 {shown} 里有上次生成之后加入的、不是 rankpress 写的内容（共 {total} 项：{entries}），生成网站会替换整个文件夹，所以不会写入。请先把它们移到别处"),
+            format!("the output folder {shown} holds files that its last build did not write ({total} entries: {entries}); a build replaces the whole folder, so nothing was written. Move them elsewhere first"),
+        );
     }
     let (entries, total) = some_entries(target);
     if total == 0 {
@@ -793,13 +1042,52 @@ mod tests {
     fn read_only_folders_are_removed() {
         use std::os::unix::fs::PermissionsExt;
         let d = tempfile::tempdir().unwrap();
-        let t = d.path().join(".out.trash-1");
+        let token = new_token();
+        let t = d.path().join(format!(".out.trash-{token}"));
         fs::create_dir_all(t.join("a/b")).unwrap();
         fs::write(t.join("a/b/f"), "x").unwrap();
-        fs::write(t.join(MARKER), MARKER_TEXT).unwrap();
+        write_marker(&t, &[&token], None).unwrap();
         fs::set_permissions(t.join("a/b"), fs::Permissions::from_mode(0o500)).unwrap();
         fs::set_permissions(t.join("a"), fs::Permissions::from_mode(0o500)).unwrap();
         empty_trash(&d.path().join("out"));
         assert!(!t.exists());
+    }
+
+    #[test]
+    fn only_exact_names_with_their_token_are_set_aside() {
+        let d = tempfile::tempdir().unwrap();
+        let (a, b) = (new_token(), new_token());
+        assert!(a != b && is_token(&a) && is_token(&b), "{a} {b}");
+        let make = |name: &str, token: Option<&str>| {
+            let p = d.path().join(name);
+            fs::create_dir_all(&p).unwrap();
+            match token {
+                Some(t) => write_marker(&p, &[t], Some(&[])).unwrap(),
+                None => fs::write(p.join(MARKER), MARKER_TEXT).unwrap(),
+            }
+            p
+        };
+        assert!(set_aside(
+            &make(&format!(".out.trash-{a}"), Some(&a)),
+            "out",
+            "trash"
+        ));
+        assert!(set_aside(
+            &make(&format!(".out.old-{a}"), Some(&a)),
+            "out",
+            "old"
+        ));
+        for (name, token) in [
+            (format!(".out.trash-{a}"), Some(&b)),
+            (format!(".out.trash-{a}x"), Some(&a)),
+            (".out.trash-mine".to_string(), Some(&a)),
+            (".out.trash-1234".to_string(), None),
+            (format!(".other.trash-{a}"), Some(&a)),
+        ] {
+            let p = d.path().join("case").join(&name);
+            let p = make(p.to_str().unwrap(), token.map(String::as_str));
+            assert!(!set_aside(&p, "out", "trash"), "{name}");
+            fs::remove_dir_all(d.path().join("case")).unwrap();
+        }
     }
 }

@@ -1,8 +1,9 @@
 //! `rankpress payroll`: the month's performance pay (contract §10) as `DIR/YYYY-MM.json` (the
 //! contract's shape), `.csv` (UTF-8 with BOM, formula-safe) and `.xlsx` (header row, money
 //! format, a total row, frozen header), written together with
-//! [`crate::fsutil::write_atomic_group`] (all change or none). Pay is confidential: DIR follows
-//! [`crate::confidential`] (default `ROOT/payroll`, marked, never in the site's output).
+//! [`crate::fsutil::write_atomic_group`] (all change or none; new files readable by their owner
+//! only). Pay is confidential: DIR follows [`crate::confidential`] (default `ROOT/payroll`,
+//! marked, never in the site's output).
 
 use std::path::PathBuf;
 
@@ -258,7 +259,7 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
         }
     }
     confidential::claim(&opts.root, &dir, Kind::Payroll, lang).map_err(Error::Usage)?;
-    crate::fsutil::write_atomic_group(&files).map_err(|(path, e)| {
+    crate::fsutil::write_atomic_group(&files, crate::fsutil::Mode::Private).map_err(|(path, e)| {
         Error::Io(t!(
             lang,
             "无法写入 {}：{e}；本次的工资表文件都没有改动",

@@ -190,13 +190,18 @@ fn a_build_killed_while_carrying_bulletins_loses_no_sent_log() {
     let site = site_from(&conformance_dir().join("basic/content"));
     let root = site.path();
     assert!(rankpress(root, &["build"]).status.success());
-    let staging = root.join(".output.staging-999999");
+    // Its staging folder is named by a token that its marker holds too.
+    let token = "0123456789abcdef";
+    let staging = root.join(format!(".output.staging-{token}"));
     write(
         &staging.join("bulletins/2026-04/sent.log"),
         "2026-05-01T01:00:00Z\tteam\t<id@x>\tall@example.com\n",
     );
     write(&staging.join("index.html"), "half-built");
-    write(&staging.join(".rankpress-output"), "rankpress\n");
+    write(
+        &staging.join(".rankpress-output"),
+        &format!("rankpress\ntoken {token}\n"),
+    );
     let r = rankpress(root, &["build"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     // Bulletins of that earlier version then move out of the output, into ROOT/bulletins.
@@ -210,14 +215,20 @@ fn a_build_killed_while_carrying_bulletins_loses_no_sent_log() {
     );
 
     // A build killed between the two renames of the fallback swap: the previous output is
-    // aside as .output.old-PID and there is no output at all. The next build restores it
-    // first (then replaces it as usual).
-    std::fs::rename(root.join("output"), root.join(".output.old-999998")).unwrap();
+    // aside as .output.old-TOKEN (its marker's token) and there is no output at all. The next
+    // build restores it first (then replaces it as usual).
+    let marker = std::fs::read_to_string(root.join("output/.rankpress-output")).unwrap();
+    let token = marker
+        .lines()
+        .find_map(|l| l.strip_prefix("token "))
+        .expect("the output's token");
+    let old = root.join(format!(".output.old-{token}"));
+    std::fs::rename(root.join("output"), &old).unwrap();
     let r = rankpress(root, &["build"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(
         root.join("bulletins/2026-04/sent.log").is_file(),
         "bulletins kept through the restore"
     );
-    assert!(!root.join(".output.old-999998").exists());
+    assert!(!old.exists());
 }

@@ -5,31 +5,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
 use common::*;
-
-/// Every entry under `dir` (hidden ones too; symlinks not followed) with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            let bytes = if e.file_type().is_file() {
-                std::fs::read(e.path()).unwrap()
-            } else if e.file_type().is_symlink() {
-                format!("-> {}", std::fs::read_link(e.path()).unwrap().display()).into_bytes()
-            } else {
-                b"<dir>".to_vec()
-            };
-            (rel, bytes)
-        })
-        .collect()
-}
 
 fn basic_site() -> tempfile::TempDir {
     site_from(&conformance_dir().join("basic/content"))
@@ -120,12 +99,13 @@ fn previous_output_and_empty_folder_are_replaced() {
         let marker = std::fs::read_to_string(root.join("public/.rankpress-output")).unwrap();
         assert!(marker.starts_with("rankpress\n"), "{marker}");
     }
-    // Default output, twice; a file added by hand inside it is replaced with the rest.
+    // Default output, twice; a file added by hand inside it is refused (tests/trust_files.rs).
     assert!(rankpress(root, &["build"]).status.success());
     write(&root.join("output/stray.txt"), "x");
     let r = rankpress(root, &["build"]);
-    assert!(r.status.success(), "{}", stderr(&r));
-    assert!(!root.join("output/stray.txt").exists());
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    std::fs::remove_file(root.join("output/stray.txt")).unwrap();
+    assert!(rankpress(root, &["build"]).status.success());
     // Two outputs of the same data are identical, marker included.
     assert_eq!(
         snapshot(&root.join("output")),

@@ -553,7 +553,7 @@ fn hook_refuses_a_commit_with_bad_data_and_accepts_good_data() {
     assert!(stderr(&o).contains("--force"));
     let o = rankpress(root, &["hook", "install", "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(hooks.join("pre-commit.before-rankpress").is_file());
+    assert!(hooks.join("pre-commit.rankpress-backup").is_file());
     // Installing again updates our own hook without --force.
     let o = rankpress(root, &["hook", "install"]);
     assert!(o.status.success(), "{}", stderr(&o));

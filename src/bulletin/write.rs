@@ -49,7 +49,8 @@ pub struct Manifest {
 /// Writes `data` to `path` atomically (see [`crate::fsutil::write_atomic`]), with a message
 /// naming the file on failure.
 pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), String> {
-    crate::fsutil::write_atomic(path, data)
+    // Personal bulletins may hold the person's pay: new files are readable by their owner only.
+    crate::fsutil::write_atomic_as(path, data, crate::fsutil::Mode::Private)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 

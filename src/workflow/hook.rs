@@ -9,11 +9,15 @@ use clap::Subcommand;
 
 use crate::diag::{t, Lang};
 use crate::error::{Error, Outcome};
+use crate::fsutil::Mode;
 use crate::history;
 use crate::site;
 
-/// First comment line of the hook; marks a hook as ours.
+/// First comment line of the hook (a hook is judged ours by all its bytes, see [`is_ours`]).
 pub const MARKER: &str = "# rankpress pre-commit hook";
+
+/// The name a foreign pre-commit hook is kept under when `--force` replaces it (then `.1`, `.2`, …).
+const BACKUP: &str = "pre-commit.rankpress-backup";
 
 /// `rankpress hook …` actions.
 #[derive(Subcommand, Debug)]
@@ -21,7 +25,7 @@ pub enum Action {
     /// Install the git pre-commit hook that checks the data before each commit.
     Install {
         /// Replace a pre-commit hook that rankpress did not write (it is kept as
-        /// pre-commit.before-rankpress).
+        /// pre-commit.rankpress-backup, or .1, .2, … when that name is taken).
         #[arg(long)]
         force: bool,
         /// Site folder (holds content/), inside a git repository.
@@ -42,6 +46,53 @@ pub fn run(action: Action) -> Result<Outcome, Error> {
         Action::Install { force, root } => install(&root, force),
         Action::Run { root } => check_staged(&root),
     }
+}
+
+/// The first free backup name for a replaced hook in `hooks`: `pre-commit.rankpress-backup`,
+/// then `….1`, `….2`, …; a backup never replaces another.
+fn free_backup_name(hooks: &Path) -> PathBuf {
+    (0u32..)
+        .map(|n| match n {
+            0 => hooks.join(BACKUP),
+            n => hooks.join(format!("{BACKUP}.{n}")),
+        })
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .expect("a free name")
+}
+
+/// True when `bytes` are a hook as [`script`] writes it (in either language, for any
+/// executable and site folder); a hook edited by hand is not ours any more.
+fn is_ours(bytes: &[u8]) -> bool {
+    const EXE: &str = "\u{1}EXE\u{1}";
+    const DIR: &str = "\u{1}DIR\u{1}";
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    [Lang::Zh, Lang::En].into_iter().any(|lang| {
+        let template = script(lang, EXE, DIR);
+        let (want, got): (Vec<&str>, Vec<&str>) =
+            (template.lines().collect(), text.lines().collect());
+        want.len() == got.len()
+            && text.ends_with('\n')
+            && want.iter().zip(&got).all(|(w, g)| {
+                // The one quoted value of a line: its text before and after must match.
+                match [EXE, DIR].iter().find_map(|p| w.split_once(&sh_quote(p))) {
+                    Some((before, after)) => g
+                        .strip_prefix(before)
+                        .and_then(|g| g.strip_suffix(after))
+                        .is_some_and(is_sh_quoted),
+                    None => w == g,
+                }
+            })
+    })
+}
+
+/// True when `s` is one string quoted by [`sh_quote`].
+fn is_sh_quoted(s: &str) -> bool {
+    s.len() >= 2
+        && s.starts_with('\'')
+        && s.ends_with('\'')
+        && !s[1..s.len() - 1].replace("'\\''", "").contains('\'')
 }
 
 /// Quotes a string for a POSIX shell.
@@ -99,29 +150,40 @@ fn install(root: &Path, force: bool) -> Result<Outcome, Error> {
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_else(|| "rankpress".into());
     let path = hooks.join("pre-commit");
-    if let Ok(old) = std::fs::read_to_string(&path) {
-        if !old.contains(MARKER) {
-            if !force {
-                return fail(t!(
-                    lang,
-                    "{} 已有一个不是 rankpress 写的 pre-commit 钩子，未覆盖。如确需替换，请加 --force（原钩子会保存为 pre-commit.before-rankpress）。",
-                    "{} already has a pre-commit hook that rankpress did not write; it was left alone. Add --force to replace it (it is kept as pre-commit.before-rankpress).",
-                    hooks.display()
-                ));
-            }
-            if let Err(e) = std::fs::rename(&path, hooks.join("pre-commit.before-rankpress")) {
-                return fail(format!("{}: {e}", path.display()));
-            }
+    // Judged on the bytes: a hook that is not valid UTF-8 is someone else's too.
+    let mut backup = None;
+    if std::fs::symlink_metadata(&path).is_ok() && !std::fs::read(&path).is_ok_and(|b| is_ours(&b))
+    {
+        let free = free_backup_name(&hooks);
+        if !force {
+            return fail(t!(
+                lang,
+                "{} 已有一个不是 rankpress 写的 pre-commit 钩子，未覆盖。如确需替换，请加 --force（原钩子会另存为 {}）。",
+                "{} already has a pre-commit hook that rankpress did not write; it was left alone. Add --force to replace it (it will be kept as {}).",
+                hooks.display(),
+                free.display()
+            ));
         }
+        if let Err(e) = std::fs::rename(&path, &free) {
+            return fail(format!("{}: {e}", path.display()));
+        }
+        backup = Some(free);
     }
-    let written = crate::fsutil::write_atomic(&path, script(lang, &exe, site_dir).as_bytes());
+    let script = script(lang, &exe, site_dir);
+    let written = crate::fsutil::write_atomic_as(&path, script.as_bytes(), Mode::Executable);
     if let Err(e) = written {
         return fail(format!("{}: {e}", path.display()));
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755));
+    if let Some(b) = backup {
+        println!(
+            "{}",
+            t!(
+                lang,
+                "原有的 pre-commit 钩子已另存为 {}。",
+                "the previous pre-commit hook was kept as {}.",
+                b.display()
+            )
+        );
     }
     println!(
         "{}",
@@ -201,5 +263,24 @@ fn check_dir(dir: &Path, lang: Lang) -> Result<Outcome, Error> {
                 problems.len()
             ),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hooks_are_ours_only_as_written() {
+        for lang in [Lang::Zh, Lang::En] {
+            let ours = script(lang, "/opt/rank'press/bin", "sites/县局 a");
+            assert!(is_ours(ours.as_bytes()));
+            assert!(!is_ours(format!("{ours}npm test\n").as_bytes()));
+            assert!(!is_ours(ours.replace("exec", "exec  ").as_bytes()));
+            let injected = ours.replace("'sites/县局 a'", "'x'; rm -rf ~; 'y'");
+            assert!(!is_ours(injected.as_bytes()));
+            assert!(!is_ours(ours.trim_end().as_bytes()));
+        }
+        assert!(!is_ours(b"#!/bin/sh\n# \xbc\xec\nexit 0\n"));
     }
 }

@@ -61,6 +61,10 @@ pub enum Command {
         /// File to write; default: results-YYYY-MM.xlsx (or .csv) in the current folder.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an existing sheet that rankpress exported (never another file, nor one
+        /// under content/ or .git/).
+        #[arg(long)]
+        force: bool,
         /// Site folder (holds content/).
         #[arg(short, long, default_value = ".")]
         root: PathBuf,
@@ -124,8 +128,9 @@ pub fn run(cmd: Command) -> Result<Outcome, Error> {
             month,
             format,
             out,
+            force,
             root,
-        } => sheet::run_export(&root, &month, format, out.as_deref()),
+        } => sheet::run_export(&root, &month, format, out.as_deref(), force),
         Command::Hook { action } => hook::run(action),
         Command::Diff { rev, rev2, root } => diff::run(&root, &rev, rev2.as_deref()),
         Command::Serve {

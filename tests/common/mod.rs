@@ -116,6 +116,26 @@ pub fn json_diff(
     }
 }
 
+/// Every entry under `dir` (hidden ones too; symlinks not followed) with its bytes.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            let bytes = if e.file_type().is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else if e.file_type().is_symlink() {
+                format!("-> {}", std::fs::read_link(e.path()).unwrap().display()).into_bytes()
+            } else {
+                b"<dir>".to_vec()
+            };
+            (rel, bytes)
+        })
+        .collect()
+}
+
 /// Every file under `dir` (relative path, bytes), in a stable order.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     walkdir::WalkDir::new(dir)

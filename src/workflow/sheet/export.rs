@@ -1,13 +1,14 @@
 //! `export`: the month's sheet to fill in (a title naming the month, roster rows, indicator
 //! columns, existing values), as `.xlsx` (text as string cells, never formulas; the worksheet
 //! named by the month) or CSV (formula-like text behind a `'` that `import` takes off), written
-//! with `write_atomic`.
+//! with `write_atomic`: never under `content/` or `.git/`, and over an existing file only with
+//! `--force` and only when it is a sheet `export` wrote.
 
 use std::path::{Path, PathBuf};
 
-use super::headers::template_headers;
+use super::headers::{leading_headers, template_headers};
 use super::read::{self, Cell};
-use crate::diag::t;
+use crate::diag::{t, Lang};
 use crate::error::{Error, Outcome};
 use crate::model::{Date, Method, Month, Site, Value};
 use crate::site;
@@ -159,12 +160,90 @@ pub fn csv_bytes(rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
     w.into_inner().map_err(|e| e.to_string())
 }
 
-/// `rankpress export --month YYYY-MM [--format xlsx|csv] [--out FILE]`.
+/// True when the file at `path` is a sheet `export` wrote (possibly filled in since, a title
+/// row added above): it reads as a sheet with a header row, among its first 20 rows as for
+/// `import`, that begins with the [`leading_headers`] of either language.
+fn is_exported_sheet(path: &Path) -> bool {
+    let Ok(table) = read::read_table(path, None, Lang::En) else {
+        return false;
+    };
+    (0..table.len().min(20)).any(|row| {
+        [Lang::Zh, Lang::En].into_iter().any(|lang| {
+            leading_headers(lang)
+                .iter()
+                .enumerate()
+                .all(|(c, h)| table.get(row, c).text() == *h)
+        })
+    })
+}
+
+/// Checks that `export` may write its sheet to `path`: never under the site's `content/` or
+/// a `.git` folder; an existing file only with `force` and only when it is a sheet `export`
+/// wrote. The refusal names the file and says what to do.
+fn check_out(
+    root: &Path,
+    path: &Path,
+    force: bool,
+    lang: Lang,
+    example: &str,
+) -> Result<(), Error> {
+    let refuse = |msg: String| Err(Error::Refused(msg));
+    let shown = path.display();
+    let real = crate::output::canonical_lenient(path);
+    let content = crate::output::canonical_lenient(&root.join("content"));
+    let inside = if real.starts_with(&content) {
+        Some("content/")
+    } else if real.components().any(|c| c.as_os_str() == ".git") {
+        Some(".git/")
+    } else {
+        None
+    };
+    if let Some(inside) = inside {
+        return refuse(t!(
+            lang,
+            "{} 位于 {} 之内：export 不会在那里写文件（那里是网站数据或 git 自己的文件）。请用 --out 另选位置，例如 --out {}",
+            "{} is inside {}: export never writes there (it holds the site's data or git's own files). Choose another place with --out, e.g. --out {}",
+            shown,
+            inside,
+            example
+        ));
+    }
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(());
+    }
+    let is_file = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+    if !is_file || !is_exported_sheet(path) {
+        let [id, name, team] = leading_headers(lang);
+        return refuse(t!(
+            lang,
+            "{} 已存在，且不是 rankpress 导出的表格（第一行不是 {}、{}、{}），即使加 --force 也不会覆盖。请用 --out 另选文件名，例如 --out {}",
+            "{} exists and is not a sheet rankpress exported (its first row is not {}, {}, {}); it is not replaced, even with --force. Choose another name with --out, e.g. --out {}",
+            shown,
+            id,
+            name,
+            team,
+            example
+        ));
+    }
+    if !force {
+        return refuse(t!(
+            lang,
+            "{} 已存在，未覆盖（可能是已经填好的表格）。如确需用新导出的表格替换它，请加 --force；或用 --out 另选文件名，例如 --out {}",
+            "{} already exists and was not replaced (it may be a sheet already filled in). To replace it with a new export, add --force; or choose another name with --out, e.g. --out {}",
+            shown,
+            example
+        ));
+    }
+    Ok(())
+}
+
+/// `rankpress export --month YYYY-MM [--format xlsx|csv] [--out FILE] [--force]`.
 pub fn run_export(
     root: &Path,
     month: &str,
     format: SheetFormat,
     out: Option<&Path>,
+    force: bool,
 ) -> Result<Outcome, Error> {
     let lang = site::detect_language(root);
     let month = crate::workflow::parse_month(lang, month)?;
@@ -173,9 +252,16 @@ pub fn run_export(
         SheetFormat::Xlsx => "xlsx",
         SheetFormat::Csv => "csv",
     };
+    let default = format!("results-{month}.{ext}");
     let path = out
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(format!("results-{month}.{ext}")));
+        .unwrap_or_else(|| PathBuf::from(&default));
+    let example = if path == Path::new(&default) {
+        format!("results-{month}-2.{ext}")
+    } else {
+        default
+    };
+    check_out(root, &path, force, lang, &example)?;
     let rows = template_rows(&site, month);
     let written = match format {
         SheetFormat::Xlsx => xlsx_bytes(&rows, &month.to_string()),

@@ -157,6 +157,15 @@ pub(super) fn map_header(site: &Site, map: &HashMap<String, Col>, header: &str) 
     })
 }
 
+/// The first three headers `export` writes (manager id, name, team), which also tell a sheet
+/// it wrote.
+pub fn leading_headers(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::Zh => ["编号", "姓名", "片区"],
+        Lang::En => ["id", "name", "team"],
+    }
+}
+
 /// The headers `export` writes, one per column, each accepted by the importer.
 pub fn template_headers(site: &Site) -> Vec<String> {
     let lang = site.config.language;
@@ -168,10 +177,7 @@ pub fn template_headers(site: &Site) -> Vec<String> {
             .cloned()
             .unwrap_or_else(|| cands.last().cloned().unwrap_or_default())
     };
-    let mut out: Vec<String> = match lang {
-        Lang::Zh => vec!["编号".into(), "姓名".into(), "片区".into()],
-        Lang::En => vec!["id".into(), "name".into(), "team".into()],
-    };
+    let mut out: Vec<String> = leading_headers(lang).map(String::from).to_vec();
     for (i, ind) in site.config.indicators.iter().enumerate() {
         let base = ind
             .name
