@@ -50,7 +50,9 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
 /// its target is never touched. Creates the parent folder when missing. A regular file at
 /// `path` keeps its permissions; a new file gets those of `mode`.
 pub fn write_atomic_as(path: &Path, data: &[u8], mode: Mode) -> std::io::Result<()> {
-    stage(path, data, mode)?.persist(path).map_err(|e| e.error)?;
+    stage(path, data, mode)?
+        .persist(path)
+        .map_err(|e| e.error)?;
     Ok(())
 }
 
@@ -91,7 +93,6 @@ fn stage(path: &Path, data: &[u8], mode: Mode) -> std::io::Result<tempfile::Name
     tmp.as_file().sync_all()?;
     Ok(tmp)
 }
-
 
 /// Writes several files that belong together (a month's payroll as JSON, CSV and XLSX):
 /// either every one changes or none does. Each is first written in full to a temporary file

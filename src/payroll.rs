@@ -259,14 +259,16 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
         }
     }
     confidential::claim(&opts.root, &dir, Kind::Payroll, lang).map_err(Error::Usage)?;
-    crate::fsutil::write_atomic_group(&files, crate::fsutil::Mode::Private).map_err(|(path, e)| {
-        Error::Io(t!(
-            lang,
-            "无法写入 {}：{e}；本次的工资表文件都没有改动",
-            "cannot write {}: {e}; none of this run's payroll files changed",
-            path.display()
-        ))
-    })?;
+    crate::fsutil::write_atomic_group(&files, crate::fsutil::Mode::Private).map_err(
+        |(path, e)| {
+            Error::Io(t!(
+                lang,
+                "无法写入 {}：{e}；本次的工资表文件都没有改动",
+                "cannot write {}: {e}; none of this run's payroll files changed",
+                path.display()
+            ))
+        },
+    )?;
     let written = files.into_iter().map(|(path, _)| path).collect();
     Ok(written)
 }

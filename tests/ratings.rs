@@ -507,7 +507,7 @@ fn personal_pay_only_in_personal_bulletins_and_never_in_output() {
 }
 
 #[test]
-fn init_example_shows_the_v2_keys_commented_and_they_work_uncommented() {
+fn init_example_uses_the_v2_keys_and_they_work() {
     let dir = tempdir();
     let site = dir.path().join("site");
     let run = rankpress(dir.path(), &["init", site.to_str().unwrap()]);
@@ -516,48 +516,25 @@ fn init_example_shows_the_v2_keys_commented_and_they_work_uncommented() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let path = site.join("content/site.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
+    // The example is complete (issue 19): levels, pay, grades, escalation and promotion /
+    // demotion are on, not commented out, and `check` and `payroll` work on it as it is.
+    let text = std::fs::read_to_string(site.join("content/site.yaml")).unwrap();
     for key in [
-        "# ratings:",
-        "# pay:",
-        "# grades:",
-        "# escalate_after:",
-        "# promotion_months:",
-        "# demotion_months:",
+        "\nratings:\n",
+        "\npay:\n",
+        "\ngrades:",
+        "\n  escalate_after:",
+        "\n  promotion_months:",
+        "\n  demotion_months:",
     ] {
-        assert!(text.contains(key), "{key} missing in the example");
+        assert!(text.contains(key), "{key:?} missing in the example");
     }
     let gitignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
-    assert!(gitignore.contains("/payroll/"));
-    // Uncommented as a keeper would (drop "# " before the keys), the example checks clean.
-    let on: String = text
-        .lines()
-        .map(|l| {
-            for (commented, key) in [
-                ("# ratings:", "ratings:"),
-                ("#   - {id", "  - {id"),
-                ("# pay:", "pay:"),
-                ("#   method: pool", "  method: pool"),
-                ("#   pool: ", "  pool: "),
-                ("# grades:", "grades:"),
-                ("  # escalate_after", "  escalate_after"),
-                ("  # promotion_months", "  promotion_months"),
-                ("  # demotion_months", "  demotion_months"),
-            ] {
-                if let Some(rest) = l.strip_prefix(commented) {
-                    return format!("{key}{rest}\n");
-                }
-            }
-            format!("{l}\n")
-        })
-        .collect();
-    assert!(on.contains("\nratings:\n") && on.contains("\npay:\n"));
-    write(&path, &on);
+    assert!(gitignore.contains("/payroll/") && gitignore.contains("/bulletins/"));
     let run = rankpress(&site, &["check"]);
     assert!(
         run.status.success(),
-        "{}\n{on}",
+        "{}",
         String::from_utf8_lossy(&run.stderr)
     );
     let run = rankpress(&site, &["payroll"]);
@@ -566,4 +543,5 @@ fn init_example_shows_the_v2_keys_commented_and_they_work_uncommented() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    assert!(site.join("payroll").is_dir());
 }

@@ -305,7 +305,11 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         })?,
         None => log::peek(&log_path),
     };
-    let legacy = opts.root.join("output").join("bulletins").join(month.to_string());
+    let legacy = opts
+        .root
+        .join("output")
+        .join("bulletins")
+        .join(month.to_string());
     let history = log::history(&text, &[mdir.clone(), legacy]);
     let resend: BTreeSet<&str> = opts.resend.iter().map(String::as_str).collect();
     let mut todo: Vec<&Msg> = Vec::new();
