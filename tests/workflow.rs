@@ -536,7 +536,11 @@ fn export_template_round_trips_through_import() {
         ),
         "{csv}"
     );
-    assert_eq!(csv.lines().count(), 14, "a title, a header and init's 12 managers");
+    assert_eq!(
+        csv.lines().count(),
+        14,
+        "a title, a header and init's 12 managers"
+    );
 }
 
 #[test]

@@ -355,10 +355,8 @@ pub fn text(o: &Output) -> String {
 
 /// The 2026-04 manifest in `site`'s bulletins folder, as JSON.
 pub fn manifest(site: &Path) -> serde_json::Value {
-    serde_json::from_slice(
-        &std::fs::read(site.join("bulletins/2026-04/manifest.json")).unwrap(),
-    )
-    .unwrap()
+    serde_json::from_slice(&std::fs::read(site.join("bulletins/2026-04/manifest.json")).unwrap())
+        .unwrap()
 }
 
 /// The keys of the 2026-04 manifest in `site`'s bulletins folder, in sending order.
