@@ -325,6 +325,10 @@ pub fn check_publish(target: &Path, lang: Lang) -> Result<(), String> {
     Ok(())
 }
 
+/// The folder of an output where earlier versions wrote the bulletins; a build moves it out
+/// ([`move_legacy_bulletins`]) rather than counting it as a file of someone else's.
+pub const LEGACY_BULLETINS: &str = "bulletins";
+
 /// An output of an earlier rankpress version may hold `bulletins/` (bulletins were written into
 /// the site output then, and carried over by every build). A build moves it out of what it
 /// publishes, into the site's bulletins folder `ROOT/bulletins` (marked), so that nothing is
@@ -335,7 +339,7 @@ pub fn move_legacy_bulletins(
     target: &Path,
     lang: Lang,
 ) -> Result<Option<PathBuf>, String> {
-    let old = target.join("bulletins");
+    let old = target.join(LEGACY_BULLETINS);
     if !fs::symlink_metadata(&old).is_ok_and(|m| m.is_dir()) || !has_marker(target) {
         return Ok(None);
     }

@@ -636,8 +636,9 @@ fn list_entries(dir: &Path) -> Vec<String> {
 }
 
 /// The entries of the output `target` that its previous build did not write (per its
-/// marker's list), as [`entry_name`] gives them (a folder is not looked into), sorted. Empty
-/// when the marker has no list (an output of an earlier version, adopted as before).
+/// marker's list), as [`entry_name`] gives them (a folder is not looked into), sorted; not the
+/// bulletins an earlier version wrote there, which the build moves out. Empty when the marker
+/// has no list (an output of an earlier version, adopted as before).
 fn foreign_entries(target: &Path) -> Vec<String> {
     let Some(files) = read_marker(target).and_then(|m| m.files) else {
         return Vec::new();
@@ -648,8 +649,11 @@ fn foreign_entries(target: &Path) -> Vec<String> {
         let Some(name) = e.ok().and_then(|e| entry_name(target, &e)) else {
             continue;
         };
-        let foreign = !is_marker_file(&name) && !files.contains(&name);
-        if foreign && name.ends_with('/') {
+        // Bulletins an earlier version wrote into the output are moved out by the build
+        // (`confidential::move_legacy_bulletins`), never deleted.
+        let legacy = name.strip_suffix('/') == Some(crate::confidential::LEGACY_BULLETINS);
+        let foreign = !legacy && !is_marker_file(&name) && !files.contains(&name);
+        if (legacy || foreign) && name.ends_with('/') {
             walk.skip_current_dir();
         }
         if foreign {

@@ -506,7 +506,7 @@ fn export_then_import_gives_back_the_same_data() {
         let o = run(
             root,
             &[
-                "export", "--month", &month, "--format", format, "--out", &file,
+                "export", "--month", &month, "--format", format, "--out", &file, "--force",
             ],
         );
         assert!(o.status.success(), "{}", stderr(&o));
@@ -574,18 +574,42 @@ fn import_and_export_replace_a_symlink_and_leave_its_target_alone() {
         .unwrap()
         .contains("rankpress import"));
 
-    // export --out onto a symlink: the same.
+    // export --out onto a symlink to a file that is not a sheet of export's: refused, even
+    // with --force (issue 18 §7: export never replaces what it did not write), and the link's
+    // target is never written through.
     let sheet_target = outside.path().join("sheet.csv");
     std::fs::write(&sheet_target, "keep me").unwrap();
     std::os::unix::fs::symlink(&sheet_target, root.join("s.csv")).unwrap();
+    for force in [false, true] {
+        let mut args = vec!["export", "--month", &month, "--format", "csv", "--out", "s.csv"];
+        if force {
+            args.push("--force");
+        }
+        let o = run(root, &args);
+        assert!(!o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains("s.csv"), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&sheet_target).unwrap(), "keep me");
+        assert!(std::fs::symlink_metadata(root.join("s.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+    // A link to a sheet export wrote is replaced (the link, never its target) with --force.
+    let exported = outside.path().join("exported.csv");
     let o = run(
         root,
-        &[
-            "export", "--month", &month, "--format", "csv", "--out", "s.csv",
-        ],
+        &["export", "--month", &month, "--format", "csv", "--out", exported.to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&sheet_target).unwrap(), "keep me");
+    let sheet = std::fs::read(&exported).unwrap();
+    std::fs::remove_file(root.join("s.csv")).unwrap();
+    std::os::unix::fs::symlink(&exported, root.join("s.csv")).unwrap();
+    let o = run(
+        root,
+        &["export", "--month", &month, "--format", "csv", "--out", "s.csv", "--force"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&exported).unwrap(), sheet, "target untouched");
     assert!(std::fs::symlink_metadata(root.join("s.csv"))
         .unwrap()
         .file_type()

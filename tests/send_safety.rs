@@ -319,8 +319,8 @@ fn the_send_log_is_kept_with_the_data_and_an_old_one_is_still_read() {
     for k in keys(d) {
         assert!(log.contains(&format!("\t{k}\t")), "{k} logged: {log}");
     }
-    // Deleting the output folder (or sending from another checkout) sends nothing twice.
-    std::fs::remove_dir_all(d.join("output")).unwrap();
+    // Deleting the bulletins folder (or sending from another checkout) sends nothing twice.
+    std::fs::remove_dir_all(bulletins(d)).unwrap();
     assert!(rankpress(d, &["bulletin"]).status.success());
     let o = send(d, &server, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -337,7 +337,16 @@ fn the_send_log_is_kept_with_the_data_and_an_old_one_is_still_read() {
             e["to"][0].as_str().unwrap()
         ));
     }
-    std::fs::write(bulletins(d).join("2026-04/sent.log"), old).unwrap();
+    std::fs::write(bulletins(d).join("2026-04/sent.log"), &old).unwrap();
+    let o = send(d, &server, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(server.received().len(), n, "{}", text(&o));
+
+    // And where versions before the bulletins folder kept it: `output/bulletins/` of a site
+    // not yet built with this version.
+    std::fs::remove_file(d.join("sent/2026-04.log")).unwrap();
+    std::fs::remove_file(bulletins(d).join("2026-04/sent.log")).unwrap();
+    write(&d.join("output/bulletins/2026-04/sent.log"), &old);
     let o = send(d, &server, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(server.received().len(), n, "{}", text(&o));
