@@ -1,0 +1,178 @@
+//! The standing adversarial suite: fresh variants of the issue-18 findings ("Pay stays
+//! confidential and nothing is lost"), each tried as a careless user or an insider would. Each
+//! test's doc comment names the item it covers.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::*;
+
+/// The v2 fixture with pay by pool and personal bulletins holding the person's pay.
+fn pay_site() -> tempfile::TempDir {
+    let dir = site_from(&conformance_v2_dir().join("ratings/content"));
+    let path = dir.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "pay:\n  method: rating\n  base: 3000\n",
+        "pay:\n  method: pool\n  pool: 54321.07\nbulletin:\n  from: 绩效通报 <kpi@example.com>\n  to: [leader@example.com]\n  personal: true\n  personal_pay: true\n",
+    );
+    assert!(text.contains("pool: 54321.07"));
+    write(&path, &text);
+    dir
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: &Output) {
+    assert!(o.status.success(), "{}", stderr(o));
+}
+
+/// Asserts a refusal with exit 2 whose message holds every one of `words`.
+fn refused(o: &Output, words: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for w in words {
+        assert!(err.contains(w), "{w:?} missing in: {err}");
+    }
+}
+
+/// Every published file's name, below `dir`.
+fn names(dir: &Path) -> Vec<String> {
+    tree(dir).into_iter().map(|(n, _)| n).collect()
+}
+
+/// Item 1: `-o` into a theme folder. `payroll -o static/pay` was accepted and the next `build`
+/// copied the month's payroll (json, csv, xlsx) into `output/static/pay/`; `bulletin -o
+/// templates/b` was accepted too (and broke every build). The same through a theme's own
+/// `static/`, `i18n/`, and a path with `..` segments.
+#[test]
+fn confidential_folders_refuse_the_theme_folders() {
+    let site = pay_site();
+    let root = site.path();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    for dir in [
+        "static/pay",
+        "static",
+        "templates/b",
+        "i18n/b",
+        "themes/x/static/p",
+        "themes",
+        "content/../static/./pay",
+    ] {
+        let runs = [
+            rankpress(root, &["payroll", "--month", "2026-04", "-o", dir]),
+            rankpress(root, &["bulletin", "--month", "2026-04", "-o", dir]),
+        ];
+        for run in runs {
+            refused(&run, &["主题文件夹", "-o"]);
+        }
+    }
+    for d in ["static/pay", "templates", "i18n", "themes/x"] {
+        assert!(!root.join(d).exists(), "{d} was created");
+    }
+    ok(&rankpress(root, &["build"]));
+    let published = names(&root.join("output"));
+    assert!(
+        published
+            .iter()
+            .all(|n| !n.starts_with("static/pay") && !n.ends_with(".eml")),
+        "{published:?}"
+    );
+}
+
+/// Item 1: a careless `mv payroll static/` (or `cp -r bulletins themes/t/static/`): the next
+/// build copied every file of it into the published site. Now the build refuses, naming the
+/// folder and where it belongs; the English site says it in English.
+#[test]
+fn a_build_refuses_a_confidential_folder_moved_into_static() {
+    let site = pay_site();
+    let root = site.path();
+    ok(&rankpress(root, &["payroll", "--month", "2026-04"]));
+    ok(&rankpress(root, &["bulletin", "--month", "2026-04"]));
+    copy_dir(&root.join("payroll"), &root.join("static/old/payroll"));
+    let run = rankpress(root, &["build"]);
+    refused(&run, &["static/old/payroll", ".rankpress-payroll", "payroll"]);
+    assert!(!root.join("output").exists());
+    std::fs::remove_dir_all(root.join("static")).unwrap();
+    // A theme's static/ and templates/, on an English site.
+    let yaml = root.join("content/site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let text = text.replace("language: zh-CN\n", "language: en\n");
+    write(&yaml, &format!("{text}theme: t\n"));
+    std::fs::create_dir_all(root.join("themes/t/templates")).unwrap();
+    copy_dir(&root.join("bulletins"), &root.join("themes/t/static/b"));
+    let run = rankpress(root, &["build"]);
+    refused(&run, &["themes/t/static/b", "never published", "Move it to"]);
+    std::fs::remove_dir_all(root.join("themes/t/static")).unwrap();
+    copy_dir(&root.join("bulletins"), &root.join("themes/t/templates/b"));
+    let run = rankpress(root, &["build"]);
+    refused(&run, &["themes/t/templates/b", ".rankpress-bulletins"]);
+}
+
+/// Item 1 ("nothing is lost"): a marked bulletins folder put deeper than the top level of a
+/// built output (`public/old/bulletins`) was silently deleted by the next `build -o public`,
+/// `sent.log` and all. Now the build refuses and leaves it in place.
+#[test]
+fn a_build_never_deletes_a_confidential_folder_deep_in_its_output() {
+    let site = pay_site();
+    let root = site.path();
+    ok(&rankpress(root, &["bulletin", "--month", "2026-04"]));
+    write(&root.join("bulletins/2026-04/sent.log"), "sent\n");
+    ok(&rankpress(root, &["build", "-o", "public"]));
+    std::fs::rename(root.join("bulletins"), root.join("public/old")).unwrap();
+    let before = tree(&root.join("public/old"));
+    for target in ["public", "./content/../public"] {
+        let run = rankpress(root, &["build", "-o", target]);
+        refused(&run, &["public/old", ".rankpress-bulletins"]);
+    }
+    assert_eq!(tree(&root.join("public/old")), before);
+}
+
+/// Item 1 ("never into git"): the default `bulletins/` was not in the site's `.gitignore`, so
+/// `git add -A` committed every personal bulletin with its pay; any `-o` folder inside the
+/// work tree (and the bulletins an earlier version's output held, moved to `bulletins/` by
+/// `build`) likewise. A confidential folder now keeps itself out of git.
+#[test]
+fn confidential_folders_stay_out_of_git() {
+    let site = pay_site();
+    let root = site.path();
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    git(&["init", "-q"]);
+    // An earlier version's bulletins in the output, moved out by build.
+    ok(&rankpress(root, &["build", "-o", "public"]));
+    write(&root.join("public/bulletins/2026-03.eml"), "old");
+    ok(&rankpress(root, &["build", "-o", "public"]));
+    let status = git(&["status", "--porcelain", "--untracked-files=all"]);
+    assert!(!status.contains("bulletins/"), "{status}");
+    // A folder marked by the previous version (no .gitignore yet) gets one when next used.
+    std::fs::remove_file(root.join("bulletins/.gitignore")).unwrap();
+    ok(&rankpress(root, &["bulletin", "--month", "2026-04"]));
+    ok(&rankpress(
+        root,
+        &["payroll", "--month", "2026-04", "-o", "hr/pay"],
+    ));
+    let status = git(&["status", "--porcelain", "--untracked-files=all"]);
+    for leak in ["bulletins/", "hr/pay", ".eml", "2026-04.xlsx"] {
+        assert!(
+            !status.lines().any(|l| l.contains(leak) && !l.contains("public/")),
+            "{leak} visible to git:\n{status}"
+        );
+    }
+    // A new site's .gitignore names both default folders.
+    let new = tempdir();
+    ok(&rankpress(new.path(), &["init", "s"]));
+    let ignore = std::fs::read_to_string(new.path().join("s/.gitignore")).unwrap();
+    assert!(ignore.contains("/bulletins/") && ignore.contains("/payroll/"));
+}
