@@ -176,3 +176,37 @@ fn confidential_folders_stay_out_of_git() {
     let ignore = std::fs::read_to_string(new.path().join("s/.gitignore")).unwrap();
     assert!(ignore.contains("/bulletins/") && ignore.contains("/payroll/"));
 }
+
+/// Item 17: the linear pre-scan missed brackets that the YAML parser reads as collections —
+/// after a document marker (`--- [[[…`), and on a line begun by a lone CR, NEL, LS or PS (a
+/// comment or block scalar ends there for libyaml) — so the parser took its slow path (seconds
+/// for 80 000 brackets, minutes for a megabyte). Each is refused at once now.
+#[test]
+fn nesting_after_a_document_marker_or_an_odd_line_break_is_refused_fast() {
+    let site = site_from(&conformance_v2_dir().join("ratings/content"));
+    let root = site.path();
+    let open = "[".repeat(400_000);
+    for (head, line) in [
+        ("--- ", 1),
+        ("%YAML 1.2\n--- ", 2),
+        ("# 注释\r", 2),
+        ("# 注释\u{85}", 2),
+        ("# 注释\u{2028}", 2),
+        ("a: |\n  x\u{2029}b: ", 3),
+    ] {
+        write(
+            &root.join("content/innovations.yaml"),
+            &format!("{head}{open}"),
+        );
+        let start = std::time::Instant::now();
+        let run = rankpress(root, &["check"]);
+        let took = start.elapsed();
+        let err = format!("{}{}", stderr(&run), String::from_utf8_lossy(&run.stdout));
+        assert_eq!(run.status.code(), Some(1), "{head:?}: {err}");
+        assert!(
+            err.contains(&format!("content/innovations.yaml:{line}:")) && err.contains("128"),
+            "{head:?}: {err}"
+        );
+        assert!(took.as_secs() < 10, "{head:?}: took {took:?}");
+    }
+}
