@@ -210,3 +210,28 @@ fn nesting_after_a_document_marker_or_an_odd_line_break_is_refused_fast() {
         assert!(took.as_secs() < 10, "{head:?}: took {took:?}");
     }
 }
+
+/// Item 1: `payroll -o link/../pay`, `link` a symlink into the site output. The check resolved
+/// `..` by the path's text (`ROOT/pay`, allowed) but the files were written through the path
+/// as typed, where the kernel follows `link` first: the month's payroll landed in
+/// `output/pay/`, published with the site. Both commands now write where they checked.
+#[test]
+fn dot_dot_after_a_symlink_never_reaches_the_output() {
+    let site = pay_site();
+    let root = site.path();
+    ok(&rankpress(root, &["build"]));
+    std::fs::create_dir(root.join("output/sub")).unwrap();
+    std::os::unix::fs::symlink(root.join("output/sub"), root.join("link")).unwrap();
+    ok(&rankpress(
+        root,
+        &["payroll", "--month", "2026-04", "-o", "link/../pay"],
+    ));
+    ok(&rankpress(
+        root,
+        &["bulletin", "--month", "2026-04", "-o", "link/../news"],
+    ));
+    assert!(!root.join("output/pay").exists(), "payroll in the output");
+    assert!(!root.join("output/news").exists(), "bulletins in the output");
+    assert!(root.join("pay/2026-04.xlsx").is_file());
+    assert!(root.join("news/.rankpress-bulletins").is_file());
+}
