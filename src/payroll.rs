@@ -236,7 +236,8 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
     // The folder as checked (`..` and symlinks resolved): the files go where the check looked,
     // not where the kernel would take `link/..`.
     let chosen = Kind::Payroll.dir(&opts.root, opts.dir.as_deref());
-    let dir = confidential::check(&opts.root, &chosen, Kind::Payroll, lang).map_err(Error::Usage)?;
+    let dir =
+        confidential::check(&opts.root, &chosen, Kind::Payroll, lang).map_err(Error::Usage)?;
     let scores = crate::score::compute(&site);
     let months: Vec<&MonthScore> = match opts.month.as_deref() {
         Some("all") => scores.months.iter().collect(),

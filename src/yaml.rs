@@ -385,7 +385,11 @@ impl Scan<'_> {
                     // A document marker (`---` or `...`) at the line start: a node may follow.
                     b'-' | b'.'
                         if col == 0
-                            && self.b[self.i..].starts_with(if c == b'-' { b"---" } else { b"..." })
+                            && self.b[self.i..].starts_with(if c == b'-' {
+                                b"---"
+                            } else {
+                                b"..."
+                            })
                             && blank(self.at(self.i + 3)) =>
                     {
                         self.i += 3;
@@ -655,12 +659,24 @@ mod tests {
             too_deep(&format!("%YAML 1.2\n--- {open}")),
             Some((2, 5 + MAX_DEPTH))
         );
-        assert_eq!(too_deep(&format!("a: 1\n...\n--- {open}")), Some((3, 5 + MAX_DEPTH)));
+        assert_eq!(
+            too_deep(&format!("a: 1\n...\n--- {open}")),
+            Some((3, 5 + MAX_DEPTH))
+        );
         assert_eq!(too_deep(&format!("# c\r{open}")), Some((2, 1 + MAX_DEPTH)));
-        assert_eq!(too_deep(&format!("a: |\r  x\rb: {open}")), Some((3, 4 + MAX_DEPTH)));
-        assert_eq!(too_deep(&format!("a: 1\r\nb: {open}")), Some((2, 4 + MAX_DEPTH)));
+        assert_eq!(
+            too_deep(&format!("a: |\r  x\rb: {open}")),
+            Some((3, 4 + MAX_DEPTH))
+        );
+        assert_eq!(
+            too_deep(&format!("a: 1\r\nb: {open}")),
+            Some((2, 4 + MAX_DEPTH))
+        );
         for nl in ['\u{85}', '\u{2028}', '\u{2029}'] {
-            assert_eq!(too_deep(&format!("# 注{nl}{open}")), Some((2, 1 + MAX_DEPTH)));
+            assert_eq!(
+                too_deep(&format!("# 注{nl}{open}")),
+                Some((2, 1 + MAX_DEPTH))
+            );
         }
         // An anchor or a tag right before the bracket.
         assert!(too_deep(&format!("a: &x{open}")).is_some());

@@ -95,7 +95,10 @@ fn a_build_refuses_a_confidential_folder_moved_into_static() {
     ok(&rankpress(root, &["bulletin", "--month", "2026-04"]));
     copy_dir(&root.join("payroll"), &root.join("static/old/payroll"));
     let run = rankpress(root, &["build"]);
-    refused(&run, &["static/old/payroll", ".rankpress-payroll", "payroll"]);
+    refused(
+        &run,
+        &["static/old/payroll", ".rankpress-payroll", "payroll"],
+    );
     assert!(!root.join("output").exists());
     std::fs::remove_dir_all(root.join("static")).unwrap();
     // A theme's static/ and templates/, on an English site.
@@ -106,7 +109,10 @@ fn a_build_refuses_a_confidential_folder_moved_into_static() {
     std::fs::create_dir_all(root.join("themes/t/templates")).unwrap();
     copy_dir(&root.join("bulletins"), &root.join("themes/t/static/b"));
     let run = rankpress(root, &["build"]);
-    refused(&run, &["themes/t/static/b", "never published", "Move it to"]);
+    refused(
+        &run,
+        &["themes/t/static/b", "never published", "Move it to"],
+    );
     std::fs::remove_dir_all(root.join("themes/t/static")).unwrap();
     copy_dir(&root.join("bulletins"), &root.join("themes/t/templates/b"));
     let run = rankpress(root, &["build"]);
@@ -166,7 +172,9 @@ fn confidential_folders_stay_out_of_git() {
     let status = git(&["status", "--porcelain", "--untracked-files=all"]);
     for leak in ["bulletins/", "hr/pay", ".eml", "2026-04.xlsx"] {
         assert!(
-            !status.lines().any(|l| l.contains(leak) && !l.contains("public/")),
+            !status
+                .lines()
+                .any(|l| l.contains(leak) && !l.contains("public/")),
             "{leak} visible to git:\n{status}"
         );
     }
@@ -231,7 +239,10 @@ fn dot_dot_after_a_symlink_never_reaches_the_output() {
         &["bulletin", "--month", "2026-04", "-o", "link/../news"],
     ));
     assert!(!root.join("output/pay").exists(), "payroll in the output");
-    assert!(!root.join("output/news").exists(), "bulletins in the output");
+    assert!(
+        !root.join("output/news").exists(),
+        "bulletins in the output"
+    );
     assert!(root.join("pay/2026-04.xlsx").is_file());
     assert!(root.join("news/.rankpress-bulletins").is_file());
 }
