@@ -5,40 +5,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
 
 use common::*;
-
-/// The v2 fixture with pay by pool and personal bulletins holding the person's pay.
-fn pay_site() -> tempfile::TempDir {
-    let dir = site_from(&conformance_v2_dir().join("ratings/content"));
-    let path = dir.path().join("content/site.yaml");
-    let text = std::fs::read_to_string(&path).unwrap().replace(
-        "pay:\n  method: rating\n  base: 3000\n",
-        "pay:\n  method: pool\n  pool: 54321.07\nbulletin:\n  from: 绩效通报 <kpi@example.com>\n  to: [leader@example.com]\n  personal: true\n  personal_pay: true\n",
-    );
-    assert!(text.contains("pool: 54321.07"));
-    write(&path, &text);
-    dir
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(o: &Output) {
-    assert!(o.status.success(), "{}", stderr(o));
-}
-
-/// Asserts a refusal with exit 2 whose message holds every one of `words`.
-fn refused(o: &Output, words: &[&str]) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    for w in words {
-        assert!(err.contains(w), "{w:?} missing in: {err}");
-    }
-}
 
 /// Every published file's name, below `dir`.
 fn names(dir: &Path) -> Vec<String> {
@@ -51,7 +19,7 @@ fn names(dir: &Path) -> Vec<String> {
 /// `static/`, `i18n/`, and a path with `..` segments.
 #[test]
 fn confidential_folders_refuse_the_theme_folders() {
-    let site = pay_site();
+    let site = pay_site(true);
     let root = site.path();
     std::fs::create_dir_all(root.join("static")).unwrap();
     for dir in [
@@ -89,7 +57,7 @@ fn confidential_folders_refuse_the_theme_folders() {
 /// folder and where it belongs; the English site says it in English.
 #[test]
 fn a_build_refuses_a_confidential_folder_moved_into_static() {
-    let site = pay_site();
+    let site = pay_site(true);
     let root = site.path();
     ok(&rankpress(root, &["payroll", "--month", "2026-04"]));
     ok(&rankpress(root, &["bulletin", "--month", "2026-04"]));
@@ -124,7 +92,7 @@ fn a_build_refuses_a_confidential_folder_moved_into_static() {
 /// `sent.log` and all. Now the build refuses and leaves it in place.
 #[test]
 fn a_build_never_deletes_a_confidential_folder_deep_in_its_output() {
-    let site = pay_site();
+    let site = pay_site(true);
     let root = site.path();
     ok(&rankpress(root, &["bulletin", "--month", "2026-04"]));
     write(&root.join("bulletins/2026-04/sent.log"), "sent\n");
@@ -144,7 +112,7 @@ fn a_build_never_deletes_a_confidential_folder_deep_in_its_output() {
 /// `build`) likewise. A confidential folder now keeps itself out of git.
 #[test]
 fn confidential_folders_stay_out_of_git() {
-    let site = pay_site();
+    let site = pay_site(true);
     let root = site.path();
     let git = |args: &[&str]| {
         let o = std::process::Command::new("git")
@@ -225,7 +193,7 @@ fn nesting_after_a_document_marker_or_an_odd_line_break_is_refused_fast() {
 /// `output/pay/`, published with the site. Both commands now write where they checked.
 #[test]
 fn dot_dot_after_a_symlink_never_reaches_the_output() {
-    let site = pay_site();
+    let site = pay_site(true);
     let root = site.path();
     ok(&rankpress(root, &["build"]));
     std::fs::create_dir(root.join("output/sub")).unwrap();
