@@ -8,10 +8,14 @@
 //!   `.rankpress-payroll` ([`Kind`]).
 //! - A folder that receives pay or bulletins is never one that `build` publishes, and the
 //!   reverse: [`check_publish`] refuses a build target that carries a confidential marker, lies
-//!   inside a marked folder or holds one at its top level; [`check`] refuses a confidential
-//!   folder that is, is inside or contains a site output, `content/`, a `.git` folder, the site
+//!   inside a marked folder or holds one (at its top level, or anywhere in an output it would
+//!   replace), and [`check_theme_folder`] one inside `static/` or `templates/`; [`check`]
+//!   refuses a confidential folder that is, is inside or contains a site output, `content/`,
+//!   a theme folder (`static/`, `templates/`, `i18n/`, `themes/`), a `.git` folder, the site
 //!   folder or a folder above it, or the other kind's folder, and one that holds files
 //!   rankpress did not write.
+//! - Every confidential folder carries its own `.gitignore` (`*`): it stays out of git
+//!   wherever it is.
 //!
 //! Paths are compared after resolving symlinks and `..`; the folder itself may not be a
 //! symlink (nothing is written through a link).
