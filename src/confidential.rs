@@ -287,7 +287,7 @@ pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf,
 /// the folder, resolved.
 pub fn claim(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf, String> {
     let target = check(root, dir, kind, lang)?;
-    mark(&target, kind)?;
+    mark(&target, kind, lang)?;
     Ok(target)
 }
 
@@ -298,11 +298,17 @@ const GITIGNORE: &str =
 
 /// Creates `dir` if needed and writes the kind's marker and a `.gitignore` that keeps the
 /// folder out of git into it, unless they are there.
-fn mark(dir: &Path, kind: Kind) -> Result<(), String> {
+fn mark(dir: &Path, kind: Kind, lang: Lang) -> Result<(), String> {
     let write = |name: &str, text: &str| {
         let path = dir.join(name);
-        crate::fsutil::write_atomic(&path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|e| {
+            t!(
+                lang,
+                "无法写入 {}：{e}；请删除或移走它后重试",
+                "cannot write {}: {e}; delete or move it away and try again",
+                path.display()
+            )
+        })
     };
     if !kind.marks(dir) {
         write(kind.marker(), &kind.marker_text())?;
@@ -434,6 +440,6 @@ pub fn move_legacy_bulletins(
     }
     check(root, &dest, kind, lang).map_err(|e| refused(format!("{e} ")))?;
     fs::rename(&old, &dest).map_err(|e| refused(format!("{e}. ")))?;
-    mark(&dest, kind)?;
+    mark(&dest, kind, lang)?;
     Ok(Some(dest))
 }

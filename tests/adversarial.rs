@@ -214,3 +214,33 @@ fn dot_dot_after_a_symlink_never_reaches_the_output() {
     assert!(root.join("pay/2026-04.xlsx").is_file());
     assert!(root.join("news/.rankpress-bulletins").is_file());
 }
+
+/// Item 19: a folder holding a *folder* named like the marker (`x/.rankpress-bulletins/`) was
+/// accepted by the check, then writing the marker failed with an English I/O error on a
+/// Chinese site. The message is in the site's language and says what to do; a marker that is a
+/// symlink is replaced, never written through.
+#[test]
+fn a_marker_that_is_a_folder_or_a_link_is_reported_in_the_sites_language() {
+    let site = pay_site(true);
+    let root = site.path();
+    std::fs::create_dir_all(root.join("x/.rankpress-bulletins")).unwrap();
+    let run = rankpress(root, &["bulletin", "--month", "2026-04", "-o", "x"]);
+    let err = stderr(&run);
+    assert_ne!(run.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("无法写入")
+            && err.contains("x/.rankpress-bulletins")
+            && !err.contains("cannot"),
+        "{err}"
+    );
+    let outside = root.join("outside.txt");
+    write(&outside, "keep");
+    std::fs::create_dir(root.join("y")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("y/.rankpress-payroll")).unwrap();
+    ok(&rankpress(
+        root,
+        &["payroll", "--month", "2026-04", "-o", "y"],
+    ));
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
+    assert!(root.join("y/.rankpress-payroll").is_file());
+}
