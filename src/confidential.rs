@@ -8,10 +8,14 @@
 //!   `.rankpress-payroll` ([`Kind`]).
 //! - A folder that receives pay or bulletins is never one that `build` publishes, and the
 //!   reverse: [`check_publish`] refuses a build target that carries a confidential marker, lies
-//!   inside a marked folder or holds one at its top level; [`check`] refuses a confidential
-//!   folder that is, is inside or contains a site output, `content/`, a `.git` folder, the site
+//!   inside a marked folder or holds one (at its top level, or anywhere in an output it would
+//!   replace), and [`check_theme_folder`] one inside `static/` or `templates/`; [`check`]
+//!   refuses a confidential folder that is, is inside or contains a site output, `content/`,
+//!   a theme folder (`static/`, `templates/`, `i18n/`, `themes/`), a `.git` folder, the site
 //!   folder or a folder above it, or the other kind's folder, and one that holds files
 //!   rankpress did not write.
+//! - Every confidential folder carries its own `.gitignore` (`*`): it stays out of git
+//!   wherever it is.
 //!
 //! Paths are compared after resolving symlinks and `..`; the folder itself may not be a
 //! symlink (nothing is written through a link).
@@ -163,6 +167,23 @@ pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf,
             ),
         );
     }
+    // The theme's folders: `build` copies `static/` (the site's and each theme's) into the
+    // site, and reads the others as the site's own files.
+    for name in crate::load::THEME_FOLDERS {
+        let folder = canonical_lenient(&root.join(name));
+        if real.starts_with(&folder) || folder.starts_with(&real) {
+            return refuse(
+                format!(
+                    "它是、位于或包含网站的主题文件夹 {}（生成网站时会读取，static/ 会被复制进网站并发布）",
+                    folder.display()
+                ),
+                format!(
+                    "it is, is inside or contains the site's theme folder {} (read by every build; static/ is copied into the published site)",
+                    folder.display()
+                ),
+            );
+        }
+    }
     if let Some(git) = real
         .ancestors()
         .find(|a| a.file_name().is_some_and(|n| n == ".git"))
@@ -266,33 +287,91 @@ pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf,
 /// the folder, resolved.
 pub fn claim(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf, String> {
     let target = check(root, dir, kind, lang)?;
-    mark(&target, kind)?;
+    mark(&target, kind, lang)?;
     Ok(target)
 }
 
-/// Creates `dir` if needed and writes the kind's marker into it, unless it is there.
-fn mark(dir: &Path, kind: Kind) -> Result<(), String> {
-    if kind.marks(dir) {
+/// What a confidential folder's own `.gitignore` holds: everything in the folder, itself
+/// included, stays out of git wherever the folder is (the site's `.gitignore` may not name it).
+const GITIGNORE: &str =
+    "# rankpress: confidential files (bulletins, payroll), never committed\n*\n";
+
+/// Creates `dir` if needed and writes the kind's marker and a `.gitignore` that keeps the
+/// folder out of git into it, unless they are there.
+fn mark(dir: &Path, kind: Kind, lang: Lang) -> Result<(), String> {
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|e| {
+            t!(
+                lang,
+                "无法写入 {}：{e}；请删除或移走它后重试",
+                "cannot write {}: {e}; delete or move it away and try again",
+                path.display()
+            )
+        })
+    };
+    if !kind.marks(dir) {
+        write(kind.marker(), &kind.marker_text())?;
+    }
+    if fs::symlink_metadata(dir.join(".gitignore")).is_err() {
+        write(".gitignore", GITIGNORE)?;
+    }
+    Ok(())
+}
+
+/// The first confidential folder (its kind and path) at or below `dir`, looking `depth`
+/// levels down; an unreadable entry is skipped.
+pub fn find_within(dir: &Path, depth: usize) -> Option<(Kind, PathBuf)> {
+    walkdir::WalkDir::new(dir)
+        .max_depth(depth)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir())
+        .find_map(|e| {
+            Kind::ALL
+                .into_iter()
+                .find(|k| k.marks(e.path()))
+                .map(|k| (k, e.path().to_path_buf()))
+        })
+}
+
+/// Checks that the theme folder `dir` of the site at `root` (its `static/`, copied into the
+/// published site, or its `templates/`) holds no confidential folder: a build refuses one,
+/// naming it and where it belongs.
+pub fn check_theme_folder(root: &Path, dir: &Path, lang: Lang) -> Result<(), String> {
+    if !dir.is_dir() {
         return Ok(());
     }
-    let marker = dir.join(kind.marker());
-    crate::fsutil::write_atomic(&marker, kind.marker_text().as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", marker.display()))
+    let Some((kind, found)) = find_within(dir, usize::MAX) else {
+        return Ok(());
+    };
+    let shown = found.strip_prefix(root).unwrap_or(&found).display();
+    Err(t!(
+        lang,
+        "{} 是{}（标记 {}），保密文件绝不发布，不能放在网站的 {} 中（生成网站会读取并复制它）。请把它移到 {} 后再生成网站",
+        "{} is {} (marker {}): confidential files are never published, and it cannot stay in the site's {} (every build reads and copies it). Move it to {}, then build again",
+        shown,
+        kind.folder(lang),
+        kind.marker(),
+        dir.strip_prefix(root).unwrap_or(dir).display(),
+        kind.dir(root, None).display()
+    ))
 }
 
 /// Checks that a build may publish `target` (already resolved): refuses a folder that carries
-/// a bulletins or payroll marker, lies inside such a folder, or holds one at its top level.
+/// a bulletins or payroll marker, lies inside such a folder, or holds one: at its top level,
+/// or anywhere in it when it is an output of rankpress's (which a build replaces).
 pub fn check_publish(target: &Path, lang: Lang) -> Result<(), String> {
     let real = canonical_lenient(target);
-    let top = fs::read_dir(&real)
-        .map(|rd| rd.flatten().map(|e| e.path()).collect::<Vec<_>>())
-        .unwrap_or_default();
+    let depth = if has_marker(&real) { usize::MAX } else { 1 };
+    let inside = find_within(&real, depth);
     for kind in Kind::ALL {
         let found = real
             .ancestors()
             .find(|a| kind.marks(a))
             .map(Path::to_path_buf)
-            .or_else(|| top.iter().find(|p| kind.marks(p)).cloned());
+            .or_else(|| inside.clone().filter(|(k, _)| *k == kind).map(|(_, p)| p));
         if let Some(found) = found {
             let folder = kind.folder(lang);
             let how = if found == real {
@@ -365,6 +444,6 @@ pub fn move_legacy_bulletins(
     }
     check(root, &dest, kind, lang).map_err(|e| refused(format!("{e} ")))?;
     fs::rename(&old, &dest).map_err(|e| refused(format!("{e}. ")))?;
-    mark(&dest, kind)?;
+    mark(&dest, kind, lang)?;
     Ok(Some(dest))
 }

@@ -234,8 +234,11 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
         ));
     }
     use crate::confidential::{self, Kind};
-    let dir = Kind::Payroll.dir(&opts.root, opts.dir.as_deref());
-    confidential::check(&opts.root, &dir, Kind::Payroll, lang).map_err(Error::Usage)?;
+    // The folder as checked (`..` and symlinks resolved): the files go where the check looked,
+    // not where the kernel would take `link/..`.
+    let chosen = Kind::Payroll.dir(&opts.root, opts.dir.as_deref());
+    let dir =
+        confidential::check(&opts.root, &chosen, Kind::Payroll, lang).map_err(Error::Usage)?;
     let scores = crate::score::compute(&site);
     let months: Vec<&MonthScore> = match opts.month.as_deref() {
         Some("all") => scores.months.iter().collect(),
@@ -258,7 +261,7 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
             files.push((dir.join(format!("{}.{ext}", ms.month)), data));
         }
     }
-    confidential::claim(&opts.root, &dir, Kind::Payroll, lang).map_err(Error::Usage)?;
+    confidential::claim(&opts.root, &chosen, Kind::Payroll, lang).map_err(Error::Usage)?;
     crate::fsutil::write_atomic_group(&files, crate::fsutil::Mode::Private).map_err(
         |(path, e)| {
             Error::Io(t!(

@@ -182,6 +182,9 @@ impl Theme {
             }
         }
         for dir in [theme_dir.clone(), root.to_path_buf()] {
+            for sub in ["templates", "static"] {
+                crate::confidential::check_theme_folder(root, &dir.join(sub), lang)?;
+            }
             for (rel, path) in read_dir_files(&dir.join("templates")) {
                 let file = display_path(root, &path);
                 let text = read_text(&path, &file, lang)?;

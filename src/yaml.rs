@@ -271,6 +271,24 @@ pub const TOO_DEEP: &str = "recursion limit exceeded";
 /// counting: a bracket it cannot rule out counts. Deep *block* nesting (indentation, `- - -`)
 /// costs the parsers linear time and is refused by `yaml_serde`'s recursion limit.
 pub fn too_deep(text: &str) -> Option<(usize, usize)> {
+    // A lone CR (an old Mac editor's line end), NEL, LS and PS end a line for libyaml as LF
+    // does: the scan sees the lines it does (a comment or a block scalar ends there).
+    let breaks = ['\r', '\u{85}', '\u{2028}', '\u{2029}'];
+    let lines;
+    let text = if text.contains(breaks) {
+        let b = text.as_bytes();
+        lines = text
+            .char_indices()
+            .map(|(i, c)| match c {
+                '\r' if b.get(i + 1) == Some(&b'\n') => c,
+                c if breaks.contains(&c) => '\n',
+                c => c,
+            })
+            .collect::<String>();
+        lines.as_str()
+    } else {
+        text
+    };
     let mut s = Scan {
         b: text.as_bytes(),
         i: 0,
@@ -364,6 +382,18 @@ impl Scan<'_> {
                 }
                 node_col = col;
                 match c {
+                    // A document marker (`---` or `...`) at the line start: a node may follow.
+                    b'-' | b'.'
+                        if col == 0
+                            && self.b[self.i..].starts_with(if c == b'-' {
+                                b"---"
+                            } else {
+                                b"..."
+                            })
+                            && blank(self.at(self.i + 3)) =>
+                    {
+                        self.i += 3;
+                    }
                     b'-' | b'?' | b':' if blank(self.at(self.i + 1)) => {
                         parent = Some(col);
                         self.i += 1;
@@ -622,6 +652,32 @@ mod tests {
         // A block scalar's text ends where a line is less indented.
         let text = format!("- a: |\n    x\n  b: {open}\n");
         assert_eq!(too_deep(&text), Some((3, 6 + MAX_DEPTH)));
+        // After a document marker, and on a line that a lone CR (an old Mac line ending)
+        // begins: the parsers read both as a collection (issue 18 item 17, red team).
+        assert_eq!(too_deep(&format!("--- {open}")), Some((1, 5 + MAX_DEPTH)));
+        assert_eq!(
+            too_deep(&format!("%YAML 1.2\n--- {open}")),
+            Some((2, 5 + MAX_DEPTH))
+        );
+        assert_eq!(
+            too_deep(&format!("a: 1\n...\n--- {open}")),
+            Some((3, 5 + MAX_DEPTH))
+        );
+        assert_eq!(too_deep(&format!("# c\r{open}")), Some((2, 1 + MAX_DEPTH)));
+        assert_eq!(
+            too_deep(&format!("a: |\r  x\rb: {open}")),
+            Some((3, 4 + MAX_DEPTH))
+        );
+        assert_eq!(
+            too_deep(&format!("a: 1\r\nb: {open}")),
+            Some((2, 4 + MAX_DEPTH))
+        );
+        for nl in ['\u{85}', '\u{2028}', '\u{2029}'] {
+            assert_eq!(
+                too_deep(&format!("# 注{nl}{open}")),
+                Some((2, 1 + MAX_DEPTH))
+            );
+        }
         // An anchor or a tag right before the bracket.
         assert!(too_deep(&format!("a: &x{open}")).is_some());
         assert!(too_deep(&format!("a: !t{open}")).is_some());

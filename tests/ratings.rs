@@ -346,7 +346,8 @@ fn payroll_files_csv_xlsx_and_refusals() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    // Default: the latest month, into ROOT/payroll (marked as a payroll folder).
+    // Default: the latest month, into ROOT/payroll (marked as a payroll folder, kept out of
+    // git by its own .gitignore).
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
@@ -356,6 +357,7 @@ fn payroll_files_csv_xlsx_and_refusals() {
     assert_eq!(
         names,
         [
+            ".gitignore",
             ".rankpress-payroll",
             "2026-04.csv",
             "2026-04.json",

@@ -797,6 +797,41 @@ fn hidden_rows_and_columns_holding_data_are_refused_naming_their_cells() {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// Issue 18 §5, red team: data Excel does not show through a number format rather than a
+/// hidden row or column. A visible column whose cells are formatted `;;;` shows blank, yet
+/// import read its +30 for 张伟. Now refused, naming the cells; `;;` hides numbers only.
+#[test]
+fn cells_a_number_format_shows_blank_are_refused_naming_them() {
+    let site = init_site();
+    let root = site.path();
+    let blank = rust_xlsxwriter::Format::new().set_num_format(";;;");
+    let numbers_only = rust_xlsxwriter::Format::new().set_num_format("[Red];;");
+    let mut wb = good_workbook();
+    let ws = wb.worksheet_from_index(0).unwrap();
+    ws.write_string_with_format(0, 10, "加分", &blank).unwrap();
+    ws.write_number_with_format(1, 10, 30.0, &blank).unwrap();
+    ws.write_number_with_format(2, 3, 390.0, &numbers_only)
+        .unwrap();
+    wb.save(root.join("blank.xlsx")).unwrap();
+    let o = import(root, "blank.xlsx", "2030-01", &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("blank.xlsx:Sheet1!K1: ") && err.contains("（K1、K2、D3）"),
+        "{err}"
+    );
+    assert!(err.contains("显示为空白"), "{err}");
+    assert!(results_of(root, "2030-01").is_none());
+    // Text under `;;` shows (a format's fourth section is for text).
+    let mut wb = good_workbook();
+    let ws = wb.worksheet_from_index(0).unwrap();
+    ws.write_string_with_format(1, 1, "张伟", &numbers_only)
+        .unwrap();
+    wb.save(root.join("shown.xlsx")).unwrap();
+    let o = import(root, "shown.xlsx", "2030-01", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 #[test]
 fn formula_cells_are_listed_with_their_formula_or_refused_without_a_saved_result() {
     use calamine::Reader;

@@ -253,3 +253,36 @@ pub fn results_file(root: &Path) -> PathBuf {
         .next()
         .expect("init writes one results month")
 }
+
+/// The v2 fixture with pay by pool and bulletins (personal ones with the person's pay).
+pub fn pay_site(personal_pay: bool) -> tempfile::TempDir {
+    let dir = site_from(&conformance_v2_dir().join("ratings/content"));
+    let path = dir.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "pay:\n  method: rating\n  base: 3000\n",
+        &format!(
+            "pay:\n  method: pool\n  pool: 54321.07\nbulletin:\n  from: 绩效通报 <kpi@example.com>\n  to: [leader@example.com]\n  personal: true\n  personal_pay: {personal_pay}\n"
+        ),
+    );
+    assert!(text.contains("pool: 54321.07"));
+    write(&path, &text);
+    dir
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn ok(o: &Output) {
+    assert!(o.status.success(), "{}", stderr(o));
+}
+
+/// Asserts a refusal with exit 2 whose message holds every one of `words`.
+pub fn refused(o: &Output, words: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for w in words {
+        assert!(err.contains(w), "{w:?} missing in: {err}");
+    }
+}

@@ -1,5 +1,23 @@
 //! Excel number formats: which ones show a percentage (built-in 9 and 10, or a format code
-//! with an unquoted `%`), and the exact percentage a percent-formatted number shows.
+//! with an unquoted `%`), which ones show nothing (`;;;`), and the exact percentage a
+//! percent-formatted number shows.
+
+/// What a number format hides, as (numbers, text): a code whose sections are all empty
+/// (`;;;`, `;;`, `[Red];;;`) shows a blank cell for every number, and with a fourth empty
+/// section for text too, though the cell holds a value.
+pub fn shows_nothing(code: &str) -> (bool, bool) {
+    let mut bare = String::new();
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        if c == '[' {
+            chars.by_ref().find(|&q| q == ']');
+        } else if !c.is_whitespace() {
+            bare.push(c);
+        }
+    }
+    let numbers = !bare.is_empty() && bare.chars().all(|c| c == ';');
+    (numbers, numbers && bare.len() >= 3)
+}
 
 /// True when a number format shows a percentage: an unquoted, unescaped `%` outside brackets.
 pub fn is_percent_format(code: &str) -> bool {
@@ -56,6 +74,22 @@ pub fn percent_of(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_that_show_nothing() {
+        for (code, hides) in [
+            (";;;", (true, true)),
+            ("[Red];;;", (true, true)),
+            (";;", (true, false)),
+            (";", (true, false)),
+            ("0;;", (false, false)),
+            ("", (false, false)),
+            ("0.0%", (false, false)),
+            (";;;@", (false, false)),
+        ] {
+            assert_eq!(shows_nothing(code), hides, "{code}");
+        }
+    }
 
     #[test]
     fn percent_formats_and_values() {

@@ -15,12 +15,16 @@ const CELLS_NAMED: usize = 5;
 const FORMULAS_LISTED: usize = 20;
 
 /// The problems of cells Excel does not show as they were read: one per hidden column and
-/// hidden row holding data, one per formula with no saved result.
+/// hidden row holding data, one for the cells formatted to show blank, one per formula with
+/// no saved result.
 pub(super) fn unseen(table: &Table, lang: Lang) -> Vec<String> {
     let mut by_col: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut by_row: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut blank = Vec::new();
     for h in &table.hidden {
-        if h.in_hidden_col {
+        if h.blank_format {
+            blank.push((h.row, h.col));
+        } else if h.in_hidden_col {
             by_col.entry(h.col).or_default().push(h.row);
         } else {
             by_row.entry(h.row).or_default().push(h.col);
@@ -71,6 +75,18 @@ pub(super) fn unseen(table: &Table, lang: Lang) -> Vec<String> {
                 what,
                 cells(list),
                 advice
+            )
+        ));
+    }
+    if let Some(&(r, c)) = blank.first() {
+        errs.push(format!(
+            "{}: {}",
+            table.cell_ref(r, c),
+            t!(
+                lang,
+                "这些单元格有内容，但数字格式（如 ;;;）让 Excel 把它们显示为空白（{}）：导入不读取看不到的内容；请在 Excel 中把它们的格式改为“常规”并核对，或删除这些内容后重新导入",
+                "these cells hold data that their number format (such as ;;;) shows blank in Excel ({}): import does not read what Excel does not show; set their format to General in Excel and check them, or delete their contents, then import again",
+                cells(blank)
             )
         ));
     }

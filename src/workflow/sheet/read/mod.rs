@@ -12,7 +12,7 @@ use std::path::Path;
 
 use quick_xml::events::Event;
 
-use super::formats::{is_percent_format, percent_of};
+use super::formats::{is_percent_format, percent_of, shows_nothing};
 use crate::diag::{t, Lang};
 use crate::error::Error;
 use crate::workflow::text::{col_name, num};
@@ -92,16 +92,18 @@ pub struct Formula {
 /// Most characters of a formula kept for messages.
 pub const MAX_FORMULA_SHOWN: usize = 200;
 
-/// A non-empty cell that Excel does not show (xlsx): in a hidden row or column. It is not
-/// in the [`Table`]'s cells.
+/// A non-empty cell that Excel does not show (xlsx): in a hidden row or column, or formatted
+/// to show blank (`;;;`). It is not in the [`Table`]'s cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HiddenCell {
     /// Row, 0-based.
     pub row: usize,
     /// Column, 0-based.
     pub col: usize,
-    /// True when its column is hidden (else its row is).
+    /// True when its column is hidden (else its row is, unless `blank_format`).
     pub in_hidden_col: bool,
+    /// True when its row and column show, but its number format shows it blank (`;;;`).
+    pub blank_format: bool,
 }
 
 /// A sheet read from a file, held sparsely: only non-empty cells are stored.

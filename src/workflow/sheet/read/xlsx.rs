@@ -317,13 +317,23 @@ fn read_strings(r: &mut dyn BufRead) -> Result<Vec<Option<String>>, PartError> {
     Ok(out)
 }
 
-/// For each cell format (`s` of a cell) of `xl/styles.xml`: whether it shows a percentage.
-/// Built-in formats 9 (`0%`) and 10 (`0.00%`), and custom ones with `%` (see
-/// [`is_percent_format`]).
-fn read_styles(r: &mut dyn BufRead) -> Result<Vec<bool>, PartError> {
+/// How a cell format shows its value: as a percentage, or not at all (blank).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Look {
+    /// A percentage: built-in formats 9 (`0%`) and 10 (`0.00%`), and custom ones with `%`
+    /// (see [`is_percent_format`]).
+    percent: bool,
+    /// Numbers show blank (a custom format such as `;;;`, see [`shows_nothing`]).
+    blank_numbers: bool,
+    /// Text shows blank (`;;;`).
+    blank_text: bool,
+}
+
+/// For each cell format (`s` of a cell) of `xl/styles.xml`: how it shows its value.
+fn read_styles(r: &mut dyn BufRead) -> Result<Vec<Look>, PartError> {
     let mut xml = quick_xml::Reader::from_reader(r);
     let mut buf = Vec::new();
-    let mut custom: Vec<(String, bool)> = Vec::new();
+    let mut custom: Vec<(String, Look)> = Vec::new();
     let mut xfs: Vec<String> = Vec::new();
     let mut in_xfs = false;
     loop {
@@ -334,7 +344,13 @@ fn read_styles(r: &mut dyn BufRead) -> Result<Vec<bool>, PartError> {
                 b"numFmt" => {
                     if let (Some(id), Some(code)) = (attr(e, b"numFmtId")?, attr(e, b"formatCode")?)
                     {
-                        custom.push((id, is_percent_format(&code)));
+                        let (blank_numbers, blank_text) = shows_nothing(&code);
+                        let look = Look {
+                            percent: is_percent_format(&code),
+                            blank_numbers,
+                            blank_text,
+                        };
+                        custom.push((id, look));
                     }
                 }
                 b"cellXfs" => in_xfs = matches!(ev, Event::Start(_)),
@@ -353,7 +369,13 @@ fn read_styles(r: &mut dyn BufRead) -> Result<Vec<bool>, PartError> {
     }
     Ok(xfs
         .iter()
-        .map(|id| id == "9" || id == "10" || custom.iter().any(|(cid, pct)| cid == id && *pct))
+        .map(|id| {
+            let look = custom.iter().find(|(cid, _)| cid == id).map(|c| c.1);
+            Look {
+                percent: id == "9" || id == "10" || look.is_some_and(|l| l.percent),
+                ..look.unwrap_or_default()
+            }
+        })
         .collect())
 }
 
@@ -508,13 +530,13 @@ pub fn read_xlsx<R: Read + std::io::Seek>(
         .part("xl/sharedStrings.xml", read_strings)
         .map_err(fail)?
         .unwrap_or_default();
-    let percent = x
+    let looks = x
         .part("xl/styles.xml", read_styles)
         .map_err(fail)?
         .unwrap_or_default();
     let mut table = Table::new(file.clone(), Some(name.clone()));
     let read = x.part(&part, |r| {
-        read_sheet(r, &strings, &percent, book.recalc, &mut table, lang)
+        read_sheet(r, &strings, &looks, book.recalc, &mut table, lang)
     });
     match read {
         Ok(Some(())) => {}
@@ -588,7 +610,7 @@ struct FormulaText {
 pub(super) fn read_sheet(
     r: &mut dyn BufRead,
     strings: &[Option<String>],
-    percent: &[bool],
+    looks: &[Look],
     recalc: bool,
     table: &mut Table,
     lang: Lang,
@@ -720,7 +742,9 @@ pub(super) fn read_sheet(
                             "inlineStr" => Cell::Text(value.clone()),
                             "str" | "e" | "d" => Cell::Text(unescape_x(&value)),
                             _ => match value.trim().parse::<f64>() {
-                                Ok(x) if x.is_finite() && percent.get(s) == Some(&true) => {
+                                Ok(x)
+                                    if x.is_finite() && looks.get(s).is_some_and(|l| l.percent) =>
+                                {
                                     Cell::Percent(percent_of(x))
                                 }
                                 Ok(x) if x.is_finite() => Cell::Number(x),
@@ -747,12 +771,19 @@ pub(super) fn read_sheet(
                             return Err(PartError::TooBig);
                         }
                         let col_hidden = hidden.col_hidden(col);
-                        if hidden.row || col_hidden {
+                        let look = looks.get(s).copied().unwrap_or_default();
+                        let blank = match cell {
+                            Cell::Text(_) => look.blank_text,
+                            Cell::Empty => false,
+                            _ => look.blank_numbers,
+                        };
+                        if hidden.row || col_hidden || blank {
                             if !cell.is_empty() {
                                 table.hidden.push(HiddenCell {
                                     row,
                                     col,
                                     in_hidden_col: col_hidden,
+                                    blank_format: blank && !hidden.row && !col_hidden,
                                 });
                             }
                         } else {
