@@ -229,7 +229,8 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
         .map_err(|p| Error::data(crate::site::detect_language(&opts.root), &p))?;
     let lang = site.config.language;
     if site.config.policy.pay.is_none() {
-        return Err(Error::Missing(
+        // Contract §10: "Without `pay` in site.yaml it is an error (exit 1) that says so."
+        return Err(Error::Refused(
             t!(lang, "site.yaml 中没有设置绩效工资（pay）。请添加，例如：\n  pay:\n    method: pool      # 按奖金池分配；或 rating（基数 × 等次系数）\n    pool: 60000       # 每月绩效工资总额（元）；method: rating 时写 base: 3000", "site.yaml has no performance pay (pay). Add it, for example:\n  pay:\n    method: pool      # share a pool; or rating (base × the level's coefficient)\n    pool: 60000       # the month's pool (yuan); with method: rating write base: 3000"),
         ));
     }

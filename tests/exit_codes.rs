@@ -107,7 +107,7 @@ fn check_exit_codes() {
 fn bulletin_exit_codes() {
     table(&[
         (Site::BadData, &["bulletin"], "bad data", DATA),
-        (Site::Basic, &["bulletin"], "no bulletin settings", USAGE),
+        (Site::Basic, &["bulletin"], "no bulletin settings", DATA),
         (
             Site::Init,
             &["bulletin", "--month", "2030-01"],
@@ -133,7 +133,7 @@ fn send_exit_codes() {
             Site::Basic,
             &["send", "--dry-run"],
             "no bulletin settings",
-            USAGE,
+            DATA,
         ),
         (
             Site::Init,
@@ -202,7 +202,7 @@ fn send_delivery_exit_codes() {
 fn payroll_exit_codes() {
     table(&[
         (Site::BadData, &["payroll"], "bad data", DATA),
-        (Site::Basic, &["payroll"], "no pay settings", USAGE),
+        (Site::Basic, &["payroll"], "no pay settings", DATA),
         (
             Site::Init,
             &["payroll", "--month", "2030-01"],

@@ -432,7 +432,8 @@ fn payroll_without_pay_says_what_to_add() {
         };
         write(&path, &text);
         let run = rankpress(site.path(), &["payroll"]);
-        assert_eq!(run.status.code(), Some(2));
+        // Contract §10: "Without `pay` in site.yaml it is an error (exit 1) that says so."
+        assert_eq!(run.status.code(), Some(1));
         let err = String::from_utf8_lossy(&run.stderr);
         assert!(err.contains(words) && err.contains("method: pool"), "{err}");
         assert!(!site.path().join("payroll").exists());

@@ -581,7 +581,9 @@ fn import_and_export_replace_a_symlink_and_leave_its_target_alone() {
     std::fs::write(&sheet_target, "keep me").unwrap();
     std::os::unix::fs::symlink(&sheet_target, root.join("s.csv")).unwrap();
     for force in [false, true] {
-        let mut args = vec!["export", "--month", &month, "--format", "csv", "--out", "s.csv"];
+        let mut args = vec![
+            "export", "--month", &month, "--format", "csv", "--out", "s.csv",
+        ];
         if force {
             args.push("--force");
         }
@@ -598,7 +600,15 @@ fn import_and_export_replace_a_symlink_and_leave_its_target_alone() {
     let exported = outside.path().join("exported.csv");
     let o = run(
         root,
-        &["export", "--month", &month, "--format", "csv", "--out", exported.to_str().unwrap()],
+        &[
+            "export",
+            "--month",
+            &month,
+            "--format",
+            "csv",
+            "--out",
+            exported.to_str().unwrap(),
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let sheet = std::fs::read(&exported).unwrap();
@@ -606,7 +616,9 @@ fn import_and_export_replace_a_symlink_and_leave_its_target_alone() {
     std::os::unix::fs::symlink(&exported, root.join("s.csv")).unwrap();
     let o = run(
         root,
-        &["export", "--month", &month, "--format", "csv", "--out", "s.csv", "--force"],
+        &[
+            "export", "--month", &month, "--format", "csv", "--out", "s.csv", "--force",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read(&exported).unwrap(), sheet, "target untouched");

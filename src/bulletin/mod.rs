@@ -152,7 +152,7 @@ pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
 /// The `bulletin:` settings, or a clear message that they are missing.
 pub fn config(site: &Site) -> Result<&BulletinConfig, Error> {
     site.config.bulletin.as_ref().ok_or_else(|| {
-        Error::Missing(t!(
+        Error::Refused(t!(
             site.config.language,
             "site.yaml 中没有 bulletin 设置（发件人、收件人、邮件服务器）：请先添加，写法见 rankpress help send",
             "site.yaml has no bulletin settings (sender, recipients, mail server): add them, see rankpress help send"

@@ -422,7 +422,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         e
     };
     let smtp = cfg.smtp.as_ref().ok_or_else(|| {
-        stop(Error::Missing(t!(
+        stop(Error::Refused(t!(
             lang,
             "site.yaml 的 bulletin 中没有 smtp 设置（服务器地址、端口等）",
             "site.yaml has no bulletin.smtp settings (server, port…)"
