@@ -596,7 +596,8 @@ fn import_and_export_replace_a_symlink_and_leave_its_target_alone() {
             .file_type()
             .is_symlink());
     }
-    // A link to a sheet export wrote is replaced (the link, never its target) with --force.
+    // Even a link to a sheet export wrote is refused: export writes files, never links, so a
+    // link at that path is someone else's; its target is never written through.
     let exported = outside.path().join("exported.csv");
     let o = run(
         root,
@@ -620,12 +621,12 @@ fn import_and_export_replace_a_symlink_and_leave_its_target_alone() {
             "export", "--month", &month, "--format", "csv", "--out", "s.csv", "--force",
         ],
     );
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read(&exported).unwrap(), sheet, "target untouched");
     assert!(std::fs::symlink_metadata(root.join("s.csv"))
         .unwrap()
         .file_type()
-        .is_file());
+        .is_symlink());
 }
 
 #[test]
