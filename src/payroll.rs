@@ -177,9 +177,9 @@ fn csv(lang: Lang, lines: &[Line]) -> Vec<u8> {
 }
 
 fn xlsx(lang: Lang, month: Month, lines: &[Line]) -> Result<Vec<u8>, String> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::Format;
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
-    let mut wb = Workbook::new();
+    let mut wb = crate::workflow::sheet::workbook(month);
     let ws = wb.add_worksheet();
     ws.set_name(month.to_string()).map_err(e)?;
     let bold = Format::new().set_bold();

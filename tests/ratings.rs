@@ -407,6 +407,18 @@ fn payroll_files_csv_xlsx_and_refusals() {
     assert_eq!(range.get((last, 0)), Some(&Data::String("合计".into())));
     assert_eq!(range.get((last, 7)), Some(&Data::Float(54321.07)));
 
+    // The same data gives the same bytes: the workbook's creation date is the month's first
+    // day, not the clock.
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(dir.join("2026-04.xlsx")).unwrap()).unwrap();
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core)
+        .unwrap();
+    assert!(
+        core.contains(">2026-04-01T00:00:00Z</dcterms:created>"),
+        "{core}"
+    );
+
     // Never into the output folder, not even through `..`.
     let run = rankpress(site.path(), &["payroll", "-o", "output/pay"]);
     assert_eq!(run.status.code(), Some(2));

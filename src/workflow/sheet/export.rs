@@ -100,14 +100,24 @@ pub fn template_rows(site: &Site, month: Month) -> Vec<Vec<Cell>> {
     out
 }
 
+/// A new workbook for `month`'s sheet, its creation date the month's first day (rather than the
+/// clock), so that the same data gives the same bytes (the payroll workbook too).
+pub fn workbook(month: Month) -> rust_xlsxwriter::Workbook {
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(month.year as u16, month.month as u8, 1)
+        .expect("a month in 2000-01..2099-12 is a valid date");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&date));
+    wb
+}
+
 /// The template as `.xlsx` bytes (bold title and header, frozen header and name columns). Text is
 /// written as string cells, never formulas, so it needs no `'` and comes back as written.
-pub fn xlsx_bytes(rows: &[Vec<Cell>], sheet: &str) -> Result<Vec<u8>, String> {
-    use rust_xlsxwriter::{Format, Workbook};
+pub fn xlsx_bytes(rows: &[Vec<Cell>], month: Month) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::Format;
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
-    let mut wb = Workbook::new();
+    let mut wb = workbook(month);
     let ws = wb.add_worksheet();
-    ws.set_name(sheet).map_err(e)?;
+    ws.set_name(month.to_string()).map_err(e)?;
     let bold = Format::new().set_bold();
     let pct = Format::new().set_num_format("0.00%");
     for (r, row) in rows.iter().enumerate() {
@@ -264,7 +274,7 @@ pub fn run_export(
     check_out(root, &path, force, lang, &example)?;
     let rows = template_rows(&site, month);
     let written = match format {
-        SheetFormat::Xlsx => xlsx_bytes(&rows, &month.to_string()),
+        SheetFormat::Xlsx => xlsx_bytes(&rows, month),
         SheetFormat::Csv => csv_bytes(&rows),
     }
     .and_then(|bytes| crate::fsutil::write_atomic(&path, &bytes).map_err(|e| e.to_string()));

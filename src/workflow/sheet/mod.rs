@@ -24,7 +24,7 @@ pub mod headers;
 pub mod import;
 pub mod read;
 
-pub use export::{csv_bytes, roster_of, run_export, template_rows, xlsx_bytes};
+pub use export::{csv_bytes, roster_of, run_export, template_rows, workbook, xlsx_bytes};
 pub use headers::template_headers;
 pub use import::{import_table, run_import, Imported, MAX_ERRORS_SHOWN};
 pub use read::{read_table, Cell, Table};
