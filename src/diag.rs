@@ -181,3 +181,61 @@ pub fn write_problems(f: &mut std::fmt::Formatter<'_>, problems: &[Problem]) -> 
     }
     Ok(())
 }
+
+/// A fault told to the user in the site's language. Every layer's typed error (a `thiserror`
+/// enum carrying the facts: paths, values, the `std::io::Error`) implements it; its `Display`
+/// is for logs and tests, [`Localize::localize`] is what the command line prints.
+pub trait Localize {
+    /// The message in `lang`: what went wrong, where, and what to do.
+    fn localize(&self, lang: Lang) -> String;
+}
+
+/// The operating system's reason for a failed file operation, in `lang` (the OS's own text is
+/// English on a Chinese site otherwise); the OS error code is kept for support.
+pub fn os_reason(lang: Lang, e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let (zh, en) = match e.kind() {
+        K::NotFound => ("文件或文件夹不存在", "no such file or folder"),
+        K::PermissionDenied => ("没有权限", "permission denied"),
+        K::AlreadyExists => ("已存在", "already exists"),
+        K::StorageFull => ("磁盘已满", "the disk is full"),
+        K::ReadOnlyFilesystem => ("磁盘是只读的", "the disk is read-only"),
+        K::IsADirectory => ("这是一个文件夹，不是文件", "is a folder, not a file"),
+        K::NotADirectory => ("路径中有一段不是文件夹", "a part of the path is not a folder"),
+        K::DirectoryNotEmpty => ("文件夹不是空的", "the folder is not empty"),
+        K::InvalidFilename => ("文件名无效或过长", "the file name is invalid or too long"),
+        K::CrossesDevices => ("不能跨磁盘移动", "cannot be moved across disks"),
+        K::Interrupted | K::TimedOut => ("操作被中断", "the operation was interrupted"),
+        K::InvalidData => ("内容无效", "the content is not valid"),
+        K::UnexpectedEof => ("文件意外结束", "the file ends too early"),
+        K::AddrInUse => ("端口已被占用", "the port is already in use"),
+        K::AddrNotAvailable => ("地址不可用", "the address is not available"),
+        K::ConnectionRefused => ("连接被拒绝", "the connection was refused"),
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+            ("连接被断开", "the connection was closed")
+        }
+        _ => return e.to_string(),
+    };
+    let reason = match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{reason} (os error {code})"),
+        None => reason.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod os_reason_tests {
+    use super::*;
+
+    #[test]
+    fn the_os_reason_is_in_the_site_language() {
+        let e = std::fs::read("/nonexistent/rankpress").unwrap_err();
+        assert_eq!(os_reason(Lang::Zh, &e), "文件或文件夹不存在 (os error 2)");
+        assert_eq!(os_reason(Lang::En, &e), "no such file or folder (os error 2)");
+        let other = std::io::Error::other("strange");
+        assert_eq!(os_reason(Lang::Zh, &other), "strange");
+    }
+}
