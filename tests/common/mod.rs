@@ -22,6 +22,11 @@ pub fn conformance_v2_dir() -> PathBuf {
     repo().join("tests/fixtures/conformance-v2")
 }
 
+/// The project's copy of the contract's version 3 fixtures (`tests/fixtures/conformance-v3`).
+pub fn conformance_v3_dir() -> PathBuf {
+    repo().join("tests/fixtures/conformance-v3")
+}
+
 /// `../shared`, beside the checkout (or beside the folder of worktrees, for a checkout in
 /// `wt/NAME/`), when it exists.
 pub fn shared_dir() -> Option<PathBuf> {
