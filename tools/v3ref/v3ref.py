@@ -27,6 +27,7 @@ import csv
 import glob
 import json
 import os
+import re
 import sys
 import types
 from decimal import Decimal
@@ -109,13 +110,92 @@ class Site(v2ref.Site):
         p = self.path(mid)
         return p[self.scope] if len(p) > self.scope else p[-1]
 
-    def pool_unit(self, mid):
-        """The one unit of the manager's path that has a pool (None without `pools`)."""
-        if self.pools is None:
-            return None
-        got = [u for u in self.path(mid) if u in self.pools]
-        assert len(got) == 1, "team chain of %s holds %d pools" % (mid, len(got))
-        return got[0]
+
+
+def validate(site_root):
+    """The §11 rules (and the roster rules of §4) that a site breaks, as sentences; [] when
+    valid. Read from the raw YAML, so that a broken tree cannot hang the reference."""
+    content = os.path.join(site_root, "content")
+    site = read_yaml(os.path.join(content, "site.yaml"))
+    roster = read_yaml(os.path.join(content, "managers.yaml"))
+    out = []
+    idre = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    units = roster.get("units")
+    teams = roster.get("teams") or []
+    team_ids = [t["id"] for t in teams]
+    pay = site.get("pay") or {}
+    scope = intval(site.get("scope"), 0)
+    for key in site:
+        if key not in SITE_KEYS:
+            out.append("site.yaml: unknown key %s" % key)
+    if units is None:
+        out += ["team %s: unit without units" % t["id"] for t in teams if t.get("unit") is not None]
+        if scope > 0:
+            out.append("scope %d without units" % scope)
+        if pay.get("pools") is not None:
+            out.append("pay.pools without units")
+    else:
+        ids = [u["id"] for u in units]
+        parent = {u["id"]: u.get("parent") for u in units}
+        out += ["unit id %r is not an id" % u for u in ids if not idre.match(u)]
+        if len(set(ids)) != len(ids):
+            out.append("duplicate unit ids")
+        out += ["unit %s is also a team id" % u for u in ids if u in team_ids]
+        roots = [u for u in ids if parent[u] is None]
+        if len(roots) != 1:
+            out.append("%d units without parent" % len(roots))
+        out += ["unit %s: parent %s is no unit" % (u, p) for u, p in parent.items() if p is not None and p not in parent]
+        depth = {}
+        for u in ids:
+            seen, w = [], u
+            while w is not None and w in parent and w not in seen:
+                seen.append(w)
+                w = parent[w]
+            if w is not None:
+                out.append("unit %s: its parents form a cycle or break off" % u)
+            else:
+                depth[u] = len(seen) - 1
+        out += ["team %s: unit %r is no unit" % (t["id"], t.get("unit")) for t in teams if t.get("unit") not in parent]
+        if scope > 0 and scope not in depth.values():
+            out.append("scope %d: no unit at that depth" % scope)
+        pools = pay.get("pools")
+        if pools is not None:
+            out += ["pay.pools: %s is no unit" % u for u in pools if u not in parent]
+            if not out:
+                for t in teams:
+                    chain, w = [], t["unit"]
+                    while w is not None:
+                        chain.append(w)
+                        w = parent[w]
+                    n = sum(1 for w in chain if w in pools)
+                    if n != 1:
+                        out.append("team %s: its chain holds %d pools" % (t["id"], n))
+    if pay:
+        has_pool, has_pools = pay.get("pool") is not None, pay.get("pools") is not None
+        if pay.get("method") == "pool" and has_pool == has_pools:
+            out.append("pay: give pool or pools, not both, not neither")
+        if pay.get("method") == "rating" and has_pools:
+            out.append("pay: pools with method rating")
+    managers = {m["id"]: m for m in roster.get("managers") or []}
+    out += ["manager %s: team %s is no team" % (i, m["team"]) for i, m in managers.items() if m["team"] not in team_ids]
+    for p in sorted(glob.glob(os.path.join(content, "results", "*.yaml"))):
+        month = os.path.basename(p)[:-5]
+        data = read_yaml(p)
+        if data.get("month") != month:
+            out.append("%s: month %s" % (p, data.get("month")))
+        for i in data.get("results") or {}:
+            if i not in managers:
+                out.append("%s: %s is not in the roster" % (month, i))
+            elif managers[i].get("left") is not None and str(managers[i]["left"]) < month + "-01":
+                out.append("%s: %s has left before the month" % (month, i))
+    return out
+
+
+# Keys of site.yaml in contract versions 1 to 3 (§2, §10, §11).
+SITE_KEYS = {
+    "title", "organization", "language", "theme", "base_url", "indicators", "awards", "watch",
+    "training", "suggestions", "annual", "ratings", "pay", "grades", "scope", "bulletin", "smtp",
+}
 
 
 # --------------------------------------------------------------------------------------------
