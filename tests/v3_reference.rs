@@ -9,28 +9,23 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::*;
 use serde_json::Value;
 
-/// Runs `python3 tools/v3ref/SCRIPT args`; fails with the install hint when python3 is missing.
+/// Runs `python3 tools/v3ref/SCRIPT args`.
 fn python(script: &str, args: &[&str]) -> Output {
-    let path = repo().join("tools/v3ref").join(script);
-    match Command::new("python3").arg(&path).args(args).output() {
-        Ok(out) => out,
-        Err(e) => panic!(
-            "python3 is needed for the §11 reference (apt-get install python3; standard library only): {e}"
-        ),
-    }
+    python_tool("v3ref", script, args)
 }
 
-fn report(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+/// A comparison that found nothing: exit 0 and no output.
+fn assert_clean(res: &Output, what: &str) {
+    assert!(
+        res.status.success() && report(res).is_empty(),
+        "the reference disagrees with {what}:\n{}",
+        report(res)
+    );
 }
 
 /// A folder `OUT` whose `OUT/data` is a copy of a fixture's expected exports, as rankpress's
@@ -63,12 +58,7 @@ fn reference_agrees_with_the_v3_worked_example() {
     let fx = conformance_v3_dir().join("org");
     let out = exports_of(&fx);
     let res = compare("compare", &fx, out.path(), &fx.join("payroll"));
-    assert!(
-        res.status.success(),
-        "the reference disagrees with the v3 worked example:\n{}",
-        report(&res)
-    );
-    assert_eq!(report(&res), "", "a clean comparison prints nothing");
+    assert_clean(&res, "the v3 worked example");
 }
 
 /// The comparison is not vacuous: a changed team unit_rank, a unit's average, an award's unit,
@@ -118,12 +108,7 @@ fn reference_agrees_with_the_v2_worked_example_too() {
     let fx = conformance_v2_dir().join("ratings");
     let out = exports_of(&fx);
     let res = compare("compare-v2", &fx, out.path(), &fx.join("payroll"));
-    assert!(
-        res.status.success(),
-        "the reference disagrees with the v2 worked example:\n{}",
-        report(&res)
-    );
-    assert_eq!(report(&res), "", "a clean comparison prints nothing");
+    assert_clean(&res, "the v2 worked example");
 
     let res = python(
         "v3ref.py",

@@ -27,24 +27,10 @@ import os
 import random
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
-def months_from(start_y, start_m, count):
-    out = []
-    y, m = start_y, start_m
-    for _ in range(count):
-        out.append((y, m))
-        m += 1
-        if m > 12:
-            y, m = y + 1, 1
-    return out
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "v2ref"))
+from v2gen import months_from, write  # noqa: E402  (the version 2 generator's helpers)
 
 
 def unit_tree(rnd):
