@@ -220,3 +220,25 @@ fn v2_shaped_random_sites_agree_with_rankpress() {
         report(&res)
     );
 }
+
+/// The v3 runner itself works against whatever rankpress is built: it ends with its count of
+/// differing sites and never with a Python error. (Before rankpress implements §11 every seed
+/// differs: the build refuses `units` / `scope` / `pay.pools`; the session that implements §11
+/// turns this into "0 of N sites differ", tools/v3ref/README.md.)
+#[test]
+fn v3check_runs_against_the_built_rankpress() {
+    let work = tempdir();
+    let bin = env!("CARGO_BIN_EXE_rankpress");
+    let res = python(
+        "v3check.py",
+        &[bin, work.path().to_str().unwrap(), "0", "4", "2"],
+    );
+    let text = report(&res);
+    assert!(!text.contains("Traceback"), "{text}");
+    let last = text.lines().last().unwrap_or_default();
+    let differ: usize = last
+        .strip_suffix(" of 4 sites differ")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of differing sites:\n{text}"));
+    assert_eq!(res.status.success(), differ == 0, "{text}");
+}

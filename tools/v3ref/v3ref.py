@@ -480,6 +480,9 @@ def compare(site_root, out, payroll_dir=None, lenient=False):
     """The differences between rankpress's exports (and payroll files) and the reference."""
     site, res = compute(site_root, out)
     d = []
+    results = sorted(os.path.basename(p)[:-5] for p in glob.glob(os.path.join(site_root, "content", "results", "*.yaml")))
+    if results != sorted(res["rankings"]):
+        d.append("rankings/: want a file per results month %s, got %s" % (results, sorted(res["rankings"])))
     for month, want in res["rankings"].items():
         got = load(os.path.join(out, "data", "rankings", month + ".json"))
         rows = {r["id"]: {k: r.get(k, "<absent>") for k in want["rows"].get(r["id"], {})} for r in got["rows"]}
