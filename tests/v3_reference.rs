@@ -147,7 +147,8 @@ fn reference_agrees_with_the_v2_worked_example_too() {
 /// problem) and the reference computes everything on it; together they cover scope 0 to 3,
 /// unit pools at two depths or more and several pools on one site, a month in which a pool
 /// unit has no ranked member, teams hanging above the assessment depth and from the root,
-/// managers joining or leaving, awards decided per assessment unit, and a site without units.
+/// managers joining or leaving, awards decided per assessment unit, a training indicator with
+/// an award on it, and a site without units.
 #[test]
 fn generated_sites_are_valid_and_varied() {
     let work = tempdir();
@@ -179,6 +180,7 @@ fn generated_sites_are_valid_and_varied() {
         "teams_on_root",
         "joins_or_leaves",
         "awards_per_unit",
+        "training",
     ] {
         assert!(count(&|s| s[key] == true) > 0, "no site with {key}");
     }
@@ -189,8 +191,9 @@ fn generated_sites_are_valid_and_varied() {
 }
 
 /// Today's rankpress and the reference agree on 20 random sites of the version 2 shape (no
-/// units): the awards, watch lists, rating levels, excellence and pay that the reference now
-/// decides itself (within assessment units, here the whole site) match rankpress's.
+/// units): the awards (by total, linear, ratio and training values), watch lists, rating
+/// levels, excellence and pay that the reference now decides itself (within assessment units,
+/// here the whole site) match rankpress's.
 #[test]
 fn v2_shaped_random_sites_agree_with_rankpress() {
     let work = tempdir();

@@ -12,7 +12,8 @@ Varies: a unit tree 1 to 4 levels deep (units listed in shuffled order, some wit
 teams hanging from leaves, from inner units and from the root, a few sites without units at all
 (the version 2 shape); `scope` at every depth from 0 to the tree's depth; pay by one pool, by
 unit pools at every depth (each team's chain holding exactly one pool, sometimes a pool on a
-unit without teams), by rating, or none; ties (values drawn from a few), vetoes, managers joining
+unit without teams), by rating, or none; a training indicator (sessions with scores, absences and excuses) with an
+award on it; ties (values drawn from a few), vetoes, managers joining
 and leaving within the months, months in which a pool unit has no ranked member; rating levels
 with quotas and minimums; awards by total, by a linear and by a ratio indicator; watch lists,
 escalation, annual excellence with small `min_months`, promotion and demotion.
@@ -163,6 +164,12 @@ def gen(seed, root, units=True):
     s.append("  - {id: v, name: 分值, method: linear, weight: 100, target: 100, per_unit_below: 1, per_unit_above: 1, min: -100, max: 300}")
     s.append("  - {id: r, name: 完成率, method: ratio, weight: 10, cap: 1.2, floor: 0.5}")
     s.append("  - {id: c, name: 投诉, method: deduct, per_unit: 2.5}")
+    # Training marks (§5 `m`) come from their own random stream, so that the rest of a seed's
+    # site does not depend on them.
+    trn = random.Random(seed * 7919 + 1)
+    training = trn.random() < 0.4
+    if training:
+        s.append("  - {id: tr, name: 培训, method: training, weight: 10}")
     if rnd.random() < 0.8:
         s.append("awards:")
         s.append("  - {id: star, name: 之星, indicator: total, top: %d}" % rnd.randint(1, 3))
@@ -170,6 +177,8 @@ def gen(seed, root, units=True):
             s.append("  - {id: vstar, name: 分值之星, indicator: v, top: 1, min: 90}")
         if rnd.random() < 0.6:
             s.append("  - {id: rstar, name: 完成率之星, indicator: r, top: 2%s}" % rnd.choice(["", ", min: 1.0", ", min: 1.1"]))
+        if training:
+            s.append("  - {id: tstar, name: 培训之星, indicator: tr, top: %d}" % trn.randint(1, 2))
     watch = []
     if bottom is not None:
         watch.append("  bottom: %d" % bottom)
@@ -280,6 +289,25 @@ def gen(seed, root, units=True):
             if rnd.random() < 0.08:
                 r.append("    veto: 违规")
         write(os.path.join(root, "content", "results", month + ".yaml"), "\n".join(r) + "\n")
+        if training:
+            for k in range(trn.choice([0, 1, 1, 2])):
+                t = ["id: s-%s-%d" % (month, k), "title: 培训%d" % k, "date: %s-%02d" % (month, trn.randint(1, 28))]
+                t += ["kind: routine", "topic: 营销技巧", "hours: 2", "attendees:"]
+                for m in managers:
+                    if trn.random() < 0.6:
+                        r = trn.random()
+                        if r < 0.6:
+                            att = "{present: true, score: %s}" % trn.choice(["95", "80", "60", "100", "72.5", "0"])
+                        elif r < 0.75:
+                            att = "{present: true}"
+                        elif r < 0.9:
+                            att = "{present: false, excused: true, reason: 病假}"
+                        else:
+                            att = "{present: false}"
+                        t.append("  %s: %s" % (m["id"], att))
+                if t[-1] == "attendees:":
+                    t.append("  %s: {present: true, score: 90}" % managers[0]["id"])
+                write(os.path.join(root, "content", "trainings", "s-%s-%d.yaml" % (month, k)), "\n".join(t) + "\n")
 
     above = depth > 0 and any(t["unit"] and unit_depth[t["unit"]] < scope for t in teams)
     return {
@@ -291,6 +319,7 @@ def gen(seed, root, units=True):
         "teams_above_scope": above,
         "teams_on_root": any(t["unit"] == "org" for t in teams),
         "empty_pool_month": empty_pool_month,
+        "training": training,
         "joins_or_leaves": any(m["from"] > 0 or m["to"] < len(chosen) - 1 for m in managers),
     }
 
@@ -310,6 +339,8 @@ def v1_export(root, out):
     that the reference can run on a site without rankpress (the survey below)."""
     import v3ref  # noqa: E402  (beside this file)
 
+    site = v3ref.Site(root)
+    marks = v3ref.training_marks(site)
     for p in sorted(glob.glob(os.path.join(root, "content", "results", "*.yaml"))):
         data = v3ref.read_yaml(p)
         rows = []
@@ -319,7 +350,11 @@ def v1_export(root, out):
             r = float(e["r"]["actual"]) / float(e["r"]["target"])
             sr = 0.0 if r < 0.5 else 10.0 * min(r, 1.2)
             sc = -2.5 * float(e["c"])
-            total = 0.0 if e.get("veto") else round2(0.0 + sv + sr + sc + 0.0 - 0.0)
+            total = 0.0 + sv + sr + sc
+            if "tr" in site.indicators:
+                ms = marks.get(data["month"], {}).get(mid)
+                total += 10.0 if not ms else 10.0 * (sum(ms) / len(ms)) / 100
+            total = 0.0 if e.get("veto") else round2(total + 0.0 - 0.0)
             rows.append({"id": mid, "total": total, "veto": e.get("veto")})
         for row in rows:
             row["rank"] = 1 + sum(1 for x in rows if x["total"] > row["total"])
