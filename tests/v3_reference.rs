@@ -1,8 +1,9 @@
 //! The independent reference of contract §11 (version 3: units, assessment units, unit pools),
 //! `tools/v3ref/` (Python standard library only), checked before rankpress implements §11:
 //! it reproduces the contract's worked examples (conformance-v3/org, and conformance-v2/ratings
-//! with the version 3 keys off), its random site generator makes valid and varied sites, and on
-//! sites of the version 2 shape it agrees with today's rankpress. The differential test of
+//! with the version 3 keys off), its random site generator makes valid and varied sites, on
+//! sites of the version 2 shape it agrees with today's rankpress, and so does each assessment
+//! unit of a random site taken alone as a version 2 site. The differential test of
 //! rankpress against it (`tools/v3ref/v3check.py`) is wired in once rankpress implements §11
 //! (tools/v3ref/README.md).
 
@@ -244,4 +245,37 @@ fn v3check_runs_against_the_built_rankpress() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no count of differing sites:\n{text}"));
     assert_eq!(res.status.success(), differ == 0, "{text}");
+}
+
+/// The reference's assessment units against today's rankpress: for each random site with
+/// `scope` above 0 and each of its assessment units, a version 2 site holding only that unit's
+/// assessed managers gets from rankpress the levels, awards, watch and escalated lists, annual
+/// and quarterly counts, excellence, promotion, demotion and pay that the reference decides
+/// for the unit within the whole site (tools/v3ref/v3split.py).
+#[test]
+fn assessment_units_agree_with_rankpress_on_split_sites() {
+    let work = tempdir();
+    let bin = env!("CARGO_BIN_EXE_rankpress");
+    let res = python(
+        "v3split.py",
+        &[bin, work.path().to_str().unwrap(), "0", "16"],
+    );
+    let text = report(&res);
+    if !res.status.success() {
+        let kept = work.keep();
+        panic!(
+            "the reference's assessment units differ from rankpress on split sites (kept in {}):\n{text}",
+            kept.display()
+        );
+    }
+    let last = text.lines().last().unwrap_or_default();
+    let checked: usize = last
+        .strip_prefix("0 of ")
+        .and_then(|n| n.strip_suffix(" sites differ"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        checked >= 10,
+        "only {checked} sites with scope above 0:\n{text}"
+    );
 }
