@@ -275,7 +275,7 @@ fn assessment_units_agree_with_rankpress_on_split_sites() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{text}"));
     assert!(
-        checked >= 10,
+        checked >= 8,
         "only {checked} sites with scope above 0:\n{text}"
     );
 }
