@@ -191,38 +191,41 @@ fn generated_sites_are_valid_and_varied() {
     }
 }
 
+/// Runs a site runner, `python3 tools/v3ref/SCRIPT BIN WORK ARGS…`, and returns its closing
+/// count "D of N sites differ" as (D, N) with its whole report; a Python error fails. With
+/// `keep`, a run that finds differences keeps its work folder (named in the failure) so that
+/// the sites can be rebuilt by hand.
+fn run_sites(script: &str, args: &[&str], keep: bool) -> (usize, usize, String) {
+    let work = tempdir();
+    let bin = env!("CARGO_BIN_EXE_rankpress");
+    let mut all = vec![bin, work.path().to_str().unwrap()];
+    all.extend_from_slice(args);
+    let res = python(script, &all);
+    let text = report(&res);
+    assert!(!text.contains("Traceback"), "{text}");
+    if keep && !res.status.success() {
+        let kept = work.keep();
+        panic!(
+            "{script} found differences (sites kept in {}):\n{text}",
+            kept.display()
+        );
+    }
+    let count = text.lines().last().and_then(|l| {
+        let (d, n) = l.strip_suffix(" sites differ")?.split_once(" of ")?;
+        Some((d.parse().ok()?, n.parse().ok()?))
+    });
+    let (d, n) = count.unwrap_or_else(|| panic!("no count of differing sites:\n{text}"));
+    (d, n, text)
+}
+
 /// Today's rankpress and the reference agree on 20 random sites of the version 2 shape (no
 /// units): the awards (by total, linear, ratio and training values), watch lists, rating
 /// levels, excellence and pay that the reference now decides itself (within assessment units,
 /// here the whole site) match rankpress's.
 #[test]
 fn v2_shaped_random_sites_agree_with_rankpress() {
-    let work = tempdir();
-    let bin = env!("CARGO_BIN_EXE_rankpress");
-    let res = python(
-        "v3check.py",
-        &[
-            bin,
-            work.path().to_str().unwrap(),
-            "0",
-            "20",
-            "2",
-            "--v2-shapes",
-        ],
-    );
-    if !res.status.success() {
-        let kept = work.keep();
-        panic!(
-            "rankpress differs from the §11 reference on version 2 shapes (sites kept in {}):\n{}",
-            kept.display(),
-            report(&res)
-        );
-    }
-    assert!(
-        report(&res).contains("0 of 20 sites differ"),
-        "{}",
-        report(&res)
-    );
+    let (differ, of, text) = run_sites("v3check.py", &["0", "20", "2", "--v2-shapes"], true);
+    assert_eq!((differ, of), (0, 20), "{text}");
 }
 
 /// The v3 runner itself works against whatever rankpress is built: it ends with its count of
@@ -231,20 +234,8 @@ fn v2_shaped_random_sites_agree_with_rankpress() {
 /// turns this into "0 of N sites differ", tools/v3ref/README.md.)
 #[test]
 fn v3check_runs_against_the_built_rankpress() {
-    let work = tempdir();
-    let bin = env!("CARGO_BIN_EXE_rankpress");
-    let res = python(
-        "v3check.py",
-        &[bin, work.path().to_str().unwrap(), "0", "4", "2"],
-    );
-    let text = report(&res);
-    assert!(!text.contains("Traceback"), "{text}");
-    let last = text.lines().last().unwrap_or_default();
-    let differ: usize = last
-        .strip_suffix(" of 4 sites differ")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no count of differing sites:\n{text}"));
-    assert_eq!(res.status.success(), differ == 0, "{text}");
+    let (_, of, text) = run_sites("v3check.py", &["0", "4", "2"], false);
+    assert_eq!(of, 4, "{text}");
 }
 
 /// The reference's assessment units against today's rankpress: for each random site with
@@ -254,28 +245,7 @@ fn v3check_runs_against_the_built_rankpress() {
 /// for the unit within the whole site (tools/v3ref/v3split.py).
 #[test]
 fn assessment_units_agree_with_rankpress_on_split_sites() {
-    let work = tempdir();
-    let bin = env!("CARGO_BIN_EXE_rankpress");
-    let res = python(
-        "v3split.py",
-        &[bin, work.path().to_str().unwrap(), "0", "16"],
-    );
-    let text = report(&res);
-    if !res.status.success() {
-        let kept = work.keep();
-        panic!(
-            "the reference's assessment units differ from rankpress on split sites (kept in {}):\n{text}",
-            kept.display()
-        );
-    }
-    let last = text.lines().last().unwrap_or_default();
-    let checked: usize = last
-        .strip_prefix("0 of ")
-        .and_then(|n| n.strip_suffix(" sites differ"))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("{text}"));
-    assert!(
-        checked >= 8,
-        "only {checked} sites with scope above 0:\n{text}"
-    );
+    let (differ, of, text) = run_sites("v3split.py", &["0", "16"], true);
+    assert_eq!(differ, 0, "{text}");
+    assert!(of >= 8, "only {of} sites with scope above 0:\n{text}");
 }

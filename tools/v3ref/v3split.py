@@ -27,18 +27,13 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import v3gen  # noqa: E402
 import v3ref  # noqa: E402
+from v2gen import write  # noqa: E402
 from v2ref import diff, load  # noqa: E402
 
 
 def read(path):
     with open(path, encoding="utf-8") as f:
         return f.read()
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 def blocks(lines, indent):
