@@ -249,3 +249,54 @@ fn assessment_units_agree_with_rankpress_on_split_sites() {
     assert_eq!(differ, 0, "{text}");
     assert!(of >= 8, "only {of} sites with scope above 0:\n{text}");
 }
+
+/// The validity check that the generator's sites pass is not vacuous: it passes both worked
+/// examples and names a team whose chain holds two pools, a scope deeper than the tree, and a
+/// unit pool on a site without units.
+#[test]
+fn validity_check_passes_the_fixtures_and_names_broken_rules() {
+    for fx in [
+        conformance_v3_dir().join("org"),
+        conformance_v2_dir().join("ratings"),
+    ] {
+        let res = python("v3ref.py", &["validate", fx.to_str().unwrap()]);
+        assert!(
+            res.status.success() && report(&res).is_empty(),
+            "{}",
+            report(&res)
+        );
+    }
+    let site = site_from(&conformance_v3_dir().join("org/content"));
+    let path = site.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text
+        .replace("    u2: 38132.0\n", "    u2: 38132.0\n    u2-1: 5\n")
+        .replace("scope: 1\n", "scope: 3\n");
+    write(&path, &text);
+    let res = python("v3ref.py", &["validate", site.path().to_str().unwrap()]);
+    assert_eq!(res.status.code(), Some(1));
+    assert_eq!(
+        report(&res),
+        "scope 3: no unit at that depth\nteam team-002: its chain holds 2 pools\n"
+    );
+    let managers = site.path().join("content/managers.yaml");
+    let roster = std::fs::read_to_string(&managers).unwrap();
+    let start = roster.find("units:").unwrap();
+    let end = roster.find("teams:").unwrap();
+    write(
+        &managers,
+        &format!("{}{}", &roster[..start], &roster[end..]),
+    );
+    let res = python("v3ref.py", &["validate", site.path().to_str().unwrap()]);
+    let text = report(&res);
+    for want in [
+        "team team-001: unit without units",
+        "scope 3 without units",
+        "pay.pools without units",
+    ] {
+        assert!(
+            text.lines().any(|l| l == want),
+            "{want} missing from:\n{text}"
+        );
+    }
+}

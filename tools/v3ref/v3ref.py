@@ -21,6 +21,7 @@ Usage:
     v3ref.py compare-v2 SITE OUT [PAYROLL_DIR]       the same, but a §11 key absent from rankpress's
                                                      files is not a difference (a version 2 export)
     v3ref.py expected SITE OUT                       print what the reference computes (JSON)
+    v3ref.py validate SITE                           print the §11 / roster rules SITE breaks
 """
 
 import csv
@@ -111,7 +112,6 @@ class Site(v2ref.Site):
         return p[self.scope] if len(p) > self.scope else p[-1]
 
 
-
 def validate(site_root):
     """The §11 rules (and the roster rules of §4) that a site breaks, as sentences; [] when
     valid. Read from the raw YAML, so that a broken tree cannot hang the reference."""
@@ -145,7 +145,7 @@ def validate(site_root):
         if len(roots) != 1:
             out.append("%d units without parent" % len(roots))
         out += ["unit %s: parent %s is no unit" % (u, p) for u, p in parent.items() if p is not None and p not in parent]
-        depth = {}
+        depth, before = {}, len(out)
         for u in ids:
             seen, w = [], u
             while w is not None and w in parent and w not in seen:
@@ -156,12 +156,13 @@ def validate(site_root):
             else:
                 depth[u] = len(seen) - 1
         out += ["team %s: unit %r is no unit" % (t["id"], t.get("unit")) for t in teams if t.get("unit") not in parent]
+        sound = len(out) == before  # every chain of parents ends at the root
         if scope > 0 and scope not in depth.values():
             out.append("scope %d: no unit at that depth" % scope)
         pools = pay.get("pools")
         if pools is not None:
             out += ["pay.pools: %s is no unit" % u for u in pools if u not in parent]
-            if not out:
+            if sound and all(u in parent for u in pools):
                 for t in teams:
                     chain, w = [], t["unit"]
                     while w is not None:
@@ -188,13 +189,15 @@ def validate(site_root):
                 out.append("%s: %s is not in the roster" % (month, i))
             elif managers[i].get("left") is not None and str(managers[i]["left"]) < month + "-01":
                 out.append("%s: %s has left before the month" % (month, i))
+    for p in sorted(glob.glob(os.path.join(content, "trainings", "**", "*.yaml"), recursive=True)):
+        out += ["%s: attendee %s is not in the roster" % (p, i) for i in read_yaml(p).get("attendees") or {} if i not in managers]
     return out
 
 
 # Keys of site.yaml in contract versions 1 to 3 (§2, §10, §11).
 SITE_KEYS = {
     "title", "organization", "language", "theme", "base_url", "indicators", "awards", "watch",
-    "training", "suggestions", "annual", "ratings", "pay", "grades", "scope", "bulletin", "smtp",
+    "training", "suggestions", "annual", "ratings", "pay", "grades", "scope", "bulletin",
 }
 
 
@@ -548,6 +551,11 @@ def main(argv):
         for line in d:
             print(line)
         return 1 if d else 0
+    if len(argv) == 2 and argv[0] == "validate":
+        problems = validate(argv[1])
+        for line in problems:
+            print(line)
+        return 1 if problems else 0
     if len(argv) == 3 and argv[0] == "expected":
         print(json.dumps(compute(argv[1], argv[2])[1], ensure_ascii=False, indent=1, default=str))
         return 0
