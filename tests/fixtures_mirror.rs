@@ -1,5 +1,5 @@
-//! The project's copies of the contract's fixtures (`tests/fixtures/conformance{,-v2}`) are
-//! byte-identical to `../shared/conformance{,-v2}` when that folder is present; a clean clone
+//! The project's copies of the contract's fixtures (`tests/fixtures/conformance{,-v2,-v3}`) are
+//! byte-identical to `../shared/conformance{,-v2,-v3}` when that folder is present; a clean clone
 //! has only its own copies, and then this test says so and passes.
 
 mod common;
@@ -18,6 +18,7 @@ fn fixture_copies_match_shared() {
     for (name, copy) in [
         ("conformance", conformance_dir()),
         ("conformance-v2", conformance_v2_dir()),
+        ("conformance-v3", conformance_v3_dir()),
     ] {
         let original = shared.join(name);
         if !original.is_dir() {

@@ -22,6 +22,32 @@ pub fn conformance_v2_dir() -> PathBuf {
     repo().join("tests/fixtures/conformance-v2")
 }
 
+/// The project's copy of the contract's version 3 fixtures (`tests/fixtures/conformance-v3`).
+pub fn conformance_v3_dir() -> PathBuf {
+    repo().join("tests/fixtures/conformance-v3")
+}
+
+/// Runs `python3 tools/TOOL/SCRIPT args` (the contract's Python references, standard library
+/// only); fails with the install hint when python3 is missing.
+pub fn python_tool(tool: &str, script: &str, args: &[&str]) -> Output {
+    let path = repo().join("tools").join(tool).join(script);
+    match Command::new("python3").arg(&path).args(args).output() {
+        Ok(out) => out,
+        Err(e) => panic!(
+            "python3 is needed for tools/{tool} (apt-get install python3; standard library only): {e}"
+        ),
+    }
+}
+
+/// A finished process's stdout followed by its stderr, for assertion messages.
+pub fn report(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// `../shared`, beside the checkout (or beside the folder of worktrees, for a checkout in
 /// `wt/NAME/`), when it exists.
 pub fn shared_dir() -> Option<PathBuf> {
