@@ -21,16 +21,19 @@ enum Num {
     Optional(Range),
 }
 
+/// How the keys of a method make it: from the values of its keys (in the order of its keys;
+/// `None`: missing or wrong, already reported), the weight and the method, or `None` when a
+/// required one is missing. May report a rule between keys at the indicator `P`.
+type Make = fn(&mut V, P, &[Option<f64>]) -> Option<(f64, Method)>;
+
 /// One scoring method as written in `site.yaml`.
 struct MethodKeys {
     /// The `method:` word.
     name: &'static str,
     /// Its keys beside id, name, group and method, in the order messages list them.
     keys: &'static [(&'static str, Num)],
-    /// The weight and the method from the keys' values (in the order of `keys`; `None`:
-    /// missing or wrong, already reported); `None` when a required one is missing. May
-    /// report a rule between keys at the indicator `p`.
-    make: fn(&mut V, P, &[Option<f64>]) -> Option<(f64, Method)>,
+    /// The weight and the method from the keys' values.
+    make: Make,
 }
 
 const POSITIVE: Range = Range::Above(0.0);
