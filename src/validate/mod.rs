@@ -13,10 +13,9 @@ mod check;
 mod fast;
 mod incentives;
 mod pages;
-mod policy;
 mod results;
 mod roster;
-mod site;
+mod settings;
 #[cfg(test)]
 mod testing;
 mod training;
@@ -98,7 +97,7 @@ where
     let mut probs = Problems::default();
     let config = docs_of(docs, |r| *r == Role::Site).next().and_then(|d| {
         let v = d.value.as_ref()?;
-        site::site_config(
+        settings::site_config(
             &mut V::new(lang, d.source, &mut probs),
             v,
             sources[d.source].text.as_deref(),

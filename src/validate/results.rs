@@ -65,7 +65,7 @@ impl<'a> Context<'a> {
     /// Knows the indicators that `site.yaml` (its tree `site`) defines with a problem, so that
     /// results naming them are not reported again.
     pub(super) fn with_broken(mut self, site: &'a Value) -> Context<'a> {
-        for id in super::site::broken_indicators(site, &self.config.indicators) {
+        for id in super::settings::broken_indicators(site, &self.config.indicators) {
             self.ind_idx.insert(id, None);
         }
         self

@@ -48,7 +48,9 @@ pub(super) const MANAGERS: &str = "teams:\n  - {id: north, name: North}\n  - {id
 
 /// [`SITE`] and [`MANAGERS`], checked (they have no problem).
 pub(super) fn site() -> (crate::model::Config, Vec<crate::model::Manager>) {
-    let (config, p) = check(Lang::En, SITE, |c, v| super::site::site_config(c, v, None));
+    let (config, p) = check(Lang::En, SITE, |c, v| {
+        super::settings::site_config(c, v, None)
+    });
     assert_eq!(p, []);
     let (roster, p) = check(Lang::En, MANAGERS, super::roster::roster);
     assert_eq!(p, []);
