@@ -373,8 +373,14 @@ pub fn read_table(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Table,
             if meta.len() > MAX_XLSX_FILE {
                 return Err(larger_than(lang, &file, MAX_XLSX_FILE));
             }
-            let f = std::fs::File::open(path).map_err(|e| cannot_read(&e))?;
-            read_xlsx(f, file, sheet, lang)
+            let mut bytes = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|f| f.take(MAX_XLSX_FILE + 1).read_to_end(&mut bytes))
+                .map_err(|e| cannot_read(&e))?;
+            if bytes.len() as u64 > MAX_XLSX_FILE {
+                return Err(larger_than(lang, &file, MAX_XLSX_FILE));
+            }
+            read_xlsx(&bytes, file, sheet, lang)
         }
         "xls" | "ods" => Err(io(t!(
             lang,
