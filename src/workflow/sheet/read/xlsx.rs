@@ -1,5 +1,25 @@
-//! The `.xlsx` reader: the workbook's parts read with `zip` and `quick-xml` within one budget
-//! of uncompressed bytes, shared strings, styles (percent formats) and a worksheet, cell by cell.
+//! The `.xlsx` reader. calamine reads the cell values and the shared strings, after rankpress
+//! has checked, within one budget of uncompressed bytes (counted while inflating), every part
+//! calamine reads whole on opening: the workbook, its relationships, the styles and the
+//! shared strings (also their count, declared and actual, which calamine reserves memory for).
+//!
+//! A small quick-xml pass stays for what calamine does not expose or does not read exactly:
+//! - `xl/workbook.xml`: the sheets' `state` and the active tab (`activeTab`), to pick the sheet
+//!   Excel opens on and never a hidden one; `fullCalcOnLoad` (saved formula results not shown);
+//! - `xl/styles.xml`: each cell format's number format code (calamine keeps only "date or
+//!   not"), for percent formats read as the percentage shown and `;;;` formats showing blank;
+//! - the worksheet ([`Layout`]): hidden rows and columns, each cell's format index and type,
+//!   its formula as written (calamine rewrites a shared formula for each cell), whether a
+//!   result was saved, and the raw `<v>` where calamine is loose: a shared-string index
+//!   (calamine reads a malformed one as string 0), booleans (calamine: anything but `0` is
+//!   TRUE), error codes (calamine refuses those newer than Excel 2007, such as `#SPILL!`);
+//! - inline strings and the shared strings holding an `_x` escape or CDATA, read exactly
+//!   (calamine decodes only `_x00HH_` escapes, and not across entity references).
+//!
+//! [`Layout`] reads each cell before calamine does, so calamine never reads past what the
+//! budget allowed; the two walk the same cells in step, and a cell they place differently
+//! stops the read. Numbers come from calamine (the same correctly rounded parse as Rust's;
+//! a date keeps its serial number).
 
 use std::collections::HashMap;
 use std::io::{Cursor, Seek};
@@ -21,7 +41,7 @@ pub(super) enum PartError {
 impl From<quick_xml::Error> for PartError {
     fn from(e: quick_xml::Error) -> Self {
         match &e {
-            quick_xml::Error::Io(io) if io.to_string() == OVER => PartError::TooBig,
+            quick_xml::Error::Io(io) if is_over(io) => PartError::TooBig,
             _ => PartError::Bad(e.to_string()),
         }
     }
@@ -35,7 +55,7 @@ impl From<quick_xml::encoding::EncodingError> for PartError {
 
 impl From<std::io::Error> for PartError {
     fn from(e: std::io::Error) -> Self {
-        if e.to_string() == OVER {
+        if is_over(&e) {
             PartError::TooBig
         } else {
             PartError::Bad(e.to_string())
@@ -43,7 +63,15 @@ impl From<std::io::Error> for PartError {
     }
 }
 
-const OVER: &str = "rankpress: uncompressed size limit";
+/// The error [`Capped`] reads with once the budget is spent.
+#[derive(Debug, thiserror::Error)]
+#[error("uncompressed size limit")]
+struct OverBudget;
+
+/// True for the error of a [`Capped`] reader past its budget.
+fn is_over(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<OverBudget>())
+}
 
 /// A reader that fails once more than `left` bytes came through: the actual uncompressed
 /// size, whatever the zip header declares.
@@ -57,7 +85,7 @@ impl<R: Read> Read for Capped<R> {
         let n = self.inner.read(buf)?;
         if n as u64 > self.left {
             self.left = 0;
-            return Err(std::io::Error::other(OVER));
+            return Err(std::io::Error::other(OverBudget));
         }
         self.left -= n as u64;
         Ok(n)
@@ -911,7 +939,7 @@ pub(super) fn read_sheet<RS: Read + Seek>(
     let refused = |r: Error| PartError::Refused(r);
     while let Some(p) = layout.next()? {
         let (row, col) = (p.row, p.col);
-        let at = table.cell_ref(row, col);
+        let at = table.cell_ref(row.min(1 << 24), col.min(16_383));
         let value = match cells.next_cell() {
             Ok(Some(c)) if c.get_position() == (row as u32, col as u32) => c.get_value().clone(),
             Ok(_) => return Err(PartError::Bad(format!("{at}: unclear cell position"))),
