@@ -218,7 +218,7 @@ fn deflate_bomb(prefix: &[u8], n: u64, suffix: &[u8]) -> (Vec<u8>, u64) {
 }
 
 /// A zip by hand: (name, method, data as stored, crc, declared uncompressed size).
-fn zip_by_hand(entries: &[(&str, u16, Vec<u8>, u32, u32)]) -> Vec<u8> {
+fn zip_by_hand(entries: &[(String, u16, Vec<u8>, u32, u32)]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, method, data, crc, size) in entries {
@@ -262,28 +262,18 @@ fn zip_by_hand(entries: &[(&str, u16, Vec<u8>, u32, u32)]) -> Vec<u8> {
     out
 }
 
-/// A valid workbook whose shared string 0 is `'a'` repeated about `n` times; the zip declares
-/// `declared` as that part's size (`None`: the true size).
-fn bomb_xlsx(n: u64, declared: Option<u32>) -> Vec<u8> {
-    let stored = |name: &'static str, text: &str| {
-        let data = text.as_bytes().to_vec();
-        let crc = crc32(&data);
-        let size = data.len() as u32;
-        (name, 0u16, data, crc, size)
-    };
-    let prefix = br#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2"><si><t>"#;
-    let suffix = b"</t></si><si><t>id</t></si></sst>";
-    let (bomb, size) = deflate_bomb(prefix, n, suffix);
-    // The checksum of a small part (a large one is refused before its end is reached).
-    let crc = if size < 10_000_000 {
-        let mut all = prefix.to_vec();
-        all.resize(size as usize - suffix.len(), b'a');
-        all.extend(suffix);
-        crc32(&all)
-    } else {
-        0
-    };
-    zip_by_hand(&[
+/// A stored zip entry of `text`: (name, method, data, crc, size), as [`zip_by_hand`] takes.
+fn stored(name: &str, text: &str) -> (String, u16, Vec<u8>, u32, u32) {
+    let data = text.as_bytes().to_vec();
+    let crc = crc32(&data);
+    let size = data.len() as u32;
+    (name.to_string(), 0u16, data, crc, size)
+}
+
+/// A workbook of one worksheet whose A1 and B1 are shared strings 1 and 0, made by hand with
+/// `shared` as its `xl/sharedStrings.xml` entry.
+fn xlsx_by_hand(shared: (String, u16, Vec<u8>, u32, u32)) -> Vec<u8> {
+    let mut entries = vec![
         stored(
             "[Content_Types].xml",
             r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#,
@@ -304,14 +294,33 @@ fn bomb_xlsx(n: u64, declared: Option<u32>) -> Vec<u8> {
             "xl/worksheets/sheet1.xml",
             r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>1</v></c><c r="B1" t="s"><v>0</v></c></row></sheetData></worksheet>"#,
         ),
-        (
-            "xl/sharedStrings.xml",
-            8,
-            bomb,
-            crc,
-            declared.unwrap_or(size.min(u32::MAX as u64) as u32),
-        ),
-    ])
+    ];
+    entries.push(shared);
+    zip_by_hand(&entries)
+}
+
+/// A valid workbook whose shared string 0 is `'a'` repeated about `n` times; the zip declares
+/// `declared` as that part's size (`None`: the true size).
+fn bomb_xlsx(n: u64, declared: Option<u32>) -> Vec<u8> {
+    let prefix = br#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2"><si><t>"#;
+    let suffix = b"</t></si><si><t>id</t></si></sst>";
+    let (bomb, size) = deflate_bomb(prefix, n, suffix);
+    // The checksum of a small part (a large one is refused before its end is reached).
+    let crc = if size < 10_000_000 {
+        let mut all = prefix.to_vec();
+        all.resize(size as usize - suffix.len(), b'a');
+        all.extend(suffix);
+        crc32(&all)
+    } else {
+        0
+    };
+    xlsx_by_hand((
+        "xl/sharedStrings.xml".to_string(),
+        8,
+        bomb,
+        crc,
+        declared.unwrap_or(size.min(u32::MAX as u64) as u32),
+    ))
 }
 
 #[test]
@@ -344,6 +353,27 @@ fn a_zip_bomb_of_a_shared_string_is_refused_by_declared_and_by_actual_size() {
     assert!(
         err.starts_with("long.xlsx:Sheet1!B1: 表格超出导入上限：单元格超过 32767 个字符"),
         "{err}"
+    );
+}
+
+#[test]
+fn shared_strings_declaring_billions_are_refused_before_any_room_is_made_for_them() {
+    // calamine reserves room for `uniqueCount` strings on opening: 4 billion would ask for
+    // about 100 GB. The count is checked first, like the strings counted.
+    let site = init_site();
+    let root = site.path();
+    let shared = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="4000000000"><si><t>编号</t></si><si><t>id</t></si></sst>"#;
+    std::fs::write(
+        root.join("many.xlsx"),
+        xlsx_by_hand(stored("xl/sharedStrings.xml", shared)),
+    )
+    .unwrap();
+    let o = run(root, &["import", "many.xlsx", "--month", "2030-01"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "many.xlsx: 无法读取工作簿（不是有效的 .xlsx 文件，或已加密）：more than 2000000 shared strings"
     );
 }
 

@@ -1,11 +1,11 @@
-//! Reading a results sheet with bounded memory. `.xlsx`/`.xlsm` parts are read with `zip` and
-//! `quick-xml`, cell by cell (never a dense range), with each part's declared and actual
-//! uncompressed size counted against one budget; `.csv` is read with the `csv` crate. Every
+//! Reading a results sheet with bounded memory. `.xlsx`/`.xlsm` cells are read with calamine,
+//! cell by cell (never a dense range), after the size and safety checks of [`xlsx`]: each
+//! part's declared and actual uncompressed size counted against one budget; `.csv` is read
+//! with the `csv` crate (not calamine's), with its own decoding rules ([`decode_csv`]). Every
 //! limit ([`MAX_ROWS`], [`MAX_COLS`], [`MAX_CELL_CHARS`], [`MAX_BYTES`], [`MAX_CELLS`]) is far
 //! above any real sheet (a province is about 5,000 rows) and stops the read with one message
 //! in the site's language. Cell number formats come from `xl/styles.xml`: a percent-formatted
-//! number is read as the percentage it shows (0.965 formatted `0.0%` is 96.5). The `.xlsx` parts
-//! are read in [`xlsx`].
+//! number is read as the percentage it shows (0.965 formatted `0.0%` is 96.5).
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -358,23 +358,24 @@ pub fn read_table(path: &Path, sheet: Option<&str>, lang: Lang) -> Result<Table,
             path.display()
         )));
     }
-    match ext.as_str() {
-        "csv" | "txt" => {
-            let mut bytes = Vec::new();
-            std::fs::File::open(path)
-                .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
-                .map_err(|e| cannot_read(&e))?;
-            if bytes.len() as u64 > MAX_BYTES {
-                return Err(larger_than(lang, &file, MAX_BYTES));
-            }
-            read_csv(&bytes, file, lang)
+    // The file's bytes, at most `limit` of them (whatever its size said a moment ago).
+    let read_at_most = |limit: u64| {
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+            .map_err(|e| cannot_read(&e))?;
+        if bytes.len() as u64 > limit {
+            return Err(larger_than(lang, &file, limit));
         }
+        Ok(bytes)
+    };
+    match ext.as_str() {
+        "csv" | "txt" => read_csv(&read_at_most(MAX_BYTES)?, file, lang),
         "xlsx" | "xlsm" => {
             if meta.len() > MAX_XLSX_FILE {
                 return Err(larger_than(lang, &file, MAX_XLSX_FILE));
             }
-            let f = std::fs::File::open(path).map_err(|e| cannot_read(&e))?;
-            read_xlsx(f, file, sheet, lang)
+            read_xlsx(&read_at_most(MAX_XLSX_FILE)?, file, sheet, lang)
         }
         "xls" | "ods" => Err(io(t!(
             lang,

@@ -1,7 +1,30 @@
-//! The `.xlsx` reader: the workbook's parts read with `zip` and `quick-xml` within one budget
-//! of uncompressed bytes, shared strings, styles (percent formats) and a worksheet, cell by cell.
+//! The `.xlsx` reader. calamine reads the cell values and the shared strings, after rankpress
+//! has checked, within one budget of uncompressed bytes (counted while inflating), every part
+//! calamine reads whole on opening: the workbook, its relationships, the styles and the
+//! shared strings (also their count, declared and actual, which calamine reserves memory for).
+//!
+//! A small quick-xml pass stays for what calamine does not expose or does not read exactly:
+//! - `xl/workbook.xml`: the sheets' `state` and the active tab (`activeTab`), to pick the sheet
+//!   Excel opens on and never a hidden one; `fullCalcOnLoad` (saved formula results not shown);
+//! - `xl/styles.xml`: each cell format's number format code (calamine keeps only "date or
+//!   not"), for percent formats read as the percentage shown and `;;;` formats showing blank;
+//! - the worksheet ([`Layout`]): hidden rows and columns, each cell's format index and type,
+//!   its formula as written (calamine rewrites a shared formula for each cell), whether a
+//!   result was saved, and the raw `<v>` where calamine is loose: a shared-string index
+//!   (calamine reads a malformed one as string 0), booleans (calamine: anything but `0` is
+//!   TRUE), error codes (calamine refuses those newer than Excel 2007, such as `#SPILL!`);
+//! - inline strings and the shared strings holding an `_x` escape or CDATA, read exactly
+//!   (calamine decodes only `_x00HH_` escapes, and not across entity references).
+//!
+//! [`Layout`] reads each cell before calamine does, so calamine never reads past what the
+//! budget allowed; the two walk the same cells in step, and a cell they place differently
+//! stops the read. Numbers come from calamine (the same correctly rounded parse as Rust's;
+//! a date keeps its serial number).
 
 use std::collections::HashMap;
+use std::io::{Cursor, Seek};
+
+use calamine::{DataRef, XlsxError};
 
 use super::*;
 
@@ -18,7 +41,7 @@ pub(super) enum PartError {
 impl From<quick_xml::Error> for PartError {
     fn from(e: quick_xml::Error) -> Self {
         match &e {
-            quick_xml::Error::Io(io) if io.to_string() == OVER => PartError::TooBig,
+            quick_xml::Error::Io(io) if is_over(io) => PartError::TooBig,
             _ => PartError::Bad(e.to_string()),
         }
     }
@@ -32,7 +55,7 @@ impl From<quick_xml::encoding::EncodingError> for PartError {
 
 impl From<std::io::Error> for PartError {
     fn from(e: std::io::Error) -> Self {
-        if e.to_string() == OVER {
+        if is_over(&e) {
             PartError::TooBig
         } else {
             PartError::Bad(e.to_string())
@@ -40,7 +63,15 @@ impl From<std::io::Error> for PartError {
     }
 }
 
-const OVER: &str = "rankpress: uncompressed size limit";
+/// The error [`Capped`] reads with once the budget is spent.
+#[derive(Debug, thiserror::Error)]
+#[error("uncompressed size limit")]
+struct OverBudget;
+
+/// True for the error of a [`Capped`] reader past its budget.
+fn is_over(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<OverBudget>())
+}
 
 /// A reader that fails once more than `left` bytes came through: the actual uncompressed
 /// size, whatever the zip header declares.
@@ -54,7 +85,7 @@ impl<R: Read> Read for Capped<R> {
         let n = self.inner.read(buf)?;
         if n as u64 > self.left {
             self.left = 0;
-            return Err(std::io::Error::other(OVER));
+            return Err(std::io::Error::other(OverBudget));
         }
         self.left -= n as u64;
         Ok(n)
@@ -62,25 +93,28 @@ impl<R: Read> Read for Capped<R> {
 }
 
 /// An `.xlsx` being read: the zip and what is left of the byte budget.
-struct Xlsx<R: Read + std::io::Seek> {
+struct Xlsx<R: Read + Seek> {
     zip: zip::ZipArchive<R>,
     left: u64,
 }
 
-impl<R: Read + std::io::Seek> Xlsx<R> {
+impl<R: Read + Seek> Xlsx<R> {
     /// Runs `f` on the part `name` (`None` when absent), counting its bytes against the budget.
     fn part<T>(
         &mut self,
         name: &str,
         f: impl FnOnce(&mut dyn BufRead) -> Result<T, PartError>,
     ) -> Result<Option<T>, PartError> {
-        // Part names are matched exactly, else ignoring case (some writers differ in case).
-        let name = match self.zip.index_for_name(name) {
-            Some(_) => name.to_string(),
-            None => match self.zip.file_names().find(|n| n.eq_ignore_ascii_case(name)) {
-                Some(n) => n.to_string(),
-                None => return Ok(None),
-            },
+        // Part names are matched as calamine matches them: ignoring case, `\\` read as `/`
+        // (names that differ only so are refused when the zip is opened).
+        let wanted = name.to_ascii_lowercase();
+        let Some(name) = self
+            .zip
+            .file_names()
+            .find(|n| normalized(n) == wanted)
+            .map(str::to_string)
+        else {
+            return Ok(None);
         };
         let entry = match self.zip.by_name(&name) {
             Ok(e) => e,
@@ -255,14 +289,16 @@ fn read_workbook(r: &mut dyn BufRead) -> Result<Workbook, PartError> {
 }
 
 /// Appends the text of `<t>` elements up to the end of `end` (an `<si>` or `<is>`), leaving out
-/// phonetic runs (`<rPh>`). Stops keeping text past the cell limit; `None` then.
+/// phonetic runs (`<rPh>`). Stops keeping text past the cell limit; `None` then. The flag is
+/// true when the text holds what calamine reads differently: an `_x` escape (calamine decodes
+/// only `_x00HH_`, and not across entity references) or a CDATA section (not decoded by it).
 fn read_rich(
     xml: &mut quick_xml::Reader<&mut dyn BufRead>,
     end: &[u8],
     buf: &mut Vec<u8>,
-) -> Result<Option<String>, PartError> {
+) -> Result<(Option<String>, bool), PartError> {
     let mut out = String::new();
-    let (mut in_t, mut in_ph, mut long) = (false, false, false);
+    let (mut in_t, mut in_ph, mut long, mut cdata) = (false, false, false, false);
     loop {
         buf.clear();
         match xml.read_event_into(buf)? {
@@ -278,7 +314,10 @@ fn read_rich(
                 _ => {}
             },
             Event::Text(t) if in_t && !in_ph && !long => out.push_str(&t.xml10_content()?),
-            Event::CData(t) if in_t && !in_ph && !long => out.push_str(&t.xml10_content()?),
+            Event::CData(t) if in_t && !in_ph && !long => {
+                cdata = true;
+                out.push_str(&t.xml10_content()?)
+            }
             Event::GeneralRef(r) if in_t && !in_ph && !long => push_ref(&mut out, &r)?,
             Event::Eof => return Err(PartError::Bad("unexpected end of XML".into())),
             _ => {}
@@ -288,30 +327,53 @@ fn read_rich(
             out = String::new();
         }
     }
+    let differs = cdata || out.contains("_x");
     let out = unescape_x(&out);
-    Ok((!long && out.chars().count() <= MAX_CELL_CHARS).then_some(out))
+    Ok((
+        (!long && out.chars().count() <= MAX_CELL_CHARS).then_some(out),
+        differs,
+    ))
 }
 
-/// The shared strings of `xl/sharedStrings.xml`; `None` for one longer than a cell may be.
-fn read_strings(r: &mut dyn BufRead) -> Result<Vec<Option<String>>, PartError> {
+/// What the check of `xl/sharedStrings.xml` keeps: the exact text of the shared strings that
+/// calamine would read differently (see [`read_rich`]; rare: Excel escapes only control
+/// characters this way), by index; `None` for one longer than a cell may be.
+#[derive(Default)]
+struct Escaped(HashMap<usize, Option<String>>);
+
+/// Checks `xl/sharedStrings.xml` before calamine reads it whole on opening the workbook: at
+/// most [`MAX_CELLS`] strings, counted and as declared (`uniqueCount`, which calamine reserves
+/// room for), within the byte budget; keeps the strings calamine would misread.
+fn check_strings(r: &mut dyn BufRead) -> Result<Escaped, PartError> {
     let mut xml = quick_xml::Reader::from_reader(r);
     let mut buf = Vec::new();
-    let mut out = Vec::new();
+    let mut inner = Vec::new();
+    let mut out = Escaped::default();
+    let mut count = 0usize;
+    let too_many = || PartError::Bad(format!("more than {MAX_CELLS} shared strings"));
     loop {
         buf.clear();
         match xml.read_event_into(&mut buf)? {
-            Event::Start(e) if e.local_name().as_ref() == b"si" => {
-                let mut inner = Vec::new();
-                out.push(read_rich(&mut xml, b"si", &mut inner)?);
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sst" => {
+                let declared =
+                    attr(&e, b"uniqueCount")?.and_then(|n| n.trim().parse::<u128>().ok());
+                if declared.is_some_and(|n| n > MAX_CELLS as u128) {
+                    return Err(too_many());
+                }
             }
-            Event::Empty(e) if e.local_name().as_ref() == b"si" => out.push(Some(String::new())),
+            Event::Start(e) if e.local_name().as_ref() == b"si" => {
+                let (text, differs) = read_rich(&mut xml, b"si", &mut inner)?;
+                if differs {
+                    out.0.insert(count, text);
+                }
+                count += 1;
+            }
+            Event::Empty(e) if e.local_name().as_ref() == b"si" => count += 1,
             Event::Eof => break,
             _ => {}
         }
-        if out.len() > MAX_CELLS {
-            return Err(PartError::Bad(format!(
-                "more than {MAX_CELLS} shared strings"
-            )));
+        if count > MAX_CELLS {
+            return Err(too_many());
         }
     }
     Ok(out)
@@ -463,10 +525,27 @@ fn pick_sheet<'b>(
     Ok(found)
 }
 
+/// A zip entry name as calamine looks it up: `/` for `\`, lower case.
+fn normalized(name: &str) -> String {
+    name.replace('\\', "/").to_ascii_lowercase()
+}
+
+/// The part a relationship target names, as calamine resolves a worksheet's: under `xl/`
+/// unless it starts with `xl/` or `/xl/`.
+fn calamine_part(target: &str) -> String {
+    match target.strip_prefix('/') {
+        Some(abs) if abs.starts_with("xl/") => abs.to_string(),
+        _ if target.starts_with("xl/") => target.to_string(),
+        _ => format!("xl/{target}"),
+    }
+}
+
 /// Reads worksheet `sheet` (default: the active one shown, see [`pick_sheet`]) of an `.xlsx`
-/// within the limits.
-pub fn read_xlsx<R: Read + std::io::Seek>(
-    reader: R,
+/// (its bytes, at most [`MAX_XLSX_FILE`]) within the limits. Every part calamine reads whole
+/// on opening the workbook is checked first (sizes, counts); then calamine reads the cell
+/// values in step with [`read_sheet`].
+pub fn read_xlsx(
+    bytes: &[u8],
     file: String,
     sheet: Option<&str>,
     lang: Lang,
@@ -480,7 +559,12 @@ pub fn read_xlsx<R: Read + std::io::Seek>(
             e
         ))
     };
-    let zip = zip::ZipArchive::new(reader).map_err(|e| bad(e.to_string()))?;
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+    // Two entries calamine cannot tell apart: which one it reads would be unknown.
+    let mut names = std::collections::HashSet::new();
+    if let Some(twice) = zip.file_names().find(|n| !names.insert(normalized(n))) {
+        return Err(bad(format!("two parts named {twice}")));
+    }
     let mut x = Xlsx {
         zip,
         left: MAX_BYTES,
@@ -506,38 +590,51 @@ pub fn read_xlsx<R: Read + std::io::Seek>(
         .part("xl/workbook.xml", read_workbook)
         .map_err(fail)?
         .ok_or_else(|| bad("xl/workbook.xml".into()))?;
-    // Relationships as (id, part name in the zip).
+    // Relationships as (id, target).
     let rels: Vec<(String, String)> = x
         .part("xl/_rels/workbook.xml.rels", |r| {
             read_pairs(r, b"Relationship", (b"Id", b"Target"))
         })
         .map_err(fail)?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(id, target)| match target.strip_prefix('/') {
-            Some(abs) => (id, abs.to_string()),
-            None => (id, format!("xl/{target}")),
-        })
-        .collect();
+        .unwrap_or_default();
     let chosen = pick_sheet(&book, sheet, &file, lang)?;
     let (name, rid) = (&chosen.name, &chosen.rid);
-    let part = rels
+    if book.sheets.iter().filter(|s| &s.name == name).count() > 1 {
+        return Err(bad(format!("two worksheets named {name}")));
+    }
+    let target = rels
         .iter()
         .find(|(id, _)| id == rid)
         .map(|(_, p)| p.clone())
         .ok_or_else(|| bad(format!("no part for worksheet {name}")))?;
-    let strings = x
-        .part("xl/sharedStrings.xml", read_strings)
+    let part = match target.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("xl/{target}"),
+    };
+    if normalized(&part) != normalized(&calamine_part(&target)) {
+        return Err(bad(format!("worksheet {name}: unclear part {target}")));
+    }
+    let escaped = x
+        .part("xl/sharedStrings.xml", check_strings)
         .map_err(fail)?
         .unwrap_or_default();
     let looks = x
         .part("xl/styles.xml", read_styles)
         .map_err(fail)?
         .unwrap_or_default();
+    // Every part calamine reads on opening (shared strings, styles, relationships, workbook)
+    // has been read above within the budget.
+    let mut values: calamine::Xlsx<Cursor<&[u8]>> =
+        calamine::Reader::new(Cursor::new(bytes)).map_err(|e: XlsxError| bad(e.to_string()))?;
     let mut table = Table::new(file.clone(), Some(name.clone()));
-    let read = x.part(&part, |r| {
-        read_sheet(r, &strings, &looks, book.recalc, &mut table, lang)
-    });
+    let book_part = Book {
+        values: &mut values,
+        name,
+        escaped: &escaped,
+        looks: &looks,
+        recalc: book.recalc,
+    };
+    let read = x.part(&part, |r| read_sheet(r, book_part, &mut table, lang));
     match read {
         Ok(Some(())) => {}
         Ok(None) => return Err(bad(format!("no part {part}"))),
@@ -604,211 +701,348 @@ struct FormulaText {
     shared: Option<String>,
 }
 
-/// Reads the cells of a worksheet part into `table`, one at a time. Cells in hidden rows or
-/// columns go to [`Table::hidden`], formula cells also to [`Table::formulas`]. `recalc`:
-/// Excel recalculates on opening, so an empty saved result is no result.
-pub(super) fn read_sheet(
-    r: &mut dyn BufRead,
-    strings: &[Option<String>],
-    looks: &[Look],
+/// What [`read_sheet`] needs of the workbook: calamine's reader of the cell values, the
+/// worksheet's name, and what the checks of the other parts kept.
+pub(super) struct Book<'b, RS: Read + Seek> {
+    /// calamine's workbook, for the cell values.
+    values: &'b mut calamine::Xlsx<RS>,
+    /// The worksheet read.
+    name: &'b str,
+    /// The shared strings calamine would misread, read exactly.
+    escaped: &'b Escaped,
+    /// How each cell format shows its value.
+    looks: &'b [Look],
+    /// Whether Excel recalculates every formula on opening (`fullCalcOnLoad`).
     recalc: bool,
+}
+
+/// One `<c>` of a worksheet as [`Layout`] reads it: what calamine does not tell.
+#[derive(Default)]
+struct Place {
+    /// Row, 0-based.
+    row: usize,
+    /// Column, 0-based.
+    col: usize,
+    /// Whether its row is hidden.
+    row_hidden: bool,
+    /// Its type (`t`): empty for a number, else `s`, `str`, `inlineStr`, `b`, `e` or `d`.
+    t: String,
+    /// Its cell format (`s`), an index into the looks of `xl/styles.xml`.
+    s: usize,
+    /// Its formula, if any.
+    formula: Option<FormulaText>,
+    /// Whether it has a `<v>`.
+    has_v: bool,
+    /// The text of its `<v>`, as written (a shared string's index, an error code).
+    v: String,
+    /// Its inline string (`<is>`), read exactly; `None` inside when longer than a cell may be.
+    inline: Option<Option<String>>,
+    /// Its `<v>` is longer than a cell may be.
+    long: bool,
+}
+
+/// The bounded quick-xml pass over a worksheet for what calamine does not expose: hidden rows
+/// and columns, each cell's type, format index and formula as written (a shared formula's
+/// first cell), whether it has a saved result, and the raw `<v>` of the cells calamine
+/// refuses or reads loosely (error codes, booleans, shared-string indexes). It reads each
+/// cell before calamine does, so calamine never reads past what the byte budget allowed.
+struct Layout<'r> {
+    xml: quick_xml::Reader<&'r mut dyn BufRead>,
+    buf: Vec<u8>,
+    inner: Vec<u8>,
+    row: usize,
+    col: usize,
+    first_row: bool,
+    hidden: Hidden,
+}
+
+impl<'r> Layout<'r> {
+    /// A pass over the worksheet XML `r`.
+    fn new(r: &'r mut dyn BufRead) -> Self {
+        Layout {
+            xml: quick_xml::Reader::from_reader(r),
+            buf: Vec::new(),
+            inner: Vec::new(),
+            row: 0,
+            col: 0,
+            first_row: true,
+            hidden: Hidden::default(),
+        }
+    }
+
+    /// Reads up to `<sheetData>` (the hidden columns on the way); false when there is none.
+    fn start(&mut self) -> Result<bool, PartError> {
+        loop {
+            self.buf.clear();
+            let ev = self.xml.read_event_into(&mut self.buf)?;
+            match ev {
+                Event::Start(ref e) | Event::Empty(ref e) => match e.local_name().as_ref() {
+                    b"sheetFormatPr" => {
+                        self.hidden.rows_by_default = is_true(attr(e, b"zeroHeight")?);
+                    }
+                    b"col" => self.hidden.col(e)?,
+                    b"sheetData" => return Ok(matches!(ev, Event::Start(_))),
+                    _ => {}
+                },
+                Event::Eof => return Ok(false),
+                _ => {}
+            }
+        }
+    }
+
+    /// The next cell, read to its end; `None` after the last one.
+    fn next(&mut self) -> Result<Option<Place>, PartError> {
+        let mut cur: Option<Place> = None;
+        let (mut in_v, mut in_f) = (false, false);
+        loop {
+            self.buf.clear();
+            let ev = self.xml.read_event_into(&mut self.buf)?;
+            match ev {
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    let empty = matches!(ev, Event::Empty(_));
+                    match (e.local_name().as_ref(), cur.as_mut()) {
+                        (b"row", None) => {
+                            self.row = match attr(e, b"r")?.and_then(|r| r.parse::<usize>().ok()) {
+                                Some(r) if r >= 1 => r - 1,
+                                _ if self.first_row => 0,
+                                _ => self.row + 1,
+                            };
+                            self.first_row = false;
+                            self.col = 0;
+                            self.hidden.row(e)?;
+                        }
+                        (b"c", None) => {
+                            if let Some(r) = attr(e, b"r")? {
+                                let (row, col) = parse_ref(&r)
+                                    .filter(|&(row, col)| row < EXCEL_ROWS && col < EXCEL_COLS)
+                                    .ok_or_else(|| {
+                                        PartError::Bad(format!("bad cell reference {r}"))
+                                    })?;
+                                self.row = row;
+                                self.col = col;
+                            }
+                            let place = Place {
+                                row: self.row,
+                                col: self.col,
+                                row_hidden: self.hidden.row,
+                                t: attr(e, b"t")?.unwrap_or_default(),
+                                s: attr(e, b"s")?.and_then(|s| s.parse().ok()).unwrap_or(0),
+                                ..Place::default()
+                            };
+                            self.col += 1;
+                            if empty {
+                                return Ok(Some(place));
+                            }
+                            cur = Some(place);
+                        }
+                        (b"v", Some(p)) => {
+                            p.has_v = true;
+                            in_v = !empty;
+                        }
+                        (b"f", Some(p)) => {
+                            p.formula = Some(FormulaText {
+                                text: "=".into(),
+                                long: false,
+                                shared: (attr(e, b"t")?.as_deref() == Some("shared"))
+                                    .then(|| attr(e, b"si"))
+                                    .transpose()?
+                                    .flatten(),
+                            });
+                            in_f = !empty;
+                        }
+                        (b"is", Some(p)) if !empty => {
+                            p.inline = Some(read_rich(&mut self.xml, b"is", &mut self.inner)?.0);
+                        }
+                        _ => {}
+                    }
+                }
+                Event::Text(t) if in_v => {
+                    if let Some(p) = cur.as_mut() {
+                        p.v.push_str(&t.xml10_content()?);
+                    }
+                }
+                Event::GeneralRef(r) if in_v => {
+                    if let Some(p) = cur.as_mut() {
+                        push_ref(&mut p.v, &r)?;
+                    }
+                }
+                Event::Text(t) if in_f => {
+                    if let Some(f) = cur.as_mut().and_then(|p| p.formula.as_mut()) {
+                        push_capped(f, &t.xml10_content()?);
+                    }
+                }
+                Event::GeneralRef(r) if in_f => {
+                    if let Some(f) = cur.as_mut().and_then(|p| p.formula.as_mut()) {
+                        let mut s = String::new();
+                        push_ref(&mut s, &r)?;
+                        push_capped(f, &s);
+                    }
+                }
+                Event::End(ref e) => match e.local_name().as_ref() {
+                    b"v" => in_v = false,
+                    b"f" => in_f = false,
+                    b"c" if cur.is_some() => return Ok(cur),
+                    b"sheetData" => return Ok(None),
+                    _ => {}
+                },
+                Event::Eof => return Ok(None),
+                _ => {}
+            }
+            if let Some(p) = cur
+                .as_mut()
+                .filter(|p| in_v && p.v.len() > MAX_CELL_CHARS * 4)
+            {
+                p.long = true;
+                p.v.clear();
+            }
+        }
+    }
+}
+
+/// Rows of an Excel worksheet: a cell reference beyond is malformed.
+const EXCEL_ROWS: usize = 1 << 20;
+/// Columns of an Excel worksheet (`XFD`).
+const EXCEL_COLS: usize = 16_384;
+
+/// A cell value calamine refuses that rankpress reads from the raw `<v>` instead, as it
+/// always did: an error code calamine does not know (`#SPILL!`), a number cell holding text,
+/// an unknown cell type. calamine stops inside that cell; its next read goes on from there.
+fn read_raw_instead(e: &XlsxError) -> bool {
+    matches!(
+        e,
+        XlsxError::CellError(_) | XlsxError::ParseFloat(_) | XlsxError::CellTAttribute(_)
+    )
+}
+
+/// Reads the cells of a worksheet part into `table`, one at a time: where each cell is and
+/// how it shows from [`Layout`], its value from calamine. Cells in hidden rows or columns go
+/// to [`Table::hidden`], formula cells also to [`Table::formulas`]. In a workbook that Excel
+/// recalculates on opening, an empty saved result is no result.
+pub(super) fn read_sheet<RS: Read + Seek>(
+    r: &mut dyn BufRead,
+    book: Book<'_, RS>,
     table: &mut Table,
     lang: Lang,
 ) -> Result<(), PartError> {
-    let mut xml = quick_xml::Reader::from_reader(r);
-    let mut buf = Vec::new();
-    let mut inner = Vec::new();
-    let (mut row, mut col) = (0usize, 0usize);
-    let mut first_row = true;
-    let mut cells = 0usize;
+    let mut layout = Layout::new(r);
+    if !layout.start()? {
+        return Ok(());
+    }
+    let mut cells = book
+        .values
+        .worksheet_cells_reader(book.name)
+        .map_err(|e| PartError::Bad(e.to_string()))?;
+    let mut count = 0usize;
     let mut text_bytes = 0u64;
-    let mut hidden = Hidden::default();
     // The first cell of each shared formula (by `si`): where it is and its formula.
     let mut shared: HashMap<String, (usize, usize, String)> = HashMap::new();
-    // The cell being read: its type and style, its value text, whether it was too long,
-    // whether it has a `<v>`, and its formula.
-    let mut cur: Option<(String, usize)> = None;
-    let mut value = String::new();
-    let mut long = false;
-    let mut has_v = false;
-    let mut formula: Option<FormulaText> = None;
-    let (mut in_v, mut in_f) = (false, false);
     let refused = |r: Error| PartError::Refused(r);
-    loop {
-        buf.clear();
-        let ev = xml.read_event_into(&mut buf)?;
-        match ev {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let empty = matches!(ev, Event::Empty(_));
-                match e.local_name().as_ref() {
-                    b"sheetFormatPr" => {
-                        hidden.rows_by_default = is_true(attr(e, b"zeroHeight")?);
-                    }
-                    b"col" => hidden.col(e)?,
-                    b"row" => {
-                        row = match attr(e, b"r")?.and_then(|r| r.parse::<usize>().ok()) {
-                            Some(r) if r >= 1 => r - 1,
-                            _ if first_row => 0,
-                            _ => row + 1,
-                        };
-                        first_row = false;
-                        col = 0;
-                        hidden.row(e)?;
-                    }
-                    b"c" => {
-                        if let Some(r) = attr(e, b"r")? {
-                            let (rr, cc) = parse_ref(&r)
-                                .ok_or_else(|| PartError::Bad(format!("bad cell reference {r}")))?;
-                            row = rr;
-                            col = cc;
-                        }
-                        let t = attr(e, b"t")?.unwrap_or_default();
-                        let s = attr(e, b"s")?
-                            .and_then(|s| s.parse().ok())
-                            .unwrap_or(0usize);
-                        value.clear();
-                        long = false;
-                        has_v = false;
-                        formula = None;
-                        if empty {
-                            col += 1;
-                        } else {
-                            cur = Some((t, s));
-                        }
-                    }
-                    b"v" if cur.is_some() => {
-                        has_v = true;
-                        in_v = !empty;
-                    }
-                    b"f" if cur.is_some() => {
-                        formula = Some(FormulaText {
-                            text: "=".into(),
-                            long: false,
-                            shared: (attr(e, b"t")?.as_deref() == Some("shared"))
-                                .then(|| attr(e, b"si"))
-                                .transpose()?
-                                .flatten(),
-                        });
-                        in_f = !empty;
-                    }
-                    b"is" if cur.is_some() && !empty => {
-                        match read_rich(&mut xml, b"is", &mut inner)? {
-                            Some(s) => value = s,
-                            None => long = true,
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Event::Text(t) if in_v => value.push_str(&t.xml10_content()?),
-            Event::GeneralRef(r) if in_v => push_ref(&mut value, &r)?,
-            Event::Text(t) if in_f => {
-                if let Some(f) = formula.as_mut() {
-                    push_capped(f, &t.xml10_content()?);
-                }
-            }
-            Event::GeneralRef(r) if in_f => {
-                if let Some(f) = formula.as_mut() {
-                    let mut s = String::new();
-                    push_ref(&mut s, &r)?;
-                    push_capped(f, &s);
-                }
-            }
-            Event::End(ref e) => match e.local_name().as_ref() {
-                b"v" => in_v = false,
-                b"f" => in_f = false,
-                b"c" => {
-                    let Some((t, s)) = cur.take() else { continue };
-                    let at = table.cell_ref(row.min(1 << 24), col.min(16_383));
-                    let cell = if long || value.chars().count() > MAX_CELL_CHARS {
-                        return Err(refused(cell_too_long(lang, &at)));
-                    } else {
-                        match t.as_str() {
-                            "s" => match value
-                                .trim()
-                                .parse::<usize>()
-                                .ok()
-                                .and_then(|i| strings.get(i))
-                            {
-                                Some(Some(s)) => Cell::Text(s.clone()),
-                                Some(None) => return Err(refused(cell_too_long(lang, &at))),
-                                None => {
-                                    return Err(PartError::Bad(format!("{at}: bad shared string")))
-                                }
-                            },
-                            "b" => Cell::Text(
-                                if value.trim() == "1" { "TRUE" } else { "FALSE" }.into(),
-                            ),
-                            "inlineStr" => Cell::Text(value.clone()),
-                            "str" | "e" | "d" => Cell::Text(unescape_x(&value)),
-                            _ => match value.trim().parse::<f64>() {
-                                Ok(x)
-                                    if x.is_finite() && looks.get(s).is_some_and(|l| l.percent) =>
-                                {
-                                    Cell::Percent(percent_of(x))
-                                }
-                                Ok(x) if x.is_finite() => Cell::Number(x),
-                                _ => Cell::Text(value.clone()),
-                            },
-                        }
-                    };
-                    let formula = formula.take().map(|f| {
-                        let shown = shared_formula(&mut shared, f, (row, col));
-                        // An empty result is a result only of a text formula in a workbook
-                        // that Excel calculated and saved.
-                        let saved = has_v && (!value.is_empty() || (t == "str" && !recalc));
-                        (shown, saved)
-                    });
-                    if !cell.is_empty() || formula.is_some() {
-                        check_place(lang, &at, row, col, &mut cells).map_err(refused)?;
-                        if let Cell::Text(s) = &cell {
-                            text_bytes += s.len() as u64;
-                        }
-                        if let Some(((f, _), _)) = &formula {
-                            text_bytes += f.len() as u64;
-                        }
-                        if text_bytes > MAX_BYTES {
-                            return Err(PartError::TooBig);
-                        }
-                        let col_hidden = hidden.col_hidden(col);
-                        let look = looks.get(s).copied().unwrap_or_default();
-                        let blank = match cell {
-                            Cell::Text(_) => look.blank_text,
-                            Cell::Empty => false,
-                            _ => look.blank_numbers,
-                        };
-                        if hidden.row || col_hidden || blank {
-                            if !cell.is_empty() {
-                                table.hidden.push(HiddenCell {
-                                    row,
-                                    col,
-                                    in_hidden_col: col_hidden,
-                                    blank_format: blank && !hidden.row && !col_hidden,
-                                });
-                            }
-                        } else {
-                            if let Some(((formula, shared_from), saved)) = formula {
-                                table.formulas.push(Formula {
-                                    row,
-                                    col,
-                                    formula,
-                                    shared_from,
-                                    saved,
-                                });
-                            }
-                            table.put(row, col, cell);
-                        }
-                    }
-                    col += 1;
-                }
-                _ => {}
-            },
-            Event::Eof => break,
-            _ => {}
+    while let Some(p) = layout.next()? {
+        let (row, col) = (p.row, p.col);
+        let at = table.cell_ref(row.min(1 << 24), col.min(16_383));
+        let value = match cells.next_cell() {
+            Ok(Some(c)) if c.get_position() == (row as u32, col as u32) => c.get_value().clone(),
+            Ok(_) => return Err(PartError::Bad(format!("{at}: unclear cell position"))),
+            Err(e) if read_raw_instead(&e) => DataRef::Empty,
+            Err(_) if p.t == "s" => return Err(PartError::Bad(format!("{at}: bad shared string"))),
+            Err(e) => return Err(PartError::Bad(format!("{at}: {e}"))),
+        };
+        if p.long {
+            return Err(refused(cell_too_long(lang, &at)));
         }
-        if in_v && value.len() > MAX_CELL_CHARS * 4 {
-            long = true;
-            value.clear();
+        let look = book.looks.get(p.s).copied().unwrap_or_default();
+        let cell = match p.t.as_str() {
+            "s" => {
+                // calamine takes a malformed index for string 0: only a plain index is read.
+                let index = Some(p.v.trim())
+                    .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|v| v.parse::<usize>().ok());
+                match (index.and_then(|i| book.escaped.0.get(&i)), value) {
+                    (Some(Some(exact)), _) => Cell::Text(exact.clone()),
+                    (Some(None), _) => return Err(refused(cell_too_long(lang, &at))),
+                    (None, DataRef::SharedString(s)) if index.is_some() => Cell::Text(s.into()),
+                    _ => return Err(PartError::Bad(format!("{at}: bad shared string"))),
+                }
+            }
+            // Booleans and error codes from the raw `<v>`: calamine reads any value but 0 as
+            // TRUE and refuses error codes newer than Excel 2007's.
+            "b" => Cell::Text(if p.v.trim() == "1" { "TRUE" } else { "FALSE" }.into()),
+            "e" => Cell::Text(unescape_x(&p.v)),
+            "inlineStr" => match &p.inline {
+                Some(Some(s)) => Cell::Text(s.clone()),
+                Some(None) => return Err(refused(cell_too_long(lang, &at))),
+                None => Cell::Text(p.v.clone()),
+            },
+            "str" | "d" => match value {
+                DataRef::String(s) | DataRef::DateTimeIso(s) => Cell::Text(unescape_x(&s)),
+                _ => Cell::Text(unescape_x(&p.v)),
+            },
+            _ => {
+                let x = match value {
+                    DataRef::Float(x) => Some(x),
+                    DataRef::Int(i) => Some(i as f64),
+                    // A date or time keeps its serial number, exactly.
+                    DataRef::DateTime(d) => Some(d.as_f64()),
+                    // Text calamine did not take for a number (spaces around it).
+                    _ => p.v.trim().parse::<f64>().ok(),
+                };
+                match x {
+                    Some(x) if x.is_finite() && look.percent => Cell::Percent(percent_of(x)),
+                    Some(x) if x.is_finite() => Cell::Number(x),
+                    _ => Cell::Text(p.v.clone()),
+                }
+            }
+        };
+        if matches!(&cell, Cell::Text(s) if s.chars().count() > MAX_CELL_CHARS) {
+            return Err(refused(cell_too_long(lang, &at)));
+        }
+        let value_empty = p.v.is_empty() && !matches!(&p.inline, Some(Some(s)) if !s.is_empty());
+        let formula = p.formula.map(|f| {
+            let shown = shared_formula(&mut shared, f, (row, col));
+            // An empty result is a result only of a text formula in a workbook that Excel
+            // calculated and saved.
+            let saved = p.has_v && (!value_empty || (p.t == "str" && !book.recalc));
+            (shown, saved)
+        });
+        if cell.is_empty() && formula.is_none() {
+            continue;
+        }
+        check_place(lang, &at, row, col, &mut count).map_err(refused)?;
+        if let Cell::Text(s) = &cell {
+            text_bytes += s.len() as u64;
+        }
+        if let Some(((f, _), _)) = &formula {
+            text_bytes += f.len() as u64;
+        }
+        if text_bytes > MAX_BYTES {
+            return Err(PartError::TooBig);
+        }
+        let col_hidden = layout.hidden.col_hidden(col);
+        let blank = match cell {
+            Cell::Text(_) => look.blank_text,
+            Cell::Empty => false,
+            _ => look.blank_numbers,
+        };
+        if p.row_hidden || col_hidden || blank {
+            if !cell.is_empty() {
+                table.hidden.push(HiddenCell {
+                    row,
+                    col,
+                    in_hidden_col: col_hidden,
+                    blank_format: blank && !p.row_hidden && !col_hidden,
+                });
+            }
+        } else {
+            if let Some(((formula, shared_from), saved)) = formula {
+                table.formulas.push(Formula {
+                    row,
+                    col,
+                    formula,
+                    shared_from,
+                    saved,
+                });
+            }
+            table.put(row, col, cell);
         }
     }
     Ok(())
