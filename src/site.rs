@@ -144,6 +144,7 @@ pub fn validate_loaded(
     let mut all = loaded.problems.clone();
     all.extend(diag::resolve(checked.problems, &loaded.sources));
     all.sort();
+    diag::attach_frames(&mut all, &loaded.sources);
     match checked.site {
         Some(s) if all.is_empty() => Ok(s),
         _ => Err(all),

@@ -513,6 +513,7 @@ mod tests {
                         line: e.line,
                         column: e.column,
                         message: e.message,
+                        frame: None,
                     }),
             },
         }
