@@ -324,3 +324,76 @@ mod os_reason_tests {
         assert_eq!(os_reason(Lang::Zh, &other), "strange");
     }
 }
+
+#[cfg(test)]
+mod frame_tests {
+    use super::*;
+
+    #[test]
+    fn the_caret_is_under_the_column() {
+        let f = frame("a: 1\n  level: abc\n", 2, 10).unwrap();
+        assert_eq!(f, "  |\n2 |   level: abc\n  |          ^");
+    }
+
+    #[test]
+    fn wide_characters_and_tabs_keep_the_caret_aligned() {
+        // Column 10 is the `x` after two CJK names and a tab: 2 + 4 + 2 + 4 + 4 = 16 columns.
+        let f = frame("  名字: 张三\tx: y", 1, 10).unwrap();
+        let lines: Vec<&str> = f.lines().collect();
+        assert_eq!(lines[1], "1 |   名字: 张三    x: y");
+        assert_eq!(lines[2].find('^'), Some("1 | ".len() + 16));
+        assert!(!f.contains('\t'));
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let line = format!("k: {}X{}", "a".repeat(5000), "b".repeat(5000));
+        let f = frame(&line, 7, 5004).unwrap();
+        let lines: Vec<&str> = f.lines().collect();
+        assert!(
+            lines[1].starts_with("7 | ...") && lines[1].ends_with("..."),
+            "{f}"
+        );
+        assert!(lines[1].chars().count() <= FRAME_WIDTH, "{f}");
+        let x = lines[1].find('X').unwrap();
+        assert_eq!(lines[2].find('^'), Some(x), "{f}");
+    }
+
+    #[test]
+    fn no_frame_without_a_source_line() {
+        assert_eq!(frame("a: 1\n", 0, 0), None);
+        assert_eq!(frame("a: 1\n", 3, 1), None);
+        assert_eq!(frame("a: 1\n\n", 2, 1), None);
+        let mut ps = vec![Problem {
+            file: "content/missing.yaml".into(),
+            line: 0,
+            column: 0,
+            message: "missing".into(),
+            frame: None,
+        }];
+        attach_frames(&mut ps, &[]);
+        assert_eq!(ps[0].framed(), "content/missing.yaml: missing");
+    }
+
+    #[test]
+    fn the_frame_follows_the_first_line_indented() {
+        let src = Source {
+            display: "content/site.yaml".into(),
+            path: PathBuf::from("content/site.yaml"),
+            text: Some("title: x\r\nlang: fr\r\n".into()),
+        };
+        let mut ps = vec![Problem {
+            file: "content/site.yaml".into(),
+            line: 2,
+            column: 7,
+            message: "bad".into(),
+            frame: None,
+        }];
+        attach_frames(&mut ps, &[src]);
+        assert_eq!(
+            ps[0].framed(),
+            "content/site.yaml:2:7: bad\n    |\n  2 | lang: fr\n    |       ^"
+        );
+        assert_eq!(ps[0].to_string(), "content/site.yaml:2:7: bad");
+    }
+}

@@ -240,6 +240,7 @@ fn render_and_swap(
         let _ = trash.join();
     });
     let out = Output::begin(&opts.root, &opts.output, site.config.language).map_err(Error::Io)?;
+    crate::pause::point("begun");
     let rendered = timings.time("render", || {
         crate::render::render_site(&opts.root, site, &computed, version.as_ref(), &out)
     });
