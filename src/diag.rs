@@ -348,7 +348,8 @@ mod frame_tests {
     #[test]
     fn a_long_line_is_cut_around_the_column() {
         let line = format!("k: {}X{}", "a".repeat(5000), "b".repeat(5000));
-        let f = frame(&line, 7, 5004).unwrap();
+        let text = format!("{}{line}\n", "a: 1\n".repeat(6));
+        let f = frame(&text, 7, 5004).unwrap();
         let lines: Vec<&str> = f.lines().collect();
         assert!(
             lines[1].starts_with("7 | ...") && lines[1].ends_with("..."),
