@@ -3,7 +3,7 @@
 //! fails the test (under `CI=true` nothing is written; locally insta leaves a `.snap.new` to
 //! review). To accept an intended change: `cargo insta review`, or
 //! `INSTA_UPDATE=always cargo test --test snapshots` and review `git diff tests/snapshots`
-//! (see the README, "Tests").
+//! (see the README, design notes, "Snapshot tests").
 
 mod common;
 
