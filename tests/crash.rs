@@ -190,7 +190,10 @@ fn huge_file_is_refused_without_reading_it() {
     // SAFETY: the pid is our unreaped child; both pointers are valid for the call.
     let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     assert_eq!(pid, child.id() as libc::pid_t);
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 1, "{err}");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 1,
+        "{err}"
+    );
     assert!(
         err.contains("content/results/2026-05.yaml: 文件过大（200 MB）"),
         "{err}"

@@ -350,7 +350,10 @@ fn each_problem_is_followed_by_its_source_line_with_a_caret() {
     let site = site_with("managers.yaml", &text);
     let out = rankpress(site.path(), &["check"]);
     let err = stderr(&out);
-    assert!(!err.contains('\x1b'), "no colour codes off a terminal: {err:?}");
+    assert!(
+        !err.contains('\x1b'),
+        "no colour codes off a terminal: {err:?}"
+    );
     let lines: Vec<&str> = err.lines().collect();
     // The first line as tools and the hook read it, then the frame, indented.
     let at = lines
