@@ -170,6 +170,8 @@ fn racing_builds_never_corrupt_the_output() {
 }
 
 #[test]
+// The child is reaped by `wait4`, which gives its peak memory too.
+#[allow(clippy::zombie_processes)]
 fn huge_file_is_refused_without_reading_it() {
     let site = site_from(&conformance_dir().join("basic/content"));
     let f = std::fs::File::create(site.path().join("content/results/2026-05.yaml")).unwrap();
