@@ -2,7 +2,10 @@
 //!
 //! Validation records a [`Pending`] problem with the logical YAML path of the offending node;
 //! [`resolve`] turns those into located [`Problem`]s by re-reading only the files that have
-//! problems with the span-aware locator in [`crate::yaml`].
+//! problems with the span-aware locator in [`crate::yaml`]. [`attach_frames`] then gives each
+//! located problem its code frame: the offending line of the validated text with a caret under
+//! the column, which the command line prints under the problem's `file:line:column: message`
+//! ([`Problem::framed`]).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -54,6 +57,24 @@ pub struct Problem {
     pub column: usize,
     /// What is wrong and what is expected, in the site's language.
     pub message: String,
+    /// The code frame shown under the problem on the command line (see [`attach_frames`]):
+    /// the offending source line with a caret under the column, not indented; `None` when the
+    /// problem has no source line (a missing or unreadable file, a whole-file problem).
+    pub frame: Option<String>,
+}
+
+impl Problem {
+    /// The problem as the command line prints it: the `file:line:column: message` line (its
+    /// [`Display`](fmt::Display), which tools and the pre-commit hook read), then its code
+    /// frame, if any, indented by two spaces.
+    pub fn framed(&self) -> String {
+        let mut out = self.to_string();
+        for line in self.frame.iter().flat_map(|f| f.lines()) {
+            out.push_str("\n  ");
+            out.push_str(line);
+        }
+        out
+    }
 }
 
 impl fmt::Display for Problem {
@@ -160,12 +181,70 @@ pub fn resolve(problems: Problems, sources: &[Source]) -> Vec<Problem> {
                 line,
                 column,
                 message: p.message,
+                frame: None,
             });
         }
     }
     out.sort();
     out.dedup();
     out
+}
+
+/// Widest source line a frame shows, in columns: a longer line is cut around the column.
+const FRAME_WIDTH: usize = 120;
+
+/// Gives every problem with a line and column in one of `sources` its code frame, from the text
+/// that was validated (nothing is read again).
+pub fn attach_frames(problems: &mut [Problem], sources: &[Source]) {
+    let texts: std::collections::HashMap<&str, &str> = sources
+        .iter()
+        .filter_map(|s| Some((s.display.as_str(), s.text.as_deref()?)))
+        .collect();
+    for p in problems.iter_mut().filter(|p| p.frame.is_none()) {
+        if let Some(text) = texts.get(p.file.as_str()) {
+            p.frame = frame(text, p.line, p.column);
+        }
+    }
+}
+
+/// The code frame of `text` at 1-based `line` and `column` (in characters): the line, numbered,
+/// with a caret under the column; tabs shown as spaces, wide (CJK) characters counted by their
+/// display width, a long line cut around the column. `None` without such a line.
+pub fn frame(text: &str, line: usize, column: usize) -> Option<String> {
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+    if line == 0 || column == 0 {
+        return None;
+    }
+    let src = text.split('\n').nth(line - 1)?;
+    let src = src.strip_suffix('\r').unwrap_or(src);
+    if src.trim().is_empty() {
+        return None;
+    }
+    // Only a window around the column is handed on, so a huge one-line file costs little; the
+    // renderer cuts it further to the frame's width and marks the cuts with `...`.
+    let skip = column.saturating_sub(1 + 4 * FRAME_WIDTH);
+    let mut chars = src.char_indices().skip(skip);
+    let start = chars.next().map_or(src.len(), |(i, _)| i);
+    let end = src[start..]
+        .char_indices()
+        .nth(8 * FRAME_WIDTH)
+        .map_or(src.len(), |(i, _)| start + i);
+    let window = &src[start..end];
+    let at = window
+        .char_indices()
+        .nth(column - 1 - skip)
+        .map_or(window.len(), |(i, _)| i);
+    let to = window[at..]
+        .chars()
+        .next()
+        .map_or(at, |c| at + c.len_utf8());
+    let group = Group::with_level(Level::ERROR).element(
+        Snippet::source(window)
+            .line_start(line)
+            .annotation(AnnotationKind::Primary.span(at..to)),
+    );
+    let rendered = Renderer::plain().term_width(FRAME_WIDTH).render(&[group]);
+    Some(rendered.trim_end().to_string())
 }
 
 /// Shows `path` relative to `root` with forward slashes, for messages.
@@ -201,7 +280,10 @@ pub fn os_reason(lang: Lang, e: &std::io::Error) -> String {
         K::StorageFull => ("磁盘已满", "the disk is full"),
         K::ReadOnlyFilesystem => ("磁盘是只读的", "the disk is read-only"),
         K::IsADirectory => ("这是一个文件夹，不是文件", "is a folder, not a file"),
-        K::NotADirectory => ("路径中有一段不是文件夹", "a part of the path is not a folder"),
+        K::NotADirectory => (
+            "路径中有一段不是文件夹",
+            "a part of the path is not a folder",
+        ),
         K::DirectoryNotEmpty => ("文件夹不是空的", "the folder is not empty"),
         K::InvalidFilename => ("文件名无效或过长", "the file name is invalid or too long"),
         K::CrossesDevices => ("不能跨磁盘移动", "cannot be moved across disks"),
@@ -234,8 +316,85 @@ mod os_reason_tests {
     fn the_os_reason_is_in_the_site_language() {
         let e = std::fs::read("/nonexistent/rankpress").unwrap_err();
         assert_eq!(os_reason(Lang::Zh, &e), "文件或文件夹不存在 (os error 2)");
-        assert_eq!(os_reason(Lang::En, &e), "no such file or folder (os error 2)");
+        assert_eq!(
+            os_reason(Lang::En, &e),
+            "no such file or folder (os error 2)"
+        );
         let other = std::io::Error::other("strange");
         assert_eq!(os_reason(Lang::Zh, &other), "strange");
+    }
+}
+
+#[cfg(test)]
+mod frame_tests {
+    use super::*;
+
+    #[test]
+    fn the_caret_is_under_the_column() {
+        let f = frame("a: 1\n  level: abc\n", 2, 10).unwrap();
+        assert_eq!(f, "  |\n2 |   level: abc\n  |          ^");
+    }
+
+    #[test]
+    fn wide_characters_and_tabs_keep_the_caret_aligned() {
+        // Column 10 is the `x` after two CJK names and a tab: 2 + 4 + 2 + 4 + 4 = 16 columns.
+        let f = frame("  名字: 张三\tx: y", 1, 10).unwrap();
+        let lines: Vec<&str> = f.lines().collect();
+        assert_eq!(lines[1], "1 |   名字: 张三    x: y");
+        assert_eq!(lines[2].find('^'), Some("1 | ".len() + 16));
+        assert!(!f.contains('\t'));
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let line = format!("k: {}X{}", "a".repeat(5000), "b".repeat(5000));
+        let text = format!("{}{line}\n", "a: 1\n".repeat(6));
+        let f = frame(&text, 7, 5004).unwrap();
+        let lines: Vec<&str> = f.lines().collect();
+        assert!(
+            lines[1].starts_with("7 | ...") && lines[1].ends_with("..."),
+            "{f}"
+        );
+        assert!(lines[1].chars().count() <= FRAME_WIDTH, "{f}");
+        let x = lines[1].find('X').unwrap();
+        assert_eq!(lines[2].find('^'), Some(x), "{f}");
+    }
+
+    #[test]
+    fn no_frame_without_a_source_line() {
+        assert_eq!(frame("a: 1\n", 0, 0), None);
+        assert_eq!(frame("a: 1\n", 3, 1), None);
+        assert_eq!(frame("a: 1\n\n", 2, 1), None);
+        let mut ps = vec![Problem {
+            file: "content/missing.yaml".into(),
+            line: 0,
+            column: 0,
+            message: "missing".into(),
+            frame: None,
+        }];
+        attach_frames(&mut ps, &[]);
+        assert_eq!(ps[0].framed(), "content/missing.yaml: missing");
+    }
+
+    #[test]
+    fn the_frame_follows_the_first_line_indented() {
+        let src = Source {
+            display: "content/site.yaml".into(),
+            path: PathBuf::from("content/site.yaml"),
+            text: Some("title: x\r\nlang: fr\r\n".into()),
+        };
+        let mut ps = vec![Problem {
+            file: "content/site.yaml".into(),
+            line: 2,
+            column: 7,
+            message: "bad".into(),
+            frame: None,
+        }];
+        attach_frames(&mut ps, &[src]);
+        assert_eq!(
+            ps[0].framed(),
+            "content/site.yaml:2:7: bad\n    |\n  2 | lang: fr\n    |       ^"
+        );
+        assert_eq!(ps[0].to_string(), "content/site.yaml:2:7: bad");
     }
 }

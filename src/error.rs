@@ -69,7 +69,7 @@ impl Error {
     pub fn listed(problems: &[Problem], closing: String) -> Error {
         Error::Data(Problems {
             head: None,
-            lines: problems.iter().map(ToString::to_string).collect(),
+            lines: problems.iter().map(Problem::framed).collect(),
             closing: Some(closing),
         })
     }
@@ -123,6 +123,7 @@ mod tests {
             line,
             column: 3,
             message: "bad".into(),
+            frame: None,
         }
     }
 

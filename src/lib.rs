@@ -28,6 +28,7 @@ pub(crate) mod markdown;
 pub mod model;
 pub mod output;
 pub(crate) mod pages;
+pub(crate) mod pause;
 pub mod pay;
 pub(crate) mod payroll;
 pub mod present;

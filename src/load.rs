@@ -136,6 +136,7 @@ pub fn discover(root: &Path, lang: Lang) -> (Vec<(PathBuf, Role)>, Vec<Problem>)
                     "required file is missing: content/{}",
                     name
                 ),
+                frame: None,
             });
         }
     }
@@ -253,6 +254,7 @@ fn not_plain(root: &Path, path: &Path, lang: Lang) -> Option<Problem> {
         line: 1,
         column: 1,
         message,
+        frame: None,
     })
 }
 
@@ -300,6 +302,7 @@ pub fn read_bytes(root: &Path, path: &Path, lang: Lang) -> Result<Vec<u8>, Probl
         line,
         column,
         message,
+        frame: None,
     };
     let file = open_data(path).map_err(|e| {
         if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -366,6 +369,7 @@ pub fn decode_text(root: &Path, path: &Path, bytes: &[u8], lang: Lang) -> Result
         line,
         column,
         message,
+        frame: None,
     };
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {
@@ -660,6 +664,7 @@ fn parse_doc(
                         Lang::Zh => "页面必须以 YAML 头信息开始：第一行 ---，然后 title: 标题，再一行 ---".to_string(),
                         Lang::En => "a page must start with YAML front matter: a line ---, then title: ..., then a line ---".to_string(),
                     },
+                    frame: None,
                 })
             }
         }
@@ -673,6 +678,7 @@ fn parse_doc(
             line: if e.line == 0 { 0 } else { e.line + line_offset },
             column: e.column,
             message: syntax_message(lang, &e.message),
+            frame: None,
         }),
     }
 }

@@ -173,6 +173,7 @@ impl Output {
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        crate::pause::point("written");
         Ok(())
     }
 
@@ -265,8 +266,10 @@ impl Output {
         // else as someone else's.
         let written = list_entries(&self.staging);
         let (staging, marked) = self.seal(&written);
+        crate::pause::point("sealed");
         let result = marked.and_then(|()| swap(&staging, &self.target, &self.previous_token));
         if result.is_ok() {
+            crate::pause::point("swapped");
             let pages = self.pages.lock().ok().and_then(|mut p| p.take());
             if let Some(pages) = pages {
                 let tmp = self.manifest.with_extension("pages-new");

@@ -144,6 +144,7 @@ pub fn validate_loaded(
     let mut all = loaded.problems.clone();
     all.extend(diag::resolve(checked.problems, &loaded.sources));
     all.sort();
+    diag::attach_frames(&mut all, &loaded.sources);
     match checked.site {
         Some(s) if all.is_empty() => Ok(s),
         _ => Err(all),
@@ -239,6 +240,7 @@ fn render_and_swap(
         let _ = trash.join();
     });
     let out = Output::begin(&opts.root, &opts.output, site.config.language).map_err(Error::Io)?;
+    crate::pause::point("begun");
     let rendered = timings.time("render", || {
         crate::render::render_site(&opts.root, site, &computed, version.as_ref(), &out)
     });

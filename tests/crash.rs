@@ -1,13 +1,14 @@
-//! Crash safety: a build killed (SIGKILL) at any moment leaves the output folder as either the
-//! previous complete site or the new complete site; racing builds never corrupt it; a file far
-//! larger than any real one is refused without exhausting memory.
+//! Crash safety: a build killed (SIGKILL) at any point leaves the output folder as either the
+//! previous complete site or the new complete site (each point reached exactly, through the
+//! build's test pause points, `src/pause.rs`, never at a guessed moment); racing builds never
+//! corrupt it; a file far larger than any real one is refused without reading it (the
+//! check's peak memory, not its time, shows it).
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use common::*;
 
@@ -30,40 +31,42 @@ fn digest(dir: &Path) -> BTreeMap<String, (usize, u64)> {
         .collect()
 }
 
-/// Generates a site with the project's generator (compiled with rustc, as bench/run.sh does).
-fn generate(dir: &Path, managers: usize, months: usize) {
-    let bin = dir.join("gensite");
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let st = Command::new(rustc)
-        .args(["--edition", "2021", "-O", "-o"])
-        .arg(&bin)
-        .arg(repo().join("examples/gensite.rs"))
-        .status()
+/// Runs `rankpress build` in `root` until it pauses at `point` (see `src/pause.rs`), kills it
+/// there (SIGKILL) and waits for it. Panics if the build ends without reaching the point.
+fn kill_at(root: &Path, point: &str) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rankpress"))
+        .current_dir(root)
+        .arg("build")
+        .env("RANKPRESS_TEST_PAUSE_AT", point)
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    assert!(st.success());
-    let st = Command::new(&bin)
-        .args([
-            "--managers",
-            &managers.to_string(),
-            "--months",
-            &months.to_string(),
-            "--out",
-        ])
-        .arg(dir)
-        .status()
-        .unwrap();
-    assert!(st.success());
+    let name = point.split(':').next().unwrap();
+    let wanted = format!("rankpress: paused at {name}");
+    let mut said = String::new();
+    // Reading blocks until the build prints the line (then it waits for the kill) or ends.
+    for line in std::io::BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line == wanted {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return;
+        }
+        said.push_str(&line);
+        said.push('\n');
+    }
+    let status = child.wait().unwrap();
+    panic!("the build never reached {point} ({status}):\n{said}");
 }
 
 #[test]
 fn killed_builds_leave_the_previous_or_the_new_site() {
-    let site = tempdir();
-    generate(site.path(), 1500, 12);
+    let site = site_from(&repo().join("content"));
     let root = site.path();
     let out = root.join("output");
-    let bin = env!("CARGO_BIN_EXE_rankpress");
 
-    // Site A: as generated. Site B: one month more removed, so the two differ in files.
+    // Site A: the demo. Site B: its last month removed, so the two differ in files.
     let results = root.join("content/results");
     let mut months: Vec<_> = std::fs::read_dir(&results)
         .unwrap()
@@ -84,15 +87,23 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
         .success());
     let (a, b) = (digest(&a_dir), digest(&b_dir));
     assert_ne!(a, b);
-
-    // Time one full build to spread the kills over it.
-    let start = Instant::now();
     assert!(rankpress(root, &["build"]).status.success());
-    let full = start.elapsed();
     assert_eq!(digest(&out), b);
 
-    let mut seen_new = 0;
-    for i in 0..12u64 {
+    // Every point of a build where a kill leaves something different behind: the lock taken
+    // and the staging folder made, files being written (the first, some, about half), the
+    // staging folder sealed, and the new site swapped in before the build cleaned up. Until
+    // the swap the previous site must be there intact, after it the new one.
+    let half = a.len().min(b.len()) / 2;
+    let points = [
+        ("begun", false),
+        ("written:1", false),
+        ("written:7", false),
+        (&*format!("written:{half}"), false),
+        ("sealed", false),
+        ("swapped", true),
+    ];
+    for (i, (point, swapped)) in points.iter().enumerate() {
         // Alternate the data between A and B so that each kill interrupts a real change.
         let want_a = i % 2 == 0;
         if want_a {
@@ -100,31 +111,23 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
         } else {
             let _ = std::fs::remove_file(&last);
         }
-        let before = digest(&out);
-        let mut child = Command::new(bin)
-            .current_dir(root)
-            .arg("build")
-            .spawn()
-            .unwrap();
-        // Deterministic spread of kill moments over 0..110% of a build.
-        let at = full.mul_f64((i * 37 % 11) as f64 / 10.0);
-        std::thread::sleep(at);
-        let _ = child.kill();
-        let _ = child.wait();
+        let (before, new) = (digest(&out), if want_a { &a } else { &b });
+        assert_ne!(&before, new);
+        kill_at(root, point);
         let now = digest(&out);
+        let expected = if *swapped { new } else { &before };
         assert!(
-            now == a || now == b,
-            "kill #{i} at {at:?} left a mixed output ({} files)",
-            now.len()
+            &now == expected,
+            "killed at {point}: {} files, not the {} site",
+            now.len(),
+            if *swapped { "new" } else { "previous" }
         );
-        assert!(now == before || now == if want_a { a.clone() } else { b.clone() });
-        seen_new += (now != before) as usize;
+        // The next build cleans up after the killed one and builds the same data again.
+        let r = rankpress(root, &["build"]);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        assert_eq!(&digest(&out), new, "the build after a kill at {point}");
     }
-    // After the kills, a normal build still works (stale lock and staging are cleaned up).
-    std::fs::write(&last, &last_text).unwrap();
-    let r = rankpress(root, &["build"]);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    assert_eq!(digest(&out), a);
+    // After the kills, nothing of them is left (stale lock and staging are cleaned up).
     let stray: Vec<_> = std::fs::read_dir(root)
         .unwrap()
         .flatten()
@@ -132,7 +135,6 @@ fn killed_builds_leave_the_previous_or_the_new_site() {
         .filter(|n| n.contains("staging") || n.contains(".old-") || n.ends_with(".lock"))
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
-    eprintln!("{seen_new} of 12 killed builds had already swapped in the new site");
 }
 
 #[test]
@@ -168,19 +170,38 @@ fn racing_builds_never_corrupt_the_output() {
 }
 
 #[test]
-fn huge_file_is_refused_quickly() {
+// The child is reaped by `wait4`, which gives its peak memory too.
+#[allow(clippy::zombie_processes)]
+fn huge_file_is_refused_without_reading_it() {
     let site = site_from(&conformance_dir().join("basic/content"));
     let f = std::fs::File::create(site.path().join("content/results/2026-05.yaml")).unwrap();
     f.set_len(200 * 1024 * 1024).unwrap(); // sparse: no disk or memory used
-    let start = Instant::now();
-    let out = rankpress(site.path(), &["check"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rankpress"))
+        .current_dir(site.path())
+        .arg("check")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    // The check's own peak memory (not a guess at the time it may take): reading the file
+    // would need 200 MB.
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child, reaping it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our unreaped child; both pointers are valid for the call.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 1,
+        "{err}"
+    );
     assert!(
         err.contains("content/results/2026-05.yaml: 文件过大（200 MB）"),
         "{err}"
     );
-    assert!(start.elapsed() < Duration::from_secs(20));
+    let peak_kib = usage.ru_maxrss;
+    assert!(peak_kib < 100 * 1024, "check peaked at {peak_kib} KiB");
 }
 
 #[test]

@@ -343,3 +343,45 @@ fn usage_errors_exit_2_and_clean_check_exits_0() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("content/site.yaml"));
 }
+
+#[test]
+fn each_problem_is_followed_by_its_source_line_with_a_caret() {
+    let text = basic("managers.yaml").replacen("team: nongcun, left", "team: nongcn, left", 1);
+    let site = site_with("managers.yaml", &text);
+    let out = rankpress(site.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(
+        !err.contains('\x1b'),
+        "no colour codes off a terminal: {err:?}"
+    );
+    let lines: Vec<&str> = err.lines().collect();
+    // The first line as tools and the hook read it, then the frame, indented.
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("content/managers.yaml:10:37: 未知的片区 \"nongcn\""))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(
+        lines[at + 1..at + 4],
+        [
+            "     |",
+            "  10 |   - {id: chen-jing, name: 陈静, team: nongcn, left: 2026-02-15}",
+            "     |                                       ^",
+        ],
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_file_has_no_frame() {
+    let site = site_from(&conformance_dir().join("basic/content"));
+    std::fs::remove_file(site.path().join("content/managers.yaml")).unwrap();
+    let lines = check_fails(site.path());
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("content/managers.yaml: "))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(
+        !lines[at + 1].starts_with(' '),
+        "no frame without a source line: {lines:?}"
+    );
+}

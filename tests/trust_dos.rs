@@ -98,8 +98,10 @@ fn one_wrong_weight_is_one_problem() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "content/site.yaml:22:68: \"weight\" 的值 -30 超出范围，应为大于 0 的数字\n\
-         发现 1 个问题，未生成网站。\n"
+        "content/site.yaml:22:68: \"weight\" 的值 -30 超出范围，应为大于 0 的数字\n     |\n  22 |   \
+         - {id: sales, name: 卷烟销量完成率, group: 营销业绩, method: ratio, weight: -30, cap: 1.2, \
+         floor: 0.8}\n     |                                                                               \
+         ^\n发现 1 个问题，未生成网站。\n"
     );
     // A method that does not exist: also one problem, though an award ranks by it.
     edit(d, "content/site.yaml", "weight: -30", "weight: 20");

@@ -32,7 +32,7 @@ pub(super) struct Checked {
     pub month: Option<MonthResults>,
     /// Its problems, with the read or syntax problem that stopped it.
     pub problems: Problems,
-    /// Its text, when it has problems to locate.
+    /// Its text, when it has problems (to locate them and show their lines in code frames).
     pub text: Option<String>,
     /// Its parse-cache key, when it is clean.
     pub key: Option<crate::cache::Key>,
@@ -117,11 +117,7 @@ impl<'a> Context<'a> {
         Checked {
             source: f.source,
             month,
-            text: if problems.pending.is_empty() {
-                None
-            } else {
-                text
-            },
+            text: if problems.is_empty() { None } else { text },
             problems,
             key: f.key.filter(|_| clean),
             cached: false,
@@ -513,6 +509,7 @@ mod tests {
                         line: e.line,
                         column: e.column,
                         message: e.message,
+                        frame: None,
                     }),
             },
         }
@@ -592,6 +589,8 @@ mod tests {
         let cx = Context::new(Lang::En, &config, &managers, &idx);
         let c = cx.check(file("2026-03", "month: [\n"));
         assert_eq!(c.problems.located.len(), 1);
-        assert!(c.month.is_none() && c.key.is_none() && c.text.is_none());
+        assert!(c.month.is_none() && c.key.is_none());
+        // Its text is kept, for the code frame under the problem.
+        assert_eq!(c.text.as_deref(), Some("month: [\n"));
     }
 }

@@ -89,6 +89,7 @@ pub fn locate(warnings: Vec<Warning>, read: impl Fn(&str) -> Option<String>) -> 
                 line,
                 column,
                 message: w.message,
+                frame: None,
             }
         })
         .collect()

@@ -229,13 +229,28 @@ pub fn holding(files: &[(String, Vec<u8>)], needles: &[String]) -> Vec<String> {
 pub mod prereq;
 pub mod serve;
 pub mod smtp;
-/// Runs `check` in `site`, asserts exit code 1 and no panic, returns the stderr lines.
+/// Runs `check` in `site`, asserts exit code 1 and no panic, returns the stderr lines: each
+/// problem's `file:line:column: message` and the closing line, without the code frames under
+/// the problems ([`is_frame_line`]; `tests/snapshots.rs` and `tests/errors.rs` check those).
 pub fn check_fails(site: &Path) -> Vec<String> {
     let out = rankpress(site, &["check"]);
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "check should fail:\n{err}");
     assert!(!err.contains("panicked"), "{err}");
-    err.lines().map(str::to_string).collect()
+    err.lines()
+        .filter(|l| !is_frame_line(l))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether `line` of the command line's output belongs to a problem's code frame: indented,
+/// then `|` or a line number and ` |`.
+pub fn is_frame_line(line: &str) -> bool {
+    let t = line.trim_start();
+    line.starts_with("  ")
+        && (t.starts_with('|')
+            || t.split_once(" |")
+                .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
 }
 
 /// Asserts that exactly one reported line is at `loc` (`file:line:column`) and that it holds

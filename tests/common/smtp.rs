@@ -308,11 +308,12 @@ pub fn spawn_send(site: &Path, server: &Server) -> Child {
 }
 
 /// Runs `send` in `site` against `server` (started with `--hang-after N-1`, so that it records
-/// message `n` and never answers it) and SIGKILLs `send` while it waits for that answer.
+/// message `n` and never answers it) and SIGKILLs `send` while it waits for that answer. The
+/// server records the message once its whole data has arrived, so from then on `send` can only
+/// be waiting for the answer that never comes: it is killed at once, at that event.
 pub fn kill_send_in_flight(site: &Path, server: &Server, n: usize) {
     let mut child = spawn_send(site, server);
     server.wait_received(n);
-    std::thread::sleep(std::time::Duration::from_millis(200));
     child.kill().unwrap();
     child.wait().unwrap();
 }
