@@ -158,16 +158,30 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The document of `text` with the position of every node. The span-aware parser refuses a tab
+/// after `key:` (`satisfaction:\t195`), which the data parser accepts; a tab is one character
+/// as a space is, so reading such a text with spaces for tabs gives the same positions.
+fn spanned_document(text: &str) -> Option<Node> {
+    let parse = |text: &str| {
+        Builder {
+            parser: Parser::new_from_str(text),
+        }
+        .document()
+    };
+    parse(text).or_else(|| {
+        text.contains('\t')
+            .then(|| parse(&text.replace('\t', " ")))
+            .flatten()
+    })
+}
+
 /// Finds the position (1-based line and column) of each queried path in `text`.
 ///
 /// A query is a path and whether to point at the key of its last step rather than the value.
 /// When a path does not fully exist (a missing key), the deepest existing node is given, which
 /// is where the user has to add it.
 pub fn locate_all(text: &str, queries: &[(&[Seg], bool)]) -> Vec<Option<(usize, usize)>> {
-    let mut b = Builder {
-        parser: Parser::new_from_str(text),
-    };
-    let root = b.document();
+    let root = spanned_document(text);
     queries
         .iter()
         .map(|(path, want_key)| root.as_ref().map(|r| find(r, path, *want_key)))
@@ -177,10 +191,8 @@ pub fn locate_all(text: &str, queries: &[(&[Seg], bool)]) -> Vec<Option<(usize, 
 /// The text of the scalar at `path` exactly as written (e.g. `60000.50`), where exact decimals
 /// matter (pay, quotas); `None` when there is no scalar there.
 pub fn scalar_text(text: &str, path: &[Seg]) -> Option<String> {
-    let mut b = Builder {
-        parser: Parser::new_from_str(text),
-    };
-    let mut node = &b.document()?;
+    let root = spanned_document(text)?;
+    let mut node = &root;
     for seg in path {
         node = match (seg, node) {
             (Seg::Key(k), Node::Map(_, entries)) => &entries.iter().find(|(key, _, _)| key == k)?.2,
@@ -583,6 +595,14 @@ pub fn type_name(v: &Value, zh: bool) -> Cow<'static, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tab_after_a_colon_does_not_lose_the_positions() {
+        let text =
+            "month: 2026-01\nresults:\n  zhang-wei:\n    satisfaction:\t195\n    forecast: 9x\n";
+        let forecast: Vec<Seg> = vec!["results".into(), "zhang-wei".into(), "forecast".into()];
+        assert_eq!(locate_all(text, &[(&forecast, false)]), vec![Some((5, 15))]);
+    }
 
     #[test]
     fn locates_keys_values_and_missing() {
