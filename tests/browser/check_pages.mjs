@@ -34,7 +34,7 @@ const context = await browser.newContext({ viewport: { width: 1280, height: 900 
 const problems = [];
 let checked = 0, charts = 0, axe = 0;
 const axeRules = {};
-for (const file of pages(root)) {
+async function check(file) {
   const rel = file.slice(root.length + 1);
   const page = await context.newPage();
   page.on("console", (m) => {
@@ -90,5 +90,13 @@ for (const file of pages(root)) {
   await page.close();
   checked++;
 }
+// A few pages at once (PAGE_JOBS, default 4): chromium renders and axe runs in the browser's
+// processes while this script waits on one page.
+const work = pages(root);
+const jobs = Math.max(1, Number(process.env.PAGE_JOBS) || 4);
+let next = 0;
+await Promise.all(Array.from({ length: jobs }, async () => {
+  while (next < work.length) await check(work[next++]);
+}));
 await browser.close();
 console.log(JSON.stringify({ checked, charts, axe, axeRules, problems }));

@@ -164,12 +164,16 @@ const problems = [];
 const shot = new Set();
 let checked = 0, charts = 0, texts = 0, rows = 0, scrolling = 0, navHeight = 0, headerBottom = 0;
 const sizes = {};
-for (const file of pages(root)) {
+// The first page of each kind (in path order) is photographed: decided before the pages are
+// checked, a few at a time (independent pages; the counters are only added to).
+const work = pages(root).map((file) => {
   const rel = file.slice(root.length + 1);
   const k = kind(rel);
   const first = !shot.has(k);
   shot.add(k);
-  const name = rel.replaceAll(sep, "_").replace(/\.html$/, "");
+  return { file, rel, first, name: rel.replaceAll(sep, "_").replace(/\.html$/, "") };
+});
+async function check({ file, rel, first, name }) {
   for (const [width, ctx] of [[390, phone], [1366, laptop]]) {
     const page = await ctx.newPage();
     page.on("pageerror", (e) => problems.push(`${rel} @${width}: page error: ${e.message}`));
@@ -223,5 +227,12 @@ for (const file of pages(root)) {
   }
   checked++;
 }
+// Chromium renders in its own processes: a few pages at once keep the cores busy while this
+// script waits on one (PHONE_JOBS, default 4).
+const jobs = Math.max(1, Number(process.env.PHONE_JOBS) || 4);
+let next = 0;
+await Promise.all(Array.from({ length: jobs }, async () => {
+  while (next < work.length) await check(work[next++]);
+}));
 await browser.close();
 console.log(JSON.stringify({ checked, charts, texts, rows, scrolling, navHeight, headerBottom, sizes, problems }));
