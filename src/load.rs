@@ -513,6 +513,51 @@ pub fn load_bytes(
     )
 }
 
+/// `content/site.yaml` as read once when a site is opened ([`crate::project::Project::open`]):
+/// the language and theme come from it, and [`load_opened`] hands it to validation without
+/// reading it again.
+#[derive(Debug)]
+pub struct SiteFile {
+    /// The file as a source (its text, when it could be read as UTF-8).
+    pub source: Source,
+    /// Its YAML tree, or the problem that stopped reading or parsing it (told in Chinese, the
+    /// language of a site whose `site.yaml` cannot be read).
+    pub parsed: Parsed,
+}
+
+impl SiteFile {
+    /// Reads and parses `content/site.yaml` of the site at `root`. Until it is read the
+    /// language is unknown: a read or syntax problem is told in Chinese, the default language.
+    pub fn read(root: &Path) -> SiteFile {
+        let path = root.join("content").join("site.yaml");
+        let (source, parsed) = load_file(root, &path, &Role::Site, Lang::Zh);
+        SiteFile { source, parsed }
+    }
+
+    /// The parsed YAML tree, if the file could be read and parsed.
+    pub fn value(&self) -> Option<&Value> {
+        self.parsed.as_ref().ok().and_then(|(v, _)| v.as_ref())
+    }
+
+    /// A copy for [`load_with`] (a build takes it once).
+    fn copy(&self) -> (Source, Parsed) {
+        let source = Source {
+            display: self.source.display.clone(),
+            path: self.source.path.clone(),
+            text: self.source.text.clone(),
+        };
+        (source, self.parsed.clone())
+    }
+}
+
+/// As [`load`], with `site.yaml` as it was read when the site was opened (see [`SiteFile`]).
+pub fn load_opened(root: &Path, lang: Lang, site: &SiteFile) -> Loaded {
+    load_with(root, lang, |path, role| match role {
+        Role::Site => site.copy(),
+        _ => load_file(root, path, role, lang),
+    })
+}
+
 /// Reads and parses the data files of the site at `root` in parallel — except the monthly
 /// results, the bulk of the data, which are only listed in [`Loaded::deferred`]
 /// ([`Loaded::results`] reads each of them as validation takes it), and the training sessions,

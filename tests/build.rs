@@ -29,7 +29,7 @@ fn demo_exports_cover_every_month_year_and_training_period() {
     let site = rankpress::site::load_site(&repo(), &mut t).expect("demo data is clean");
     assert_eq!(site.managers.len(), 18);
     assert_eq!(site.months.len(), 12);
-    let computed = rankpress::compute::compute(&site);
+    let computed = rankpress::compute::compute(&site, Default::default());
     // A veto month exists and the vetoed manager has total 0 and the last rank.
     let vetoed: Vec<_> = computed
         .scores
