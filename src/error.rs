@@ -73,7 +73,6 @@ impl Error {
             closing: Some(closing),
         })
     }
-
 }
 
 impl fmt::Display for Error {

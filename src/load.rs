@@ -224,12 +224,6 @@ pub fn discover(root: &Path, lang: Lang) -> (Vec<(PathBuf, Role)>, Vec<Problem>)
 /// labels and themes (dot-files in them are ignored, as the theme does).
 pub const THEME_FOLDERS: [&str; 4] = ["i18n", "static", "templates", "themes"];
 
-/// Reads a file as UTF-8 text (BOM removed), explaining encoding problems to the user.
-pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Problem> {
-    let bytes = read_bytes(root, path, lang)?;
-    decode_text(root, path, &bytes, lang)
-}
-
 /// The problem with a data path that exists but is not a plain file or folder: a symlink
 /// (rankpress does not follow links inside `content/`: one can point anywhere on the disk, and
 /// the data must be in the site), or a FIFO, socket or device. Reported at line 1, column 1.
@@ -550,7 +544,12 @@ impl SiteFile {
     }
 }
 
-/// As [`load`], with `site.yaml` as it was read when the site was opened (see [`SiteFile`]).
+/// Reads and parses the data files of the site at `root` in parallel, with `site.yaml` as it
+/// was read when the site was opened ([`SiteFile`]) — except the monthly results, the bulk of
+/// the data, which are only listed in [`Loaded::deferred`] ([`Loaded::results`] reads each of
+/// them as validation takes it), and the training sessions, which are read but left for
+/// validation to parse: so memory stays proportional to the typed data rather than to YAML
+/// trees.
 pub fn load_opened(root: &Path, lang: Lang, site: &SiteFile) -> Loaded {
     load_with(root, lang, |path, role| match role {
         Role::Site => site.copy(),
@@ -558,16 +557,7 @@ pub fn load_opened(root: &Path, lang: Lang, site: &SiteFile) -> Loaded {
     })
 }
 
-/// Reads and parses the data files of the site at `root` in parallel — except the monthly
-/// results, the bulk of the data, which are only listed in [`Loaded::deferred`]
-/// ([`Loaded::results`] reads each of them as validation takes it), and the training sessions,
-/// which are read but left for validation to parse: so memory stays proportional to the typed
-/// data rather than to YAML trees.
-pub fn load(root: &Path, lang: Lang) -> Loaded {
-    load_with(root, lang, |path, role| load_file(root, path, role, lang))
-}
-
-/// As [`load`], each file other than the monthly results read and parsed by `read` (as
+/// As [`load_opened`], each file other than the monthly results read and parsed by `read` (as
 /// [`load_file`] does; `serve` keeps the documents of unchanged files instead of parsing them
 /// again).
 pub fn load_with(

@@ -122,10 +122,7 @@ impl Project {
         cache: Option<&Path>,
     ) -> Result<(Site, load::Loaded), Vec<Problem>> {
         let (mut loaded, cache) = timings.time("load", || {
-            rayon::join(
-                || self.load(),
-                || cache.map(crate::cache::ParseCache::read),
-            )
+            rayon::join(|| self.load(), || cache.map(crate::cache::ParseCache::read))
         });
         let site = self.validate(&mut loaded, cache.as_ref(), timings);
         drop(cache);
@@ -209,8 +206,7 @@ impl Project {
         history: &History,
         mut timings: Timings,
     ) -> Result<Report, Error> {
-        let out = Output::begin(&self.root, output, site.config.language)
-            .map_err(Error::Io)?;
+        let out = Output::begin(&self.root, output, site.config.language).map_err(Error::Io)?;
         let rendered = timings.time("render", || {
             crate::render::render_site(&self.root, site, computed, history.version.as_ref(), &out)
         });

@@ -38,8 +38,8 @@ use crate::diag::{t, Lang};
 use crate::error::Error;
 use crate::model::{BulletinConfig, Manager, Month, Site};
 use crate::present::Months;
-use crate::score::{MonthScore, Row};
 use crate::project::Project;
+use crate::score::{MonthScore, Row};
 use crate::theme::Theme;
 use compose::Ctx;
 
