@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::decimal::yuan;
-use crate::diag::{t, Lang};
+use crate::diag::{t, Lang, Localize};
 use crate::error::Error;
 use crate::model::{Month, PayMethod, Site};
 use crate::pay::PayRow;
@@ -248,7 +248,8 @@ pub fn run(project: &Project, opts: &Options) -> Result<Vec<PathBuf>, Error> {
     // The folder as checked (`..` and symlinks resolved): the files go where the check looked,
     // not where the kernel would take `link/..`.
     let chosen = project.confidential_dir(Kind::Payroll, opts.dir.as_deref());
-    let dir = confidential::check(root, &chosen, Kind::Payroll, lang).map_err(Error::Usage)?;
+    let dir = confidential::check(root, &chosen, Kind::Payroll, lang)
+        .map_err(|e| Error::Usage(e.localize(lang)))?;
     let scores = crate::score::compute(&site);
     let months: Vec<&MonthScore> = match opts.months {
         Months::All => scores.months.iter().collect(),
@@ -271,7 +272,8 @@ pub fn run(project: &Project, opts: &Options) -> Result<Vec<PathBuf>, Error> {
             files.push((dir.join(format!("{}.{ext}", ms.month)), data));
         }
     }
-    confidential::claim(root, &chosen, Kind::Payroll, lang).map_err(Error::Usage)?;
+    confidential::claim(root, &chosen, Kind::Payroll, lang)
+        .map_err(|e| Error::Usage(e.localize(lang)))?;
     crate::fsutil::write_atomic_group(&files, crate::fsutil::Mode::Private).map_err(
         |(path, e)| {
             Error::Io(t!(

@@ -132,10 +132,10 @@ pub enum ThemeError {
         /// What is wrong, from the YAML reader.
         detail: String,
     },
-    /// A theme folder that may not be used ([`crate::confidential::check_theme_folder`]); the
-    /// refusal in the site's language.
+    /// A theme folder that holds a confidential folder
+    /// ([`crate::confidential::check_theme_folder`]).
     #[error("{0}")]
-    Folder(String),
+    Folder(#[from] crate::confidential::Error),
     /// The templates do not compile.
     #[error("template error: {message}")]
     Templates {
@@ -176,7 +176,7 @@ impl Localize for ThemeError {
                 origin,
                 detail
             ),
-            ThemeError::Folder(refusal) => refusal.clone(),
+            ThemeError::Folder(e) => e.localize(lang),
             ThemeError::Templates { message, origins } if origins.is_empty() => {
                 t!(lang, "模板错误：{}", "template error: {}", message)
             }
@@ -261,8 +261,7 @@ impl Theme {
         }
         for dir in [theme_dir.clone(), root.to_path_buf()] {
             for sub in ["templates", "static"] {
-                crate::confidential::check_theme_folder(root, &dir.join(sub), lang)
-                    .map_err(ThemeError::Folder)?;
+                crate::confidential::check_theme_folder(root, &dir.join(sub))?;
             }
             for (rel, path) in read_dir_files(&dir.join("templates")) {
                 let file = display_path(root, &path);

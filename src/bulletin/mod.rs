@@ -34,7 +34,7 @@ pub use write::{eml_path, write, write_atomic, Manifest, ManifestEntry, Written}
 
 use crate::charts::{self, FontData};
 use crate::compute::{self, Computed};
-use crate::diag::{t, Lang};
+use crate::diag::{t, Lang, Localize};
 use crate::error::Error;
 use crate::model::{BulletinConfig, Manager, Month, Site};
 use crate::present::Months;
@@ -329,13 +329,15 @@ pub fn run(
         .load_site()
         .map_err(|p| Error::data(project.lang(), &p))?;
     let lang = s.config.language;
-    confidential::check(root, &opts.dir, Kind::Bulletins, lang).map_err(Error::Usage)?;
+    confidential::check(root, &opts.dir, Kind::Bulletins, lang)
+        .map_err(|e| Error::Usage(e.localize(lang)))?;
     config(&s)?;
     let month = crate::month::pick(&s, opts.month)?;
     let font = font(&s, root)?;
     let computed = compute::compute(&s, Default::default());
     let b = make(&s, &computed, month, theme, &font)?;
-    let dir = confidential::claim(root, &opts.dir, Kind::Bulletins, lang).map_err(Error::Usage)?;
+    let dir = confidential::claim(root, &opts.dir, Kind::Bulletins, lang)
+        .map_err(|e| Error::Usage(e.localize(lang)))?;
     let w = write(&dir, &b).map_err(Error::Io)?;
     Ok((b, w))
 }
