@@ -424,6 +424,33 @@ mod tests {
         assert_eq!(on_disk, embedded, "update theme::EMBEDDED");
     }
 
+    /// A theme file that cannot be read is told in the site's language, the OS's reason too
+    /// (it was the English `io::Error` text inside the Chinese sentence).
+    #[test]
+    fn a_theme_read_error_is_told_in_the_site_language() {
+        let source = std::fs::read("/nonexistent/page.html").unwrap_err();
+        let e = ThemeError::Read {
+            file: "templates/page.html".into(),
+            source,
+        };
+        assert_eq!(
+            e.localize(Lang::Zh),
+            "无法读取 templates/page.html：文件或文件夹不存在 (os error 2)"
+        );
+        assert_eq!(
+            e.localize(Lang::En),
+            "cannot read templates/page.html: no such file or folder (os error 2)"
+        );
+        let Err(e) = Theme::load(Path::new("/nonexistent"), "dark", Lang::En) else {
+            panic!("a theme without its folder is refused");
+        };
+        assert!(matches!(&e, ThemeError::NotFound { name, .. } if name == "dark"));
+        assert_eq!(
+            e.localize(Lang::Zh),
+            "找不到主题 \"dark\"：应有文件夹 themes/dark"
+        );
+    }
+
     #[test]
     fn both_languages_have_the_same_labels() {
         let zh = Theme::load(Path::new("/nonexistent"), "default", Lang::Zh).unwrap();
