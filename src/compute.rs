@@ -1,7 +1,9 @@
 //! The compute phase: everything derived from a validated site, by pure functions of
-//! [`Site`] (scores and rating levels, training summaries), ready for pages, exports and
-//! bulletins. No I/O here; the corrections read from git are added by the build.
+//! [`Site`] and the data's git history (scores and rating levels, training summaries,
+//! corrections), ready for pages, exports and bulletins. No I/O here: the history is read
+//! before, by [`crate::project::Project::history`], and passed in.
 
+use crate::history::Corrections;
 use crate::model::Site;
 use crate::score::{self, Scores};
 use crate::training::{self, Summary};
@@ -12,18 +14,19 @@ pub struct Computed {
     pub scores: Scores,
     /// Training summaries of every month and year with sessions or plan entries.
     pub training: Vec<Summary>,
-    /// Corrections of each results month from the data's git history (empty without git);
-    /// filled in by [`crate::site::build`], not by [`compute`], which reads no files.
-    pub corrections: std::collections::BTreeMap<String, Vec<crate::history::Correction>>,
+    /// Corrections of each results month from the data's git history (empty without git),
+    /// as passed to [`compute`].
+    pub corrections: Corrections,
 }
 
-/// Runs the pure computations.
-pub fn compute(site: &Site) -> Computed {
+/// Runs the pure computations on `site`, with the `corrections` read from its history (none
+/// where they are not shown: bulletins, `diff`).
+pub fn compute(site: &Site, corrections: Corrections) -> Computed {
     let (scores, training) = rayon::join(|| score::compute(site), || training::summaries(site));
     Computed {
         scores,
         training,
-        corrections: Default::default(),
+        corrections,
     }
 }
 
@@ -34,6 +37,7 @@ pub fn compute(site: &Site) -> Computed {
 /// sessions, the plan, the roster and `site.yaml` are the same).
 pub fn compute_reusing(
     site: &Site,
+    corrections: Corrections,
     earlier: &Computed,
     same_month: &[bool],
     same_training: bool,
@@ -57,6 +61,6 @@ pub fn compute_reusing(
     Computed {
         scores,
         training,
-        corrections: Default::default(),
+        corrections,
     }
 }

@@ -23,7 +23,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{t, Lang};
+use crate::diag::{os_reason, t, Lang, Localize};
 use crate::output::{canonical_lenient, has_marker, has_marker_named, resolve};
 
 /// A kind of confidential folder.
@@ -112,22 +112,86 @@ impl Kind {
     }
 }
 
-/// Checks that `dir` may receive the confidential files of `kind` for the site at `root`; the
-/// error (in the site's language) names the folder refused and why. Returns `dir` resolved.
-pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf, String> {
-    let target = resolve(dir, lang)?;
-    let shown = dir.display();
-    let what = kind.folder(lang);
-    let refuse = |zh: String, en: String| -> Result<PathBuf, String> {
-        Err(match lang {
-            Lang::Zh => format!("不能把{what}设为 {shown}：{zh}。通报和工资表保密，只能写入单独的文件夹（默认 {}），绝不进入网站、数据或 git；请用 -o 另选一个文件夹", kind.dir(root, None).display()),
-            Lang::En => format!("{what} cannot be {shown}: {en}. Bulletins and payrolls are confidential and go into a folder of their own (default {}), never into the site, the data or git; choose another folder with -o", kind.dir(root, None).display()),
-        })
-    };
-    if let Ok(m) = fs::symlink_metadata(&target) {
-        if m.file_type().is_symlink() {
-            let to = canonical_lenient(&target);
-            return refuse(
+/// Why a confidential folder may not be used: the facts; [`Localize`] tells them in the site's
+/// language.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// [`check`]: `dir` may not receive the files of `kind`.
+    #[error("{kind:?} folder cannot be {}: {reason:?}", dir.display())]
+    Refused {
+        /// The kind of folder asked for.
+        kind: Kind,
+        /// The folder as the user gave it.
+        dir: PathBuf,
+        /// The kind's default folder, suggested instead.
+        default: PathBuf,
+        /// Why.
+        reason: Refusal,
+    },
+    /// The folder's path could not be resolved ([`resolve`]'s message, in the site's language).
+    #[error("{0}")]
+    Resolve(String),
+    /// The marker or `.gitignore` could not be written into the folder.
+    #[error("cannot write {}: {source}", path.display())]
+    Mark {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// [`check_theme_folder`]: a theme folder holds a confidential folder.
+    #[error("{} is a {kind:?} folder inside {}", found.display(), folder.display())]
+    InTheme {
+        /// Its kind.
+        kind: Kind,
+        /// The confidential folder, relative to the site.
+        found: PathBuf,
+        /// The theme folder, relative to the site.
+        folder: PathBuf,
+        /// Where the confidential folder belongs.
+        default: PathBuf,
+    },
+}
+
+/// Why [`check`] refuses a folder.
+#[derive(Debug)]
+pub enum Refusal {
+    /// It is a symbolic link (to this).
+    Symlink(PathBuf),
+    /// It is a file.
+    File,
+    /// It is the site folder (this) or a folder above it.
+    Site(PathBuf),
+    /// It is, is inside or contains the data folder.
+    Content(PathBuf),
+    /// It is, is inside or contains a theme folder.
+    Theme(PathBuf),
+    /// It is inside a `.git` folder.
+    InGit(PathBuf),
+    /// It is, is inside or contains a site output.
+    Output(PathBuf),
+    /// It is or is inside the other kind's folder.
+    InOther(Kind, PathBuf),
+    /// It contains a `.git` folder.
+    HoldsGit(PathBuf),
+    /// It contains a site output.
+    HoldsOutput(PathBuf),
+    /// It contains the other kind's folder.
+    HoldsOther(Kind, PathBuf),
+    /// It holds files rankpress did not write and has no marker: how many, the first names.
+    Foreign {
+        /// How many entries.
+        total: usize,
+        /// The first five names, joined.
+        names: String,
+    },
+}
+
+impl Refusal {
+    /// The reason, in Chinese and in English; `kind` is the kind of folder asked for.
+    fn words(&self, kind: Kind, lang: Lang) -> (String, String) {
+        match self {
+            Refusal::Symlink(to) => (
                 format!(
                     "它是一个符号链接（指向 {}），rankpress 不会通过链接写入",
                     to.display()
@@ -136,43 +200,26 @@ pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf,
                     "it is a symbolic link (to {}); rankpress never writes through a link",
                     to.display()
                 ),
-            );
-        }
-        if !m.is_dir() {
-            return refuse(
+            ),
+            Refusal::File => (
                 "它是一个文件，不是文件夹".into(),
                 "it is a file, not a folder".into(),
-            );
-        }
-    }
-    let real = canonical_lenient(&target);
-    let site = canonical_lenient(root);
-    let content = canonical_lenient(&root.join("content"));
-    let output = canonical_lenient(&root.join("output"));
-    if site.starts_with(&real) {
-        return refuse(
-            format!("它是网站文件夹 {} 或其上级文件夹", site.display()),
-            format!(
-                "it is the site folder {} or a folder above it",
-                site.display()
             ),
-        );
-    }
-    if real.starts_with(&content) || content.starts_with(&real) {
-        return refuse(
-            format!("它是、位于或包含数据文件夹 {}", content.display()),
-            format!(
-                "it is, is inside or contains the data folder {}",
-                content.display()
+            Refusal::Site(site) => (
+                format!("它是网站文件夹 {} 或其上级文件夹", site.display()),
+                format!(
+                    "it is the site folder {} or a folder above it",
+                    site.display()
+                ),
             ),
-        );
-    }
-    // The theme's folders: `build` copies `static/` (the site's and each theme's) into the
-    // site, and reads the others as the site's own files.
-    for name in crate::load::THEME_FOLDERS {
-        let folder = canonical_lenient(&root.join(name));
-        if real.starts_with(&folder) || folder.starts_with(&real) {
-            return refuse(
+            Refusal::Content(content) => (
+                format!("它是、位于或包含数据文件夹 {}", content.display()),
+                format!(
+                    "it is, is inside or contains the data folder {}",
+                    content.display()
+                ),
+            ),
+            Refusal::Theme(folder) => (
                 format!(
                     "它是、位于或包含网站的主题文件夹 {}（生成网站时会读取，static/ 会被复制进网站并发布）",
                     folder.display()
@@ -181,17 +228,151 @@ pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf,
                     "it is, is inside or contains the site's theme folder {} (read by every build; static/ is copied into the published site)",
                     folder.display()
                 ),
-            );
+            ),
+            Refusal::InGit(git) => (
+                format!("它位于 git 仓库的内部文件夹 {} 之内", git.display()),
+                format!("it is inside the git folder {}", git.display()),
+            ),
+            Refusal::Output(out) => (
+                format!(
+                    "它是、位于或包含网站输出文件夹 {}（会被发布）",
+                    out.display()
+                ),
+                format!(
+                    "it is, is inside or contains the site output {} (which gets published)",
+                    out.display()
+                ),
+            ),
+            Refusal::InOther(other, o) => (
+                format!(
+                    "它是或位于{} {}（标记 {}）之内",
+                    other.folder(lang),
+                    o.display(),
+                    other.marker()
+                ),
+                format!(
+                    "it is or is inside {} {} (marker {})",
+                    other.folder(lang),
+                    o.display(),
+                    other.marker()
+                ),
+            ),
+            Refusal::HoldsGit(git) => (
+                format!("它包含 git 文件夹 {}", git.display()),
+                format!("it contains the git folder {}", git.display()),
+            ),
+            Refusal::HoldsOutput(at) => (
+                format!("它包含网站输出文件夹 {}（会被发布）", at.display()),
+                format!(
+                    "it contains the site output {} (which gets published)",
+                    at.display()
+                ),
+            ),
+            Refusal::HoldsOther(other, at) => (
+                format!("它包含{} {}", other.folder(lang), at.display()),
+                format!("it contains {} {}", other.folder(lang), at.display()),
+            ),
+            Refusal::Foreign { total, names } => (
+                format!(
+                    "它里面已有不是 rankpress 生成的内容（共 {total} 项：{names}），且没有标记 {}",
+                    kind.marker()
+                ),
+                format!(
+                    "it holds files rankpress did not write ({total} entries: {names}) and has no marker {}",
+                    kind.marker()
+                ),
+            ),
+        }
+    }
+}
+
+impl Localize for Error {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Error::Refused {
+                kind,
+                dir,
+                default,
+                reason,
+            } => {
+                let (what, shown) = (kind.folder(lang), dir.display());
+                let (zh, en) = reason.words(*kind, lang);
+                match lang {
+                    Lang::Zh => format!("不能把{what}设为 {shown}：{zh}。通报和工资表保密，只能写入单独的文件夹（默认 {}），绝不进入网站、数据或 git；请用 -o 另选一个文件夹", default.display()),
+                    Lang::En => format!("{what} cannot be {shown}: {en}. Bulletins and payrolls are confidential and go into a folder of their own (default {}), never into the site, the data or git; choose another folder with -o", default.display()),
+                }
+            }
+            Error::Resolve(message) => message.clone(),
+            Error::Mark { path, source } => t!(
+                lang,
+                "无法写入 {}：{}；请删除或移走它后重试",
+                "cannot write {}: {}; delete or move it away and try again",
+                path.display(),
+                os_reason(lang, source)
+            ),
+            Error::InTheme {
+                kind,
+                found,
+                folder,
+                default,
+            } => t!(
+                lang,
+                "{} 是{}（标记 {}），保密文件绝不发布，不能放在网站的 {} 中（生成网站会读取并复制它）。请把它移到 {} 后再生成网站",
+                "{} is {} (marker {}): confidential files are never published, and it cannot stay in the site's {} (every build reads and copies it). Move it to {}, then build again",
+                found.display(),
+                kind.folder(lang),
+                kind.marker(),
+                folder.display(),
+                default.display()
+            ),
+        }
+    }
+}
+
+/// Checks that `dir` may receive the confidential files of `kind` for the site at `root`; the
+/// error names the folder refused and why. Returns `dir` resolved.
+pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf, Error> {
+    let target = resolve(dir, lang).map_err(Error::Resolve)?;
+    let refuse = |reason: Refusal| -> Result<PathBuf, Error> {
+        Err(Error::Refused {
+            kind,
+            dir: dir.to_path_buf(),
+            default: kind.dir(root, None),
+            reason,
+        })
+    };
+    if let Ok(m) = fs::symlink_metadata(&target) {
+        if m.file_type().is_symlink() {
+            let to = canonical_lenient(&target);
+            return refuse(Refusal::Symlink(to));
+        }
+        if !m.is_dir() {
+            return refuse(Refusal::File);
+        }
+    }
+    let real = canonical_lenient(&target);
+    let site = canonical_lenient(root);
+    let content = canonical_lenient(&root.join("content"));
+    let output = canonical_lenient(&root.join("output"));
+    if site.starts_with(&real) {
+        return refuse(Refusal::Site(site));
+    }
+    if real.starts_with(&content) || content.starts_with(&real) {
+        return refuse(Refusal::Content(content));
+    }
+    // The theme's folders: `build` copies `static/` (the site's and each theme's) into the
+    // site, and reads the others as the site's own files.
+    for name in crate::load::THEME_FOLDERS {
+        let folder = canonical_lenient(&root.join(name));
+        if real.starts_with(&folder) || folder.starts_with(&real) {
+            return refuse(Refusal::Theme(folder));
         }
     }
     if let Some(git) = real
         .ancestors()
         .find(|a| a.file_name().is_some_and(|n| n == ".git"))
     {
-        return refuse(
-            format!("它位于 git 仓库的内部文件夹 {} 之内", git.display()),
-            format!("it is inside the git folder {}", git.display()),
-        );
+        return refuse(Refusal::InGit(git.to_path_buf()));
     }
     let site_output = real
         .ancestors()
@@ -200,33 +381,11 @@ pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf,
         .or_else(|| real.starts_with(&output).then(|| output.clone()))
         .or_else(|| output.starts_with(&real).then(|| output.clone()));
     if let Some(out) = site_output {
-        return refuse(
-            format!(
-                "它是、位于或包含网站输出文件夹 {}（会被发布）",
-                out.display()
-            ),
-            format!(
-                "it is, is inside or contains the site output {} (which gets published)",
-                out.display()
-            ),
-        );
+        return refuse(Refusal::Output(out));
     }
     let other = kind.other();
     if let Some(o) = real.ancestors().find(|a| other.marks(a)) {
-        return refuse(
-            format!(
-                "它是或位于{} {}（标记 {}）之内",
-                other.folder(lang),
-                o.display(),
-                other.marker()
-            ),
-            format!(
-                "it is or is inside {} {} (marker {})",
-                other.folder(lang),
-                o.display(),
-                other.marker()
-            ),
-        );
+        return refuse(Refusal::InOther(other, o.to_path_buf()));
     }
     if !real.is_dir() {
         return Ok(target);
@@ -245,25 +404,13 @@ pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf,
         let name = e.file_name().to_string_lossy().into_owned();
         let at = e.path().parent().unwrap_or(&real);
         if name == ".git" {
-            return refuse(
-                format!("它包含 git 文件夹 {}", e.path().display()),
-                format!("it contains the git folder {}", e.path().display()),
-            );
+            return refuse(Refusal::HoldsGit(e.path().to_path_buf()));
         }
         if name == crate::output::MARKER && has_marker(at) {
-            return refuse(
-                format!("它包含网站输出文件夹 {}（会被发布）", at.display()),
-                format!(
-                    "it contains the site output {} (which gets published)",
-                    at.display()
-                ),
-            );
+            return refuse(Refusal::HoldsOutput(at.to_path_buf()));
         }
         if name == other.marker() && other.marks(at) {
-            return refuse(
-                format!("它包含{} {}", other.folder(lang), at.display()),
-                format!("it contains {} {}", other.folder(lang), at.display()),
-            );
+            return refuse(Refusal::HoldsOther(other, at.to_path_buf()));
         }
         if e.depth() == 1 && !mine && name != kind.marker() && !kind.legacy_file(&name) {
             foreign.push(name);
@@ -275,19 +422,16 @@ pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf,
         if total > 5 {
             names.push_str(", …");
         }
-        return refuse(
-            format!("它里面已有不是 rankpress 生成的内容（共 {total} 项：{names}），且没有标记 {}", kind.marker()),
-            format!("it holds files rankpress did not write ({total} entries: {names}) and has no marker {}", kind.marker()),
-        );
+        return refuse(Refusal::Foreign { total, names });
     }
     Ok(target)
 }
 
 /// [`check`], then creates the folder if needed and marks it with the kind's marker; returns
 /// the folder, resolved.
-pub fn claim(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf, String> {
+pub fn claim(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf, Error> {
     let target = check(root, dir, kind, lang)?;
-    mark(&target, kind, lang)?;
+    mark(&target, kind)?;
     Ok(target)
 }
 
@@ -298,17 +442,11 @@ const GITIGNORE: &str =
 
 /// Creates `dir` if needed and writes the kind's marker and a `.gitignore` that keeps the
 /// folder out of git into it, unless they are there.
-fn mark(dir: &Path, kind: Kind, lang: Lang) -> Result<(), String> {
+fn mark(dir: &Path, kind: Kind) -> Result<(), Error> {
     let write = |name: &str, text: &str| {
         let path = dir.join(name);
-        crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|e| {
-            t!(
-                lang,
-                "无法写入 {}：{e}；请删除或移走它后重试",
-                "cannot write {}: {e}; delete or move it away and try again",
-                path.display()
-            )
-        })
+        crate::fsutil::write_atomic(&path, text.as_bytes())
+            .map_err(|source| Error::Mark { path, source })
     };
     if !kind.marks(dir) {
         write(kind.marker(), &kind.marker_text())?;
@@ -339,24 +477,19 @@ pub fn find_within(dir: &Path, depth: usize) -> Option<(Kind, PathBuf)> {
 /// Checks that the theme folder `dir` of the site at `root` (its `static/`, copied into the
 /// published site, or its `templates/`) holds no confidential folder: a build refuses one,
 /// naming it and where it belongs.
-pub fn check_theme_folder(root: &Path, dir: &Path, lang: Lang) -> Result<(), String> {
+pub fn check_theme_folder(root: &Path, dir: &Path) -> Result<(), Error> {
     if !dir.is_dir() {
         return Ok(());
     }
     let Some((kind, found)) = find_within(dir, usize::MAX) else {
         return Ok(());
     };
-    let shown = found.strip_prefix(root).unwrap_or(&found).display();
-    Err(t!(
-        lang,
-        "{} 是{}（标记 {}），保密文件绝不发布，不能放在网站的 {} 中（生成网站会读取并复制它）。请把它移到 {} 后再生成网站",
-        "{} is {} (marker {}): confidential files are never published, and it cannot stay in the site's {} (every build reads and copies it). Move it to {}, then build again",
-        shown,
-        kind.folder(lang),
-        kind.marker(),
-        dir.strip_prefix(root).unwrap_or(dir).display(),
-        kind.dir(root, None).display()
-    ))
+    Err(Error::InTheme {
+        kind,
+        found: found.strip_prefix(root).unwrap_or(&found).to_path_buf(),
+        folder: dir.strip_prefix(root).unwrap_or(dir).to_path_buf(),
+        default: kind.dir(root, None),
+    })
 }
 
 /// Checks that a build may publish `target` (already resolved): refuses a folder that carries
@@ -442,8 +575,8 @@ pub fn move_legacy_bulletins(
             dest.display()
         )));
     }
-    check(root, &dest, kind, lang).map_err(|e| refused(format!("{e} ")))?;
+    check(root, &dest, kind, lang).map_err(|e| refused(format!("{} ", e.localize(lang))))?;
     fs::rename(&old, &dest).map_err(|e| refused(format!("{e}. ")))?;
-    mark(&dest, kind, lang)?;
+    mark(&dest, kind).map_err(|e| e.localize(lang))?;
     Ok(Some(dest))
 }

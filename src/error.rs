@@ -1,6 +1,6 @@
 //! Why a command failed, and how a command that ran to its end went: every command the command
-//! line dispatches returns `Result<Outcome, Error>`; only [`crate::cli`] prints an [`Error`]
-//! (its `Display`, on standard error) and turns it into an exit code ([`crate::exit`]).
+//! line dispatches returns `Result<Outcome, Error>`; only [`crate::cmd`] prints an [`Error`]
+//! (its `Display`, on standard error) and turns it into an exit code ([`crate::cmd::exit`]).
 
 use std::fmt;
 
@@ -72,15 +72,6 @@ impl Error {
             lines: problems.iter().map(Problem::framed).collect(),
             closing: Some(closing),
         })
-    }
-
-    /// The exit code of this kind of fault, the same for every command ([`crate::exit`]).
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Data(_) | Error::Refused(_) => crate::exit::DATA,
-            Error::Usage(_) | Error::Missing(_) | Error::Io(_) => crate::exit::USAGE,
-            Error::Send(_) => crate::exit::SEND,
-        }
     }
 }
 

@@ -9,6 +9,8 @@ use std::process::Command;
 
 use serde::Serialize;
 
+use crate::diag::{os_reason, Lang, Localize};
+
 /// A `git` command run in `root`, with the settings that keep its output machine-readable:
 /// no pager, no colour, no signature lines, file names unquoted, no optional locks (so a
 /// preview never competes with the user's own git commands for the index).
@@ -88,11 +90,34 @@ pub struct Correction {
     pub message: String,
 }
 
+/// The corrections of every results month, by month (`YYYY-MM`).
+pub type Corrections = BTreeMap<String, Vec<Correction>>;
+
+/// What the data's git history tells a build: read once, before the compute phase, and passed
+/// in (see [`crate::project::Project::history`]).
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The data version ([`data_version`]), shown in footers and exports.
+    pub version: Option<serde_json::Value>,
+    /// The corrections of each results month ([`corrections`]).
+    pub corrections: Corrections,
+}
+
+impl History {
+    /// Reads the history of the site at `root` (none without git or outside a repository).
+    pub fn read(root: &Path) -> History {
+        History {
+            version: data_version(root),
+            corrections: corrections(root),
+        }
+    }
+}
+
 /// The corrections of every results month: for each `content/results/YYYY-MM.yaml` (or
 /// `.yml`), the commits after the one that first added it that changed it, oldest first.
 /// Months without corrections are absent. One `git log` call covers all files.
-pub fn corrections(root: &Path) -> BTreeMap<String, Vec<Correction>> {
-    let mut out: BTreeMap<String, Vec<Correction>> = BTreeMap::new();
+pub fn corrections(root: &Path) -> Corrections {
+    let mut out = Corrections::new();
     let Some(log) = git(
         root,
         &[
@@ -172,24 +197,55 @@ pub struct Extracted {
     pub root: PathBuf,
 }
 
+/// Why [`extract`] failed: the facts; [`Localize`] tells them.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    /// The temporary folder could not be made, or writing to git failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The site is not inside a git work tree.
+    #[error("not inside a git work tree")]
+    NotGit,
+    /// The revision names no commit.
+    #[error("unknown revision {0:?}")]
+    UnknownRevision(String),
+    /// The `git` program could not be run.
+    #[error("git: {0}")]
+    NoGit(std::io::Error),
+    /// git failed; its own message.
+    #[error("{0}")]
+    Git(String),
+}
+
+impl Localize for ExtractError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            ExtractError::Io(e) => os_reason(lang, e),
+            ExtractError::NoGit(e) => format!("git: {}", os_reason(lang, e)),
+            // git's own words, and the revision as the user typed it.
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Extracts `content/` of the site at `root` from a revision or the index into a temporary
 /// folder, with `git read-tree` into a private index and `git checkout-index` (no network,
-/// nothing of the user's working tree or index is touched). Errors are git's own message.
-pub fn extract(root: &Path, source: Source) -> Result<Extracted, String> {
+/// nothing of the user's working tree or index is touched).
+pub fn extract(root: &Path, source: Source) -> Result<Extracted, ExtractError> {
     let dir = tempfile::Builder::new()
         .prefix("rankpress-rev-")
-        .tempdir()
-        .map_err(|e| e.to_string())?;
-    let prefix = git(root, &["rev-parse", "--show-prefix"])
-        .ok_or_else(|| "not inside a git work tree".to_string())?;
+        .tempdir()?;
+    let prefix = git(root, &["rev-parse", "--show-prefix"]).ok_or(ExtractError::NotGit)?;
     let prefix = prefix.trim_end_matches(['\n', '\r']).to_string();
     let tree = dir.path().join("tree");
-    let run = |cmd: &mut Command| -> Result<Vec<u8>, String> {
-        let out = cmd.output().map_err(|e| format!("git: {e}"))?;
+    let run = |cmd: &mut Command| -> Result<Vec<u8>, ExtractError> {
+        let out = cmd.output().map_err(ExtractError::NoGit)?;
         if out.status.success() {
             Ok(out.stdout)
         } else {
-            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+            Err(ExtractError::Git(
+                String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            ))
         }
     };
     let index_env: Option<PathBuf> = match source {
@@ -202,7 +258,7 @@ pub fn extract(root: &Path, source: Source) -> Result<Extracted, String> {
                 "--end-of-options",
                 &format!("{rev}^{{commit}}"),
             ]))
-            .map_err(|_| format!("unknown revision {rev:?}"))?;
+            .map_err(|_| ExtractError::UnknownRevision(rev.to_string()))?;
             let commit = String::from_utf8_lossy(&commit).trim().to_string();
             run(git_command(root)
                 .env("GIT_INDEX_FILE", &index)
@@ -232,18 +288,20 @@ pub fn extract(root: &Path, source: Source) -> Result<Extracted, String> {
     .stdin(std::process::Stdio::piped())
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped());
-    let mut child = co.spawn().map_err(|e| format!("git: {e}"))?;
+    let mut child = co.spawn().map_err(ExtractError::NoGit)?;
     {
         use std::io::Write;
         let mut stdin = child.stdin.take().expect("piped");
-        stdin.write_all(&files).map_err(|e| e.to_string())?;
+        stdin.write_all(&files)?;
     }
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    let out = child.wait_with_output()?;
     if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        return Err(ExtractError::Git(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
     }
     let root = tree.join(&prefix);
-    std::fs::create_dir_all(root.join("content")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(root.join("content"))?;
     Ok(Extracted { _dir: dir, root })
 }
 

@@ -225,12 +225,6 @@ pub fn discover(root: &Path, lang: Lang) -> (Vec<(PathBuf, Role)>, Vec<Problem>)
 /// labels and themes (dot-files in them are ignored, as the theme does).
 pub const THEME_FOLDERS: [&str; 4] = ["i18n", "static", "templates", "themes"];
 
-/// Reads a file as UTF-8 text (BOM removed), explaining encoding problems to the user.
-pub fn read_text(root: &Path, path: &Path, lang: Lang) -> Result<String, Problem> {
-    let bytes = read_bytes(root, path, lang)?;
-    decode_text(root, path, &bytes, lang)
-}
-
 /// The problem with a data path that exists but is not a plain file or folder: a symlink
 /// (rankpress does not follow links inside `content/`: one can point anywhere on the disk, and
 /// the data must be in the site), or a FIFO, socket or device. Reported at line 1, column 1.
@@ -517,16 +511,57 @@ pub fn load_bytes(
     )
 }
 
-/// Reads and parses the data files of the site at `root` in parallel — except the monthly
-/// results, the bulk of the data, which are only listed in [`Loaded::deferred`]
-/// ([`Loaded::results`] reads each of them as validation takes it), and the training sessions,
-/// which are read but left for validation to parse: so memory stays proportional to the typed
-/// data rather than to YAML trees.
-pub fn load(root: &Path, lang: Lang) -> Loaded {
-    load_with(root, lang, |path, role| load_file(root, path, role, lang))
+/// `content/site.yaml` as read once when a site is opened ([`crate::project::Project::open`]):
+/// the language and theme come from it, and [`load_opened`] hands it to validation without
+/// reading it again.
+#[derive(Debug)]
+pub struct SiteFile {
+    /// The file as a source (its text, when it could be read as UTF-8).
+    pub source: Source,
+    /// Its YAML tree, or the problem that stopped reading or parsing it (told in Chinese, the
+    /// language of a site whose `site.yaml` cannot be read).
+    pub parsed: Parsed,
 }
 
-/// As [`load`], each file other than the monthly results read and parsed by `read` (as
+impl SiteFile {
+    /// Reads and parses `content/site.yaml` of the site at `root`. Until it is read the
+    /// language is unknown: a read or syntax problem is told in Chinese, the default language.
+    pub fn read(root: &Path) -> SiteFile {
+        let path = root.join("content").join("site.yaml");
+        let (source, parsed) = load_file(root, &path, &Role::Site, Lang::Zh);
+        SiteFile { source, parsed }
+    }
+
+    /// The parsed YAML tree, if the file could be read and parsed.
+    pub fn value(&self) -> Option<&Value> {
+        self.parsed.as_ref().ok().and_then(|(v, _)| v.as_ref())
+    }
+
+    /// A copy for [`load_with`] (a build takes it once).
+    fn copy(&self) -> (Source, Parsed) {
+        let source = Source {
+            display: self.source.display.clone(),
+            path: self.source.path.clone(),
+            text: self.source.text.clone(),
+        };
+        (source, self.parsed.clone())
+    }
+}
+
+/// Reads and parses the data files of the site at `root` in parallel, with `site.yaml` as it
+/// was read when the site was opened ([`SiteFile`]) — except the monthly results, the bulk of
+/// the data, which are only listed in [`Loaded::deferred`] ([`Loaded::results`] reads each of
+/// them as validation takes it), and the training sessions, which are read but left for
+/// validation to parse: so memory stays proportional to the typed data rather than to YAML
+/// trees.
+pub fn load_opened(root: &Path, lang: Lang, site: &SiteFile) -> Loaded {
+    load_with(root, lang, |path, role| match role {
+        Role::Site => site.copy(),
+        _ => load_file(root, path, role, lang),
+    })
+}
+
+/// As [`load_opened`], each file other than the monthly results read and parsed by `read` (as
 /// [`load_file`] does; `serve` keeps the documents of unchanged files instead of parsing them
 /// again).
 pub fn load_with(

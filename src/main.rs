@@ -1,4 +1,4 @@
-//! The `rankpress` binary: a thin wrapper around [`rankpress::cli`].
+//! The `rankpress` binary: a thin wrapper around [`rankpress::cmd`].
 
 /// mimalloc: a build allocates and frees millions of small strings from two threads; glibc's
 /// malloc spent a quarter of the render time in malloc/free (see bench/NOTES.md).
@@ -6,5 +6,5 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    rankpress::cli::main()
+    rankpress::cmd::main()
 }

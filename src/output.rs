@@ -63,11 +63,12 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> String {
 }
 
 impl Output {
-    /// Starts a build of the site at `root` into `target`: takes the lock, checks that the
-    /// target may be replaced ([`check_target`]) and creates the staging folder.
+    /// Starts a build of the site at `root` into `target`, already resolved ([`resolve`]) and
+    /// checked ([`check_target`]) once by the caller before the build read anything (see
+    /// [`crate::project::Project::output`]): takes the lock, checks the target again under it
+    /// and creates the staging folder.
     pub fn begin(root: &Path, target: &Path, lang: Lang) -> Result<Output, String> {
-        let target = resolve(target, lang)?;
-        check_target(root, &target, lang)?;
+        let target = target.to_path_buf();
         let parent = target
             .parent()
             .ok_or("output folder has no parent")?

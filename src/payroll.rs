@@ -10,19 +10,28 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::decimal::yuan;
-use crate::diag::{t, Lang};
+use crate::diag::{t, Lang, Localize};
 use crate::error::Error;
 use crate::model::{Month, PayMethod, Site};
 use crate::pay::PayRow;
+use crate::project::Project;
 use crate::score::MonthScore;
+
+/// The months `payroll` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Months {
+    /// One month (parsed by [`crate::month::parse`]), or the latest with results when `None`
+    /// (see [`crate::month::pick`]).
+    One(Option<Month>),
+    /// Every month with results (`--month all`).
+    All,
+}
 
 /// What `payroll` is asked to do.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Site folder.
-    pub root: PathBuf,
-    /// `YYYY-MM`, `all`, or the latest month when `None`.
-    pub month: Option<String>,
+    /// The months to write.
+    pub months: Months,
     /// Folder to write into (`-o`); default `ROOT/payroll`.
     pub dir: Option<PathBuf>,
 }
@@ -115,7 +124,7 @@ fn json(site: &Site, month: Month, lines: &[Line]) -> Vec<u8> {
             })
             .collect(),
     };
-    crate::export::to_json_pretty(&out)
+    crate::exports::to_json_pretty(&out)
 }
 
 /// Column headings of the CSV and the sheet, in the site's language.
@@ -149,7 +158,7 @@ fn total_label(lang: Lang) -> String {
 }
 
 fn csv(lang: Lang, lines: &[Line]) -> Vec<u8> {
-    use crate::export::csv_text;
+    use crate::exports::csv_text;
     let mut out = String::from("\u{feff}");
     out.push_str(&headings(lang).map(csv_text).join(","));
     out.push_str("\r\n");
@@ -223,10 +232,11 @@ fn xlsx(lang: Lang, month: Month, lines: &[Line]) -> Result<Vec<u8>, String> {
 }
 
 /// Writes the payroll of the month(s) asked for; returns the files written.
-pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
-    let mut t = crate::site::Timings::default();
-    let site = crate::site::load_site(&opts.root, &mut t)
-        .map_err(|p| Error::data(crate::site::detect_language(&opts.root), &p))?;
+pub fn run(project: &Project, opts: &Options) -> Result<Vec<PathBuf>, Error> {
+    let root = project.root();
+    let site = project
+        .load_site()
+        .map_err(|p| Error::data(project.lang(), &p))?;
     let lang = site.config.language;
     if site.config.policy.pay.is_none() {
         // Contract §10: "Without `pay` in site.yaml it is an error (exit 1) that says so."
@@ -237,14 +247,14 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
     use crate::confidential::{self, Kind};
     // The folder as checked (`..` and symlinks resolved): the files go where the check looked,
     // not where the kernel would take `link/..`.
-    let chosen = Kind::Payroll.dir(&opts.root, opts.dir.as_deref());
-    let dir =
-        confidential::check(&opts.root, &chosen, Kind::Payroll, lang).map_err(Error::Usage)?;
+    let chosen = project.confidential_dir(Kind::Payroll, opts.dir.as_deref());
+    let dir = confidential::check(root, &chosen, Kind::Payroll, lang)
+        .map_err(|e| Error::Usage(e.localize(lang)))?;
     let scores = crate::score::compute(&site);
-    let months: Vec<&MonthScore> = match opts.month.as_deref() {
-        Some("all") => scores.months.iter().collect(),
-        m => {
-            let m = crate::bulletin::pick_month(&site, m)?;
+    let months: Vec<&MonthScore> = match opts.months {
+        Months::All => scores.months.iter().collect(),
+        Months::One(m) => {
+            let m = crate::month::pick(&site, m)?;
             scores.months.iter().filter(|s| s.month == m).collect()
         }
     };
@@ -262,7 +272,8 @@ pub fn run(opts: &Options) -> Result<Vec<PathBuf>, Error> {
             files.push((dir.join(format!("{}.{ext}", ms.month)), data));
         }
     }
-    confidential::claim(&opts.root, &chosen, Kind::Payroll, lang).map_err(Error::Usage)?;
+    confidential::claim(root, &chosen, Kind::Payroll, lang)
+        .map_err(|e| Error::Usage(e.localize(lang)))?;
     crate::fsutil::write_atomic_group(&files, crate::fsutil::Mode::Private).map_err(
         |(path, e)| {
             Error::Io(t!(

@@ -6,7 +6,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::compute::Computed;
-use crate::export;
+use crate::exports as export;
 use crate::model::Site;
 use crate::output::Output;
 use crate::theme::Theme;
@@ -25,7 +25,9 @@ pub fn render_site(
             write_exports(site, computed, version, out).map(|()| start.elapsed())
         },
         || {
-            let theme = Theme::load(root, &site.config.theme, site.config.language)?;
+            let lang = site.config.language;
+            let theme = Theme::load(root, &site.config.theme, lang)
+                .map_err(|e| crate::diag::Localize::localize(&e, lang))?;
             crate::pages::render_pages(site, computed, version, theme, out)
         },
     );

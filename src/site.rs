@@ -1,4 +1,6 @@
-//! The build pipeline, as a list of named phases: load → validate → compute → render → write.
+//! The build pipeline, as a list of named phases: load → validate → compute → render → write
+//! (the steps are methods of the opened site, [`crate::project::Project`]; [`build`] composes
+//! them for the library's users and tests).
 //!
 //! A build writes into a fresh temporary folder beside the output folder and only replaces the
 //! output once everything succeeded, so bad data or a crash never leaves a half-written site.
@@ -9,28 +11,11 @@ use std::time::{Duration, Instant};
 use crate::diag::{self, Lang, Problem};
 use crate::load;
 use crate::model::Site;
-use crate::output::Output;
+use crate::project::Project;
 use crate::validate;
 
-/// Why a build or check failed.
-#[derive(Debug)]
-pub enum Error {
-    /// The data has problems; nothing was written.
-    Data(Vec<Problem>),
-    /// Reading templates, writing files or another I/O step failed.
-    Io(String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Data(ps) => crate::diag::write_problems(f, ps),
-            Error::Io(s) => write!(f, "{s}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
+/// Why a build failed (defined with the opened site, [`crate::project`]).
+pub use crate::project::Error;
 
 /// Wall time of each phase, printed by `build --timings`.
 #[derive(Debug, Default, Clone)]
@@ -43,7 +28,8 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+    /// Runs `f` as the phase `name`, timed.
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
         self.phases.push((name, start.elapsed()));
@@ -73,32 +59,17 @@ impl std::fmt::Display for Timings {
     }
 }
 
-/// The language for messages: from `site.yaml` if it can be read, else Chinese.
+/// The language for messages: from `site.yaml` if it can be read, else Chinese (for the
+/// commands that do not open the site otherwise; see [`Project::open`]).
 pub fn detect_language(root: &Path) -> Lang {
-    detect_settings(root).0
-}
-
-/// The language and theme name from `site.yaml`, read before full validation (defaults:
-/// Chinese, `default`).
-pub fn detect_settings(root: &Path) -> (Lang, String) {
-    let p = root.join("content").join("site.yaml");
-    let v = load::read_text(root, &p, Lang::Zh)
-        .ok()
-        .and_then(|t| crate::yaml::parse(&t).ok());
-    let lang = v.as_ref().map(validate::language_of).unwrap_or_default();
-    let theme = v
-        .as_ref()
-        .and_then(|v| v.get("theme"))
-        .and_then(|t| t.as_str())
-        .filter(|t| validate::is_id(t))
-        .unwrap_or("default")
-        .to_string();
-    (lang, theme)
+    Project::open(root).lang()
 }
 
 /// Loads and validates the site at `root`: every problem, or the site.
 pub fn load_site(root: &Path, timings: &mut Timings) -> Result<Site, Vec<Problem>> {
-    load_site_cached(root, timings, None).map(|(site, _)| site)
+    Project::open(root)
+        .load_cached(timings, None)
+        .map(|(site, _)| site)
 }
 
 /// As [`load_site`], taking clean results files from the parse cache at `cache` (see
@@ -108,16 +79,7 @@ pub fn load_site_cached(
     timings: &mut Timings,
     cache: Option<&Path>,
 ) -> Result<(Site, load::Loaded), Vec<Problem>> {
-    let lang = detect_language(root);
-    let (mut loaded, cache) = timings.time("load", || {
-        rayon::join(
-            || load::load(root, lang),
-            || cache.map(crate::cache::ParseCache::read),
-        )
-    });
-    let site = validate_loaded(&mut loaded, cache.as_ref(), None, timings);
-    drop(cache);
-    Ok((site?, loaded))
+    Project::open(root).load_cached(timings, cache)
 }
 
 /// Validates the `loaded` files (phase `validate`), taking clean results files from `cache`
@@ -178,84 +140,23 @@ pub struct Options {
     pub output: PathBuf,
 }
 
-/// Builds the site: loads, validates, computes, renders into a temporary folder and swaps it
-/// into place. On any error the previous output is left exactly as it was.
+/// Builds the site: opens it ([`Project::open`]), checks the output folder and runs the
+/// build's steps ([`Project::build`]). On any error the previous output is left exactly as it
+/// was.
 pub fn build(opts: &Options) -> Result<Report, Error> {
-    let mut timings = Timings::default();
-    // A wrong output folder is refused before anything is read, moved or deleted (checked
-    // again under the lock by `Output::begin`).
-    let lang = detect_language(&opts.root);
-    let output = crate::output::resolve(&opts.output, lang).map_err(Error::Io)?;
-    crate::output::check_target(&opts.root, &output, lang).map_err(Error::Io)?;
-    let cache_path = crate::cache::path_for(&output);
-    // Previous outputs set aside by earlier builds are deleted while this one loads; the
-    // render waits for it (deleting and hard-linking at the same time slow each other down).
-    let trash = std::thread::spawn({
-        let output = output.clone();
-        move || crate::output::empty_trash(&output)
-    });
-    let loaded = load_site_cached(&opts.root, &mut timings, cache_path.as_deref());
-    let (site, loaded) = match loaded {
-        Ok(x) => x,
-        Err(e) => {
-            let _ = trash.join();
-            return Err(Error::Data(e));
-        }
-    };
-    // The parse cache depends only on the data, not on this build's success: it is saved in
-    // the background while the site is computed and rendered.
-    std::thread::scope(|scope| {
-        if let Some(p) = &cache_path {
-            let (site, loaded) = (&site, &loaded);
-            scope.spawn(move || {
-                background_priority();
-                save_cache(p, site, loaded)
-            });
-        }
-        render_and_swap(opts, &site, timings, trash)
-    })
+    let project = Project::open(&opts.root);
+    // A wrong output folder is refused before anything is read, moved or deleted.
+    let output = project.output(Some(&opts.output))?;
+    project.build(&output)
 }
 
 /// Lowers the calling thread's priority (Linux: the nice value is per thread), for work done
 /// in the background of a build (saving the parse cache) so that it uses the cores only when
 /// the build's own threads leave them idle.
-fn background_priority() {
+pub(crate) fn background_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: setpriority with PRIO_PROCESS and 0 changes only the calling thread's nice value.
     unsafe {
         libc::setpriority(libc::PRIO_PROCESS, 0, 10);
     }
-}
-
-fn render_and_swap(
-    opts: &Options,
-    site: &Site,
-    mut timings: Timings,
-    trash: std::thread::JoinHandle<()>,
-) -> Result<Report, Error> {
-    let mut computed = timings.time("compute", || crate::compute::compute(site));
-    let version = crate::history::data_version(&opts.root);
-    computed.corrections = crate::history::corrections(&opts.root);
-    timings.time("trash", || {
-        let _ = trash.join();
-    });
-    let out = Output::begin(&opts.root, &opts.output, site.config.language).map_err(Error::Io)?;
-    crate::pause::point("begun");
-    let rendered = timings.time("render", || {
-        crate::render::render_site(&opts.root, site, &computed, version.as_ref(), &out)
-    });
-    match rendered {
-        Ok(detail) => timings.render_detail = detail,
-        Err(e) => {
-            out.abandon();
-            return Err(Error::Io(e));
-        }
-    }
-    let (files, bytes) = out.stats();
-    timings.time("write", || out.commit()).map_err(Error::Io)?;
-    Ok(Report {
-        files,
-        bytes,
-        timings,
-    })
 }

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, Tera};
 
-use crate::diag::{display_path, t, Lang};
+use crate::diag::{display_path, os_reason, t, Lang, Localize};
 
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
@@ -99,39 +99,124 @@ fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
+/// Why a theme could not be loaded: the facts; [`Localize`] tells them in the site's language.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    /// A theme other than `default` without its folder.
+    #[error("theme \"{name}\" not found: expected the folder {dir}")]
+    NotFound {
+        /// The theme's name.
+        name: String,
+        /// The folder expected, as shown to the user.
+        dir: String,
+    },
+    /// A file of the theme could not be read.
+    #[error("cannot read {file}: {source}")]
+    Read {
+        /// The file, as shown to the user.
+        file: String,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A text file of the theme is not UTF-8.
+    #[error("{file} is not UTF-8 text")]
+    NotUtf8 {
+        /// The file, as shown to the user.
+        file: String,
+    },
+    /// A labels file (`i18n/LANG.yaml`) is not a map of text.
+    #[error("{origin}: labels must be a map of text ({detail})")]
+    Labels {
+        /// The file, as shown to the user.
+        origin: String,
+        /// What is wrong, from the YAML reader.
+        detail: String,
+    },
+    /// A theme folder that holds a confidential folder
+    /// ([`crate::confidential::check_theme_folder`]).
+    #[error("{0}")]
+    Folder(#[from] crate::confidential::Error),
+    /// The templates do not compile.
+    #[error("template error: {message}")]
+    Templates {
+        /// Tera's message with its causes ([`tera_error`]).
+        message: String,
+        /// The site's own template files involved (not the built-in ones).
+        origins: Vec<String>,
+    },
+}
+
+impl Localize for ThemeError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            ThemeError::NotFound { name, dir } => t!(
+                lang,
+                "找不到主题 \"{}\"：应有文件夹 {}",
+                "theme \"{}\" not found: expected the folder {}",
+                name,
+                dir
+            ),
+            ThemeError::Read { file, source } => t!(
+                lang,
+                "无法读取 {}：{}",
+                "cannot read {}: {}",
+                file,
+                os_reason(lang, source)
+            ),
+            ThemeError::NotUtf8 { file } => t!(
+                lang,
+                "{} 不是 UTF-8 编码的文本；请用编辑器另存为 UTF-8",
+                "{} is not UTF-8 text; save it as UTF-8 in an editor",
+                file
+            ),
+            ThemeError::Labels { origin, detail } => t!(
+                lang,
+                "{}：界面文字应为“键: 文本”的映射（{}）",
+                "{}: labels must be a map of text ({})",
+                origin,
+                detail
+            ),
+            ThemeError::Folder(e) => e.localize(lang),
+            ThemeError::Templates { message, origins } if origins.is_empty() => {
+                t!(lang, "模板错误：{}", "template error: {}", message)
+            }
+            ThemeError::Templates { message, origins } => t!(
+                lang,
+                "模板错误：{}（网站的模板：{}）",
+                "template error: {} (site templates: {})",
+                message,
+                origins.join(", ")
+            ),
+        }
+    }
+}
+
 /// Reads a file of the site's theme (shown as `file`), as bytes.
-fn read(path: &Path, file: &str, lang: Lang) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| t!(lang, "无法读取 {}：{}", "cannot read {}: {}", file, e))
+fn read(path: &Path, file: &str) -> Result<Vec<u8>, ThemeError> {
+    std::fs::read(path).map_err(|source| ThemeError::Read {
+        file: file.to_string(),
+        source,
+    })
 }
 
 /// Reads a text file of the site's theme (shown as `file`): UTF-8, BOM removed.
-fn read_text(path: &Path, file: &str, lang: Lang) -> Result<String, String> {
-    let text = String::from_utf8(read(path, file, lang)?).map_err(|_| {
-        t!(
-            lang,
-            "{} 不是 UTF-8 编码的文本；请用编辑器另存为 UTF-8",
-            "{} is not UTF-8 text; save it as UTF-8 in an editor",
-            file
-        )
+fn read_text(path: &Path, file: &str) -> Result<String, ThemeError> {
+    let text = String::from_utf8(read(path, file)?).map_err(|_| ThemeError::NotUtf8 {
+        file: file.to_string(),
     })?;
     Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
 }
 
-fn parse_labels(text: &str, origin: &str, lang: Lang) -> Result<BTreeMap<String, String>, String> {
+fn parse_labels(text: &str, origin: &str) -> Result<BTreeMap<String, String>, ThemeError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let bad = |detail: &str| {
-        t!(
-            lang,
-            "{}：界面文字应为“键: 文本”的映射（{}）",
-            "{}: labels must be a map of text ({})",
-            origin,
-            detail
-        )
+    let bad = |detail: String| ThemeError::Labels {
+        origin: origin.to_string(),
+        detail,
     };
     if let Some((line, column)) = crate::yaml::too_deep(text) {
-        return Err(bad(&format!("{line}:{column}: {}", crate::yaml::TOO_DEEP)));
+        return Err(bad(format!("{line}:{column}: {}", crate::yaml::TOO_DEEP)));
     }
-    yaml_serde::from_str::<BTreeMap<String, String>>(text).map_err(|e| bad(&e.to_string()))
+    yaml_serde::from_str::<BTreeMap<String, String>>(text).map_err(|e| bad(e.to_string()))
 }
 
 /// Tera's error with its causes, on one string.
@@ -150,16 +235,13 @@ impl Theme {
     /// Loads theme `name` for the site at `root` in language `lang`, with the site's overrides.
     /// A theme other than `default` must exist as `root/themes/<name>/`; anything it lacks comes
     /// from the embedded default theme.
-    pub fn load(root: &Path, name: &str, lang: Lang) -> Result<Theme, String> {
+    pub fn load(root: &Path, name: &str, lang: Lang) -> Result<Theme, ThemeError> {
         let theme_dir = root.join("themes").join(name);
         if name != "default" && !theme_dir.is_dir() {
-            return Err(t!(
-                lang,
-                "找不到主题 \"{}\"：应有文件夹 {}",
-                "theme \"{}\" not found: expected the folder {}",
-                name,
-                display_path(root, &theme_dir)
-            ));
+            return Err(ThemeError::NotFound {
+                name: name.to_string(),
+                dir: display_path(root, &theme_dir),
+            });
         }
         // Lowest priority first; later layers replace earlier entries.
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
@@ -174,52 +256,38 @@ impl Theme {
             } else if let Some(s) = path.strip_prefix("static/") {
                 statics.insert(s.to_string(), bytes.to_vec());
             } else if *path == lang_file {
-                labels.extend(parse_labels(
-                    &String::from_utf8_lossy(bytes),
-                    &origin,
-                    lang,
-                )?);
+                labels.extend(parse_labels(&String::from_utf8_lossy(bytes), &origin)?);
             }
         }
         for dir in [theme_dir.clone(), root.to_path_buf()] {
             for sub in ["templates", "static"] {
-                crate::confidential::check_theme_folder(root, &dir.join(sub), lang)?;
+                crate::confidential::check_theme_folder(root, &dir.join(sub))?;
             }
             for (rel, path) in read_dir_files(&dir.join("templates")) {
                 let file = display_path(root, &path);
-                let text = read_text(&path, &file, lang)?;
+                let text = read_text(&path, &file)?;
                 templates.insert(rel, (text, file));
             }
             for (rel, path) in read_dir_files(&dir.join("static")) {
-                statics.insert(rel, read(&path, &display_path(root, &path), lang)?);
+                statics.insert(rel, read(&path, &display_path(root, &path))?);
             }
             let lf = dir.join(&lang_file);
             if lf.is_file() {
                 let file = display_path(root, &lf);
-                let text = read_text(&lf, &file, lang)?;
-                labels.extend(parse_labels(&text, &file, lang)?);
+                let text = read_text(&lf, &file)?;
+                labels.extend(parse_labels(&text, &file)?);
             }
         }
         let mut tera = Tera::new();
         tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
-            .map_err(|e| {
+            .map_err(|e| ThemeError::Templates {
+                message: tera_error(&e),
                 // Say which files were involved: Tera reports the template name only.
-                let origins: Vec<&str> = templates
+                origins: templates
                     .values()
-                    .map(|(_, o)| o.as_str())
+                    .map(|(_, o)| o.clone())
                     .filter(|o| !o.starts_with("(built-in"))
-                    .collect();
-                if origins.is_empty() {
-                    t!(lang, "模板错误：{}", "template error: {}", tera_error(&e))
-                } else {
-                    t!(
-                        lang,
-                        "模板错误：{}（网站的模板：{}）",
-                        "template error: {} (site templates: {})",
-                        tera_error(&e),
-                        origins.join(", ")
-                    )
-                }
+                    .collect(),
             })?;
         tera.global_context().insert("t", &labels);
         tera.global_context().insert("lang", lang.code());
@@ -265,11 +333,6 @@ impl Theme {
     /// A hash of the templates, labels and language.
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
-    }
-
-    /// Whether a template exists (in any layer).
-    pub fn has_template(&self, template: &str) -> bool {
-        self.tera.contains_template(template)
     }
 
     /// Static files, by path relative to `static/`.
@@ -359,6 +422,33 @@ mod tests {
         let mut on_disk = on_disk;
         on_disk.sort();
         assert_eq!(on_disk, embedded, "update theme::EMBEDDED");
+    }
+
+    /// A theme file that cannot be read is told in the site's language, the OS's reason too
+    /// (it was the English `io::Error` text inside the Chinese sentence).
+    #[test]
+    fn a_theme_read_error_is_told_in_the_site_language() {
+        let source = std::fs::read("/nonexistent/page.html").unwrap_err();
+        let e = ThemeError::Read {
+            file: "templates/page.html".into(),
+            source,
+        };
+        assert_eq!(
+            e.localize(Lang::Zh),
+            "无法读取 templates/page.html：文件或文件夹不存在 (os error 2)"
+        );
+        assert_eq!(
+            e.localize(Lang::En),
+            "cannot read templates/page.html: no such file or folder (os error 2)"
+        );
+        let Err(e) = Theme::load(Path::new("/nonexistent"), "dark", Lang::En) else {
+            panic!("a theme without its folder is refused");
+        };
+        assert!(matches!(&e, ThemeError::NotFound { name, .. } if name == "dark"));
+        assert_eq!(
+            e.localize(Lang::Zh),
+            "找不到主题 \"dark\"：应有文件夹 themes/dark"
+        );
     }
 
     #[test]

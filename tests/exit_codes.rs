@@ -100,7 +100,32 @@ fn check_exit_codes() {
     table(&[
         (Site::BadData, &["check"], "bad data", DATA),
         (Site::Init, &["check", "--bogus"], "unknown option", USAGE),
+        // `check` writes nothing: it has no output folder to name.
+        (Site::Init, &["check", "-o", "out"], "no -o", USAGE),
     ]);
+}
+
+/// A bad `--month` is bad usage (2) in every command that takes one, whatever else is wrong
+/// with the site: it is refused before the data is loaded or the settings are looked at (it
+/// was 1 in `bulletin` on a site without bulletin settings, 1 in `payroll` on bad data).
+#[test]
+fn a_bad_month_is_bad_usage_in_every_command() {
+    let mut cases: Vec<(Site, &[&str], &str, i32)> = Vec::new();
+    for site in [Site::Basic, Site::BadData, Site::NoResults] {
+        for args in [
+            &["bulletin", "--month", "2030-13"][..],
+            &["bulletin", "--month", "x"],
+            &["send", "--dry-run", "--month", "2030-13"],
+            &["send", "--month", "x"],
+            &["payroll", "--month", "2030-13"],
+            &["payroll", "--month", "x"],
+            &["export", "--month", "2030-13"],
+            &["import", "missing.csv", "--month", "x"],
+        ] {
+            cases.push((site, args, "not a month", USAGE));
+        }
+    }
+    table(&cases);
 }
 
 #[test]

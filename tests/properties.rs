@@ -287,7 +287,7 @@ proptest! {
         let s = site(&months, &[]);
         let scores = score::compute(&s);
         for m in &scores.months {
-            let json = rankpress::export::to_json(&rankpress::export::ranking(&s, m, None));
+            let json = rankpress::exports::to_json(&rankpress::exports::ranking(&s, m, None));
             let back: serde_json::Value = serde_json::from_slice(&json).unwrap();
             let rows = back["rows"].as_array().unwrap();
             prop_assert_eq!(rows.len(), m.rows.len());
@@ -296,7 +296,7 @@ proptest! {
                 prop_assert_eq!(j["rank"].as_u64().unwrap(), r.rank as u64);
                 prop_assert_eq!(j["id"].as_str().unwrap(), s.managers[r.manager].id.as_str());
             }
-            let csv = String::from_utf8(rankpress::export::ranking_csv(&s, m)).unwrap();
+            let csv = String::from_utf8(rankpress::exports::ranking_csv(&s, m)).unwrap();
             let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
             prop_assert_eq!(lines.len(), m.rows.len() + 1);
             // The total's column by its heading (contract v2 added `rating` after `change`).

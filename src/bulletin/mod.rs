@@ -34,12 +34,12 @@ pub use write::{eml_path, write, write_atomic, Manifest, ManifestEntry, Written}
 
 use crate::charts::{self, FontData};
 use crate::compute::{self, Computed};
-use crate::diag::{t, Lang};
+use crate::diag::{t, Lang, Localize};
 use crate::error::Error;
 use crate::model::{BulletinConfig, Manager, Month, Site};
 use crate::present::Months;
+use crate::project::Project;
 use crate::score::{MonthScore, Row};
-use crate::site;
 use crate::theme::Theme;
 use compose::Ctx;
 
@@ -121,32 +121,6 @@ pub struct MonthBulletins {
     pub font: PathBuf,
     /// Warnings (e.g. HTML larger than Gmail shows unclipped).
     pub warnings: Vec<String>,
-}
-
-/// The month a command works on: `--month` if given (it must have results), else the latest.
-pub fn pick_month(site: &Site, month: Option<&str>) -> Result<Month, Error> {
-    let lang = site.config.language;
-    match month {
-        Some(s) => {
-            let m = crate::workflow::parse_month(lang, s)?;
-            if site.months.iter().any(|r| r.month == m) {
-                Ok(m)
-            } else {
-                Err(Error::Missing(t!(
-                    lang,
-                    "{m} 没有成绩文件（content/results/{m}.yaml）",
-                    "{m} has no results file (content/results/{m}.yaml)"
-                )))
-            }
-        }
-        None => site.months.last().map(|r| r.month).ok_or_else(|| {
-            Error::Missing(t!(
-                lang,
-                "还没有任何月份的成绩",
-                "there are no monthly results yet"
-            ))
-        }),
-    }
 }
 
 /// The `bulletin:` settings, or a clear message that they are missing.
@@ -334,31 +308,36 @@ fn parse_mailbox(s: &str, lang: Lang) -> Result<Mailbox, Error> {
 /// Options of the `bulletin` command.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Site folder.
-    pub root: PathBuf,
     /// The bulletins folder (`ROOT/bulletins` by default, see [`crate::confidential`]).
     pub dir: PathBuf,
-    /// `YYYY-MM`, default the latest results month.
-    pub month: Option<String>,
+    /// The month asked for (parsed by [`crate::month::parse`]); default the latest results
+    /// month.
+    pub month: Option<Month>,
 }
 
-/// Loads the site, makes the month's bulletins with the built-in templates and writes them
-/// into the bulletins folder, which must pass [`crate::confidential::check`] (it is created
-/// and marked only once the bulletins are ready to be written).
-pub fn run(opts: &Options, theme: &Theme) -> Result<(MonthBulletins, Written), Error> {
+/// Loads the opened site, makes the month's bulletins with its `theme` and writes them into
+/// the bulletins folder, which must pass [`crate::confidential::check`] (it is created and
+/// marked only once the bulletins are ready to be written).
+pub fn run(
+    project: &Project,
+    opts: &Options,
+    theme: &Theme,
+) -> Result<(MonthBulletins, Written), Error> {
     use crate::confidential::{self, Kind};
-    let mut t = site::Timings::default();
-    let s = site::load_site(&opts.root, &mut t)
-        .map_err(|p| Error::data(site::detect_language(&opts.root), &p))?;
+    let root = project.root();
+    let s = project
+        .load_site()
+        .map_err(|p| Error::data(project.lang(), &p))?;
     let lang = s.config.language;
-    confidential::check(&opts.root, &opts.dir, Kind::Bulletins, lang).map_err(Error::Usage)?;
+    confidential::check(root, &opts.dir, Kind::Bulletins, lang)
+        .map_err(|e| Error::Usage(e.localize(lang)))?;
     config(&s)?;
-    let month = pick_month(&s, opts.month.as_deref())?;
-    let font = font(&s, &opts.root)?;
-    let computed = compute::compute(&s);
+    let month = crate::month::pick(&s, opts.month)?;
+    let font = font(&s, root)?;
+    let computed = compute::compute(&s, Default::default());
     let b = make(&s, &computed, month, theme, &font)?;
-    let dir =
-        confidential::claim(&opts.root, &opts.dir, Kind::Bulletins, lang).map_err(Error::Usage)?;
+    let dir = confidential::claim(root, &opts.dir, Kind::Bulletins, lang)
+        .map_err(|e| Error::Usage(e.localize(lang)))?;
     let w = write(&dir, &b).map_err(Error::Io)?;
     Ok((b, w))
 }
@@ -373,8 +352,7 @@ mod tests {
         assert_eq!(header_text(" a\0b\x1b[31m\u{85}c "), "a b [31m c");
         // The whole path, on names that validation may reject: no panic, no injected header.
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut t = site::Timings::default();
-        let mut s = site::load_site(root, &mut t).expect("demo site");
+        let mut s = Project::open(root).load_site().expect("demo site");
         s.managers[0].name = "张伟\r\nBcc: evil@example.com".into();
         for m in &mut s.managers[1..] {
             m.email = None; // one personal bulletin is enough (charts are slow to draw)
@@ -384,8 +362,8 @@ mod tests {
             panic!("a CJK font is needed: apt-get install fonts-wqy-microhei");
         };
         let theme = Theme::load(root, "default", s.config.language).unwrap();
-        let computed = compute::compute(&s);
-        let month = pick_month(&s, None).unwrap();
+        let computed = compute::compute(&s, Default::default());
+        let month = crate::month::pick(&s, None).unwrap();
         let b = make(&s, &computed, month, &theme, &font).expect("no panic, no error");
         let id = &s.managers[0].id;
         let mine = b.personal.iter().find(|p| &p.key == id).expect("personal");
@@ -406,8 +384,7 @@ mod tests {
     #[test]
     fn adopted_suggestions_bonus_has_the_sites_label() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut t = site::Timings::default();
-        let mut s = site::load_site(root, &mut t).expect("demo site");
+        let mut s = Project::open(root).load_site().expect("demo site");
         for m in &mut s.managers {
             if m.id != "zheng-hua" {
                 m.email = None; // one personal bulletin is enough (charts are slow to draw)
@@ -415,9 +392,9 @@ mod tests {
         }
         let font = font(&s, root).expect("a CJK font (apt-get install fonts-wqy-microhei)");
         let theme = Theme::load(root, "default", s.config.language).unwrap();
-        let computed = compute::compute(&s);
+        let computed = compute::compute(&s, Default::default());
         // The demo's zheng-hua had a suggestion adopted in 2026-07.
-        let month = pick_month(&s, Some("2026-07")).unwrap();
+        let month = crate::month::pick(&s, Month::parse("2026-07")).unwrap();
         let b = make(&s, &computed, month, &theme, &font).unwrap();
         let p = b.personal.iter().find(|p| p.key == "zheng-hua").unwrap();
         let label = theme.fill(

@@ -45,7 +45,7 @@ pub(crate) fn small(lang: &str) -> (tempfile::TempDir, Site, Computed, Theme) {
     );
     let mut t = site::Timings::default();
     let s = site::load_site(r, &mut t).expect("the small site is valid");
-    let c = compute::compute(&s);
+    let c = compute::compute(&s, Default::default());
     let theme = Theme::load(r, "default", s.config.language).unwrap();
     (dir, s, c, theme)
 }

@@ -32,10 +32,10 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, SmtpTransport, Transport};
 
 use crate::bulletin::{self, Manifest};
-use crate::diag::{t, Lang};
+use crate::diag::{os_reason, t, Lang};
 use crate::error::Error;
 use crate::model::{Month, Security, SmtpConfig};
-use crate::site;
+use crate::project::Project;
 use log::{Event, Log, Record};
 
 /// Environment variable naming a PEM file of extra trusted root certificates.
@@ -44,12 +44,11 @@ pub const CA_ENV: &str = "RANKPRESS_SMTP_CA";
 /// Options of the `send` command.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Site folder.
-    pub root: PathBuf,
     /// The bulletins folder (`ROOT/bulletins` by default, see [`crate::confidential`]).
     pub output: PathBuf,
-    /// `YYYY-MM`, default the latest results month.
-    pub month: Option<String>,
+    /// The month asked for (parsed by [`crate::month::parse`]); default the latest results
+    /// month.
+    pub month: Option<Month>,
     /// Print what would be sent; send nothing.
     pub dry_run: bool,
     /// Send messages already accepted again.
@@ -139,7 +138,7 @@ fn messages(
         )))
         }
     };
-    let computed = crate::compute::compute(s);
+    let computed = crate::compute::compute(s, Default::default());
     let expected = bulletin::envelopes(s, &computed, month)?;
     let mut problems = Vec::new();
     if manifest.month != month.to_string() {
@@ -257,12 +256,13 @@ fn messages(
 }
 
 /// Runs `send`: prints a line per message and a summary to stdout.
-pub fn run(opts: &Options) -> Result<Summary, Error> {
-    let mut t = site::Timings::default();
-    let s = site::load_site(&opts.root, &mut t)
-        .map_err(|p| Error::data(site::detect_language(&opts.root), &p))?;
+pub fn run(project: &Project, opts: &Options) -> Result<Summary, Error> {
+    let root = project.root();
+    let s = project
+        .load_site()
+        .map_err(|p| Error::data(project.lang(), &p))?;
     let lang = s.config.language;
-    let month = bulletin::pick_month(&s, opts.month.as_deref())?;
+    let month = crate::month::pick(&s, opts.month)?;
     let cfg = bulletin::config(&s)?;
     let dir = bulletins_folder(opts);
     let mdir = dir.join(month.to_string());
@@ -284,9 +284,9 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         )));
     }
     // The lock is taken before the log is read, and held until the run ends.
-    let log_path = log::path(&opts.root, month);
+    let log_path = log::path(root, month);
     let shown = log_path
-        .strip_prefix(&opts.root)
+        .strip_prefix(root)
         .unwrap_or(&log_path)
         .display()
         .to_string();
@@ -299,14 +299,14 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
         Some(l) => l.text().map_err(|e| {
             Error::Io(t!(
                 lang,
-                "无法读取 {shown}：{e}",
-                "cannot read {shown}: {e}"
+                "无法读取 {shown}：{}",
+                "cannot read {shown}: {}",
+                os_reason(lang, &e)
             ))
         })?,
         None => log::peek(&log_path),
     };
-    let legacy = opts
-        .root
+    let legacy = root
         .join("output")
         .join("bulletins")
         .join(month.to_string());
@@ -603,9 +603,10 @@ fn transport(smtp: &SmtpConfig, lang: Lang) -> Result<SmtpTransport, Error> {
             let pem = std::fs::read(&ca).map_err(|e| {
                 Error::Send(t!(
                     lang,
-                    "无法读取 {CA_ENV} 指定的证书 {}：{e}",
-                    "cannot read the certificate named by {CA_ENV}, {}: {e}",
-                    Path::new(&ca).display()
+                    "无法读取 {CA_ENV} 指定的证书 {}：{}",
+                    "cannot read the certificate named by {CA_ENV}, {}: {}",
+                    Path::new(&ca).display(),
+                    os_reason(lang, &e)
                 ))
             })?;
             let cert = Certificate::from_pem(&pem).map_err(|e| {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::compute::{self, Computed};
-use crate::diag::{t, Lang};
+use crate::diag::{t, Lang, Localize};
 use crate::error::{Error, Outcome, Problems};
 use crate::history::{self, Source};
 use crate::model::Site;
@@ -205,7 +205,7 @@ fn load(dir: &Path, what: &str, lang: Lang) -> Result<(Site, Computed), Error> {
     let mut t = site::Timings::default();
     match site::load_site(dir, &mut t) {
         Ok(s) => {
-            let c = compute::compute(&s);
+            let c = compute::compute(&s, Default::default());
             Ok((s, c))
         }
         Err(problems) => Err(Error::Data(Problems {
@@ -232,7 +232,7 @@ pub fn run(root: &Path, rev: &str, rev2: Option<&str>) -> Result<Outcome, Error>
                 "无法读取修订 {}：{}",
                 "cannot read revision {}: {}",
                 r,
-                e
+                e.localize(lang)
             ))
         })
     };

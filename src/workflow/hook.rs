@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use crate::diag::{t, Lang};
+use crate::diag::{t, Lang, Localize};
 use crate::error::{Error, Outcome};
 use crate::fsutil::Mode;
 use crate::history;
@@ -229,7 +229,7 @@ fn check_staged(root: &Path) -> Result<Outcome, Error> {
                     lang,
                     "无法读取将要提交的内容（{}），改为检查工作区。",
                     "cannot read the staged content ({}); checking the working tree instead.",
-                    e
+                    e.localize(lang)
                 )
             );
             return check_dir(root, lang);

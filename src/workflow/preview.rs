@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use crate::cache::{Key, ParseCache};
 use crate::compute::Computed;
-use crate::diag::{t, Source};
+use crate::diag::{t, Localize, Source};
 use crate::load::{self, Parsed};
 use crate::model::Site;
 use crate::site::{self, Timings};
@@ -137,23 +137,6 @@ impl Preview {
             .iter()
             .map(|m| by_file.get(m.file.as_str()).copied())
             .collect();
-        let start = Instant::now();
-        // Months whose inputs are those of the last good build are not scored again.
-        let mut computed = match self.last.as_ref().filter(|l| l.others == others) {
-            Some(last) => {
-                let same: Vec<bool> = months
-                    .iter()
-                    .enumerate()
-                    .map(|(i, k)| k.is_some() && last.months.get(i) == Some(k))
-                    .collect();
-                crate::compute::compute_reusing(&site, &last.built.computed, &same, true)
-            }
-            None => crate::compute::compute(&site),
-        };
-        timings.phases.push(("compute", start.elapsed()));
-        let start = Instant::now();
-        let theme = Theme::load(&root, &site.config.theme, site.config.language)
-            .map_err(site::Error::Io)?;
         let (version, corrections) = history.join().map_err(|_| {
             site::Error::Io(t!(
                 site.config.language,
@@ -161,7 +144,29 @@ impl Preview {
                 "reading the git history failed"
             ))
         })?;
-        computed.corrections = corrections;
+        let start = Instant::now();
+        // Months whose inputs are those of the last good build are not scored again.
+        let computed = match self.last.as_ref().filter(|l| l.others == others) {
+            Some(last) => {
+                let same: Vec<bool> = months
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| k.is_some() && last.months.get(i) == Some(k))
+                    .collect();
+                crate::compute::compute_reusing(
+                    &site,
+                    corrections,
+                    &last.built.computed,
+                    &same,
+                    true,
+                )
+            }
+            None => crate::compute::compute(&site, corrections),
+        };
+        timings.phases.push(("compute", start.elapsed()));
+        let start = Instant::now();
+        let theme = Theme::load(&root, &site.config.theme, site.config.language)
+            .map_err(|e| site::Error::Io(e.localize(site.config.language)))?;
         timings.phases.push(("theme", start.elapsed()));
         let built = Arc::new(Built {
             site,

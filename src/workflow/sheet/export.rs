@@ -12,7 +12,7 @@ use crate::diag::{t, Lang};
 use crate::error::{Error, Outcome};
 use crate::model::{Date, Method, Month, Site, Value};
 use crate::site;
-use crate::workflow::text::num;
+use crate::text::num;
 use crate::workflow::SheetFormat;
 
 /// The managers listed in the month's sheet: employed during the month (joined by its end, not
@@ -256,7 +256,7 @@ pub fn run_export(
     force: bool,
 ) -> Result<Outcome, Error> {
     let lang = site::detect_language(root);
-    let month = crate::workflow::parse_month(lang, month)?;
+    let month = crate::month::parse(lang, month)?;
     let site = super::load(root, lang)?;
     let ext = match format {
         SheetFormat::Xlsx => "xlsx",

@@ -11,7 +11,7 @@ use crate::diag::{t, Lang};
 use crate::error::{Error, Outcome, Problems};
 use crate::model::{Method, Month, Site, Value};
 use crate::site;
-use crate::workflow::text::{col_name, num, yaml_str};
+use crate::text::{col_name, num, yaml_str};
 
 mod rows;
 mod shown;
@@ -464,7 +464,7 @@ pub fn run_import(
     sheet: Option<&str>,
 ) -> Result<Outcome, Error> {
     let lang = site::detect_language(root);
-    let month = crate::workflow::parse_month(lang, month)?;
+    let month = crate::month::parse(lang, month)?;
     let results_dir = root.join("content").join("results");
     let existing: Option<PathBuf> = ["yaml", "yml"]
         .iter()

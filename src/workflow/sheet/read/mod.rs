@@ -15,7 +15,7 @@ use quick_xml::events::Event;
 use super::formats::{is_percent_format, percent_of, shows_nothing};
 use crate::diag::{t, Lang};
 use crate::error::Error;
-use crate::workflow::text::{col_name, num};
+use crate::text::{col_name, num};
 
 mod xlsx;
 
