@@ -40,6 +40,24 @@ const MAX_CONNECTIONS: usize = 128;
 /// Connections one client address may hold open at once.
 const MAX_PER_CLIENT: usize = 32;
 
+/// Open files one connection takes: its socket and the gate's two handles on it, the private
+/// socket's two handles on the gate's side and two on tiny_http's.
+const FILES_PER_CONNECTION: u64 = 7;
+
+/// Raises the process's soft limit of open files (1024 by default on Linux) so that
+/// [`MAX_CONNECTIONS`] fit with room for the files a rebuild reads, within the hard limit:
+/// tiny_http stops accepting for good at its first failed accept.
+#[cfg(unix)]
+fn room_for_connections() {
+    use rustix::process::{getrlimit, setrlimit, Resource};
+    let want = MAX_CONNECTIONS as u64 * FILES_PER_CONNECTION + 1024;
+    let mut limit = getrlimit(Resource::Nofile);
+    if limit.current.is_some_and(|now| now < want) {
+        limit.current = Some(limit.maximum.map_or(want, |max| max.min(want)));
+        let _ = setrlimit(Resource::Nofile, limit);
+    }
+}
+
 /// The open connections, oldest first, so that a new one can close the oldest.
 #[derive(Default)]
 struct Connections {
@@ -230,6 +248,8 @@ impl Server {
     /// Starts the tiny_http server on a private socket (a Unix socket in a new folder only this
     /// user can open; else a loopback port).
     pub fn start() -> std::io::Result<Server> {
+        #[cfg(unix)]
+        room_for_connections();
         #[cfg(unix)]
         if let Ok(dir) = tempfile::Builder::new().prefix("rankpress-serve").tempdir() {
             let path = dir.path().join("http");

@@ -235,9 +235,12 @@ pub fn run(root: &Path, bind: &str, port: u16, timings: bool) -> Result<Outcome,
     {
         let (server, state) = (server.clone(), state.clone());
         std::thread::spawn(move || {
-            while let Ok(rq) = server.http.recv() {
-                let state = state.clone();
-                std::thread::spawn(move || http::respond(rq, &state, lang));
+            loop {
+                // An error is tiny_http's failed accept: the next request is waited for.
+                if let Ok(rq) = server.http.recv() {
+                    let state = state.clone();
+                    std::thread::spawn(move || http::respond(rq, &state, lang));
+                }
             }
         });
     }
