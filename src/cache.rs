@@ -21,6 +21,13 @@ use std::path::{Path, PathBuf};
 
 use crate::model::MonthResults;
 
+/// The cache switch: false when the environment variable `RANKPRESS_CACHE` is `off`; every
+/// cache and reuse mechanism is then bypassed and everything recomputed and rendered again
+/// (the output must be identical), so that a bug can be bisected to "cache on/off".
+pub fn enabled() -> bool {
+    std::env::var_os("RANKPRESS_CACHE").is_none_or(|v| v != "off")
+}
+
 /// A cache key (a 128-bit hash, as two 64-bit halves).
 pub type Key = (u64, u64);
 

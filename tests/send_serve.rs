@@ -2,7 +2,9 @@
 //! answered 250 after its data (a server killed mid-DATA is retried; a `send` killed while a
 //! message is in flight is listed, never exits 0, and `--resend ID` sends it once); no
 //! credentials in clear to a remote host; `serve` caps request heads, gives no open redirect,
-//! watches the site's own theme folders and says "built" for its first build.
+//! watches the site's own theme folders and says "built" for its first build; it decodes
+//! percent-encoded paths, never leaves the output (`..` in any spelling), answers HEAD, and
+//! answers several requests on one connection.
 
 mod common;
 
@@ -254,4 +256,77 @@ fn serve_says_built_first_and_rebuilds_on_the_sites_own_theme_files() {
     }
     // Later builds say they rebuilt.
     srv.log_until(0, "已重新生成");
+}
+
+/// The body of a raw answer.
+fn body(answer: &str) -> &str {
+    answer.split_once("\r\n\r\n").map_or("", |(_, b)| b)
+}
+
+/// A header's value in a raw answer.
+fn header<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
+    let head = answer.split_once("\r\n\r\n").map_or(answer, |(h, _)| h);
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(": ")?;
+        k.eq_ignore_ascii_case(name).then_some(v)
+    })
+}
+
+#[test]
+fn serve_decodes_paths_refuses_to_leave_the_output_and_answers_head() {
+    let site = site_from(&repo().join("content"));
+    let root = site.path();
+    write(&root.join("static/数据 说明.txt"), "说明内容\n");
+    let srv = Serve::start(root);
+
+    // A percent-encoded Chinese path (with a space): the file, with its content type.
+    let a = srv.get("/static/%E6%95%B0%E6%8D%AE%20%E8%AF%B4%E6%98%8E.txt");
+    assert!(status(&a).contains(" 200 "), "{a}");
+    assert_eq!(body(&a), "说明内容\n");
+    assert_eq!(
+        header(&a, "Content-Type"),
+        Some("text/plain; charset=utf-8")
+    );
+
+    // `..` in any spelling never leaves the output: 404, nothing of the site's files.
+    for path in [
+        "/../content/site.yaml",
+        "/static/../../content/site.yaml",
+        "/static/%2e%2e/%2e%2e/content/site.yaml",
+        "/..%2f..%2fcontent%2fsite.yaml",
+        "/static/..%5c..%5ccontent%5csite.yaml",
+    ] {
+        let a = srv.get(path);
+        assert!(status(&a).contains(" 404 "), "{path}: {}", status(&a));
+        assert!(!body(&a).contains("indicators:"), "{path}: {a}");
+    }
+
+    // HEAD: the head GET gives, without the body.
+    let get = srv.get("/static/style.css");
+    let head =
+        srv.raw(b"HEAD /static/style.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assert!(status(&head).contains(" 200 "), "{head}");
+    assert_eq!(
+        header(&head, "Content-Type"),
+        Some("text/css; charset=utf-8")
+    );
+    assert_eq!(
+        header(&head, "Content-Length").map(str::to_string),
+        Some(body(&get).len().to_string())
+    );
+    assert_eq!(body(&head), "");
+    // Another method: 405, naming the two.
+    let post = srv.raw(
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert!(status(&post).contains(" 405 "), "{post}");
+    assert_eq!(header(&post, "Allow"), Some("GET, HEAD"));
+
+    // Two requests on one connection: both answered, in order.
+    let two = srv.raw(
+        b"GET /__rankpress/version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n\
+          GET /static/style.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(two.matches("HTTP/1.1 200 ").count(), 2, "{two:.300}");
+    assert!(two.contains("text/css"), "{two:.300}");
 }

@@ -2,8 +2,10 @@
 //! what an edit touches. Whatever it does inside, every file it serves must be, byte for byte
 //! (the injected reload script removed), what a fresh `build` of the same data writes — after
 //! editing a results file, renaming, removing and adding files, editing `managers.yaml`,
-//! `site.yaml` and a template override, and after introducing then fixing errors. Real files,
-//! real HTTP over loopback, a real git repository (the footer shows the data version).
+//! `site.yaml` and a template override, and after introducing then fixing errors; with the poll
+//! watcher and with the cache off too. A file saved twice quickly is rebuilt once; SIGTERM and
+//! SIGINT end serve with status 0. Real files, real HTTP over loopback, a real git repository
+//! (the footer shows the data version), real signals.
 
 mod common;
 
@@ -429,4 +431,86 @@ fn timings_are_printed_for_every_rebuild() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no validate time after the edit:\n{after}"));
     assert!((0.0..60_000.0).contains(&ms), "{after}");
+}
+
+/// With notify's poll watcher (as on shared folders) and the cache off (nothing kept from one
+/// rebuild to the next), every file served is still what a fresh build writes, through an
+/// edit of the data and a template override in a theme folder made while serving.
+#[test]
+fn the_poll_watcher_and_the_cache_off_give_the_same_site() {
+    let site = demo_repo();
+    let root = site.path();
+    let content = root.join("content");
+    let srv = Serve::start_env(
+        root,
+        &[],
+        &[("RANKPRESS_WATCH", "poll"), ("RANKPRESS_CACHE", "off")],
+    );
+    let version = srv.version();
+    let mut p = Preview {
+        srv,
+        version,
+        builds: common::tempdir(),
+        n: 0,
+    };
+    p.same_as_build(root, &[]);
+    edit(
+        &content.join("results/2026-10.yaml"),
+        "forecast: 98.4",
+        "forecast: 88.4",
+    );
+    p.then_same_as_build(root);
+    let page_tpl =
+        std::fs::read_to_string(repo().join("themes/default/templates/page.html")).unwrap();
+    save(
+        &root.join("templates/page.html"),
+        &page_tpl.replacen("<article", "<!-- polled --><article", 1),
+    );
+    p.then_same_as_build(root);
+    let (_, _, page) = get(p.srv.port, "/pages/about/");
+    assert!(String::from_utf8(page).unwrap().contains("<!-- polled -->"));
+}
+
+/// A file saved twice in quick succession is rebuilt once. The saves are made while serve is
+/// stopped (SIGSTOP), so both are waiting when it runs again, whatever the machine's speed.
+#[test]
+fn a_file_saved_twice_quickly_is_rebuilt_once() {
+    use rustix::process::Signal;
+    let site = demo_repo();
+    let root = site.path();
+    let results = root.join("content/results/2026-10.yaml");
+    for env in [&[][..], &[("RANKPRESS_WATCH", "poll")][..]] {
+        let srv = Serve::start_env(root, &[], env);
+        let v0: u64 = srv.version().parse().unwrap();
+        srv.signal(Signal::STOP);
+        edit(&results, "forecast: 98.4", "forecast: 88.4");
+        edit(&results, "forecast: 88.4", "forecast: 78.4");
+        srv.signal(Signal::CONT);
+        let v1: u64 = srv.wait_change(&v0.to_string()).parse().unwrap();
+        assert_eq!(v1, v0 + 1, "{env:?}: one rebuild for the two saves");
+        let (_, _, page) = get(srv.port, "/managers/zhang-wei/");
+        assert!(String::from_utf8(page).unwrap().contains("78.4"));
+        // The next save is the next rebuild: none was left over from the two.
+        edit(&results, "forecast: 78.4", "forecast: 98.4");
+        let v2: u64 = srv.wait_change(&v1.to_string()).parse().unwrap();
+        assert_eq!(v2, v1 + 1, "{env:?}");
+        let (_, _, page) = get(srv.port, "/managers/zhang-wei/");
+        assert!(String::from_utf8(page).unwrap().contains("98.4"));
+    }
+}
+
+/// SIGTERM and SIGINT (Ctrl+C) end serve cleanly: exit status 0, nothing on stderr after
+/// its address but the rebuilds.
+#[test]
+fn sigterm_and_sigint_end_serve_with_status_0() {
+    use rustix::process::Signal;
+    let site = site_from(&repo().join("content"));
+    for signal in [Signal::TERM, Signal::INT] {
+        let mut srv = Serve::start(site.path());
+        assert!(get(srv.port, "/").0 == 200);
+        let status = srv.stop_with(signal);
+        assert_eq!(status.code(), Some(0), "{signal:?}: {status}");
+        let rest: Vec<String> = srv.lines.try_iter().collect();
+        assert!(rest.iter().all(|l| !l.contains("panick")), "{rest:?}");
+    }
 }

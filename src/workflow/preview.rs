@@ -6,6 +6,9 @@
 //! computes, and hands the result over as a [`Snapshot`] whose pages are rendered on request
 //! ([`crate::render::on_demand`]). Problems are exactly those `check` reports: a file is
 //! reused only when its bytes are the same, and a results file only when it was clean.
+//!
+//! With the cache off ([`crate::cache::enabled`]), nothing is reused: every rebuild reads,
+//! parses, validates and computes everything, as `build` does.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -91,7 +94,12 @@ impl Preview {
                 )
             }
         });
-        let kept = Mutex::new(std::mem::take(&mut self.docs));
+        let reuse = crate::cache::enabled();
+        let kept = Mutex::new(if reuse {
+            std::mem::take(&mut self.docs)
+        } else {
+            HashMap::new()
+        });
         let keys = Mutex::new(HashMap::new());
         let start = Instant::now();
         let mut loaded = load::load_with(&root, lang, |path, role| {
@@ -116,12 +124,10 @@ impl Preview {
         let keys = keys.into_inner().expect("keys");
         let others = others_key(&loaded, &keys);
         // With every file but the results as in the last good build, its sessions are valid.
-        let prior = self
-            .last
-            .as_ref()
-            .filter(|l| l.others == others)
-            .map(|l| l.built.site.trainings.as_slice());
-        let checked = site::validate_loaded(&mut loaded, Some(&self.results), prior, &mut timings);
+        let last = self.last.as_ref().filter(|l| reuse && l.others == others);
+        let prior = last.map(|l| l.built.site.trainings.as_slice());
+        let results = reuse.then_some(&self.results);
+        let checked = site::validate_loaded(&mut loaded, results, prior, &mut timings);
         self.keep(&mut loaded, keys);
         let site = checked.map_err(site::Error::Data)?;
         if loaded.cache_misses > 0 || loaded.result_keys.len() != self.results.len() {
@@ -146,7 +152,7 @@ impl Preview {
         })?;
         let start = Instant::now();
         // Months whose inputs are those of the last good build are not scored again.
-        let computed = match self.last.as_ref().filter(|l| l.others == others) {
+        let computed = match self.last.as_ref().filter(|l| reuse && l.others == others) {
             Some(last) => {
                 let same: Vec<bool> = months
                     .iter()

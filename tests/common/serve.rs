@@ -25,10 +25,17 @@ impl Serve {
 
     /// Starts `rankpress serve --port 0 ARGS…` in `root`; returns once it prints its address.
     pub fn start_with(root: &Path, args: &[&str]) -> Serve {
+        Serve::start_env(root, args, &[])
+    }
+
+    /// Starts `rankpress serve --port 0 ARGS…` in `root` with the environment variables
+    /// `env` set; returns once it prints its address.
+    pub fn start_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rankpress"))
             .current_dir(root)
             .args(["serve", "--port", "0"])
             .args(args)
+            .envs(env.iter().copied())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
@@ -110,6 +117,30 @@ impl Serve {
             }
             assert!(start.elapsed() < Duration::from_secs(20), "no rebuild seen");
             std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Serve {
+    /// Sends `signal` to the process (`STOP` and `CONT` too).
+    pub fn signal(&self, signal: rustix::process::Signal) {
+        let pid = rustix::process::Pid::from_raw(self.child.id() as i32).unwrap();
+        rustix::process::kill_process(pid, signal).unwrap();
+    }
+
+    /// Sends `signal` and waits (at most 60 s) for the process to end; its exit status.
+    pub fn stop_with(&mut self, signal: rustix::process::Signal) -> std::process::ExitStatus {
+        self.signal(signal);
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "serve did not stop"
+            );
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
