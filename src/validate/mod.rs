@@ -11,11 +11,13 @@
 
 mod check;
 mod fast;
+mod field;
 mod incentives;
 mod pages;
 mod policy;
 mod results;
 mod roster;
+pub(crate) mod rules;
 mod site;
 #[cfg(test)]
 mod testing;
@@ -31,10 +33,11 @@ use crate::load::{Doc, ResultsFile, Role};
 use crate::model::*;
 use crate::yaml::Value;
 
-pub(crate) use check::not_finite;
 use check::V;
+pub(crate) use rules::not_finite;
 
 pub(crate) use check::text_problem;
+pub(crate) use field::spaced;
 
 /// True when `s` is a valid id: `^[a-z0-9][a-z0-9_-]{0,63}$`.
 pub fn is_id(s: &str) -> bool {
