@@ -24,7 +24,7 @@ mod testing;
 mod training;
 pub mod warnings;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -254,15 +254,6 @@ fn one_per_id<'a, T>(
         }
     }
     out
-}
-
-/// Groups values by key preserving a deterministic order (used by callers building indexes).
-pub fn group_by<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, Vec<V>> {
-    let mut m: BTreeMap<K, Vec<V>> = BTreeMap::new();
-    for (k, v) in items {
-        m.entry(k).or_default().push(v);
-    }
-    m
 }
 
 #[cfg(test)]
