@@ -227,3 +227,126 @@ impl Field for f64 {
         Some(x)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{check, expect};
+    use super::*;
+
+    /// Reads every kind of field of `yaml` (and a missing required one) in `lang`.
+    fn read_all(lang: Lang, yaml: &str) -> Vec<(String, String)> {
+        check(lang, yaml, |c, v| {
+            let Value::Mapping(m) = v else { unreachable!() };
+            c.field::<bool>(P::ROOT, m, "b", true, ());
+            c.field::<Month>(P::ROOT, m, "m", true, ());
+            c.field::<Date>(P::ROOT, m, "d", true, ());
+            c.field::<i64>(P::ROOT, m, "i", true, 1);
+            c.field::<f64>(P::ROOT, m, "n", true, Range::Above(0.0));
+            c.field::<bool>(P::ROOT, m, "z", true, ());
+        })
+        .1
+    }
+
+    #[test]
+    fn each_type_says_what_it_expects_in_both_languages() {
+        let yaml = "b: x\nm: x\nd: x\ni: x\nn: x\n";
+        assert_eq!(
+            read_all(Lang::En, yaml),
+            expect(&[
+                ("b", "\"b\" must be true or false, found \"x\" (text)"),
+                (
+                    "m",
+                    "\"m\" must be a month YYYY-MM (e.g. 2026-10), found \"x\" (text)"
+                ),
+                (
+                    "d",
+                    "\"d\" must be a valid date YYYY-MM-DD (e.g. 2026-10-12), found \"x\" (text)"
+                ),
+                ("i", "\"i\" must be a whole number >= 1, found \"x\" (text)"),
+                ("n", "n must be a number, found \"x\" (text)"),
+                ("z", "missing required key \"z\" (expected true / false)"),
+            ])
+        );
+        assert_eq!(
+            read_all(Lang::Zh, yaml),
+            expect(&[
+                ("b", "\"b\" 应为 true 或 false，实际是 \"x\"（文本）"),
+                (
+                    "m",
+                    "\"m\" 应为 YYYY-MM 格式的月份（例如 2026-10），实际是 \"x\"（文本）"
+                ),
+                (
+                    "d",
+                    "\"d\" 应为 YYYY-MM-DD 格式的有效日期（例如 2026-10-12），实际是 \"x\"（文本）"
+                ),
+                ("i", "\"i\" 应为不小于 1 的整数，实际是 \"x\"（文本）"),
+                ("n", "n 应为数字，实际是 \"x\"（文本）"),
+                ("z", "缺少必填项 \"z\"（应为true / false）"),
+            ])
+        );
+        let good = "b: true\nm: 2026-10\nd: 2026-10-12\ni: 1000000\nn: 0.5\nz: false\n";
+        assert_eq!(read_all(Lang::En, good), []);
+        let (n, p) = check(Lang::En, "i: 1000001\nn: 0\n", |c, v| {
+            let Value::Mapping(m) = v else { unreachable!() };
+            (
+                c.field::<i64>(P::ROOT, m, "i", false, 0),
+                c.field::<f64>(P::ROOT, m, "n", false, Range::Above(0.0)),
+            )
+        });
+        assert_eq!(n, (None, None));
+        assert_eq!(
+            p,
+            expect(&[
+                (
+                    "i",
+                    "\"i\" must be a whole number from 0 to 1000000, found 1000001"
+                ),
+                ("n", "\"n\" is 0, out of range: expected a number > 0"),
+            ])
+        );
+    }
+
+    #[test]
+    fn each_map_visits_the_mappings_of_a_list_with_their_index() {
+        let yaml = "items:\n  - {a: 1}\n  - 3\n  - {a: 2, ab: 1}\n";
+        let (seen, p) = check(Lang::En, yaml, |c, v| {
+            let Value::Mapping(m) = v else { unreachable!() };
+            let mut seen = Vec::new();
+            c.each_map(
+                P::ROOT,
+                m,
+                ("items", true),
+                (&["a"], "an item"),
+                |_, (i, _), im| {
+                    seen.push((i, im.len()));
+                },
+            );
+            c.each_map(
+                P::ROOT,
+                m,
+                ("others", true),
+                (&["a"], "an item"),
+                |_, _, _| {},
+            );
+            seen
+        });
+        assert_eq!(seen, [(0, 1), (2, 2)]);
+        assert_eq!(
+            p,
+            expect(&[
+                (
+                    "items[1]",
+                    "an item must be a mapping (key: value), found 3 (a number)"
+                ),
+                (
+                    "items[2].ab (key)",
+                    "unknown key \"ab\" (did you mean \"a\"?); allowed here: a"
+                ),
+                (
+                    "others",
+                    "missing required key \"others\" (expected a list)"
+                ),
+            ])
+        );
+    }
+}

@@ -38,6 +38,15 @@ pub(crate) fn not_finite(lang: Lang, what: &str, shown: &str) -> String {
     )
 }
 
+/// What a number must be to be [`usable`], for a sheet's message.
+pub(crate) fn magnitude(lang: Lang) -> String {
+    t!(
+        lang,
+        "绝对值不超过 10¹² 的数字",
+        "a number of at most 10^12 in magnitude"
+    )
+}
+
 /// A numeric range for messages and checks.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Range {
@@ -325,3 +334,6 @@ pub(crate) mod keys {
     /// A free page's front matter.
     pub(crate) const PAGE: [&str; 2] = ["title", "order"];
 }
+
+#[cfg(test)]
+mod tests;

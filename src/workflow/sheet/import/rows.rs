@@ -190,7 +190,7 @@ pub(super) fn row_items(
             let (points, reasons) = (split(&text), split(&reason));
             let parsed: Vec<Option<f64>> = points
                 .iter()
-                .map(|p| parse_number(p).filter(|x| *x > 0.0))
+                .map(|p| parse_number(p).filter(|x| *x > 0.0 && rules::usable(*x)))
                 .collect();
             if points.len() == reasons.len()
                 && parsed.iter().all(Option::is_some)
@@ -325,8 +325,9 @@ fn number(
     v
 }
 
-/// The number in cell (`r`, `c`) (see [`number`]) when it is within `range`; else a problem:
-/// out of range, expected `range_text`.
+/// The number in cell (`r`, `c`) (see [`number`]) when it is within `range` and
+/// [`usable`](rules::usable) (at most 10¹² in magnitude, as every data file's number); else a
+/// problem: out of range, expected `range_text` (or a number of that magnitude).
 fn checked(
     table: &Table,
     lang: Lang,
@@ -337,9 +338,15 @@ fn checked(
     errs: &mut Vec<String>,
 ) -> Option<f64> {
     let x = number(table, lang, (r, c), what, expected, errs)?;
-    if range.ok(x) {
+    if range.accepts(x) {
         return Some(x);
     }
+    let too_large = rules::magnitude(lang);
+    let range_text = if rules::usable(x) {
+        range_text
+    } else {
+        &too_large
+    };
     errs.push(format!(
         "{}: {}",
         table.cell_ref(r, c),
