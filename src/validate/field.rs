@@ -7,6 +7,8 @@
 //! the wrong kind "\"key\" must be …, found …": the wording is here, the type only names what
 //! it expects.
 
+use std::collections::HashMap;
+
 use super::check::{P, V};
 use super::rules::{self, Range};
 use crate::diag::{t, Lang};
@@ -81,6 +83,24 @@ impl V<'_> {
                 d
             ),
         );
+    }
+
+    /// The required manager id `key` of `m` (at `p`), as the manager's index in `idx`.
+    pub(super) fn manager_field(
+        &mut self,
+        p: P,
+        m: &yaml_serde::Mapping,
+        key: &str,
+        idx: &HashMap<String, usize>,
+    ) -> Option<usize> {
+        match m.get(key) {
+            None | Some(Value::Null) => {
+                let e = t!(self.lang, "客户经理编号", "a manager id");
+                self.missing(p, key, &e);
+                None
+            }
+            Some(v) => self.manager(p.k(key), v, idx),
+        }
     }
 
     /// Runs `each` on every item of the list `key` of `m` (at `p`; reported when absent and

@@ -62,13 +62,7 @@ pub(super) fn competition(
         ("results", true),
         (&keys::PLACING, &what),
         |c, (_, p), pm| {
-            let manager = match pm.get("manager") {
-                None | Some(Value::Null) => {
-                    c.missing(p, "manager", &t!(lang, "客户经理编号", "a manager id"));
-                    None
-                }
-                Some(mv) => c.manager(p.k("manager"), mv, mgr_idx),
-            };
+            let manager = c.manager_field(p, pm, "manager", mgr_idx);
             let place = c.int(p, pm, "place", 1).map(|x| x as u32);
             let prize = c.text(p, pm, "prize", false);
             let bonus = c.num(p, pm, "bonus", false, rules::BONUS).unwrap_or(0.0);
@@ -166,13 +160,7 @@ pub(super) fn suggestions(
         ("suggestions", true),
         (&keys::SUGGESTION, &what),
         |c, (_, p), sm| {
-            let manager = match sm.get("manager") {
-                None | Some(Value::Null) => {
-                    c.missing(p, "manager", &t!(lang, "客户经理编号", "a manager id"));
-                    None
-                }
-                Some(mv) => c.manager(p.k("manager"), mv, mgr_idx),
-            };
+            let manager = c.manager_field(p, sm, "manager", mgr_idx);
             let month = c.month(p, sm, "month");
             let kind = match sm.get("kind").and_then(Value::as_str) {
                 Some("supply") => Some(SuggestionKind::Supply),

@@ -35,6 +35,22 @@ fn site() -> (Config, Vec<Team>, Vec<Manager>) {
     (config.unwrap(), teams, managers)
 }
 
+/// A site of `config` and the roster, with no data yet (what import needs).
+fn site_of(config: Config, teams: Vec<Team>, managers: Vec<Manager>) -> Site {
+    Site {
+        config,
+        teams,
+        managers,
+        months: Vec::new(),
+        trainings: Vec::new(),
+        plans: Vec::new(),
+        competitions: Vec::new(),
+        innovations: Vec::new(),
+        suggestions: Vec::new(),
+        pages: Vec::new(),
+    }
+}
+
 /// The clean values with `(indicator, part)` set to `x`.
 fn values(ind: &str, part: Part, x: f64) -> Vec<(&'static str, Part, f64)> {
     CLEAN
@@ -99,18 +115,7 @@ fn readers(values: &[(&str, Part, f64)]) -> (bool, bool, bool) {
         row,
     ];
     let table = Table::from_rows("r.xlsx".to_string(), None, rows);
-    let site = Site {
-        config: config.clone(),
-        teams,
-        managers: managers.clone(),
-        months: Vec::new(),
-        trainings: Vec::new(),
-        plans: Vec::new(),
-        competitions: Vec::new(),
-        innovations: Vec::new(),
-        suggestions: Vec::new(),
-        pages: Vec::new(),
-    };
+    let site = site_of(config.clone(), teams, managers.clone());
     let month = Month::parse("2026-03").unwrap();
     let import = import_table(&site, month, &table, None).is_ok();
     (full, fast, import)
@@ -193,18 +198,7 @@ fn import_names_a_cell_too_large_to_be_a_number() {
             ],
         ],
     );
-    let site = Site {
-        config,
-        teams,
-        managers,
-        months: Vec::new(),
-        trainings: Vec::new(),
-        plans: Vec::new(),
-        competitions: Vec::new(),
-        innovations: Vec::new(),
-        suggestions: Vec::new(),
-        pages: Vec::new(),
-    };
+    let site = site_of(config, teams, managers);
     let errs = import_table(&site, Month::parse("2026-03").unwrap(), &table, None).unwrap_err();
     assert_eq!(
         errs,
