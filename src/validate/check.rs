@@ -5,25 +5,13 @@
 //! (no control or bidi characters, nothing only invisible).
 use std::collections::HashMap;
 
+use super::field::Field;
 use super::is_id;
 use crate::diag::{t, At, Lang, Problems};
 use crate::model::{Date, Month};
 use crate::yaml::{type_name, Seg, Value};
 
-/// Largest magnitude accepted for any number; beyond it a value is certainly a typo.
-pub(super) const MAX_ABS: f64 = 1e12;
-
-/// The problem with the value `shown` of `what` that is not a finite number within
-/// [`MAX_ABS`] (also given for an integer too large for the YAML reader).
-pub(crate) fn not_finite(lang: Lang, what: &str, shown: &str) -> String {
-    t!(
-        lang,
-        "{} 的值 {} 不是有效的有限数字：应为绝对值不超过 10¹² 的数字（不接受 .nan、.inf）",
-        "{}: {} is not a usable finite number: expected a number of at most 10^12 in magnitude (.nan and .inf are not accepted)",
-        what,
-        shown
-    )
-}
+pub(super) use super::rules::{not_finite, Range};
 
 /// A path to the node being checked, built lazily so the happy path allocates nothing.
 #[derive(Clone, Copy)]
@@ -290,17 +278,8 @@ impl<'p> V<'p> {
             }
             Some(Value::Number(n)) => Some(n.to_string()),
             Some(v) => {
-                let d = self.describe(v);
-                self.err(
-                    p.k(key),
-                    t!(
-                        self.lang,
-                        "\"{}\" 应为文本，实际是 {}",
-                        "\"{}\" must be text, found {}",
-                        key,
-                        d
-                    ),
-                );
+                let e = t!(self.lang, "文本", "text");
+                self.wrong_kind(p.k(key), key, v, &e);
                 None
             }
         }
@@ -360,7 +339,7 @@ impl<'p> V<'p> {
             _ => None,
         };
         match n {
-            Some(x) if x.is_finite() && x.abs() <= MAX_ABS => Some(x),
+            Some(x) if super::rules::usable(x) => Some(x),
             Some(_) => {
                 let d = self.describe(v);
                 let message = not_finite(self.lang, what, &d);
@@ -384,7 +363,7 @@ impl<'p> V<'p> {
         }
     }
 
-    /// An optional number with a range check: `lo` inclusive, `gt` strict lower bound.
+    /// A number within `range` (see [`V::field`]).
     pub(super) fn num(
         &mut self,
         p: P,
@@ -393,36 +372,10 @@ impl<'p> V<'p> {
         required: bool,
         range: Range,
     ) -> Option<f64> {
-        match m.get(key) {
-            None | Some(Value::Null) => {
-                if required {
-                    let e = range.expect(self.lang);
-                    self.missing(p, key, &e);
-                }
-                None
-            }
-            Some(v) => {
-                let x = self.number_value(p.k(key), v, key)?;
-                if !range.ok(x) {
-                    let e = range.expect(self.lang);
-                    self.err(
-                        p.k(key),
-                        t!(
-                            self.lang,
-                            "\"{}\" 的值 {} 超出范围，应为{}",
-                            "\"{}\" is {}, out of range: expected {}",
-                            key,
-                            x,
-                            e
-                        ),
-                    );
-                    return None;
-                }
-                Some(x)
-            }
-        }
+        self.field(p, m, key, required, range)
     }
 
+    /// An optional whole number from `min` (an empty value is reported, unlike other fields).
     pub(super) fn int(
         &mut self,
         p: P,
@@ -431,42 +384,10 @@ impl<'p> V<'p> {
         min: i64,
     ) -> Option<i64> {
         let v = m.get(key)?;
-        match v {
-            Value::Number(n) if n.as_i64().is_some_and(|i| i >= min && i <= 1_000_000) => {
-                n.as_i64()
-            }
-            Value::Number(n) if n.as_u64().is_some_and(|i| i > 1_000_000) => {
-                self.err(
-                    p.k(key),
-                    t!(
-                        self.lang,
-                        "\"{}\" 应为不小于 {} 且不大于 1000000 的整数，实际是 {}",
-                        "\"{}\" must be a whole number from {} to 1000000, found {}",
-                        key,
-                        min,
-                        n
-                    ),
-                );
-                None
-            }
-            other => {
-                let d = self.describe(other);
-                self.err(
-                    p.k(key),
-                    t!(
-                        self.lang,
-                        "\"{}\" 应为不小于 {} 的整数，实际是 {}",
-                        "\"{}\" must be a whole number >= {}, found {}",
-                        key,
-                        min,
-                        d
-                    ),
-                );
-                None
-            }
-        }
+        <i64 as Field>::read(self, p.k(key), key, v, min)
     }
 
+    /// `true` or `false` (see [`V::field`]).
     pub(super) fn boolean(
         &mut self,
         p: P,
@@ -474,61 +395,15 @@ impl<'p> V<'p> {
         key: &str,
         required: bool,
     ) -> Option<bool> {
-        match m.get(key) {
-            None | Some(Value::Null) => {
-                if required {
-                    self.missing(p, key, "true / false");
-                }
-                None
-            }
-            Some(Value::Bool(b)) => Some(*b),
-            Some(other) => {
-                let d = self.describe(other);
-                self.err(
-                    p.k(key),
-                    t!(
-                        self.lang,
-                        "\"{}\" 应为 true 或 false，实际是 {}",
-                        "\"{}\" must be true or false, found {}",
-                        key,
-                        d
-                    ),
-                );
-                None
-            }
-        }
+        self.field(p, m, key, required, ())
     }
 
+    /// A required month `YYYY-MM` (see [`V::field`]).
     pub(super) fn month(&mut self, p: P, m: &yaml_serde::Mapping, key: &str) -> Option<Month> {
-        match m.get(key) {
-            None | Some(Value::Null) => {
-                self.missing(p, key, "YYYY-MM");
-                None
-            }
-            Some(v) => {
-                let parsed = v.as_str().and_then(Month::parse);
-                if parsed.is_none() {
-                    let d = self.describe(v);
-                    self.err(
-                        p.k(key),
-                        t!(
-                            self.lang,
-                            "\"{}\" 应为 YYYY-MM 格式的月份（例如 2026-10），实际是 {}",
-                            "\"{}\" must be a month YYYY-MM (e.g. 2026-10), found {}",
-                            key,
-                            d
-                        ),
-                    );
-                }
-                if let Some(m) = parsed.filter(|m| !m.in_range()) {
-                    self.err(p.k(key), m.range_message(self.lang));
-                    return None;
-                }
-                parsed
-            }
-        }
+        self.field(p, m, key, true, ())
     }
 
+    /// A date `YYYY-MM-DD` (see [`V::field`]).
     pub(super) fn date(
         &mut self,
         p: P,
@@ -536,31 +411,7 @@ impl<'p> V<'p> {
         key: &str,
         required: bool,
     ) -> Option<Date> {
-        match m.get(key) {
-            None | Some(Value::Null) => {
-                if required {
-                    self.missing(p, key, "YYYY-MM-DD");
-                }
-                None
-            }
-            Some(v) => {
-                let parsed = v.as_str().and_then(Date::parse);
-                if parsed.is_none() {
-                    let d = self.describe(v);
-                    self.err(
-                        p.k(key),
-                        t!(
-                            self.lang,
-                            "\"{}\" 应为 YYYY-MM-DD 格式的有效日期（例如 2026-10-12），实际是 {}",
-                            "\"{}\" must be a valid date YYYY-MM-DD (e.g. 2026-10-12), found {}",
-                            key,
-                            d
-                        ),
-                    );
-                }
-                parsed
-            }
-        }
+        self.field(p, m, key, required, ())
     }
 
     pub(super) fn seq<'v>(
@@ -580,17 +431,12 @@ impl<'p> V<'p> {
             }
             Some(Value::Sequence(s)) => s,
             Some(other) => {
-                let d = self.describe(other);
-                self.err(
-                    p.k(key),
-                    t!(
-                        self.lang,
-                        "\"{}\" 应为列表（每项以 - 开头），实际是 {}",
-                        "\"{}\" must be a list (items start with -), found {}",
-                        key,
-                        d
-                    ),
+                let e = t!(
+                    self.lang,
+                    "列表（每项以 - 开头）",
+                    "a list (items start with -)"
                 );
+                self.wrong_kind(p.k(key), key, other, &e);
                 &[]
             }
         }
@@ -631,41 +477,6 @@ impl<'p> V<'p> {
                 );
                 None
             }
-        }
-    }
-}
-
-/// A numeric range for messages and checks.
-#[derive(Clone, Copy)]
-pub(super) enum Range {
-    Any,
-    AtLeast(f64),
-    Above(f64),
-    Between(f64, f64),
-}
-
-impl Range {
-    pub(super) fn ok(self, x: f64) -> bool {
-        match self {
-            Range::Any => true,
-            Range::AtLeast(lo) => x >= lo,
-            Range::Above(lo) => x > lo,
-            Range::Between(lo, hi) => x >= lo && x <= hi,
-        }
-    }
-
-    pub(super) fn expect(self, lang: Lang) -> String {
-        match self {
-            Range::Any => t!(lang, "数字", "a number"),
-            Range::AtLeast(lo) => t!(lang, "不小于 {} 的数字", "a number >= {}", lo),
-            Range::Above(lo) => t!(lang, "大于 {} 的数字", "a number > {}", lo),
-            Range::Between(lo, hi) => t!(
-                lang,
-                "{} 到 {} 之间的数字",
-                "a number from {} to {}",
-                lo,
-                hi
-            ),
         }
     }
 }

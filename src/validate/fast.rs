@@ -16,13 +16,15 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::check::{text_problem, Range, MAX_ABS};
+use super::check::text_problem;
 use super::results::Context;
-use super::results::ENTRY_KEYS as ENTRIES;
-use super::training::SESSION_KEYS;
+use super::rules::{self, keys, Range, Rule};
 use crate::model::{
-    Attendance, Date, Entry, Item, Method, Month, MonthResults, Training, TrainingKind, Value,
+    Attendance, Date, Entry, Item, Month, MonthResults, Training, TrainingKind, Value,
 };
+
+/// The keys of an entry besides indicator ids.
+const ENTRIES: [&str; 3] = keys::ENTRY;
 
 /// Deserialises `text` (the results file `file`, named `stem`) into its month when the file is
 /// clean; `None` when the full check has to look at it.
@@ -83,7 +85,7 @@ impl<'de> Visitor<'de> for Doc<'_, '_> {
     expecting!();
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
         let (mut month, mut note, mut entries) = (None, None, None);
-        while let Some(key) = m.next_key_seed(Key(&["month", "note", "results"]))? {
+        while let Some(key) = m.next_key_seed(Key(&keys::RESULTS_FILE))? {
             match key {
                 0 if month.is_none() => month = Some(m.next_value_seed(Str(Month::parse))?),
                 1 if note.is_none() => note = Some(m.next_value_seed(Text { key: "note" })?),
@@ -291,16 +293,10 @@ impl<'de> Visitor<'de> for EntrySeed<'_, '_> {
                     if values[i].is_some() {
                         return Err(give_up());
                     }
-                    let value = match indicators[i].method {
-                        Method::Training => return Err(give_up()),
-                        Method::Ratio { .. } => m.next_value_seed(Ratio)?,
-                        Method::Percent => {
-                            Value::Number(m.next_value_seed(Num(Range::Between(0.0, 100.0)))?)
-                        }
-                        Method::Linear { .. } => Value::Number(m.next_value_seed(Num(Range::Any))?),
-                        Method::Deduct { .. } => {
-                            Value::Number(m.next_value_seed(Num(Range::AtLeast(0.0)))?)
-                        }
+                    let value = match rules::value_rules(&indicators[i].method) {
+                        [] => return Err(give_up()),
+                        [one] => Value::Number(m.next_value_seed(Num(one.range))?),
+                        parts => m.next_value_seed(Parts(parts))?,
                     };
                     values[i] = Some(value);
                 }
@@ -319,10 +315,10 @@ impl<'de> Visitor<'de> for EntrySeed<'_, '_> {
         let values = values
             .into_iter()
             .zip(indicators)
-            .map(|(v, ind)| match (v, &ind.method) {
-                (Some(v), _) => Some(v),
-                (None, Method::Training) => Some(Value::None),
-                (None, _) => None,
+            .map(|(v, ind)| match v {
+                Some(v) => Some(v),
+                None if rules::value_rules(&ind.method).is_empty() => Some(Value::None),
+                None => None,
             })
             .collect::<Option<Vec<Value>>>()
             .ok_or_else(give_up)?;
@@ -348,7 +344,7 @@ impl<'de> DeserializeSeed<'de> for Num {
 
 impl Num {
     fn ok<E: de::Error>(&self, x: f64) -> Result<f64, E> {
-        if x.is_finite() && x.abs() <= MAX_ABS && self.0.ok(x) {
+        if self.0.accepts(x) {
             Ok(x)
         } else {
             Err(give_up())
@@ -371,34 +367,53 @@ impl<'de> Visitor<'de> for Num {
     }
 }
 
-/// `{actual: …, target: …}`: actual >= 0, target > 0, each once.
-struct Ratio;
+/// A value of several numbers (`ratio`: `{actual: …, target: …}`), each once and within its
+/// rule.
+struct Parts(&'static [Rule]);
 
-impl<'de> DeserializeSeed<'de> for Ratio {
+impl<'de> DeserializeSeed<'de> for Parts {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Ratio {
+impl<'de> Visitor<'de> for Parts {
     type Value = Value;
     expecting!();
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Value, A::Error> {
-        let (mut actual, mut target) = (None, None);
-        while let Some(key) = m.next_key_seed(Key(&["actual", "target"]))? {
-            match key {
-                0 if actual.is_none() => {
-                    actual = Some(m.next_value_seed(Num(Range::AtLeast(0.0)))?)
-                }
-                1 if target.is_none() => target = Some(m.next_value_seed(Num(Range::Above(0.0)))?),
-                _ => return Err(give_up()),
+        let mut got = [None; 2];
+        while let Some(key) = m.next_key_seed(PartKey(self.0))? {
+            if got[key].is_some() {
+                return Err(give_up());
             }
+            got[key] = Some(m.next_value_seed(Num(self.0[key].range))?);
         }
-        match (actual, target) {
-            (Some(actual), Some(target)) => Ok(Value::Ratio { actual, target }),
+        match got {
+            [Some(actual), Some(target)] => Ok(Value::Ratio { actual, target }),
             _ => Err(give_up()),
         }
+    }
+}
+
+/// The key of one of the numbers of a [`Parts`] value, as its index in the rules.
+struct PartKey(&'static [Rule]);
+
+impl<'de> DeserializeSeed<'de> for PartKey {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PartKey {
+    type Value = usize;
+    expecting!();
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<usize, E> {
+        self.0
+            .iter()
+            .position(|r| r.part.key() == Some(s))
+            .ok_or_else(give_up)
     }
 }
 
@@ -442,11 +457,9 @@ impl<'de> Visitor<'de> for ItemSeed {
     expecting!();
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Item, A::Error> {
         let (mut points, mut reason) = (None, None);
-        while let Some(key) = m.next_key_seed(Key(&["points", "reason"]))? {
+        while let Some(key) = m.next_key_seed(Key(&keys::ITEM))? {
             match key {
-                0 if points.is_none() => {
-                    points = Some(m.next_value_seed(Num(Range::AtLeast(0.0)))?)
-                }
+                0 if points.is_none() => points = Some(m.next_value_seed(Num(rules::ITEM_POINTS))?),
                 1 if reason.is_none() => reason = Some(m.next_value_seed(Text { key: "reason" })?),
                 _ => return Err(give_up()),
             }
@@ -525,10 +538,10 @@ impl<'de> Visitor<'de> for Session<'_, '_> {
     expecting!();
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Training, A::Error> {
         let cx = self.0;
-        let mut seen = [false; SESSION_KEYS.len()];
+        let mut seen = [false; keys::SESSION.len()];
         let (mut id, mut title, mut date, mut kind, mut topic) = (None, None, None, None, None);
         let (mut hours, mut instructor, mut plan, mut attendees) = (None, None, None, None);
-        while let Some(key) = m.next_key_seed(Key(&SESSION_KEYS))? {
+        while let Some(key) = m.next_key_seed(Key(&keys::SESSION))? {
             if std::mem::replace(&mut seen[key], true) {
                 return Err(give_up());
             }
@@ -543,7 +556,7 @@ impl<'de> Visitor<'de> for Session<'_, '_> {
                 2 => date = Some(m.next_value_seed(Str(Date::parse))?),
                 3 => kind = Some(m.next_value_seed(Str(TrainingKind::parse))?),
                 4 => topic = m.next_value_seed(Text { key: "topic" })?,
-                5 => hours = Some(m.next_value_seed(Num(Range::Above(0.0)))?),
+                5 => hours = Some(m.next_value_seed(Num(rules::HOURS))?),
                 6 => instructor = m.next_value_seed(Text { key: "instructor" })?,
                 7 => plan = m.next_value_seed(Plan(cx.plan_idx))?,
                 _ => attendees = Some(m.next_value_seed(Attendees(cx.mgr_idx))?),
@@ -632,15 +645,15 @@ impl<'de> Visitor<'de> for AttendanceSeed {
     type Value = Attendance;
     expecting!();
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Attendance, A::Error> {
-        let mut seen = [false; 4];
+        let mut seen = [false; keys::ATTENDANCE.len()];
         let (mut present, mut excused, mut score, mut reason) = (None, None, None, None);
-        while let Some(key) = m.next_key_seed(Key(&["present", "score", "excused", "reason"]))? {
+        while let Some(key) = m.next_key_seed(Key(&keys::ATTENDANCE))? {
             if std::mem::replace(&mut seen[key], true) {
                 return Err(give_up());
             }
             match key {
                 0 => present = Some(m.next_value_seed(Bool)?),
-                1 => score = m.next_value_seed(OptNum(Range::Between(0.0, 100.0)))?,
+                1 => score = m.next_value_seed(OptNum(rules::SCORE))?,
                 2 => excused = m.next_value_seed(OptBool)?,
                 _ => reason = m.next_value_seed(Text { key: "reason" })?,
             }

@@ -11,17 +11,19 @@
 
 mod check;
 mod fast;
+mod field;
 mod incentives;
 mod pages;
 mod results;
 mod roster;
+pub(crate) mod rules;
 mod settings;
 #[cfg(test)]
 mod testing;
 mod training;
 pub mod warnings;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -30,10 +32,11 @@ use crate::load::{Doc, ResultsFile, Role};
 use crate::model::*;
 use crate::yaml::Value;
 
-pub(crate) use check::not_finite;
 use check::V;
+pub(crate) use rules::not_finite;
 
 pub(crate) use check::text_problem;
+pub(crate) use field::spaced;
 
 /// True when `s` is a valid id: `^[a-z0-9][a-z0-9_-]{0,63}$`.
 pub fn is_id(s: &str) -> bool {
@@ -250,15 +253,6 @@ fn one_per_id<'a, T>(
         }
     }
     out
-}
-
-/// Groups values by key preserving a deterministic order (used by callers building indexes).
-pub fn group_by<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, Vec<V>> {
-    let mut m: BTreeMap<K, Vec<V>> = BTreeMap::new();
-    for (k, v) in items {
-        m.entry(k).or_default().push(v);
-    }
-    m
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Free pages (`pages/SLUG.md`): the slug and the front matter (`title`, `order`).
 use super::check::{P, V};
 use super::is_id;
+use super::rules::keys;
 use crate::diag::{t, Lang, Problems};
 use crate::load::{Doc, Role};
 use crate::model::*;
@@ -44,7 +45,7 @@ pub(super) fn page(c: &mut V, v: &Value, slug: &str, body: &str) -> Option<Page>
     let m = c.map(
         root,
         v,
-        &["title", "order"],
+        &keys::PAGE,
         &t!(lang, "页面头信息", "front matter"),
     )?;
     let title = c.text(root, m, "title", true)?;

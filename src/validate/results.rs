@@ -3,15 +3,15 @@
 //! deduction items, a veto; managers who had left by the month are refused.
 use std::collections::HashMap;
 
-use super::check::{shown, suggest, Range, P, V};
+use super::check::{shown, suggest, P, V};
 use super::is_id;
+use super::rules;
+/// The keys of an entry besides indicator ids (kept under this name for `site.rs`).
+pub(super) use super::rules::keys::ENTRY as ENTRY_KEYS;
 use crate::diag::{t, Lang, Problems};
 use crate::load::{ResultsContent, ResultsFile};
 use crate::model::*;
 use crate::yaml::Value;
-
-/// Keys of an entry in a results file besides indicator ids.
-pub(super) const ENTRY_KEYS: [&str; 3] = ["bonus", "deductions", "veto"];
 
 /// What checking a results file needs from the rest of the site.
 pub(super) struct Context<'a> {
@@ -153,7 +153,7 @@ pub(super) fn results(
     let m = c.map(
         root,
         v,
-        &["month", "note", "results"],
+        &rules::keys::RESULTS_FILE,
         &t!(lang, "成绩文件", "a results file"),
     )?;
     let month = c.month(root, m, "month");
@@ -337,7 +337,7 @@ pub(super) fn entry(
                         .indicators
                         .iter()
                         .map(|x| x.id.as_str())
-                        .chain(ENTRY_KEYS);
+                        .chain(rules::keys::ENTRY);
                     let hint = suggest(key, ids.clone())
                         .map(|h| t!(lang, "（是否应为 \"{}\"？）", " (did you mean \"{}\"?)", h))
                         .unwrap_or_default();
@@ -364,14 +364,11 @@ pub(super) fn entry(
         match v {
             Value_::Got(x) => out.push(x),
             Value_::Bad => {}
-            Value_::Missing if ind.method == Method::Training => {
+            Value_::Missing if rules::value_rules(&ind.method).is_empty() => {
                 out.push(crate::model::Value::None)
             }
             Value_::Missing => {
-                let expected = match ind.method {
-                    Method::Ratio { .. } => "{actual: …, target: …}".to_string(),
-                    _ => t!(lang, "数字", "a number"),
-                };
+                let expected = rules::written_as(lang, rules::value_rules(&ind.method));
                 c.err(
                     ep.k(&ind.id),
                     t!(
@@ -403,6 +400,7 @@ enum Value_ {
     Got(crate::model::Value),
 }
 
+/// The value `v` of indicator `ind` at `p`, checked by its method's [`rules::value_rules`].
 pub(super) fn indicator_value(
     c: &mut V,
     p: P,
@@ -410,62 +408,36 @@ pub(super) fn indicator_value(
     ind: &Indicator,
 ) -> Option<crate::model::Value> {
     let lang = c.lang;
-    match &ind.method {
-        Method::Training => {
-            c.err(p, t!(lang, "培训指标 \"{}\" 不在成绩文件中填写：它由当月培训记录自动计算，请删除此行", "training indicator \"{}\" takes no value here: it is computed from the month's training sessions; remove this line", ind.id));
+    match rules::value_rules(&ind.method) {
+        [] => {
+            c.err(p, rules::computed(lang, &ind.id));
             None
         }
-        Method::Ratio { .. } => {
+        [one] => {
+            let x = c.number_value(p, v, &ind.id)?;
+            if !one.range.ok(x) {
+                c.err(p, one.refused(lang, &ind.id, x));
+                return None;
+            }
+            Some(crate::model::Value::Number(x))
+        }
+        parts => {
             let Value::Mapping(m) = v else {
                 let d = c.describe(v);
-                c.err(p, t!(lang, "指标 \"{}\" 是完成率指标，应写成 {{actual: 实际值, target: 目标值}}，实际是 {}", "indicator \"{}\" is a ratio: write {{actual: …, target: …}}, found {}", ind.id, d));
+                c.err(p, rules::not_a_mapping(lang, &ind.id, &d));
                 return None;
             };
             let what = t!(lang, "完成率指标", "a ratio value");
-            c.map(p, v, &["actual", "target"], &what)?;
-            let actual = c.num(p, m, "actual", true, Range::AtLeast(0.0));
-            let target = c.num(p, m, "target", true, Range::Above(0.0));
+            c.map(p, v, &rules::part_keys(parts), &what)?;
+            let mut got = [None; 2];
+            for (slot, rule) in got.iter_mut().zip(parts) {
+                let key = rule.part.key().unwrap_or_default();
+                *slot = c.num(p, m, key, true, rule.range);
+            }
             Some(crate::model::Value::Ratio {
-                actual: actual?,
-                target: target?,
+                actual: got[0]?,
+                target: got[1]?,
             })
-        }
-        Method::Percent => {
-            let x = c.number_value(p, v, &ind.id)?;
-            if !(0.0..=100.0).contains(&x) {
-                c.err(
-                    p,
-                    t!(
-                        lang,
-                        "指标 \"{}\" 是百分数，应在 0 到 100 之间，实际是 {}",
-                        "indicator \"{}\" is a percentage: expected 0 to 100, found {}",
-                        ind.id,
-                        x
-                    ),
-                );
-                return None;
-            }
-            Some(crate::model::Value::Number(x))
-        }
-        Method::Linear { .. } => c
-            .number_value(p, v, &ind.id)
-            .map(crate::model::Value::Number),
-        Method::Deduct { .. } => {
-            let x = c.number_value(p, v, &ind.id)?;
-            if x < 0.0 {
-                c.err(
-                    p,
-                    t!(
-                        lang,
-                        "扣分指标 \"{}\" 是次数，不能为负数，实际是 {}",
-                        "deduct indicator \"{}\" is a count and must be >= 0, found {}",
-                        ind.id,
-                        x
-                    ),
-                );
-                return None;
-            }
-            Some(crate::model::Value::Number(x))
         }
     }
 }
@@ -473,19 +445,20 @@ pub(super) fn indicator_value(
 pub(super) fn items(c: &mut V, ep: P, em: &yaml_serde::Mapping, key: &str) -> Vec<Item> {
     let lang = c.lang;
     let mut out = Vec::new();
-    let kp = ep.k(key);
-    for (i, it) in c.seq(ep, em, key, false).iter().enumerate() {
-        let p = kp.i(i);
-        let what = t!(lang, "加减分项", "a bonus or deduction item");
-        let Some(m) = c.map(p, it, &["points", "reason"], &what) else {
-            continue;
-        };
-        let points = c.num(p, m, "points", true, Range::AtLeast(0.0));
-        let reason = c.text(p, m, "reason", true);
-        if let (Some(points), Some(reason)) = (points, reason) {
-            out.push(Item { points, reason });
-        }
-    }
+    let what = t!(lang, "加减分项", "a bonus or deduction item");
+    c.each_map(
+        ep,
+        em,
+        (key, false),
+        (&rules::keys::ITEM, &what),
+        |c, (_, p), m| {
+            let points = c.num(p, m, "points", true, rules::ITEM_POINTS);
+            let reason = c.text(p, m, "reason", true);
+            if let (Some(points), Some(reason)) = (points, reason) {
+                out.push(Item { points, reason });
+            }
+        },
+    );
     out
 }
 

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::check::{shown, suggest, P, V};
+use super::rules::keys;
 use crate::diag::t;
 use crate::model::*;
 use crate::yaml::Value;
@@ -56,44 +57,38 @@ pub(super) fn check_grades(c: &mut V, v: &Value, grades: &[String]) {
 pub(super) fn roster(c: &mut V, v: &Value) -> Option<(Vec<Team>, Vec<Manager>)> {
     let lang = c.lang;
     let root = P::ROOT;
-    let m = c.map(root, v, &["teams", "managers"], "managers.yaml")?;
+    let m = c.map(root, v, &keys::MANAGERS_FILE, "managers.yaml")?;
     let mut teams = Vec::new();
-    let tp = root.k("teams");
     let mut team_idx: HashMap<String, usize> = HashMap::new();
-    for (i, item) in c.seq(root, m, "teams", true).iter().enumerate() {
-        let p = tp.i(i);
-        let Some(tm) = c.map(p, item, &["id", "name"], &t!(lang, "片区", "a team")) else {
-            continue;
-        };
-        let id = c.id(p, tm, "id", &t!(lang, "片区编号", "team id"));
-        let name = c.text(p, tm, "name", true);
-        if let (Some(id), Some(name)) = (id, name) {
-            if team_idx.contains_key(&id) {
-                c.err(
-                    p.k("id"),
-                    t!(lang, "片区编号 \"{}\" 重复", "duplicate team id \"{}\"", id),
-                );
-                continue;
+    let what = t!(lang, "片区", "a team");
+    c.each_map(
+        root,
+        m,
+        ("teams", true),
+        (&keys::TEAM, &what),
+        |c, (_, p), tm| {
+            let id = c.id(p, tm, "id", &t!(lang, "片区编号", "team id"));
+            let name = c.text(p, tm, "name", true);
+            if let (Some(id), Some(name)) = (id, name) {
+                if team_idx.contains_key(&id) {
+                    c.err(
+                        p.k("id"),
+                        t!(lang, "片区编号 \"{}\" 重复", "duplicate team id \"{}\"", id),
+                    );
+                    return;
+                }
+                team_idx.insert(id.clone(), teams.len());
+                teams.push(Team { id, name });
             }
-            team_idx.insert(id.clone(), teams.len());
-            teams.push(Team { id, name });
-        }
-    }
+        },
+    );
     let mut managers: Vec<Manager> = Vec::new();
     let mp = root.k("managers");
     let mut seen = HashSet::new();
     // Each email (trimmed, ignoring case) and the first manager who has it, by index.
     let mut emails: HashMap<String, (String, usize)> = HashMap::new();
-    for (i, item) in c.seq(root, m, "managers", true).iter().enumerate() {
-        let p = mp.i(i);
-        let Some(mm) = c.map(
-            p,
-            item,
-            &["id", "name", "team", "grade", "joined", "left", "email"],
-            &t!(lang, "客户经理", "a manager"),
-        ) else {
-            continue;
-        };
+    let what = t!(lang, "客户经理", "a manager");
+    c.each_map(root, m, ("managers", true), (&keys::MANAGER, &what), |c, (i, p), mm| {
         let id = c.id(p, mm, "id", &t!(lang, "客户经理编号", "manager id"));
         let name = c.text(p, mm, "name", true);
         let team = match mm.get("team") {
@@ -190,7 +185,7 @@ pub(super) fn roster(c: &mut V, v: &Value) -> Option<(Vec<Team>, Vec<Manager>)> 
                         id
                     ),
                 );
-                continue;
+                return;
             }
             managers.push(Manager {
                 id,
@@ -202,7 +197,7 @@ pub(super) fn roster(c: &mut V, v: &Value) -> Option<(Vec<Team>, Vec<Manager>)> 
                 email,
             });
         }
-    }
+    });
     Some((teams, managers))
 }
 

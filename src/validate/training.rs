@@ -4,25 +4,13 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use super::check::{shown, suggest, Range, P, V};
+use super::check::{shown, suggest, P, V};
 use super::results::manager_key;
+use super::rules::{self, keys};
 use crate::diag::{t, Lang, Problems, Source};
 use crate::load::Doc;
 use crate::model::*;
 use crate::yaml::Value;
-
-/// The keys of a training session, in the order they are checked (the fast path reads the same).
-pub(super) const SESSION_KEYS: [&str; 9] = [
-    "id",
-    "title",
-    "date",
-    "kind",
-    "topic",
-    "hours",
-    "instructor",
-    "plan",
-    "attendees",
-];
 
 /// The training sessions, each id used once across the files, sorted by date and id. A
 /// session's document is usually not parsed yet (`value` is `None`): it is then read from its
@@ -98,42 +86,39 @@ pub(super) fn trainings<'a>(
 pub(super) fn plans(c: &mut V, v: &Value) -> Vec<Plan> {
     let lang = c.lang;
     let root = P::ROOT;
-    let Some(m) = c.map(root, v, &["plans"], "training-plan.yaml") else {
+    let Some(m) = c.map(root, v, &keys::PLAN_FILE, "training-plan.yaml") else {
         return Vec::new();
     };
-    let pp = root.k("plans");
     let mut out: Vec<Plan> = Vec::new();
     let mut seen = HashSet::new();
-    for (i, item) in c.seq(root, m, "plans", true).iter().enumerate() {
-        let p = pp.i(i);
-        let Some(pm) = c.map(
-            p,
-            item,
-            &["id", "month", "title", "kind"],
-            &t!(lang, "培训计划项", "a plan entry"),
-        ) else {
-            continue;
-        };
-        let id = c.id(p, pm, "id", &t!(lang, "计划编号", "plan id"));
-        let month = c.month(p, pm, "month");
-        let title = c.text(p, pm, "title", true);
-        let kind = kind(c, p, pm, false);
-        if let (Some(id), Some(month), Some(title)) = (id, month, title) {
-            if !seen.insert(id.clone()) {
-                c.err(
-                    p.k("id"),
-                    t!(lang, "计划编号 \"{}\" 重复", "duplicate plan id \"{}\"", id),
-                );
-                continue;
+    let what = t!(lang, "培训计划项", "a plan entry");
+    c.each_map(
+        root,
+        m,
+        ("plans", true),
+        (&keys::PLAN, &what),
+        |c, (_, p), pm| {
+            let id = c.id(p, pm, "id", &t!(lang, "计划编号", "plan id"));
+            let month = c.month(p, pm, "month");
+            let title = c.text(p, pm, "title", true);
+            let kind = kind(c, p, pm, false);
+            if let (Some(id), Some(month), Some(title)) = (id, month, title) {
+                if !seen.insert(id.clone()) {
+                    c.err(
+                        p.k("id"),
+                        t!(lang, "计划编号 \"{}\" 重复", "duplicate plan id \"{}\"", id),
+                    );
+                    return;
+                }
+                out.push(Plan {
+                    id,
+                    month,
+                    title,
+                    kind: kind.flatten(),
+                });
             }
-            out.push(Plan {
-                id,
-                month,
-                title,
-                kind: kind.flatten(),
-            });
-        }
-    }
+        },
+    );
     out
 }
 
@@ -177,7 +162,7 @@ pub(super) fn training(
     let m = c.map(
         root,
         v,
-        &SESSION_KEYS,
+        &keys::SESSION,
         &t!(lang, "培训记录", "a training session"),
     )?;
     let id = c.id(root, m, "id", &t!(lang, "培训编号", "training id"));
@@ -185,7 +170,7 @@ pub(super) fn training(
     let date = c.date(root, m, "date", true);
     let kind = kind(c, root, m, true).flatten();
     let topic = c.text(root, m, "topic", false);
-    let hours = c.num(root, m, "hours", true, Range::Above(0.0));
+    let hours = c.num(root, m, "hours", true, rules::HOURS);
     let instructor = c.text(root, m, "instructor", false);
     let plan = match m.get("plan") {
         None | Some(Value::Null) => Some(None),
@@ -236,14 +221,14 @@ pub(super) fn training(
                     let Some(em) = c.map(
                         p,
                         ev,
-                        &["present", "score", "excused", "reason"],
+                        &keys::ATTENDANCE,
                         &t!(lang, "出勤情况", "attendance"),
                     ) else {
                         continue;
                     };
                     let present = c.boolean(p, em, "present", true);
                     let excused = c.boolean(p, em, "excused", false).unwrap_or(false);
-                    let score = c.num(p, em, "score", false, Range::Between(0.0, 100.0));
+                    let score = c.num(p, em, "score", false, rules::SCORE);
                     let reason = c.text(p, em, "reason", false);
                     if present == Some(false) && score.is_some() {
                         c.err(p.k("score"), t!(lang, "缺勤人员不能有成绩：只有 present: true 时才填写 score", "an absent attendee cannot have a score: give score only with present: true"));

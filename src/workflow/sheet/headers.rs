@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::diag::Lang;
 use crate::model::{Method, Site};
+use crate::validate::rules::Part;
 
 /// What a header names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -27,6 +28,17 @@ pub(super) enum Col {
     RatioWhole(usize),
     /// A training indicator: scored from training records, an error here.
     Training(usize),
+}
+
+impl Col {
+    /// The column of number `part` of indicator `i`.
+    pub(super) fn of(i: usize, part: Part) -> Col {
+        match part {
+            Part::Value => Col::Value(i),
+            Part::Actual => Col::Actual(i),
+            Part::Target => Col::Target(i),
+        }
+    }
 }
 
 /// Normalises a header: no whitespace, ASCII lower case, full-width forms as ASCII.

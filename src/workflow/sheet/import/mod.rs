@@ -18,14 +18,7 @@ mod shown;
 
 use rows::{fraction_columns, row_items, row_manager, row_values};
 
-/// `s` as it follows Chinese text in a message: with a space before a leading Latin letter or
-/// digit (`应为 0 到 100`), none before Chinese (`应为不小于 0`).
-pub(super) fn spaced(lang: Lang, s: &str) -> String {
-    match (lang, s.chars().next()) {
-        (Lang::Zh, Some(c)) if c.is_ascii_alphanumeric() => format!(" {s}"),
-        _ => s.to_string(),
-    }
-}
+pub(super) use crate::validate::spaced;
 
 /// A message with no space after a full-width closing parenthesis: `从 results.xlsx（工作表
 /// 十一月）导入`, where the template had a space after the file name.
@@ -352,18 +345,9 @@ fn read_columns(
     }
     let col_of = |c: Col| seen.get(&c).copied();
     for (i, ind) in inds.iter().enumerate() {
-        let needed: Vec<Col> = match ind.method {
-            Method::Training => vec![],
-            Method::Ratio { .. } => vec![Col::Actual(i), Col::Target(i)],
-            _ => vec![Col::Value(i)],
-        };
-        for need in needed {
-            if col_of(need).is_none() {
-                let what = match need {
-                    Col::Actual(_) => t!(lang, "{}（实际）", "{} (actual)", ind.name),
-                    Col::Target(_) => t!(lang, "{}（目标）", "{} (target)", ind.name),
-                    _ => ind.name.clone(),
-                };
+        for rule in crate::validate::rules::value_rules(&ind.method) {
+            if col_of(Col::of(i, rule.part)).is_none() {
+                let what = rule.part.named(lang, &ind.name);
                 errs.push(format!(
                     "{}: {}",
                     at(hr, 0),

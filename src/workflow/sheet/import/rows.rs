@@ -3,6 +3,7 @@
 //! fractions.
 
 use super::*;
+use crate::validate::rules::{self, value_rules, Part, Range};
 
 /// The manager of row `r`, by id (checked against the name when both are given) or by name.
 pub(super) fn row_manager(
@@ -137,75 +138,22 @@ pub(super) fn row_values(
     let col_of = |c: Col| seen.get(&c).copied();
     let mut values = Vec::with_capacity(inds.len());
     for (i, ind) in inds.iter().enumerate() {
-        let v = match ind.method {
-            Method::Training => Some(Value::None),
-            Method::Ratio { .. } => {
-                let a = col_of(Col::Actual(i)).and_then(|c| {
-                    let what = t!(lang, "{}（实际）", "{} (actual)", ind.name);
-                    checked(
-                        table,
-                        lang,
-                        (r, c),
-                        &what,
-                        &t!(lang, "实际完成数，不小于 0", "the actual figure, 0 or more"),
-                        (|x| x >= 0.0, &t!(lang, "不小于 0", "0 or more")),
-                        errs,
-                    )
-                });
-                let t = col_of(Col::Target(i)).and_then(|c| {
-                    let what = t!(lang, "{}（目标）", "{} (target)", ind.name);
-                    checked(
-                        table,
-                        lang,
-                        (r, c),
-                        &what,
-                        &t!(lang, "目标（任务）数，大于 0", "the target, more than 0"),
-                        (|x| x > 0.0, &t!(lang, "大于 0", "more than 0")),
-                        errs,
-                    )
-                });
-                match (a, t) {
-                    (Some(actual), Some(target)) => Some(Value::Ratio { actual, target }),
-                    _ => None,
-                }
-            }
-            Method::Percent => col_of(Col::Value(i)).and_then(|c| {
-                let exp = t!(lang, "0 到 100 的百分数", "a percentage from 0 to 100");
-                let x = checked(
-                    table,
-                    lang,
-                    (r, c),
-                    &ind.name,
-                    &exp,
-                    (|x| (0.0..=100.0).contains(&x), &exp),
-                    errs,
-                )?;
-                Some(Value::Number(x))
-            }),
-            Method::Linear { .. } => col_of(Col::Value(i)).and_then(|c| {
-                let x = number(
-                    table,
-                    lang,
-                    (r, c),
-                    &ind.name,
-                    &t!(lang, "数字", "a number"),
-                    errs,
-                )?;
-                Some(Value::Number(x))
-            }),
-            Method::Deduct { .. } => col_of(Col::Value(i)).and_then(|c| {
-                let exp = t!(lang, "次数，不小于 0", "a count, 0 or more");
-                let x = checked(
-                    table,
-                    lang,
-                    (r, c),
-                    &ind.name,
-                    &exp,
-                    (|x| x >= 0.0, &exp),
-                    errs,
-                )?;
-                Some(Value::Number(x))
-            }),
+        let rules = value_rules(&ind.method);
+        // Each number of the value from its column, checked by its rule.
+        let mut got = [None; 2];
+        for (slot, rule) in got.iter_mut().zip(rules) {
+            *slot = col_of(Col::of(i, rule.part)).and_then(|c| {
+                let what = rule.part.named(lang, &ind.name);
+                let exp = rule.sheet_expected(lang);
+                let range = (rule.range, rule.sheet_range(lang));
+                checked(table, lang, (r, c), &what, &exp, (range.0, &range.1), errs)
+            });
+        }
+        let v = match (rules.len(), got) {
+            (0, _) => Some(Value::None),
+            (1, [x, _]) => x.map(Value::Number),
+            (_, [Some(actual), Some(target)]) => Some(Value::Ratio { actual, target }),
+            _ => None,
         };
         values.push(v.unwrap_or(Value::None));
     }
@@ -242,7 +190,7 @@ pub(super) fn row_items(
             let (points, reasons) = (split(&text), split(&reason));
             let parsed: Vec<Option<f64>> = points
                 .iter()
-                .map(|p| parse_number(p).filter(|x| *x > 0.0))
+                .map(|p| parse_number(p).filter(|x| *x > 0.0 && rules::usable(*x)))
                 .collect();
             if points.len() == reasons.len()
                 && parsed.iter().all(Option::is_some)
@@ -281,7 +229,7 @@ pub(super) fn row_items(
                 (r, c),
                 what,
                 &t!(lang, "分值，不小于 0", "points, 0 or more"),
-                (|x| x >= 0.0, &range),
+                (rules::ITEM_POINTS, &range),
                 errs,
             ) else {
                 return Vec::new();
@@ -377,21 +325,28 @@ fn number(
     v
 }
 
-/// The number in cell (`r`, `c`) (see [`number`]) when `ok` accepts it; else a problem: out
-/// of range, expected `range`.
+/// The number in cell (`r`, `c`) (see [`number`]) when it is within `range` and
+/// [`usable`](rules::usable) (at most 10¹² in magnitude, as every data file's number); else a
+/// problem: out of range, expected `range_text` (or a number of that magnitude).
 fn checked(
     table: &Table,
     lang: Lang,
     (r, c): (usize, usize),
     what: &str,
     expected: &str,
-    (ok, range): (fn(f64) -> bool, &str),
+    (range, range_text): (Range, &str),
     errs: &mut Vec<String>,
 ) -> Option<f64> {
     let x = number(table, lang, (r, c), what, expected, errs)?;
-    if ok(x) {
+    if range.accepts(x) {
         return Some(x);
     }
+    let too_large = rules::magnitude(lang);
+    let range_text = if rules::usable(x) {
+        range_text
+    } else {
+        &too_large
+    };
     errs.push(format!(
         "{}: {}",
         table.cell_ref(r, c),
@@ -401,26 +356,26 @@ fn checked(
             "\"{}\" value {} is out of range: expected {}",
             what,
             num(x),
-            spaced(lang, range)
+            spaced(lang, range_text)
         )
     ));
     None
 }
 
-/// True when the values of part `part` (0: the value, 1: a ratio's actual, 2: its target) of
-/// indicator `i` are on a 0–100 scale: always for `percent`; for `linear`, when its `target`
-/// is from 10 to 100; for both `linear` and `ratio`, when the site's other months hold values
-/// of it and all of them are above 1.5 and at most 100.
-pub(super) fn on_100_scale(site: &Site, month: Month, i: usize, part: u8) -> bool {
+/// True when the values of part `part` of indicator `i` are on a 0–100 scale: always for
+/// `percent`; for `linear`, when its `target` is from 10 to 100; for both `linear` and
+/// `ratio`, when the site's other months hold values of it and all of them are above 1.5 and
+/// at most 100.
+pub(super) fn on_100_scale(site: &Site, month: Month, i: usize, part: Part) -> bool {
     let history: Vec<f64> = site
         .months
         .iter()
         .filter(|m| m.month != month)
         .flat_map(|m| &m.entries)
         .filter_map(|e| match (e.values[i], part) {
-            (Value::Number(x), 0) => Some(x),
-            (Value::Ratio { actual, .. }, 1) => Some(actual),
-            (Value::Ratio { target, .. }, 2) => Some(target),
+            (Value::Number(x), Part::Value) => Some(x),
+            (Value::Ratio { actual, .. }, Part::Actual) => Some(actual),
+            (Value::Ratio { target, .. }, Part::Target) => Some(target),
             _ => None,
         })
         .collect();
@@ -446,13 +401,11 @@ pub(super) fn fraction_columns(
     let lang = site.config.language;
     let mut out = Vec::new();
     for (i, ind) in site.config.indicators.iter().enumerate() {
-        let parts = match ind.method {
-            Method::Percent | Method::Linear { .. } => vec![(Col::Value(i), 0)],
-            Method::Ratio { .. } => vec![(Col::Actual(i), 1), (Col::Target(i), 2)],
-            _ => vec![],
-        };
-        for (col, part) in parts {
-            let Some(&c) = seen.get(&col) else { continue };
+        for rule in value_rules(&ind.method) {
+            let part = rule.part;
+            let Some(&c) = seen.get(&Col::of(i, part)) else {
+                continue;
+            };
             if !on_100_scale(site, month, i, part) {
                 continue;
             }
@@ -483,11 +436,7 @@ pub(super) fn fraction_columns(
             let Some((r, x)) = first.filter(|_| fractions && above_zero) else {
                 continue;
             };
-            let what = match part {
-                1 => t!(lang, "{}（实际）", "{} (actual)", ind.name),
-                2 => t!(lang, "{}（目标）", "{} (target)", ind.name),
-                _ => ind.name.clone(),
-            };
+            let what = part.named(lang, &ind.name);
             let pct = num(crate::workflow::sheet::formats::percent_of(x));
             out.push(format!(
                 "{}: {}",
