@@ -43,7 +43,8 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+    /// Runs `f` as the phase `name`, recording its wall time.
+    pub(crate) fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
         self.phases.push((name, start.elapsed()));
@@ -98,32 +99,13 @@ pub fn detect_settings(root: &Path) -> (Lang, String) {
 
 /// Loads and validates the site at `root`: every problem, or the site.
 pub fn load_site(root: &Path, timings: &mut Timings) -> Result<Site, Vec<Problem>> {
-    load_site_cached(root, timings, None).map(|(site, _)| site)
-}
-
-/// As [`load_site`], taking clean results files from the parse cache at `cache` (see
-/// [`crate::cache`]) when given; returns the loaded files too, for [`save_cache`].
-pub fn load_site_cached(
-    root: &Path,
-    timings: &mut Timings,
-    cache: Option<&Path>,
-) -> Result<(Site, load::Loaded), Vec<Problem>> {
-    let lang = detect_language(root);
-    let (mut loaded, cache) = timings.time("load", || {
-        rayon::join(
-            || load::load(root, lang),
-            || cache.map(crate::cache::ParseCache::read),
-        )
-    });
-    let site = validate_loaded(&mut loaded, cache.as_ref(), None, timings);
-    drop(cache);
-    Ok((site?, loaded))
+    crate::cache::parse::load_site_cached(root, timings, None).map(|(site, _)| site)
 }
 
 /// Validates the `loaded` files (phase `validate`), taking clean results files from `cache`
 /// when given, and the training sessions from `prior` (see [`validate::validate`]): every
 /// problem, or the site. `loaded` keeps its documents and learns the cache keys of the results
-/// files (for [`save_cache`]).
+/// files (for [`crate::cache::parse::save`]).
 pub fn validate_loaded(
     loaded: &mut load::Loaded,
     cache: Option<&crate::cache::ParseCache>,
@@ -147,13 +129,6 @@ pub fn validate_loaded(
     match checked.site {
         Some(s) if all.is_empty() => Ok(s),
         _ => Err(all),
-    }
-}
-
-/// Saves the parse cache of a clean site at `path`, unless every results file came from it.
-pub fn save_cache(path: &Path, site: &Site, loaded: &load::Loaded) {
-    if loaded.cache_misses > 0 || loaded.result_keys.len() != site.months.len() {
-        crate::cache::ParseCache::write(path, &loaded.result_keys, &site.months);
     }
 }
 
@@ -186,14 +161,15 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
     let lang = detect_language(&opts.root);
     let output = crate::output::resolve(&opts.output, lang).map_err(Error::Io)?;
     crate::output::check_target(&opts.root, &output, lang).map_err(Error::Io)?;
-    let cache_path = crate::cache::path_for(&output);
+    let cache_path = crate::cache::path_for(&output).filter(|_| crate::cache::enabled());
     // Previous outputs set aside by earlier builds are deleted while this one loads; the
     // render waits for it (deleting and hard-linking at the same time slow each other down).
     let trash = std::thread::spawn({
         let output = output.clone();
         move || crate::output::empty_trash(&output)
     });
-    let loaded = load_site_cached(&opts.root, &mut timings, cache_path.as_deref());
+    let loaded =
+        crate::cache::parse::load_site_cached(&opts.root, &mut timings, cache_path.as_deref());
     let (site, loaded) = match loaded {
         Ok(x) => x,
         Err(e) => {
@@ -206,24 +182,10 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
     std::thread::scope(|scope| {
         if let Some(p) = &cache_path {
             let (site, loaded) = (&site, &loaded);
-            scope.spawn(move || {
-                background_priority();
-                save_cache(p, site, loaded)
-            });
+            scope.spawn(move || crate::cache::parse::save_in_background(p, site, loaded));
         }
         render_and_swap(opts, &site, timings, trash)
     })
-}
-
-/// Lowers the calling thread's priority (Linux: the nice value is per thread), for work done
-/// in the background of a build (saving the parse cache) so that it uses the cores only when
-/// the build's own threads leave them idle.
-fn background_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority with PRIO_PROCESS and 0 changes only the calling thread's nice value.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
 }
 
 fn render_and_swap(
