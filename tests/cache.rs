@@ -1,5 +1,7 @@
 //! The parse cache (`.NAME.cache` beside the output): a build with a cache gives exactly the
 //! output of a build without one, never hides a problem, and ignores a damaged cache file.
+//! The switch `RANKPRESS_CACHE=off` turns every cache and reuse mechanism off (parse cache,
+//! page manifest, hard-linking from the previous output) with the same output.
 
 mod common;
 
@@ -193,4 +195,93 @@ fn a_cached_month_with_a_new_error_is_reported() {
     let (code, err) = build_into(root, "out");
     assert_eq!(code, Some(0), "{err}");
     assert_same_as_uncached(root, "restored");
+}
+
+/// Builds `root` into `root/NAME` with the cache switched off (`RANKPRESS_CACHE=off`).
+fn build_uncached(root: &Path, name: &str) -> (Option<i32>, String) {
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_rankpress"))
+        .current_dir(root)
+        .env("RANKPRESS_CACHE", "off")
+        .args(["build", "--root", ".", "--output", name])
+        .output()
+        .expect("run rankpress");
+    (
+        r.status.code(),
+        String::from_utf8_lossy(&r.stderr).into_owned(),
+    )
+}
+
+/// The files of `out` that are hard-linked elsewhere (reused from a previous output).
+fn linked(out: &Path) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.metadata().unwrap().nlink() > 1)
+        .map(|e| e.path().display().to_string())
+        .collect()
+}
+
+/// Asserts that `root/out` has exactly the files and bytes of a clean build with the cache
+/// off into a new folder.
+fn assert_same_as_clean_uncached(root: &Path, what: &str) {
+    let clean = format!("clean-{}", what.replace(' ', "-"));
+    let _ = std::fs::remove_dir_all(root.join(&clean));
+    let (code, err) = build_uncached(root, &clean);
+    assert_eq!(code, Some(0), "{what}: {err}");
+    assert!(!cache_of(root, &clean).exists(), "{what}: cache written");
+    assert!(!root.join(format!(".{clean}.pages")).exists(), "{what}");
+    let (a, b) = (snapshot(&root.join("out")), snapshot(&root.join(&clean)));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{what}"
+    );
+    for (k, v) in &a {
+        assert!(b.get(k) == Some(v), "{what}: {k} differs from a clean build");
+    }
+}
+
+#[test]
+fn the_switch_turns_every_cache_off_with_the_same_output() {
+    let site = site_from(&repo().join("content"));
+    let root = site.path();
+    let (cache, pages) = (cache_of(root, "out"), root.join(".out.pages"));
+    // Cache on: the parse cache and the page manifest are written, and a rebuild links the
+    // unchanged files from the previous output.
+    assert_eq!(build_into(root, "out").0, Some(0));
+    assert!(cache.is_file() && pages.is_file());
+    assert_eq!(build_into(root, "out").0, Some(0));
+    assert!(!linked(&root.join("out")).is_empty(), "nothing reused");
+    assert_same_as_clean_uncached(root, "on");
+    // Cache off: nothing read or written, nothing linked, every file written again.
+    std::fs::remove_file(&cache).unwrap();
+    let (code, err) = build_uncached(root, "out");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!cache.exists(), "the parse cache was written");
+    assert!(!pages.exists(), "the page manifest was written");
+    assert_eq!(linked(&root.join("out")), Vec::<String>::new());
+    assert_same_as_clean_uncached(root, "off");
+    // On again, after an edit of one results value: the same as a clean build.
+    assert_eq!(build_into(root, "out").0, Some(0));
+    let newest = std::fs::read_dir(root.join("content/results"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .max()
+        .unwrap();
+    let text = std::fs::read_to_string(&newest).unwrap();
+    let at = text.find("actual: ").unwrap() + "actual: ".len();
+    let digits = text[at..].chars().take_while(char::is_ascii_digit).count();
+    let n: u64 = text[at..at + digits].parse().unwrap();
+    std::fs::write(
+        &newest,
+        format!("{}{}{}", &text[..at], n + 7, &text[at + digits..]),
+    )
+    .unwrap();
+    let (code, err) = build_into(root, "out");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(cache.is_file() && pages.is_file());
+    assert!(!linked(&root.join("out")).is_empty(), "nothing reused");
+    assert_same_as_clean_uncached(root, "edited");
 }
