@@ -201,7 +201,10 @@ pub fn os_reason(lang: Lang, e: &std::io::Error) -> String {
         K::StorageFull => ("磁盘已满", "the disk is full"),
         K::ReadOnlyFilesystem => ("磁盘是只读的", "the disk is read-only"),
         K::IsADirectory => ("这是一个文件夹，不是文件", "is a folder, not a file"),
-        K::NotADirectory => ("路径中有一段不是文件夹", "a part of the path is not a folder"),
+        K::NotADirectory => (
+            "路径中有一段不是文件夹",
+            "a part of the path is not a folder",
+        ),
         K::DirectoryNotEmpty => ("文件夹不是空的", "the folder is not empty"),
         K::InvalidFilename => ("文件名无效或过长", "the file name is invalid or too long"),
         K::CrossesDevices => ("不能跨磁盘移动", "cannot be moved across disks"),
@@ -234,7 +237,10 @@ mod os_reason_tests {
     fn the_os_reason_is_in_the_site_language() {
         let e = std::fs::read("/nonexistent/rankpress").unwrap_err();
         assert_eq!(os_reason(Lang::Zh, &e), "文件或文件夹不存在 (os error 2)");
-        assert_eq!(os_reason(Lang::En, &e), "no such file or folder (os error 2)");
+        assert_eq!(
+            os_reason(Lang::En, &e),
+            "no such file or folder (os error 2)"
+        );
         let other = std::io::Error::other("strange");
         assert_eq!(os_reason(Lang::Zh, &other), "strange");
     }

@@ -238,7 +238,10 @@ fn assert_same_as_clean_uncached(root: &Path, what: &str) {
         "{what}"
     );
     for (k, v) in &a {
-        assert!(b.get(k) == Some(v), "{what}: {k} differs from a clean build");
+        assert!(
+            b.get(k) == Some(v),
+            "{what}: {k} differs from a clean build"
+        );
     }
 }
 

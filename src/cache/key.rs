@@ -158,7 +158,10 @@ mod tests {
             value(&("a".into(), vec![1.0, 2.0])),
             value(&("a".into(), vec![1.0, 2.5]))
         );
-        assert_ne!(value(&("a".into(), vec![0.0])), value(&("a".into(), vec![-0.0])));
+        assert_ne!(
+            value(&("a".into(), vec![0.0])),
+            value(&("a".into(), vec![-0.0]))
+        );
     }
 
     #[test]

@@ -200,10 +200,7 @@ pub fn load_site_cached(
 ) -> Result<(Site, load::Loaded), Vec<Problem>> {
     let lang = detect_language(root);
     let (mut loaded, cache) = timings.time("load", || {
-        rayon::join(
-            || load::load(root, lang),
-            || cache.map(ParseCache::read),
-        )
+        rayon::join(|| load::load(root, lang), || cache.map(ParseCache::read))
     });
     let site = validate_loaded(&mut loaded, cache.as_ref(), None, timings);
     drop(cache);

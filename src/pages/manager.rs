@@ -386,7 +386,12 @@ impl ManagerInputs {
             .finish_key();
         ManagerInputs {
             global,
-            teams: site.teams.iter().zip(&idx.team_hist).map(|t| key_of(&t)).collect(),
+            teams: site
+                .teams
+                .iter()
+                .zip(&idx.team_hist)
+                .map(|t| key_of(&t))
+                .collect(),
             sessions: site.trainings.iter().map(key_of).collect(),
             competitions: site.competitions.iter().map(key_of).collect(),
         }
@@ -397,7 +402,9 @@ impl ManagerInputs {
         let man = &site.managers[m];
         let months = &idx.c.scores.months;
         let mut k = KeyBuilder::new();
-        k.key(self.global).value(&(m, man)).key(self.teams[man.team]);
+        k.key(self.global)
+            .value(&(m, man))
+            .key(self.teams[man.team]);
         k.u64(idx.rows_of[m].len() as u64);
         for &(mi, ri) in &idx.rows_of[m] {
             let ms = &months[mi];
