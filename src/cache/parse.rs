@@ -4,7 +4,7 @@
 //! A results file is the bulk of a site's data (a province: 24 files, 30 MB of YAML); parsing
 //! and checking them is most of `load` + `validate`. A results file's check depends only on its
 //! own bytes, its name, `site.yaml` (indicators, language) and `managers.yaml` (ids, who left
-//! when), so the cache key of an entry is a 128-bit hash of exactly those (and this program's
+//! when), so the cache key of an entry is a [`Key`] of exactly those (and this program's
 //! version): when any of them changes, the file is parsed and checked again, and its problems
 //! are reported with their `file:line:column` as always. Only files that were clean are
 //! stored, so a cache hit never hides a problem.
@@ -14,6 +14,10 @@
 //! floats are stored as their exact bits, so a cached month is bit-for-bit the parsed one.
 //! The file carries a magic line, a format number and a checksum of its body: a truncated,
 //! corrupt or foreign file is ignored (everything is parsed), never trusted.
+//!
+//! `build` reads it and saves it ([`load_site_cached`], [`save_in_background`]); `serve` keeps
+//! one in memory ([`ParseCache::refresh`]). With the cache off ([`super::enabled`]) nothing is
+//! read, written, kept or taken from it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
