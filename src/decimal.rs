@@ -8,7 +8,7 @@ use std::fmt;
 pub const MAX_SCALE: u32 = 18;
 
 /// An exact decimal `units × 10^-scale`, normalised (no trailing zero decimals).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Decimal {
     /// The digits as an integer.
     pub units: i128,

@@ -101,7 +101,7 @@ impl fmt::Display for Month {
 }
 
 /// A calendar date, `YYYY-MM-DD` (validated with chrono).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Date {
     /// Year.
     pub year: i32,
@@ -136,7 +136,7 @@ impl fmt::Display for Date {
 }
 
 /// How an indicator's value becomes points (contract §5).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub enum Method {
     /// `actual / target`, capped, with a floor below which it scores 0.
     Ratio {
@@ -185,7 +185,7 @@ impl Method {
 }
 
 /// One indicator of the scoring model.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Indicator {
     /// Key used in results files.
     pub id: String,
@@ -200,7 +200,7 @@ pub struct Indicator {
 }
 
 /// What an award ranks by.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub enum AwardBasis {
     /// The month's total.
     Total,
@@ -209,7 +209,7 @@ pub enum AwardBasis {
 }
 
 /// A monthly award such as 品牌培育之星.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Award {
     /// Id.
     pub id: String,
@@ -224,7 +224,7 @@ pub struct Award {
 }
 
 /// Settings and scoring model from `site.yaml`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Config {
     /// Site and bulletin title.
     pub title: String,
@@ -259,7 +259,7 @@ pub struct Config {
 }
 
 /// One rating level (考核等次), contract §10.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Rating {
     /// Id, unique among the levels.
     pub id: String,
@@ -274,7 +274,7 @@ pub struct Rating {
 }
 
 /// How the monthly performance pay is worked out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum PayMethod {
     /// base × the level's coefficient.
     Rating,
@@ -293,7 +293,7 @@ impl PayMethod {
 }
 
 /// `pay:` of `site.yaml`; amounts in whole cents (分).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Pay {
     /// The method.
     pub method: PayMethod,
@@ -304,7 +304,7 @@ pub struct Pay {
 }
 
 /// The 奖优罚劣 settings of contract §10; `Default` is "all off" (a version 1 site).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Policy {
     /// Rating levels, best first (empty: no ratings).
     pub ratings: Vec<Rating>,
@@ -321,7 +321,7 @@ pub struct Policy {
 }
 
 /// SMTP security mode.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Security {
     /// Plain connection upgraded with STARTTLS.
     StartTls,
@@ -332,7 +332,7 @@ pub enum Security {
 }
 
 /// SMTP server settings; credentials come only from the environment.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct SmtpConfig {
     /// Host name.
     pub host: String,
@@ -347,7 +347,7 @@ pub struct SmtpConfig {
 }
 
 /// `bulletin:` key of `site.yaml`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct BulletinConfig {
     /// Sender, e.g. `绩效通报 <kpi@example.com>`.
     pub from: String,
@@ -362,7 +362,7 @@ pub struct BulletinConfig {
 }
 
 /// A team (片区).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Team {
     /// Id.
     pub id: String,
@@ -371,7 +371,7 @@ pub struct Team {
 }
 
 /// A customer manager.
-#[derive(Clone, Debug, Hash)]
+#[derive(Clone, Debug, Hash, serde::Serialize)]
 pub struct Manager {
     /// Id.
     pub id: String,
@@ -443,7 +443,7 @@ pub struct MonthResults {
 }
 
 /// Kind of training session.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum TrainingKind {
     /// 岗前培训.
     PreJob,
@@ -481,7 +481,7 @@ impl TrainingKind {
 }
 
 /// One attendee entry of a session.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Attendance {
     /// Index of the manager.
     pub manager: usize,
@@ -496,7 +496,7 @@ pub struct Attendance {
 }
 
 /// One training session.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Training {
     /// Id.
     pub id: String,
@@ -534,7 +534,7 @@ pub struct Plan {
 }
 
 /// One result of a skill competition.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Placing {
     /// Index of the manager.
     pub manager: usize,
@@ -547,7 +547,7 @@ pub struct Placing {
 }
 
 /// A skill competition.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Competition {
     /// Id.
     pub id: String,
@@ -560,7 +560,7 @@ pub struct Competition {
 }
 
 /// An innovation achievement.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Innovation {
     /// Id.
     pub id: String,
@@ -577,7 +577,7 @@ pub struct Innovation {
 }
 
 /// Kind of suggestion.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum SuggestionKind {
     /// 货源需求建议.
     Supply,
@@ -586,7 +586,7 @@ pub enum SuggestionKind {
 }
 
 /// A supply or allocation suggestion.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Suggestion {
     /// Index of the manager.
     pub manager: usize,

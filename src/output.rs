@@ -9,12 +9,11 @@
 //! or `.NAME.old-TOKEN`) is deleted only when its name is exactly that and its marker holds the
 //! same `TOKEN`, which the build that made it wrote: never by a name's prefix alone.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs;
 use std::io::{Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use crate::diag::{t, Lang};
 
@@ -39,23 +38,16 @@ pub struct Output {
     /// The open lock file: the OS lock on it lasts as long as this handle (and dies with the
     /// process, so a killed build never leaves a lock that blocks the next one).
     lock_file: fs::File,
-    /// The previous output, if any: files whose bytes did not change are hard-linked from it
-    /// instead of written again (see [`Output::write`]).
-    previous: Option<PathBuf>,
-    /// Page fingerprints of the previous build (see [`PageCache`]), read at [`Output::begin`].
-    previous_pages: Option<HashMap<String, u64>>,
-    /// `.NAME.pages` beside the output: the fingerprints of the pages in the output.
-    manifest: PathBuf,
+    /// What this build may reuse of the previous output (hard-linked instead of written) and
+    /// the page manifest (see [`crate::cache::pages`]).
+    reuse: crate::cache::Reuse,
     /// This build's random token: in its staging folder's name and marker until the output is
     /// complete (see [`new_token`], [`Output::seal`]).
     token: String,
     /// The previous output's token (its marker's), naming it when it is set aside.
     previous_token: Option<String>,
-    /// This build's page fingerprints, written to `manifest` by [`Output::commit`].
-    pages: Mutex<Option<PageCache>>,
     files: AtomicUsize,
     bytes: AtomicU64,
-    linked: AtomicUsize,
 }
 
 fn io_err(what: &str, path: &Path, e: std::io::Error) -> String {
@@ -134,28 +126,17 @@ impl Output {
         fs::create_dir(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
         write_marker(&staging, &[&token], None)?;
         let previous = target.is_dir().then(|| target.clone());
-        // The manifest describes the current output; it is removed now and written again only
-        // once the new output is in place, so it never describes another build's files.
-        let manifest = parent.join(format!(".{name}.pages"));
-        let previous_pages = previous
-            .as_ref()
-            .and_then(|_| fs::read_to_string(&manifest).ok())
-            .map(|text| PageCache::parse(&text));
-        let _ = fs::remove_file(&manifest);
+        let reuse = crate::cache::Reuse::begin(&target, previous);
         Ok(Output {
             target,
             staging,
             lock,
             lock_file,
-            previous,
-            previous_pages,
-            manifest,
+            reuse,
             token,
             previous_token,
-            pages: Mutex::new(None),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
-            linked: AtomicUsize::new(0),
         })
     }
 
@@ -169,7 +150,7 @@ impl Output {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| io_err("cannot create", dir, e))?;
         }
-        if !self.link_unchanged(rel, data, &path) {
+        if !self.reuse.link_unchanged(rel, data, &path) {
             fs::write(&path, data).map_err(|e| io_err("cannot write", &path, e))?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);
@@ -178,72 +159,21 @@ impl Output {
         Ok(())
     }
 
-    /// When the previous output has the same bytes at `rel`, hard-links that file to `path`
-    /// (staging and target are in the same folder, so on the same filesystem) and returns true.
-    /// A rebuild then writes only what changed, and the swap stays atomic: the staging folder
-    /// is still a complete output. Any failure falls back to writing (returns false).
-    fn link_unchanged(&self, rel: &str, data: &[u8], path: &Path) -> bool {
-        let Some(prev) = &self.previous else {
-            return false;
-        };
-        let old = prev.join(rel);
-        let same = match fs::symlink_metadata(&old) {
-            Ok(m) if m.is_file() && m.len() == data.len() as u64 => {
-                fs::read(&old).is_ok_and(|b| b == data)
-            }
-            _ => false,
-        };
-        if same && fs::hard_link(&old, path).is_ok() {
-            self.linked.fetch_add(1, Ordering::Relaxed);
-            return true;
-        }
-        false
+    /// What this build may reuse of the previous output (see [`crate::cache::pages`]).
+    pub fn reuse(&self) -> &crate::cache::Reuse {
+        &self.reuse
     }
 
-    /// The page fingerprints of the previous build, if its output and manifest exist.
-    pub fn previous_pages(&self) -> Option<&HashMap<String, u64>> {
-        self.previous_pages.as_ref()
-    }
-
-    /// Hard-links the previous output's file at `rel` into the new output (a page whose
-    /// fingerprint did not change); false if that is not possible, and then the caller
-    /// renders and writes the page.
+    /// Hard-links the previous output's file at `rel` into the new output (a page whose key
+    /// did not change, see [`crate::cache::Reuse::link_previous`]); false if that is not
+    /// possible, and then the caller renders and writes the page.
     pub fn link_previous(&self, rel: &str) -> bool {
-        let Some(prev) = &self.previous else {
+        let Some(len) = self.reuse.link_previous(rel, &self.staging.join(rel)) else {
             return false;
         };
-        let old = prev.join(rel);
-        let Ok(meta) = fs::symlink_metadata(&old) else {
-            return false;
-        };
-        if !meta.is_file() {
-            return false;
-        }
-        let path = self.staging.join(rel);
-        if let Some(dir) = path.parent() {
-            if fs::create_dir_all(dir).is_err() {
-                return false;
-            }
-        }
-        if fs::hard_link(&old, &path).is_err() {
-            return false;
-        }
-        self.linked.fetch_add(1, Ordering::Relaxed);
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(meta.len(), Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
         true
-    }
-
-    /// The fingerprints of this build's pages, saved beside the output on commit.
-    pub fn set_pages(&self, pages: PageCache) {
-        if let Ok(mut p) = self.pages.lock() {
-            *p = Some(pages);
-        }
-    }
-
-    /// Files that were unchanged since the previous output (hard-linked, not written).
-    pub fn unchanged(&self) -> usize {
-        self.linked.load(Ordering::Relaxed)
     }
 
     /// Files and bytes written so far.
@@ -252,11 +182,6 @@ impl Output {
             self.files.load(Ordering::Relaxed),
             self.bytes.load(Ordering::Relaxed),
         )
-    }
-
-    /// The staging folder (for steps that write with their own code).
-    pub fn staging(&self) -> &Path {
-        &self.staging
     }
 
     /// Replaces the target with the staged output. Nothing of the previous output is carried
@@ -271,13 +196,7 @@ impl Output {
         let result = marked.and_then(|()| swap(&staging, &self.target, &self.previous_token));
         if result.is_ok() {
             crate::pause::point("swapped");
-            let pages = self.pages.lock().ok().and_then(|mut p| p.take());
-            if let Some(pages) = pages {
-                let tmp = self.manifest.with_extension("pages-new");
-                if fs::write(&tmp, pages.to_text()).is_ok() {
-                    let _ = fs::rename(&tmp, &self.manifest);
-                }
-            }
+            self.reuse.commit();
         }
         if result.is_err() {
             let _ = fs::remove_dir_all(&staging);
@@ -326,90 +245,12 @@ impl Output {
     }
 }
 
-/// Fixed keys of [`stable_hasher`] (arbitrary; changing them invalidates every stored hash).
-const HASH_KEYS: (u64, u64) = (0x7261_6e6b_7072_6573, 0x7370_6167_6573_0002);
-
-/// The hasher of the hashes kept on disk between builds (page fingerprints in `.NAME.pages`):
-/// SipHash-1-3 with fixed keys, a specified algorithm, unlike `std`'s `DefaultHasher`, whose
-/// algorithm may change between Rust releases.
-pub fn stable_hasher() -> siphasher::sip::SipHasher13 {
-    siphasher::sip::SipHasher13::new_with_keys(HASH_KEYS.0, HASH_KEYS.1)
-}
-
-/// First line of `.NAME.pages`: a manifest without it (an older format, or other hashes) is
-/// ignored and every page is rendered.
-const PAGES_HEADER: &str = "rankpress pages 2";
-
-/// The fingerprint of every page rendered by a build (path → hash of its template, theme and
-/// context). Saved as `.NAME.pages` beside the output folder `NAME`; the next build reuses
-/// (hard-links) a page whose fingerprint is unchanged instead of rendering it again. Editing
-/// files inside the output by hand is not detected: delete the output folder (or the
-/// `.NAME.pages` file) to render everything again.
-#[derive(Default)]
-pub struct PageCache {
-    entries: Mutex<Vec<(String, u64)>>,
-}
-
-impl PageCache {
-    /// An empty cache.
-    pub fn new() -> PageCache {
-        PageCache::default()
-    }
-
-    /// Records a page's fingerprint.
-    pub fn record(&self, path: String, fingerprint: u64) {
-        if let Ok(mut e) = self.entries.lock() {
-            e.push((path, fingerprint));
-        }
-    }
-
-    fn to_text(&self) -> String {
-        let mut e = self.entries.lock().map(|e| e.clone()).unwrap_or_default();
-        e.sort();
-        let mut s = String::with_capacity(e.len() * 48 + 32);
-        s.push_str(PAGES_HEADER);
-        s.push('\n');
-        for (path, fp) in e {
-            s.push_str(&format!("{fp:016x} {path}\n"));
-        }
-        s
-    }
-
-    fn parse(text: &str) -> HashMap<String, u64> {
-        let mut lines = text.lines();
-        if lines.next() != Some(PAGES_HEADER) {
-            return HashMap::new();
-        }
-        lines
-            .filter_map(|l| {
-                let (fp, path) = l.split_once(' ')?;
-                Some((path.to_string(), u64::from_str_radix(fp, 16).ok()?))
-            })
-            .collect()
-    }
-}
-
+/// Exchanges the folders `a` and `b` atomically (`renameat2` with `RENAME_EXCHANGE`); an
+/// error where the filesystem or kernel cannot (then [`swap`] renames twice).
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let ca = CString::new(a.as_os_str().as_bytes())?;
-    let cb = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both paths are valid NUL-terminated strings; renameat2 does not retain them.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            ca.as_ptr(),
-            libc::AT_FDCWD,
-            cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -477,29 +318,28 @@ pub fn empty_trash(target: &Path) {
 /// A new token: 16 lowercase hexadecimal digits, different for every build (process id, time
 /// and a counter, hashed). It names a build's staging folder and is written into its marker.
 fn new_token() -> String {
-    use std::hash::{Hash, Hasher};
     static COUNT: AtomicU64 = AtomicU64::new(0);
-    let mut h = stable_hasher();
-    std::process::id().hash(&mut h);
-    std::time::SystemTime::now()
+    let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
-        .unwrap_or_default()
-        .hash(&mut h);
-    COUNT.fetch_add(1, Ordering::Relaxed).hash(&mut h);
-    format!("{:016x}", h.finish())
+        .unwrap_or_default();
+    let key = crate::cache::KeyBuilder::new()
+        .str("token")
+        .u64(std::process::id().into())
+        .value(&nanos)
+        .u64(COUNT.fetch_add(1, Ordering::Relaxed))
+        .finish_key();
+    format!("{:016x}", key.0)
 }
 
 /// The token of a complete output: a hash of its list of entries, so that the same output
 /// always has the same marker.
 fn list_token(files: &[String]) -> String {
-    use std::hash::Hasher;
-    let mut h = stable_hasher();
-    for f in files {
-        h.write(f.as_bytes());
-        h.write_u8(b'\n');
-    }
-    format!("{:016x}", h.finish())
+    let key = crate::cache::KeyBuilder::new()
+        .str("list token")
+        .value(files)
+        .finish_key();
+    format!("{:016x}", key.0)
 }
 
 /// True for a token as [`new_token`] and [`list_token`] make them.
@@ -989,31 +829,6 @@ fn same_file(_f: &fs::File, path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::hash::Hasher;
-
-    #[test]
-    fn stable_hash_is_pinned() {
-        // The value of a specified algorithm with fixed keys: it must never change.
-        let mut h = stable_hasher();
-        h.write(b"rankpress");
-        assert_eq!(h.finish(), PINNED);
-    }
-
-    const PINNED: u64 = 13861791000779538452;
-
-    #[test]
-    fn page_manifest_round_trips_and_old_formats_are_ignored() {
-        let c = PageCache::new();
-        c.record("b/index.html".into(), 7);
-        c.record("a.html".into(), u64::MAX);
-        let text = c.to_text();
-        assert!(text.starts_with("rankpress pages 2\n"), "{text}");
-        let back = PageCache::parse(&text);
-        assert_eq!(back.get("a.html"), Some(&u64::MAX));
-        assert_eq!(back.get("b/index.html"), Some(&7));
-        // A manifest written with DefaultHasher (no header) is not trusted.
-        assert!(PageCache::parse("0000000000000007 b/index.html\n").is_empty());
-    }
 
     #[test]
     fn targets_are_checked() {

@@ -115,7 +115,7 @@ impl Project {
 
     /// Steps `load` and `validate`, timed, taking clean results files from the parse cache at
     /// `cache` when given: every problem, or the site and the loaded files (for
-    /// [`crate::site::save_cache`]).
+    /// [`crate::cache::parse::save`]).
     pub fn load_cached(
         &self,
         timings: &mut Timings,
@@ -157,7 +157,7 @@ impl Project {
     /// previous output is left exactly as it was.
     pub fn build(&self, output: &Path) -> Result<Report, Error> {
         let mut timings = Timings::default();
-        let cache_path = crate::cache::path_for(output);
+        let cache_path = crate::cache::path_for(output).filter(|_| crate::cache::enabled());
         // Previous outputs set aside by earlier builds are deleted while this one loads; the
         // render waits for it (deleting and hard-linking at the same time slow each other down).
         let trash = std::thread::spawn({
@@ -183,10 +183,7 @@ impl Project {
         std::thread::scope(|scope| {
             if let Some(p) = &cache_path {
                 let (site, loaded) = (&site, &loaded);
-                scope.spawn(move || {
-                    crate::site::background_priority();
-                    crate::site::save_cache(p, site, loaded)
-                });
+                scope.spawn(move || crate::cache::parse::save_in_background(p, site, loaded));
             }
             let computed = timings.time("compute", || compute(&site, &history));
             timings.time("trash", || {

@@ -73,7 +73,7 @@ pub fn load_site(root: &Path, timings: &mut Timings) -> Result<Site, Vec<Problem
 }
 
 /// As [`load_site`], taking clean results files from the parse cache at `cache` (see
-/// [`crate::cache`]) when given; returns the loaded files too, for [`save_cache`].
+/// [`crate::cache`]) when given; returns the loaded files too, for [`crate::cache::parse::save`].
 pub fn load_site_cached(
     root: &Path,
     timings: &mut Timings,
@@ -85,7 +85,7 @@ pub fn load_site_cached(
 /// Validates the `loaded` files (phase `validate`), taking clean results files from `cache`
 /// when given, and the training sessions from `prior` (see [`validate::validate`]): every
 /// problem, or the site. `loaded` keeps its documents and learns the cache keys of the results
-/// files (for [`save_cache`]).
+/// files (for [`crate::cache::parse::save`]).
 pub fn validate_loaded(
     loaded: &mut load::Loaded,
     cache: Option<&crate::cache::ParseCache>,
@@ -110,13 +110,6 @@ pub fn validate_loaded(
     match checked.site {
         Some(s) if all.is_empty() => Ok(s),
         _ => Err(all),
-    }
-}
-
-/// Saves the parse cache of a clean site at `path`, unless every results file came from it.
-pub fn save_cache(path: &Path, site: &Site, loaded: &load::Loaded) {
-    if loaded.cache_misses > 0 || loaded.result_keys.len() != site.months.len() {
-        crate::cache::ParseCache::write(path, &loaded.result_keys, &site.months);
     }
 }
 
@@ -148,15 +141,4 @@ pub fn build(opts: &Options) -> Result<Report, Error> {
     // A wrong output folder is refused before anything is read, moved or deleted.
     let output = project.output(Some(&opts.output))?;
     project.build(&output)
-}
-
-/// Lowers the calling thread's priority (Linux: the nice value is per thread), for work done
-/// in the background of a build (saving the parse cache) so that it uses the cores only when
-/// the build's own threads leave them idle.
-pub(crate) fn background_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority with PRIO_PROCESS and 0 changes only the calling thread's nice value.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
 }

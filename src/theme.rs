@@ -293,7 +293,7 @@ impl Theme {
         tera.global_context().insert("lang", lang.code());
         let fingerprint = {
             use std::hash::{Hash, Hasher};
-            let mut h = crate::output::stable_hasher();
+            let mut h = crate::cache::KeyBuilder::new();
             for (name, (text, _)) in &templates {
                 name.hash(&mut h);
                 text.hash(&mut h);

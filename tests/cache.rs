@@ -1,5 +1,7 @@
 //! The parse cache (`.NAME.cache` beside the output): a build with a cache gives exactly the
 //! output of a build without one, never hides a problem, and ignores a damaged cache file.
+//! The switch `RANKPRESS_CACHE=off` turns every cache and reuse mechanism off (parse cache,
+//! page manifest, hard-linking from the previous output) with the same output.
 
 mod common;
 
@@ -36,14 +38,15 @@ fn cache_of(root: &Path, name: &str) -> PathBuf {
     root.join(format!(".{name}.cache"))
 }
 
-/// Asserts that `root/out` (built with the cache) equals a build into a new folder whose
-/// cache does not exist.
+/// Asserts that `root/out` (built with the cache) has exactly the files and bytes of a clean
+/// build with the cache switched off into a new folder (which writes no cache).
 fn assert_same_as_uncached(root: &Path, what: &str) {
     let fresh = format!("fresh-{}", what.replace(' ', "-"));
     let _ = std::fs::remove_dir_all(root.join(&fresh));
-    let _ = std::fs::remove_file(cache_of(root, &fresh));
-    let (code, err) = build_into(root, &fresh);
+    let (code, err) = build_uncached(root, &fresh);
     assert_eq!(code, Some(0), "{what}: {err}");
+    assert!(!cache_of(root, &fresh).exists(), "{what}: cache written");
+    assert!(!root.join(format!(".{fresh}.pages")).exists(), "{what}");
     let (a, b) = (snapshot(&root.join("out")), snapshot(&root.join(&fresh)));
     assert_eq!(
         a.keys().collect::<Vec<_>>(),
@@ -53,6 +56,39 @@ fn assert_same_as_uncached(root: &Path, what: &str) {
     for (k, v) in &a {
         assert!(b.get(k) == Some(v), "{what}: {k} differs without the cache");
     }
+}
+
+/// Builds `root` into `root/NAME` with the cache switched off (`RANKPRESS_CACHE=off`).
+fn build_uncached(root: &Path, name: &str) -> (Option<i32>, String) {
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_rankpress"))
+        .current_dir(root)
+        .env("RANKPRESS_CACHE", "off")
+        .args(["build", "--root", ".", "--output", name])
+        .output()
+        .expect("run rankpress");
+    (
+        r.status.code(),
+        String::from_utf8_lossy(&r.stderr).into_owned(),
+    )
+}
+
+/// Adds `by` to the first `actual:` value of the newest results file.
+fn bump_newest_value(root: &Path, by: u64) {
+    let newest = std::fs::read_dir(root.join("content/results"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .max()
+        .unwrap();
+    let text = std::fs::read_to_string(&newest).unwrap();
+    let at = text.find("actual: ").unwrap() + "actual: ".len();
+    let digits = text[at..].chars().take_while(char::is_ascii_digit).count();
+    let n: u64 = text[at..at + digits].parse().unwrap();
+    std::fs::write(
+        &newest,
+        format!("{}{}{}", &text[..at], n + by, &text[at + digits..]),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -67,21 +103,7 @@ fn a_build_writes_the_cache_and_a_rebuild_from_it_is_identical() {
     assert_eq!(code, Some(0), "{err}");
     assert_same_as_uncached(root, "unchanged");
     // One results value changed: that month is parsed again, the others come from the cache.
-    let newest = std::fs::read_dir(root.join("content/results"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .max()
-        .unwrap();
-    let text = std::fs::read_to_string(&newest).unwrap();
-    let at = text.find("actual: ").unwrap() + "actual: ".len();
-    let digits = text[at..].chars().take_while(char::is_ascii_digit).count();
-    let n: u64 = text[at..at + digits].parse().unwrap();
-    std::fs::write(
-        &newest,
-        format!("{}{}{}", &text[..at], n + 11, &text[at + digits..]),
-    )
-    .unwrap();
+    bump_newest_value(root, 11);
     let (code, err) = build_into(root, "out");
     assert_eq!(code, Some(0), "{err}");
     assert_same_as_uncached(root, "one value");
@@ -193,4 +215,45 @@ fn a_cached_month_with_a_new_error_is_reported() {
     let (code, err) = build_into(root, "out");
     assert_eq!(code, Some(0), "{err}");
     assert_same_as_uncached(root, "restored");
+}
+
+/// The files of `out` that are hard-linked elsewhere (reused from a previous output).
+fn linked(out: &Path) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.metadata().unwrap().nlink() > 1)
+        .map(|e| e.path().display().to_string())
+        .collect()
+}
+
+#[test]
+fn the_switch_turns_every_cache_off_with_the_same_output() {
+    let site = site_from(&repo().join("content"));
+    let root = site.path();
+    let (cache, pages) = (cache_of(root, "out"), root.join(".out.pages"));
+    // Cache on: the parse cache and the page manifest are written, and a rebuild links the
+    // unchanged files from the previous output.
+    assert_eq!(build_into(root, "out").0, Some(0));
+    assert!(cache.is_file() && pages.is_file());
+    assert_eq!(build_into(root, "out").0, Some(0));
+    assert!(!linked(&root.join("out")).is_empty(), "nothing reused");
+    assert_same_as_uncached(root, "on");
+    // Cache off: nothing read or written, nothing linked, every file written again.
+    std::fs::remove_file(&cache).unwrap();
+    let (code, err) = build_uncached(root, "out");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!cache.exists(), "the parse cache was written");
+    assert!(!pages.exists(), "the page manifest was written");
+    assert_eq!(linked(&root.join("out")), Vec::<String>::new());
+    assert_same_as_uncached(root, "off");
+    // On again, after an edit of one results value: the same as a clean build.
+    assert_eq!(build_into(root, "out").0, Some(0));
+    bump_newest_value(root, 7);
+    let (code, err) = build_into(root, "out");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(cache.is_file() && pages.is_file());
+    assert!(!linked(&root.join("out")).is_empty(), "nothing reused");
+    assert_same_as_uncached(root, "edited");
 }

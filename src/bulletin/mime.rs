@@ -20,18 +20,6 @@ struct ImgCtx {
     height: u32,
 }
 
-/// FNV-1a, 64 bits: a small stable hash for Message-IDs and boundaries.
-fn fnv(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.iter().chain(&[0xffu8]) {
-            h ^= *b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
-}
-
 /// 09:00 Beijing time (01:00 UTC) on the first day of the month after `m`: the fixed `Date:` of
 /// the written `.eml` (deterministic; `send` stamps the time of sending, see [`with_date`]).
 /// Never panics: a month no calendar has gives the epoch.
@@ -89,11 +77,10 @@ pub fn header(eml: &[u8], name: &str) -> Option<String> {
 const NOT_CONTENT: [&str; 2] = ["Date", "User-Agent"];
 
 /// A hash of a message's content: every byte but the [`NOT_CONTENT`] fields (a 128-bit SipHash
-/// with fixed keys, hex). Two messages with the same hash say the same thing to the same
+/// with fixed keys, hex; see [`crate::cache::stored`]). Two messages with the same hash say the same thing to the same
 /// people, whenever they were sent; `send` logs it to notice a bulletin changed since.
 pub fn content_hash(eml: &[u8]) -> String {
-    let mut h =
-        siphasher::sip128::SipHasher13::new_with_keys(0x7365_6e74_6c6f_6731, 0x6d65_7373_6167_6531);
+    let mut h = crate::cache::stored::content_hasher();
     let mut at = 0;
     for (name, _, r) in header_fields(eml) {
         if NOT_CONTENT.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
@@ -102,10 +89,7 @@ pub fn content_hash(eml: &[u8]) -> String {
         }
     }
     std::hash::Hasher::write(&mut h, &eml[at..]);
-    format!(
-        "{:032x}",
-        siphasher::sip128::Hasher128::finish128(&h).as_u128()
-    )
+    format!("{:032x}", h.finish_u128())
 }
 
 /// The message with its `Date:` set to `now` (RFC 5322), the rest byte for byte: `send`
@@ -201,7 +185,7 @@ impl Ctx<'_> {
         for i in &images {
             parts.push(&i.png);
         }
-        let hash = fnv(&parts);
+        let hash = crate::cache::stored::message_hash(&parts);
         let domain = self.from.email.domain().to_string();
         let message_id = format!("<rankpress.{month}.{key}.{hash:016x}@{domain}>");
         // Without recipients (no `to:` configured) the team message is addressed to the sender.

@@ -1,8 +1,6 @@
 //! The manager pages: the list of managers and each manager's history, "why this score"
-//! breakdown, charts, trainings and incentives; and [`ManagerInputs`], the fingerprint of a
+//! breakdown, charts, trainings and incentives; and [`ManagerInputs`], the cache key of a
 //! manager page's inputs that lets a rebuild skip an unchanged page.
-
-use std::hash::{Hash, Hasher};
 
 use super::*;
 
@@ -99,7 +97,7 @@ pub(super) fn manager(idx: &Index, m: usize) -> PageCtx {
     let t = idx.t;
     let site = idx.site;
     let man = &site.managers[m];
-    // Fingerprinted by its inputs (`ManagerInputs`) in `render_pages`.
+    // Keyed by its inputs (`ManagerInputs`) in `render_pages`.
     let mut ctx = idx.ctx(2, &man.name, "managers").unhashed();
     let mut info = idx.mgr(m);
     info["grade"] = json!(man.grade);
@@ -335,251 +333,105 @@ pub(super) fn status_of<'a>(idx: &Index<'a>, a: &'a Attendance) -> Status<'a> {
     }
 }
 
-/// Fingerprints of a manager page's *inputs*, so that a rebuild can reuse an unchanged
-/// manager page without even building its context (building and hashing 5,000 contexts is
-/// most of a province rebuild). Conservative: everything that `manager` reads is hashed —
-/// the manager, their team (name, averages of every month), each of their ranked rows and
-/// results entries in full, the site-wide inputs (configuration, months with their sizes,
-/// corrections; in [`ManagerInputs::new`]), their sessions, competitions, innovations and
-/// suggestions. The structs are destructured field by field, so adding a field to one of them
-/// fails to compile here until it is hashed (or explicitly left out).
+/// Keys of a manager page's *inputs*, so that a rebuild can reuse an unchanged manager page
+/// without even building its context (building and hashing 5,000 contexts is most of a
+/// province rebuild). Conservative: everything that `manager` reads goes into the key, as
+/// typed values serialized whole ([`KeyBuilder::value`]), so a field added to any of them is
+/// covered without a change here: the site-wide inputs (configuration, months with their
+/// sizes, corrections, the page salt; in [`ManagerInputs::new`]), the manager, their team
+/// (with its averages of every month), each of their ranked rows and results entries, their
+/// awards, sessions, competitions, innovations and suggestions.
 pub(super) struct ManagerInputs {
     /// Site-wide inputs, with the page salt (theme, global `site` value, version).
-    global: u64,
-    /// Per team: id, name and averages.
-    teams: Vec<u64>,
+    global: Key,
+    /// Per team: the team and its averages.
+    teams: Vec<Key>,
+    /// Per training session: the whole session (attendees included).
+    sessions: Vec<Key>,
+    /// Per competition: the whole competition (placings included).
+    competitions: Vec<Key>,
 }
 
-pub(super) fn hf(h: &mut impl Hasher, x: f64) {
-    h.write_u64(x.to_bits());
-}
-
-pub(super) fn hof(h: &mut impl Hasher, x: Option<f64>) {
-    match x {
-        Some(v) => {
-            h.write_u8(1);
-            hf(h, v);
-        }
-        None => h.write_u8(0),
-    }
-}
-
-pub(super) fn hitem(h: &mut impl Hasher, i: &Item) {
-    let Item { points, reason } = i;
-    hf(h, *points);
-    reason.hash(h);
+/// The key of one typed value.
+fn key_of<T: Serialize + ?Sized>(v: &T) -> Key {
+    KeyBuilder::new().value(v).finish_key()
 }
 
 impl ManagerInputs {
-    pub(super) fn new(idx: &Index, salt: u64) -> ManagerInputs {
-        let mut h = crate::output::stable_hasher();
-        "manager-inputs-1".hash(&mut h);
-        salt.hash(&mut h);
-        format!("{:?}", idx.site.config).hash(&mut h);
-        serde_json::to_string(&idx.c.corrections)
-            .unwrap_or_default()
-            .hash(&mut h);
-        for (mi, ms) in idx.c.scores.months.iter().enumerate() {
-            ms.month.hash(&mut h);
-            ms.index.hash(&mut h);
-            ms.previous.hash(&mut h);
-            ms.rows.len().hash(&mut h);
-            idx.months.keys[mi].hash(&mut h);
-            idx.months.labels[mi].hash(&mut h);
-        }
-        let teams = idx
-            .site
-            .teams
+    pub(super) fn new(idx: &Index, salt: Key) -> ManagerInputs {
+        let site = idx.site;
+        let months: Vec<_> = idx
+            .c
+            .scores
+            .months
             .iter()
             .enumerate()
-            .map(|(ti, t)| {
-                let mut h = crate::output::stable_hasher();
-                format!("{t:?}").hash(&mut h);
-                idx.team_hist[ti].hash(&mut h);
-                h.finish()
+            .map(|(mi, ms)| {
+                (
+                    ms.month,
+                    ms.index,
+                    ms.previous,
+                    ms.rows.len(),
+                    &idx.months.keys[mi],
+                    &idx.months.labels[mi],
+                )
             })
             .collect();
+        let global = KeyBuilder::new()
+            .str("manager page")
+            .key(salt)
+            .value(&site.config)
+            .value(&idx.c.corrections)
+            .value(&months)
+            .finish_key();
         ManagerInputs {
-            global: h.finish(),
-            teams,
+            global,
+            teams: site
+                .teams
+                .iter()
+                .zip(&idx.team_hist)
+                .map(|t| key_of(&t))
+                .collect(),
+            sessions: site.trainings.iter().map(key_of).collect(),
+            competitions: site.competitions.iter().map(key_of).collect(),
         }
     }
 
-    pub(super) fn fingerprint(&self, idx: &Index, m: usize) -> u64 {
+    pub(super) fn fingerprint(&self, idx: &Index, m: usize) -> Key {
         let site = idx.site;
         let man = &site.managers[m];
-        let mut h = crate::output::stable_hasher();
-        self.global.hash(&mut h);
-        m.hash(&mut h);
-        man.hash(&mut h);
-        self.teams[man.team].hash(&mut h);
         let months = &idx.c.scores.months;
-        idx.rows_of[m].len().hash(&mut h);
+        let mut k = KeyBuilder::new();
+        k.key(self.global)
+            .value(&(m, man))
+            .key(self.teams[man.team]);
+        k.u64(idx.rows_of[m].len() as u64);
         for &(mi, ri) in &idx.rows_of[m] {
             let ms = &months[mi];
-            mi.hash(&mut h);
-            ri.hash(&mut h);
-            idx.watch_sets[mi].contains(&m).hash(&mut h);
-            let Row {
-                manager,
-                entry,
-                scores,
-                perf,
-                mark,
-                bonus,
-                bonuses,
-                deduction,
-                veto,
-                raw_total,
-                total,
-                rank,
-                change,
-                rating,
-            } = &ms.rows[ri];
-            manager.hash(&mut h);
-            entry.hash(&mut h);
-            scores.len().hash(&mut h);
-            for s in scores {
-                hf(&mut h, *s);
-            }
-            perf.len().hash(&mut h);
-            for p in perf {
-                hof(&mut h, *p);
-            }
-            hof(&mut h, *mark);
-            hf(&mut h, *bonus);
-            bonuses.len().hash(&mut h);
-            for b in bonuses {
-                let crate::score::Bonus {
-                    points,
-                    reason,
-                    source,
-                } = b;
-                hf(&mut h, *points);
-                reason.hash(&mut h);
-                match source {
-                    crate::score::BonusSource::Entry => h.write_u8(0),
-                    crate::score::BonusSource::Competition(i) => (1u8, i).hash(&mut h),
-                    crate::score::BonusSource::Innovation(i) => (2u8, i).hash(&mut h),
-                    crate::score::BonusSource::Suggestions(n) => (3u8, n).hash(&mut h),
-                }
-            }
-            hf(&mut h, *deduction);
-            veto.hash(&mut h);
-            hf(&mut h, *raw_total);
-            hf(&mut h, *total);
-            rank.hash(&mut h);
-            change.hash(&mut h);
-            rating.hash(&mut h);
-            let Entry {
-                manager,
-                values,
-                bonus,
-                deductions,
-                veto,
-            } = &site.months[ms.index].entries[*entry];
-            manager.hash(&mut h);
-            values.len().hash(&mut h);
-            for v in values {
-                match v {
-                    Value::Ratio { actual, target } => {
-                        h.write_u8(1);
-                        hf(&mut h, *actual);
-                        hf(&mut h, *target);
-                    }
-                    Value::Number(x) => {
-                        h.write_u8(2);
-                        hf(&mut h, *x);
-                    }
-                    Value::None => h.write_u8(3),
-                }
-            }
-            bonus.len().hash(&mut h);
-            for i in bonus {
-                hitem(&mut h, i);
-            }
-            deductions.len().hash(&mut h);
-            for i in deductions {
-                hitem(&mut h, i);
-            }
-            veto.hash(&mut h);
+            let row = &ms.rows[ri];
+            let entry = &site.months[ms.index].entries[row.entry];
+            k.value(&(mi, ri, idx.watch_sets[mi].contains(&m), row, entry));
         }
-        idx.awards_of[m].hash(&mut h);
-        idx.trainings_of[m].len().hash(&mut h);
+        k.value(&idx.awards_of[m]);
+        k.u64(idx.trainings_of[m].len() as u64);
         for &(si, ai) in &idx.trainings_of[m] {
-            let Training {
-                id,
-                title,
-                date,
-                kind,
-                topic,
-                hours,
-                instructor,
-                plan,
-                attendees,
-                file,
-            } = &site.trainings[si];
-            (si, ai, id, title, date, kind, topic, instructor, plan, file).hash(&mut h);
-            hf(&mut h, *hours);
-            let Attendance {
-                manager,
-                present,
-                excused,
-                score,
-                reason,
-            } = &attendees[ai];
-            (manager, present, excused, reason).hash(&mut h);
-            hof(&mut h, *score);
+            k.value(&(si, ai)).key(self.sessions[si]);
         }
-        idx.competitions_of[m].len().hash(&mut h);
+        k.u64(idx.competitions_of[m].len() as u64);
         for &(ci, pi) in &idx.competitions_of[m] {
-            let Competition {
-                id,
-                name,
-                date,
-                results,
-            } = &site.competitions[ci];
-            (ci, pi, id, name, date).hash(&mut h);
-            let Placing {
-                manager,
-                place,
-                prize,
-                bonus,
-            } = &results[pi];
-            (manager, place, prize).hash(&mut h);
-            hf(&mut h, *bonus);
+            k.value(&(ci, pi)).key(self.competitions[ci]);
         }
-        idx.innovations_of[m].len().hash(&mut h);
+        k.u64(idx.innovations_of[m].len() as u64);
         for &ii in &idx.innovations_of[m] {
-            let Innovation {
-                id,
-                title,
-                month,
-                managers,
-                grade,
-                bonus,
-            } = &site.innovations[ii];
-            (ii, id, title, month, managers, grade).hash(&mut h);
-            hf(&mut h, *bonus);
+            k.value(&(ii, &site.innovations[ii]));
         }
-        idx.suggestions_of[m].len().hash(&mut h);
+        k.u64(idx.suggestions_of[m].len() as u64);
         for &si in &idx.suggestions_of[m] {
-            let Suggestion {
-                manager,
-                month,
-                kind,
-                text,
-                adopted,
-            } = &site.suggestions[si];
-            (si, manager, month, text, adopted).hash(&mut h);
-            h.write_u8(match kind {
-                SuggestionKind::Supply => 0,
-                SuggestionKind::Allocation => 1,
-            });
             // The suggestion shows its manager's name and team.
-            site.managers[*manager].hash(&mut h);
-            self.teams[site.managers[*manager].team].hash(&mut h);
+            let s = &site.suggestions[si];
+            let author = &site.managers[s.manager];
+            k.value(&(si, s, author)).key(self.teams[author.team]);
         }
-        h.finish()
+        k.finish_key()
     }
 }

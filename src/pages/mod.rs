@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde_json::{json, Value as J};
 use tera::Context;
 
-use crate::output::PageCache;
+use crate::cache::{Key, KeyBuilder, PageCache};
 
 mod index;
 mod levels;
@@ -156,11 +156,7 @@ fn chart_view(chart: &Chart, t: &Theme) -> ChartView {
         _ => charts::PAGE_HEIGHT,
     };
     let svg = charts::render_svg(chart, charts::PAGE_WIDTH, height);
-    let title = match chart {
-        Chart::Line(c) => c.title.clone(),
-        Chart::Bar(c) => c.title.clone(),
-        Chart::Histogram(c) => c.title.clone(),
-    };
+    let title = chart.title().to_string();
     let (head, rows) = specs::table(chart, t);
     ChartView {
         title,
@@ -177,23 +173,25 @@ enum Col {
     Subtotal(Vec<usize>),
 }
 
-/// A page's Tera context, with a fingerprint of everything inserted into it: two pages with
-/// the same template, theme, global context and fingerprint render to the same bytes, so a
-/// rebuild can reuse the previous output's file without rendering it (see [`PageCache`]).
+/// A page's Tera context, with a cache key of everything inserted into it: two pages with
+/// the same template, theme, global context and key render to the same bytes, so a rebuild
+/// can reuse the previous output's file without rendering it (see [`crate::cache::pages`]).
 struct PageCtx {
     ctx: Context,
     /// Every inserted key and value as JSON, hashed once in [`PageCtx::fingerprint`].
     json: Vec<u8>,
-    /// False for pages fingerprinted by their inputs instead (manager pages): no JSON kept.
+    /// False for pages keyed by their inputs instead (manager pages), and with the cache off
+    /// ([`crate::cache::enabled`]): no JSON kept.
     hashed: bool,
 }
 
 impl PageCtx {
     fn new() -> PageCtx {
+        let hashed = crate::cache::enabled();
         PageCtx {
             ctx: Context::new(),
-            json: Vec::with_capacity(4096),
-            hashed: true,
+            json: Vec::with_capacity(if hashed { 4096 } else { 0 }),
+            hashed,
         }
     }
 
@@ -218,14 +216,13 @@ impl PageCtx {
         self.ctx.insert(key, value);
     }
 
-    /// The fingerprint of the context rendered with `template` under `salt`.
-    fn fingerprint(&self, template: &str, salt: u64) -> u64 {
-        use std::hash::Hasher;
-        let mut h = crate::output::stable_hasher();
-        h.write(&self.json);
-        h.write(template.as_bytes());
-        h.write_u64(salt);
-        h.finish()
+    /// The key of the context rendered with `template` under `salt`.
+    fn fingerprint(&self, template: &str, salt: Key) -> Key {
+        KeyBuilder::new()
+            .key(salt)
+            .str(template)
+            .bytes(&self.json)
+            .finish_key()
     }
 }
 
@@ -292,33 +289,31 @@ pub fn render_pages(
     let theme = &theme;
     let idx = Index::new(site, computed, theme);
     let jobs = jobs(site, computed);
-    // Pages whose fingerprint matches the previous build's are linked from the previous
-    // output instead of rendered. The salt covers what is not in a page's own context: the
-    // theme (templates, labels), the global `site` value and this program's version.
-    let salt = {
-        use std::hash::{Hash, Hasher};
-        let mut h = crate::output::stable_hasher();
-        env!("CARGO_PKG_VERSION").hash(&mut h);
-        theme.fingerprint().hash(&mut h);
-        serde_json::to_string(&site_ctx)
-            .unwrap_or_default()
-            .hash(&mut h);
-        h.finish()
-    };
+    // Pages whose key matches the previous build's are linked from the previous output
+    // instead of rendered (see `crate::cache::pages`). The salt covers what is not in a page's
+    // own context: the theme (templates, labels), the global `site` value and this program's
+    // version. With the cache off no key is made.
+    let keyed = out.reuse().records();
+    let salt = KeyBuilder::new()
+        .str("page")
+        .str(env!("CARGO_PKG_VERSION"))
+        .u64(theme.fingerprint())
+        .str(&serde_json::to_string(&site_ctx).unwrap_or_default())
+        .finish_key();
     let cache = PageCache::new();
-    let previous = out.previous_pages();
+    let previous = out.reuse().previous_pages();
     let progress = crate::progress::Progress::new(jobs.len() as u64);
     // Nanoseconds per page kind: building the context, rendering, writing.
     let spent: Vec<[AtomicU64; 3]> = (0..KINDS.len()).map(|_| Default::default()).collect();
     // Manager pages are fingerprinted by their inputs (see `ManagerInputs`): an unchanged one
     // is reused without building its context.
-    let inputs = ManagerInputs::new(&idx, salt);
+    let inputs = keyed.then(|| ManagerInputs::new(&idx, salt));
     jobs.par_iter().try_for_each_init(
         || Vec::with_capacity(64 * 1024),
         |buf, job| {
             let t0 = Instant::now();
-            let pre = match *job {
-                Job::Manager(m) => Some((
+            let pre = match (*job, &inputs) {
+                (Job::Manager(m), Some(inputs)) => Some((
                     format!("managers/{}/index.html", idx.site.managers[m].id),
                     inputs.fingerprint(&idx, m),
                 )),
@@ -337,16 +332,17 @@ pub fn render_pages(
             let fp = match &pre {
                 Some((p, fp)) => {
                     debug_assert_eq!(*p, path);
-                    *fp
+                    Some(*fp)
                 }
-                None => {
+                None if keyed => {
                     debug_assert!(ctx.hashed);
-                    ctx.fingerprint(template, salt)
+                    Some(ctx.fingerprint(template, salt))
                 }
+                None => None,
             };
             let t1 = Instant::now();
             let reused = pre.is_none()
-                && previous.as_ref().is_some_and(|p| p.get(&path) == Some(&fp))
+                && fp.is_some_and(|fp| previous.is_some_and(|p| p.get(&path) == Some(&fp)))
                 && out.link_previous(&path);
             let mut t2 = t1;
             if !reused {
@@ -356,7 +352,9 @@ pub fn render_pages(
                 t2 = Instant::now();
                 out.write(&path, buf)?;
             }
-            cache.record(path, fp);
+            if let Some(fp) = fp {
+                cache.record(path, fp);
+            }
             let t3 = Instant::now();
             let k = &spent[job.kind()];
             for (i, d) in [t1 - t0, t2 - t1, t3 - t2].iter().enumerate() {
@@ -367,7 +365,7 @@ pub fn render_pages(
         },
     )?;
     progress.finish();
-    out.set_pages(cache);
+    out.reuse().set_pages(cache);
     let mut detail = Vec::new();
     for (kind, names) in KINDS.iter().enumerate() {
         for (i, name) in names.iter().enumerate() {

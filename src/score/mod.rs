@@ -80,7 +80,7 @@ pub fn indicator_score(ind: &Indicator, value: Value, mark: Option<f64>) -> (f64
 }
 
 /// Where a bonus came from.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub enum BonusSource {
     /// A bonus item of the results entry.
     Entry,
@@ -93,7 +93,7 @@ pub enum BonusSource {
 }
 
 /// One part of a manager's bonus, with its reason.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Bonus {
     /// Points.
     pub points: f64,
@@ -104,7 +104,7 @@ pub struct Bonus {
 }
 
 /// One ranked manager in a month.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Row {
     /// Index of the manager.
     pub manager: usize,

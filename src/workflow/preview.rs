@@ -215,7 +215,7 @@ impl Preview {
 /// The key of every data file but the results files: their paths and the keys of their
 /// bytes (a file that could not be read counts as its path alone).
 fn others_key(loaded: &load::Loaded, keys: &HashMap<PathBuf, Key>) -> Key {
-    let mut h = crate::output::stable_hasher();
+    let mut h = crate::cache::KeyBuilder::new();
     for doc in &loaded.docs {
         let path = &loaded.sources[doc.source].path;
         path.hash(&mut h);

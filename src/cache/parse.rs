@@ -4,7 +4,7 @@
 //! A results file is the bulk of a site's data (a province: 24 files, 30 MB of YAML); parsing
 //! and checking them is most of `load` + `validate`. A results file's check depends only on its
 //! own bytes, its name, `site.yaml` (indicators, language) and `managers.yaml` (ids, who left
-//! when), so the cache key of an entry is a 128-bit hash of exactly those (and this program's
+//! when), so the cache key of an entry is a [`Key`] of exactly those (and this program's
 //! version): when any of them changes, the file is parsed and checked again, and its problems
 //! are reported with their `file:line:column` as always. Only files that were clean are
 //! stored, so a cache hit never hides a problem.
@@ -14,71 +14,44 @@
 //! floats are stored as their exact bits, so a cached month is bit-for-bit the parsed one.
 //! The file carries a magic line, a format number and a checksum of its body: a truncated,
 //! corrupt or foreign file is ignored (everything is parsed), never trusted.
+//!
+//! `build` reads it and saves it ([`crate::project::Project::load_cached`], [`save_in_background`]); `serve` keeps
+//! one in memory ([`ParseCache::refresh`]). With the cache off ([`super::enabled`]) nothing is
+//! read, written, kept or taken from it.
 
 use std::collections::HashMap;
-use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
-use crate::model::MonthResults;
-
-/// The cache switch: false when the environment variable `RANKPRESS_CACHE` is `off`; every
-/// cache and reuse mechanism is then bypassed and everything recomputed and rendered again
-/// (the output must be identical), so that a bug can be bisected to "cache on/off".
-pub fn enabled() -> bool {
-    std::env::var_os("RANKPRESS_CACHE").is_none_or(|v| v != "off")
-}
-
-/// A cache key (a 128-bit hash, as two 64-bit halves).
-pub type Key = (u64, u64);
+use super::{Key, KeyBuilder};
+use crate::load;
+use crate::model::{MonthResults, Site};
 
 const MAGIC: &[u8] = b"rankpress parse cache\n";
 /// Bumped whenever the stored types or the key change (2: SipHash-1-3 with fixed keys instead
 /// of `DefaultHasher`; 3: months outside 2000-01..2099-12 are refused, so no entry of a
-/// version that took them is reused).
-const FORMAT: u32 = 3;
-
-/// A 128-bit SipHash-1-3 with fixed keys: a specified algorithm, so a key computed by one
-/// build of rankpress means the same in the next (`std`'s `DefaultHasher` may change between
-/// Rust releases). Every input is prefixed with its length (64-bit little-endian).
-struct Hash2(siphasher::sip128::SipHasher13);
-
-impl Hash2 {
-    fn new() -> Hash2 {
-        Hash2(siphasher::sip128::SipHasher13::new_with_keys(
-            0x7261_6e6b_7072_6573,
-            0x7363_6163_6865_0002,
-        ))
-    }
-    fn bytes(&mut self, x: &[u8]) {
-        self.0.write(&(x.len() as u64).to_le_bytes());
-        self.0.write(x);
-    }
-    fn finish(&self) -> Key {
-        use siphasher::sip128::Hasher128;
-        self.0.finish128().as_u64()
-    }
-}
+/// version that took them is reused; 4: keys made by [`KeyBuilder`]).
+const FORMAT: u32 = 4;
 
 /// The part of every results file's key that comes from the rest of the site: this program's
 /// version, the cache format and the bytes of `site.yaml` and `managers.yaml`.
 pub fn base_key(site_yaml: &str, managers_yaml: &str) -> Key {
-    let mut h = Hash2::new();
-    h.bytes(env!("CARGO_PKG_VERSION").as_bytes());
-    h.bytes(&FORMAT.to_le_bytes());
-    h.bytes(site_yaml.as_bytes());
-    h.bytes(managers_yaml.as_bytes());
-    h.finish()
+    KeyBuilder::new()
+        .str("parse")
+        .str(env!("CARGO_PKG_VERSION"))
+        .u64(FORMAT.into())
+        .str(site_yaml)
+        .str(managers_yaml)
+        .finish_key()
 }
 
 /// The key of one results file: the base key, its stem and displayed path, its bytes.
 pub fn key(base: Key, stem: &str, display: &str, bytes: &[u8]) -> Key {
-    let mut h = Hash2::new();
-    h.bytes(&base.0.to_le_bytes());
-    h.bytes(&base.1.to_le_bytes());
-    h.bytes(stem.as_bytes());
-    h.bytes(display.as_bytes());
-    h.bytes(bytes);
-    h.finish()
+    KeyBuilder::new()
+        .key(base)
+        .str(stem)
+        .str(display)
+        .bytes(bytes)
+        .finish_key()
 }
 
 /// The cache read from disk: per displayed path, the key and the encoded month (decoded only
@@ -95,14 +68,16 @@ pub fn path_for(out: &Path) -> Option<PathBuf> {
 }
 
 fn checksum(body: &[u8]) -> Key {
-    let mut h = Hash2::new();
-    h.bytes(body);
-    h.finish()
+    KeyBuilder::new().bytes(body).finish_key()
 }
 
 impl ParseCache {
-    /// Reads the cache at `path`; an empty cache if it is missing, unreadable or invalid.
+    /// Reads the cache at `path`; an empty cache if it is missing, unreadable or invalid, or
+    /// if the cache is off ([`super::enabled`]).
     pub fn read(path: &Path) -> ParseCache {
+        if !super::enabled() {
+            return ParseCache::default();
+        }
         std::fs::read(path)
             .ok()
             .and_then(|b| Self::decode(&b))
@@ -130,6 +105,9 @@ impl ParseCache {
 
     /// The cached month of the file shown as `display`, if its key is `key`.
     pub fn get(&self, display: &str, key: Key) -> Option<MonthResults> {
+        if !super::enabled() {
+            return None;
+        }
         let (k, blob) = self.entries.get(display)?;
         if *k != key {
             return None;
@@ -140,8 +118,11 @@ impl ParseCache {
 
     /// Writes the cache of `months` (each with its key, by displayed path in `keys`) to `path`,
     /// atomically (a temporary file renamed over it). Errors are ignored: the cache is only an
-    /// optimisation.
+    /// optimisation. Nothing is written with the cache off.
     pub fn write(path: &Path, keys: &[(String, Key)], months: &[MonthResults]) {
+        if !super::enabled() {
+            return;
+        }
         let list = Self::encode(keys, months);
         let Ok(body) = postcard::to_allocvec(&list) else {
             return;
@@ -177,8 +158,13 @@ impl ParseCache {
     /// Brings a cache kept in memory (`serve` keeps one between rebuilds) up to `months`, each
     /// with its key by displayed path in `keys`: an entry whose key is unchanged stays as it is
     /// (same key, same bytes, same month), the others are encoded again, and files no longer
-    /// there are dropped — an edit re-encodes only the month it touched.
+    /// there are dropped — an edit re-encodes only the month it touched. With the cache off
+    /// the cache is emptied and stays empty.
     pub fn refresh(&mut self, keys: &[(String, Key)], months: &[MonthResults]) {
+        if !super::enabled() {
+            self.entries.clear();
+            return;
+        }
         let keys: HashMap<&str, Key> = keys.iter().map(|(p, k)| (p.as_str(), *k)).collect();
         self.entries
             .retain(|path, (key, _)| keys.get(path.as_str()) == Some(key));
@@ -203,5 +189,32 @@ impl ParseCache {
     /// Whether the cache is empty.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// Saves the parse cache of a clean site at `path`, unless every results file came from it.
+pub fn save(path: &Path, site: &Site, loaded: &load::Loaded) {
+    if loaded.cache_misses > 0 || loaded.result_keys.len() != site.months.len() {
+        ParseCache::write(path, &loaded.result_keys, &site.months);
+    }
+}
+
+/// Saves the parse cache as [`save`] does, with the calling thread's priority lowered first
+/// ([`background_priority`]): a build saves it in a thread of its own while it computes and
+/// renders the site.
+pub fn save_in_background(path: &Path, site: &Site, loaded: &load::Loaded) {
+    background_priority();
+    save(path, site, loaded);
+}
+
+/// Lowers the calling thread's priority (Linux: the nice value is per thread), for work done
+/// in the background of a build (saving the parse cache) so that it uses the cores only when
+/// the build's own threads leave them idle. Errors are ignored.
+fn background_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // `None`: the calling thread (on Linux, `setpriority(PRIO_PROCESS, 0, …)` changes only
+        // the calling thread's nice value).
+        let _ = rustix::process::setpriority_process(None, 10);
     }
 }
