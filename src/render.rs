@@ -22,7 +22,9 @@ pub fn render_site(
     let (exports, pages) = rayon::join(
         || {
             let start = std::time::Instant::now();
-            write_exports(site, computed, version, out).map(|()| start.elapsed())
+            write_exports(site, computed, version, out)
+                .map(|()| start.elapsed())
+                .map_err(|e| crate::diag::Localize::localize(&e, site.config.language))
         },
         || {
             let lang = site.config.language;
@@ -90,7 +92,7 @@ pub fn write_exports(
     computed: &Computed,
     version: Option<&serde_json::Value>,
     out: &Output,
-) -> Result<(), String> {
+) -> Result<(), crate::output::Error> {
     exports(computed)
         .par_iter()
         .try_for_each(|(path, e)| out.write(path, &export_bytes(site, computed, version, *e)))

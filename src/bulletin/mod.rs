@@ -329,14 +329,14 @@ pub fn run(
         .load_site()
         .map_err(|p| Error::data(project.lang(), &p))?;
     let lang = s.config.language;
-    confidential::check(root, &opts.dir, Kind::Bulletins, lang)
+    confidential::check(root, &opts.dir, Kind::Bulletins)
         .map_err(|e| Error::Usage(e.localize(lang)))?;
     config(&s)?;
     let month = crate::month::pick(&s, opts.month)?;
     let font = font(&s, root)?;
     let computed = compute::compute(&s, Default::default());
     let b = make(&s, &computed, month, theme, &font)?;
-    let dir = confidential::claim(root, &opts.dir, Kind::Bulletins, lang)
+    let dir = confidential::claim(root, &opts.dir, Kind::Bulletins)
         .map_err(|e| Error::Usage(e.localize(lang)))?;
     let w = write(&dir, &b).map_err(Error::Io)?;
     Ok((b, w))

@@ -43,6 +43,7 @@ use year::*;
 
 use crate::charts::{self, BarChart, Chart, LineChart, Series};
 use crate::compute::Computed;
+use crate::diag::Localize;
 use crate::markdown;
 use crate::model::*;
 use crate::output::Output;
@@ -280,7 +281,8 @@ pub fn render_pages(
     out: &Output,
 ) -> Result<Vec<(&'static str, std::time::Duration)>, String> {
     for (rel, bytes) in theme.static_files() {
-        out.write(&format!("static/{rel}"), bytes)?;
+        out.write(&format!("static/{rel}"), bytes)
+            .map_err(|e| e.localize(site.config.language))?;
     }
     // The navigation and footer are the same on every page: serialise them once, into the
     // theme's global context.
@@ -350,7 +352,8 @@ pub fn render_pages(
                 theme.render_to(template, &ctx.ctx, buf)?;
                 drop(ctx);
                 t2 = Instant::now();
-                out.write(&path, buf)?;
+                out.write(&path, buf)
+                    .map_err(|e| e.localize(site.config.language))?;
             }
             if let Some(fp) = fp {
                 cache.record(path, fp);
