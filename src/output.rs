@@ -346,7 +346,7 @@ impl Output {
     pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), Error> {
         debug_assert!(
             !rel.split('/').any(|s| s == ".." || s.is_empty()),
-            "unsafe path {rel}"
+            "a path outside the output: {rel}"
         );
         let path = self.staging.join(rel);
         if let Some(dir) = path.parent() {
