@@ -216,7 +216,7 @@ impl Project {
             Ok(detail) => timings.render_detail = detail,
             Err(e) => {
                 out.abandon();
-                return Err(Error::Io(e));
+                return Err(Error::Io(e.localize(lang)));
             }
         }
         let (files, bytes) = out.stats();

@@ -43,7 +43,6 @@ use year::*;
 
 use crate::charts::{self, BarChart, Chart, LineChart, Series};
 use crate::compute::Computed;
-use crate::diag::Localize;
 use crate::markdown;
 use crate::model::*;
 use crate::output::Output;
@@ -279,10 +278,9 @@ pub fn render_pages(
     version: Option<&J>,
     mut theme: Theme,
     out: &Output,
-) -> Result<Vec<(&'static str, std::time::Duration)>, String> {
+) -> Result<Vec<(&'static str, std::time::Duration)>, crate::render::Error> {
     for (rel, bytes) in theme.static_files() {
-        out.write(&format!("static/{rel}"), bytes)
-            .map_err(|e| e.localize(site.config.language))?;
+        out.write(&format!("static/{rel}"), bytes)?;
     }
     // The navigation and footer are the same on every page: serialise them once, into the
     // theme's global context.
@@ -352,8 +350,7 @@ pub fn render_pages(
                 theme.render_to(template, &ctx.ctx, buf)?;
                 drop(ctx);
                 t2 = Instant::now();
-                out.write(&path, buf)
-                    .map_err(|e| e.localize(site.config.language))?;
+                out.write(&path, buf)?;
             }
             if let Some(fp) = fp {
                 cache.record(path, fp);
@@ -364,7 +361,7 @@ pub fn render_pages(
                 k[i].fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
             }
             progress.inc();
-            Ok::<(), String>(())
+            Ok::<(), crate::render::Error>(())
         },
     )?;
     progress.finish();
@@ -541,7 +538,7 @@ impl OnDemand<'_> {
 
     /// The bytes of the page or static file at `path`, `None` if there is none, or the
     /// template's error.
-    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
+    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, crate::theme::RenderError>> {
         if let Some(rel) = path.strip_prefix("static/") {
             if let Some(bytes) = self.idx.t.static_files().get(rel) {
                 return Some(Ok(bytes.clone()));
