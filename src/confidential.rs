@@ -128,9 +128,21 @@ pub enum Error {
         /// Why.
         reason: Refusal,
     },
-    /// The folder's path could not be resolved ([`resolve`]'s message, in the site's language).
+    /// The folder's path could not be resolved ([`resolve`]).
     #[error("{0}")]
-    Resolve(String),
+    Resolve(Box<crate::output::Error>),
+    /// [`check_publish`]: the output folder is, lies inside or holds a confidential folder.
+    #[error("the output folder {} cannot be published: {relation:?} {kind:?} folder {}", target.display(), found.display())]
+    Publish {
+        /// The output folder as resolved.
+        target: PathBuf,
+        /// The kind of the confidential folder.
+        kind: Kind,
+        /// The confidential folder.
+        found: PathBuf,
+        /// Where it is relative to the output folder.
+        relation: Relation,
+    },
     /// The marker or `.gitignore` could not be written into the folder.
     #[error("cannot write {}: {source}", path.display())]
     Mark {
@@ -151,6 +163,17 @@ pub enum Error {
         /// Where the confidential folder belongs.
         default: PathBuf,
     },
+}
+
+/// Where a confidential folder found by [`check_publish`] is, relative to the output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// It is the output folder.
+    Is,
+    /// The output folder lies inside it.
+    Contains,
+    /// The output folder holds it.
+    Within,
 }
 
 /// Why [`check`] refuses a folder.
@@ -302,7 +325,38 @@ impl Localize for Error {
                     Lang::En => format!("{what} cannot be {shown}: {en}. Bulletins and payrolls are confidential and go into a folder of their own (default {}), never into the site, the data or git; choose another folder with -o", default.display()),
                 }
             }
-            Error::Resolve(message) => message.clone(),
+            Error::Resolve(e) => e.localize(lang),
+            Error::Publish {
+                target,
+                kind,
+                found,
+                relation,
+            } => {
+                let folder = kind.folder(lang);
+                let how = match relation {
+                    Relation::Is => t!(lang, "它就是{folder}", "it is {folder}"),
+                    Relation::Contains => t!(
+                        lang,
+                        "它位于{folder} {} 之内",
+                        "it is inside {folder} {}",
+                        found.display()
+                    ),
+                    Relation::Within => t!(
+                        lang,
+                        "它含有{folder} {}",
+                        "it holds {folder} {}",
+                        found.display()
+                    ),
+                };
+                t!(
+                    lang,
+                    "输出文件夹 {} 不能用来生成网站：{}（标记 {}）；保密文件绝不发布。请用 -o 另选一个文件夹（例如 -o output）",
+                    "the output folder {} cannot be published: {} (marker {}), and confidential files are never published. Choose another folder with -o (e.g. -o output)",
+                    target.display(),
+                    how,
+                    kind.marker()
+                )
+            }
             Error::Mark { path, source } => t!(
                 lang,
                 "无法写入 {}：{}；请删除或移走它后重试",
@@ -331,8 +385,8 @@ impl Localize for Error {
 
 /// Checks that `dir` may receive the confidential files of `kind` for the site at `root`; the
 /// error names the folder refused and why. Returns `dir` resolved.
-pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf, Error> {
-    let target = resolve(dir, lang).map_err(Error::Resolve)?;
+pub fn check(root: &Path, dir: &Path, kind: Kind) -> Result<PathBuf, Error> {
+    let target = resolve(dir).map_err(|e| Error::Resolve(Box::new(e)))?;
     let refuse = |reason: Refusal| -> Result<PathBuf, Error> {
         Err(Error::Refused {
             kind,
@@ -429,8 +483,8 @@ pub fn check(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf,
 
 /// [`check`], then creates the folder if needed and marks it with the kind's marker; returns
 /// the folder, resolved.
-pub fn claim(root: &Path, dir: &Path, kind: Kind, lang: Lang) -> Result<PathBuf, Error> {
-    let target = check(root, dir, kind, lang)?;
+pub fn claim(root: &Path, dir: &Path, kind: Kind) -> Result<PathBuf, Error> {
+    let target = check(root, dir, kind)?;
     mark(&target, kind)?;
     Ok(target)
 }
@@ -495,7 +549,7 @@ pub fn check_theme_folder(root: &Path, dir: &Path) -> Result<(), Error> {
 /// Checks that a build may publish `target` (already resolved): refuses a folder that carries
 /// a bulletins or payroll marker, lies inside such a folder, or holds one: at its top level,
 /// or anywhere in it when it is an output of rankpress's (which a build replaces).
-pub fn check_publish(target: &Path, lang: Lang) -> Result<(), String> {
+pub fn check_publish(target: &Path) -> Result<(), Error> {
     let real = canonical_lenient(target);
     let depth = if has_marker(&real) { usize::MAX } else { 1 };
     let inside = find_within(&real, depth);
@@ -506,32 +560,19 @@ pub fn check_publish(target: &Path, lang: Lang) -> Result<(), String> {
             .map(Path::to_path_buf)
             .or_else(|| inside.clone().filter(|(k, _)| *k == kind).map(|(_, p)| p));
         if let Some(found) = found {
-            let folder = kind.folder(lang);
-            let how = if found == real {
-                t!(lang, "它就是{folder}", "it is {folder}")
+            let relation = if found == real {
+                Relation::Is
             } else if real.starts_with(&found) {
-                t!(
-                    lang,
-                    "它位于{folder} {} 之内",
-                    "it is inside {folder} {}",
-                    found.display()
-                )
+                Relation::Contains
             } else {
-                t!(
-                    lang,
-                    "它含有{folder} {}",
-                    "it holds {folder} {}",
-                    found.display()
-                )
+                Relation::Within
             };
-            return Err(t!(
-                lang,
-                "输出文件夹 {} 不能用来生成网站：{}（标记 {}）；保密文件绝不发布。请用 -o 另选一个文件夹（例如 -o output）",
-                "the output folder {} cannot be published: {} (marker {}), and confidential files are never published. Choose another folder with -o (e.g. -o output)",
-                target.display(),
-                how,
-                kind.marker()
-            ));
+            return Err(Error::Publish {
+                target: target.to_path_buf(),
+                kind,
+                found,
+                relation,
+            });
         }
     }
     Ok(())
@@ -575,7 +616,7 @@ pub fn move_legacy_bulletins(
             dest.display()
         )));
     }
-    check(root, &dest, kind, lang).map_err(|e| refused(format!("{} ", e.localize(lang))))?;
+    check(root, &dest, kind).map_err(|e| refused(format!("{} ", e.localize(lang))))?;
     fs::rename(&old, &dest).map_err(|e| refused(format!("{e}. ")))?;
     mark(&dest, kind).map_err(|e| e.localize(lang))?;
     Ok(Some(dest))

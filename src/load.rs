@@ -729,9 +729,8 @@ mod tests {
         assert!(p.message.contains("not a regular file"), "{}", p.message);
         assert_eq!((p.line, p.column), (1, 1));
         let fifo = d.path().join("f.yaml");
-        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a valid NUL-terminated path.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        use rustix::fs::{mknodat, FileType, Mode, CWD};
+        mknodat(CWD, &fifo, FileType::Fifo, Mode::from_raw_mode(0o644), 0).unwrap();
         let p = read_bytes(d.path(), &fifo, Lang::Zh).unwrap_err();
         assert!(p.message.contains("不是普通文件"), "{}", p.message);
         let link = d.path().join("l.yaml");

@@ -15,7 +15,7 @@ use std::io::{Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use crate::diag::{t, Lang};
+use crate::diag::{t, Lang, Localize};
 
 /// The file that marks a folder as a rankpress output, written into every output.
 pub const MARKER: &str = ".rankpress-output";
@@ -50,8 +50,213 @@ pub struct Output {
     bytes: AtomicU64,
 }
 
-fn io_err(what: &str, path: &Path, e: std::io::Error) -> String {
-    format!("{what} {}: {e}", path.display())
+/// Why the output folder could not be used or written. Facts only; [`Localize`] gives the
+/// user's message.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The output folder's path has no parent folder.
+    #[error("output folder has no parent")]
+    NoParent,
+    /// The output folder's path has no name.
+    #[error("output folder has no name")]
+    NoName,
+    /// A file operation failed.
+    #[error("{} {}: {source}", op.words(), path.display())]
+    Io {
+        /// What was being done.
+        op: Op,
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// [`resolve`]: the output folder would be the root folder.
+    #[error("the output folder cannot be {}", .0.display())]
+    Root(PathBuf),
+    /// [`check_target`]: the folder may not be replaced by a build.
+    #[error("the output {} is refused: {reason:?}", target.display())]
+    Refused {
+        /// The output folder as resolved.
+        target: PathBuf,
+        /// Why.
+        reason: Refusal,
+    },
+    /// [`check_target`]: the folder is or holds a confidential folder.
+    #[error(transparent)]
+    Confidential(#[from] crate::confidential::Error),
+    /// Bulletins of an earlier version could not be moved out of the output (the message of
+    /// [`crate::confidential::move_legacy_bulletins`], in the site's language).
+    #[error("{0}")]
+    LegacyBulletins(String),
+    /// Another build holds the lock on the output folder.
+    #[error("another rankpress (pid {pid:?}) is building into {}", target.display())]
+    Busy {
+        /// The process id written into the lock file, if any.
+        pid: Option<String>,
+        /// The output folder.
+        target: PathBuf,
+    },
+}
+
+/// The file operation of an [`Error::Io`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// Creating a folder or file.
+    Create,
+    /// Writing a file.
+    Write,
+    /// Moving the staged output into place.
+    MoveIntoPlace,
+    /// Moving the previous output aside.
+    MoveAside,
+    /// Making a path absolute.
+    Resolve,
+    /// Locking the lock file.
+    Lock,
+}
+
+impl Op {
+    /// The words before the path in the message (English in every language, as before).
+    fn words(self) -> &'static str {
+        match self {
+            Op::Create => "cannot create",
+            Op::Write => "cannot write",
+            Op::MoveIntoPlace => "cannot move into place",
+            Op::MoveAside => "cannot move aside",
+            Op::Resolve => "cannot resolve",
+            Op::Lock => "cannot lock",
+        }
+    }
+}
+
+/// Why [`check_target`] refuses an output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// It is a symbolic link (to this path).
+    Symlink(PathBuf),
+    /// It is a regular file.
+    File,
+    /// It is the site folder.
+    SiteFolder,
+    /// It contains the site folder (this one).
+    ContainsSite(PathBuf),
+    /// It is `content/`.
+    Content,
+    /// It lies inside `content/`.
+    InsideContent,
+    /// It holds a `content/` folder.
+    HoldsContent,
+    /// A marked output holding entries its last build did not write.
+    Foreign {
+        /// A few of them, for the message.
+        entries: String,
+        /// How many.
+        total: usize,
+    },
+    /// A folder holding files rankpress did not write.
+    NotOurs {
+        /// A few of them, for the message.
+        entries: String,
+        /// How many.
+        total: usize,
+    },
+}
+
+impl Localize for Error {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Error::NoParent | Error::NoName | Error::Io { .. } | Error::LegacyBulletins(_) => {
+                self.to_string()
+            }
+            Error::Root(path) => t!(
+                lang,
+                "输出文件夹不能是根目录（{}）",
+                "the output folder cannot be {}",
+                path.display()
+            ),
+            Error::Refused { target, reason } => {
+                let (zh, en) = reason.words(target);
+                match lang {
+                    Lang::Zh => format!("{zh}。rankpress 只会替换不存在的文件夹、空文件夹或它以前生成的输出文件夹；请用 -o 另选一个文件夹（例如 -o output）"),
+                    Lang::En => format!("{en}. rankpress only replaces a folder that is absent, empty or an earlier rankpress output; choose another folder with -o (e.g. -o output)"),
+                }
+            }
+            Error::Confidential(e) => e.localize(lang),
+            Error::Busy { pid, target } => {
+                let pid = match (pid, lang) {
+                    (None, _) => String::new(),
+                    (Some(pid), Lang::Zh) => format!("（{pid}）"),
+                    (Some(pid), Lang::En) => format!(" (pid {pid})"),
+                };
+                t!(
+                    lang,
+                    "另一个 rankpress 进程{}正在写入 {}；请等待它完成",
+                    "another rankpress{} is building into {}; wait for it to finish",
+                    pid,
+                    target.display()
+                )
+            }
+        }
+    }
+}
+
+impl Refusal {
+    /// What is wrong with the output folder `target`, in Chinese and in English.
+    fn words(&self, target: &Path) -> (String, String) {
+        let shown = target.display();
+        match self {
+            Refusal::Symlink(real) => (
+                format!("输出位置 {shown} 是一个符号链接（指向 {}），rankpress 不会替换链接或通过链接写入", real.display()),
+                format!("the output {shown} is a symbolic link (to {}); rankpress never replaces a link or writes through one", real.display()),
+            ),
+            Refusal::File => (
+                format!("输出位置 {shown} 是一个文件，不是文件夹"),
+                format!("the output {shown} is a file, not a folder"),
+            ),
+            Refusal::SiteFolder => (
+                format!("输出文件夹 {shown} 就是网站文件夹本身"),
+                format!("the output folder {shown} is the site folder itself"),
+            ),
+            Refusal::ContainsSite(root) => (
+                format!("输出文件夹 {shown} 包含网站文件夹 {}", root.display()),
+                format!(
+                    "the output folder {shown} contains the site folder {}",
+                    root.display()
+                ),
+            ),
+            Refusal::Content => (
+                format!("输出文件夹 {shown} 就是数据文件夹 content/"),
+                format!("the output folder {shown} is the data folder content/"),
+            ),
+            Refusal::InsideContent => (
+                format!("输出文件夹 {shown} 位于数据文件夹 content/ 之内"),
+                format!("the output folder {shown} is inside the data folder content/"),
+            ),
+            Refusal::HoldsContent => (
+                format!("输出文件夹 {shown} 含有 content/ 文件夹（像是一个网站的文件夹）"),
+                format!(
+                    "the output folder {shown} holds a content/ folder (it looks like a site folder)"
+                ),
+            ),
+            Refusal::Foreign { entries, total } => (
+                format!("输出文件夹 {shown} 里有上次生成之后加入的、不是 rankpress 写的内容（共 {total} 项：{entries}），生成网站会替换整个文件夹，所以不会写入。请先把它们移到别处"),
+                format!("the output folder {shown} holds files that its last build did not write ({total} entries: {entries}); a build replaces the whole folder, so nothing was written. Move them elsewhere first"),
+            ),
+            Refusal::NotOurs { entries, total } => (
+                format!("输出文件夹 {shown} 里已有不是 rankpress 生成的内容（共 {total} 项：{entries}），生成网站会替换整个文件夹，所以不会写入。若这些文件不再需要，可先清空该文件夹"),
+                format!("the output folder {shown} holds files rankpress did not write ({total} entries: {entries}); a build replaces the whole folder, so nothing was written. If those files are not needed, empty the folder first"),
+            ),
+        }
+    }
+}
+
+/// An [`Error::Io`] of `op` on `path`.
+fn io_err(op: Op, path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        op,
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 impl Output {
@@ -59,22 +264,19 @@ impl Output {
     /// checked ([`check_target`]) once by the caller before the build read anything (see
     /// [`crate::project::Project::output`]): takes the lock, checks the target again under it
     /// and creates the staging folder.
-    pub fn begin(root: &Path, target: &Path, lang: Lang) -> Result<Output, String> {
+    pub fn begin(root: &Path, target: &Path, lang: Lang) -> Result<Output, Error> {
         let target = target.to_path_buf();
-        let parent = target
-            .parent()
-            .ok_or("output folder has no parent")?
-            .to_path_buf();
-        fs::create_dir_all(&parent).map_err(|e| io_err("cannot create", &parent, e))?;
+        let parent = target.parent().ok_or(Error::NoParent)?.to_path_buf();
+        fs::create_dir_all(&parent).map_err(|e| io_err(Op::Create, &parent, e))?;
         let name = target
             .file_name()
-            .ok_or("output folder has no name")?
+            .ok_or(Error::NoName)?
             .to_string_lossy()
             .into_owned();
         let lock = parent.join(format!(".{name}.lock"));
-        let lock_file = take_lock(&lock, &target, lang)?;
+        let lock_file = take_lock(&lock, &target)?;
         // Checked again under the lock: another program may have changed the folder meanwhile.
-        if let Err(e) = check_target(root, &target, lang) {
+        if let Err(e) = check_target(root, &target) {
             let _ = fs::remove_file(&lock);
             return Err(e);
         }
@@ -115,7 +317,7 @@ impl Output {
         // Bulletins of an earlier version in the output move out of what gets published.
         if let Err(e) = crate::confidential::move_legacy_bulletins(root, &target, lang) {
             let _ = fs::remove_file(&lock);
-            return Err(e);
+            return Err(Error::LegacyBulletins(e));
         }
         // The previous output's token names it when it is set aside; an output of an earlier
         // version (no marker, or one without a token) gets one now, so that the trash it
@@ -123,7 +325,7 @@ impl Output {
         let previous_token = target.is_dir().then(|| token_of(&target));
         let token = new_token();
         let staging = parent.join(format!(".{name}.staging-{token}"));
-        fs::create_dir(&staging).map_err(|e| io_err("cannot create", &staging, e))?;
+        fs::create_dir(&staging).map_err(|e| io_err(Op::Create, &staging, e))?;
         write_marker(&staging, &[&token], None)?;
         let previous = target.is_dir().then(|| target.clone());
         let reuse = crate::cache::Reuse::begin(&target, previous);
@@ -141,17 +343,17 @@ impl Output {
     }
 
     /// Writes one file at a relative path (forward slashes) inside the output.
-    pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), String> {
+    pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), Error> {
         debug_assert!(
             !rel.split('/').any(|s| s == ".." || s.is_empty()),
-            "unsafe path {rel}"
+            "a path outside the output: {rel}"
         );
         let path = self.staging.join(rel);
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_err("cannot create", dir, e))?;
+            fs::create_dir_all(dir).map_err(|e| io_err(Op::Create, dir, e))?;
         }
         if !self.reuse.link_unchanged(rel, data, &path) {
-            fs::write(&path, data).map_err(|e| io_err("cannot write", &path, e))?;
+            fs::write(&path, data).map_err(|e| io_err(Op::Write, &path, e))?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
@@ -187,7 +389,7 @@ impl Output {
     /// Replaces the target with the staged output. Nothing of the previous output is carried
     /// over: confidential files (bulletins, payrolls) live in folders of their own
     /// ([`crate::confidential`]).
-    pub fn commit(self) -> Result<(), String> {
+    pub fn commit(self) -> Result<(), Error> {
         // The marker lists what this build wrote, so that the next build recognises anything
         // else as someone else's.
         let written = list_entries(&self.staging);
@@ -210,7 +412,7 @@ impl Output {
     /// instead of this build's random one, renaming the folder to match. At every step the
     /// folder's name holds one of its marker's tokens, so a build killed meanwhile leaves a
     /// folder the next build recognises. Returns the folder's path (renamed or not).
-    fn seal(&self, written: &[String]) -> (PathBuf, Result<(), String>) {
+    fn seal(&self, written: &[String]) -> (PathBuf, Result<(), Error>) {
         let token = list_token(written);
         let both = write_marker(&self.staging, &[&self.token, &token], Some(written));
         if let Err(e) = both {
@@ -261,12 +463,11 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 /// Puts `staging` in place of `target`: atomically where the OS can exchange two folders,
 /// otherwise with two renames (the old output moves aside first, as `.NAME.old-TOKEN`).
 /// `previous` is the token of the output at `target` (see [`Output::begin`]).
-fn swap(staging: &Path, target: &Path, previous: &Option<String>) -> Result<(), String> {
+fn swap(staging: &Path, target: &Path, previous: &Option<String>) -> Result<(), Error> {
     // Without a previous output (or one that appeared since the build began: then the rename
     // fails unless it is an empty folder), the staged output simply moves into place.
     let (Some(name), Some(previous), true) = (target.file_name(), previous, target.exists()) else {
-        return fs::rename(staging, target)
-            .map_err(|e| io_err("cannot move into place", target, e));
+        return fs::rename(staging, target).map_err(|e| io_err(Op::MoveIntoPlace, target, e));
     };
     let name = name.to_string_lossy();
     let trash = target.with_file_name(format!(".{name}.trash-{previous}"));
@@ -276,10 +477,10 @@ fn swap(staging: &Path, target: &Path, previous: &Option<String>) -> Result<(), 
         return Ok(());
     }
     let old = target.with_file_name(format!(".{name}.old-{previous}"));
-    fs::rename(target, &old).map_err(|e| io_err("cannot move aside", target, e))?;
+    fs::rename(target, &old).map_err(|e| io_err(Op::MoveAside, target, e))?;
     if let Err(e) = fs::rename(staging, target) {
         let _ = fs::rename(&old, target);
-        return Err(io_err("cannot move into place", target, e));
+        return Err(io_err(Op::MoveIntoPlace, target, e));
     }
     discard(&old, &trash);
     Ok(())
@@ -406,7 +607,7 @@ fn read_marker(dir: &Path) -> Option<Marker> {
 }
 
 /// Writes the [`MARKER`] of `dir`: its tokens and, once known, the output's entries.
-fn write_marker(dir: &Path, tokens: &[&str], files: Option<&[String]>) -> Result<(), String> {
+fn write_marker(dir: &Path, tokens: &[&str], files: Option<&[String]>) -> Result<(), Error> {
     let mut text = MARKER_TEXT.to_string();
     for token in tokens {
         text.push_str(&format!("{TOKEN_LINE}{token}\n"));
@@ -424,7 +625,7 @@ fn write_marker(dir: &Path, tokens: &[&str], files: Option<&[String]>) -> Result
     let tmp = dir.join(format!("{MARKER}.tmp"));
     fs::write(&tmp, text)
         .and_then(|()| fs::rename(&tmp, &path))
-        .map_err(|e| io_err("cannot write", &path, e))
+        .map_err(|e| io_err(Op::Write, &path, e))
 }
 
 /// The token of the output `target`, from its marker; an output without one (written by an
@@ -511,8 +712,8 @@ fn foreign_entries(target: &Path) -> Vec<String> {
 /// `path` made absolute, with `.` and `..` resolved and the folders above it canonicalised
 /// (symlinks resolved); the last component is kept as it is, so a symlink given as the output
 /// is still seen as a symlink.
-pub fn resolve(path: &Path, lang: Lang) -> Result<PathBuf, String> {
-    let abs = std::path::absolute(path).map_err(|e| io_err("cannot resolve", path, e))?;
+pub fn resolve(path: &Path) -> Result<PathBuf, Error> {
+    let abs = std::path::absolute(path).map_err(|e| io_err(Op::Resolve, path, e))?;
     let mut parts: Vec<Component> = Vec::new();
     for c in abs.components() {
         match c {
@@ -527,12 +728,7 @@ pub fn resolve(path: &Path, lang: Lang) -> Result<PathBuf, String> {
     }
     let normal: PathBuf = parts.iter().collect();
     let (Some(parent), Some(name)) = (normal.parent(), normal.file_name()) else {
-        return Err(t!(
-            lang,
-            "输出文件夹不能是根目录（{}）",
-            "the output folder cannot be {}",
-            normal.display()
-        ));
+        return Err(Error::Root(normal));
     };
     Ok(canonical_lenient(parent).join(name))
 }
@@ -662,12 +858,11 @@ fn summary(names: Vec<String>) -> (String, usize) {
 /// the site folder, a folder above it, a folder holding a `content/` folder, or lie inside
 /// `content/`. A regular file or a symlink is refused. The message (site's language) says what
 /// is there and how to proceed.
-pub fn check_target(root: &Path, target: &Path, lang: Lang) -> Result<(), String> {
-    let shown = target.display();
-    let refuse = |zh: String, en: String| -> Result<(), String> {
-        Err(match lang {
-            Lang::Zh => format!("{zh}。rankpress 只会替换不存在的文件夹、空文件夹或它以前生成的输出文件夹；请用 -o 另选一个文件夹（例如 -o output）"),
-            Lang::En => format!("{en}. rankpress only replaces a folder that is absent, empty or an earlier rankpress output; choose another folder with -o (e.g. -o output)"),
+pub fn check_target(root: &Path, target: &Path) -> Result<(), Error> {
+    let refuse = |reason: Refusal| -> Result<(), Error> {
+        Err(Error::Refused {
+            target: target.to_path_buf(),
+            reason,
         })
     };
     let root = fs::canonicalize(root).unwrap_or_else(|_| canonical_lenient(root));
@@ -675,53 +870,27 @@ pub fn check_target(root: &Path, target: &Path, lang: Lang) -> Result<(), String
     let real = fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf());
     if let Ok(m) = fs::symlink_metadata(target) {
         if m.file_type().is_symlink() {
-            return refuse(
-                format!("输出位置 {shown} 是一个符号链接（指向 {}），rankpress 不会替换链接或通过链接写入", real.display()),
-                format!("the output {shown} is a symbolic link (to {}); rankpress never replaces a link or writes through one", real.display()),
-            );
+            return refuse(Refusal::Symlink(real));
         }
         if !m.is_dir() {
-            return refuse(
-                format!("输出位置 {shown} 是一个文件，不是文件夹"),
-                format!("the output {shown} is a file, not a folder"),
-            );
+            return refuse(Refusal::File);
         }
     }
-    crate::confidential::check_publish(target, lang)?;
+    crate::confidential::check_publish(target)?;
     if real == root {
-        return refuse(
-            format!("输出文件夹 {shown} 就是网站文件夹本身"),
-            format!("the output folder {shown} is the site folder itself"),
-        );
+        return refuse(Refusal::SiteFolder);
     }
     if root.starts_with(&real) {
-        return refuse(
-            format!("输出文件夹 {shown} 包含网站文件夹 {}", root.display()),
-            format!(
-                "the output folder {shown} contains the site folder {}",
-                root.display()
-            ),
-        );
+        return refuse(Refusal::ContainsSite(root));
     }
     if real == content {
-        return refuse(
-            format!("输出文件夹 {shown} 就是数据文件夹 content/"),
-            format!("the output folder {shown} is the data folder content/"),
-        );
+        return refuse(Refusal::Content);
     }
     if real.starts_with(&content) || real.starts_with(root.join("content")) {
-        return refuse(
-            format!("输出文件夹 {shown} 位于数据文件夹 content/ 之内"),
-            format!("the output folder {shown} is inside the data folder content/"),
-        );
+        return refuse(Refusal::InsideContent);
     }
     if content.starts_with(&real) || real.join("content").exists() {
-        return refuse(
-            format!("输出文件夹 {shown} 含有 content/ 文件夹（像是一个网站的文件夹）"),
-            format!(
-                "the output folder {shown} holds a content/ folder (it looks like a site folder)"
-            ),
-        );
+        return refuse(Refusal::HoldsContent);
     }
     if !target.is_dir() {
         return Ok(());
@@ -731,10 +900,7 @@ pub fn check_target(root: &Path, target: &Path, lang: Lang) -> Result<(), String
         if total == 0 {
             return Ok(());
         }
-        return refuse(
-            format!("输出文件夹 {shown} 里有上次生成之后加入的、不是 rankpress 写的内容（共 {total} 项：{entries}），生成网站会替换整个文件夹，所以不会写入。请先把它们移到别处"),
-            format!("the output folder {shown} holds files that its last build did not write ({total} entries: {entries}); a build replaces the whole folder, so nothing was written. Move them elsewhere first"),
-        );
+        return refuse(Refusal::Foreign { entries, total });
     }
     let (entries, total) = some_entries(target);
     if total == 0 {
@@ -744,10 +910,7 @@ pub fn check_target(root: &Path, target: &Path, lang: Lang) -> Result<(), String
     if legacy_output(target) {
         return Ok(());
     }
-    refuse(
-        format!("输出文件夹 {shown} 里已有不是 rankpress 生成的内容（共 {total} 项：{entries}），生成网站会替换整个文件夹，所以不会写入。若这些文件不再需要，可先清空该文件夹"),
-        format!("the output folder {shown} holds files rankpress did not write ({total} entries: {entries}); a build replaces the whole folder, so nothing was written. If those files are not needed, empty the folder first"),
-    )
+    refuse(Refusal::NotOurs { entries, total })
 }
 
 /// True for an output written by a rankpress version before the [`MARKER`]: its build left
@@ -765,7 +928,7 @@ fn legacy_output(target: &Path) -> bool {
 /// when another build holds it. The lock is tied to the open file, so it dies with its
 /// process: a file left by a killed build, whatever pid it names, never blocks a build. The
 /// pid written into the file is only for the message.
-fn take_lock(path: &Path, target: &Path, lang: Lang) -> Result<fs::File, String> {
+fn take_lock(path: &Path, target: &Path) -> Result<fs::File, Error> {
     for _ in 0..100 {
         let mut f = fs::OpenOptions::new()
             .read(true)
@@ -773,27 +936,19 @@ fn take_lock(path: &Path, target: &Path, lang: Lang) -> Result<fs::File, String>
             .create(true)
             .truncate(false)
             .open(path)
-            .map_err(|e| io_err("cannot create", path, e))?;
+            .map_err(|e| io_err(Op::Create, path, e))?;
         match fs4::FileExt::try_lock(&f) {
             Ok(()) => {}
             Err(fs4::TryLockError::WouldBlock) => {
                 let mut pid = String::new();
                 let _ = f.read_to_string(&mut pid);
                 let pid = pid.trim();
-                let pid = match (pid.is_empty(), lang) {
-                    (true, _) => String::new(),
-                    (false, Lang::Zh) => format!("（{pid}）"),
-                    (false, Lang::En) => format!(" (pid {pid})"),
-                };
-                return Err(t!(
-                    lang,
-                    "另一个 rankpress 进程{}正在写入 {}；请等待它完成",
-                    "another rankpress{} is building into {}; wait for it to finish",
-                    pid,
-                    target.display()
-                ));
+                return Err(Error::Busy {
+                    pid: (!pid.is_empty()).then(|| pid.to_string()),
+                    target: target.to_path_buf(),
+                });
             }
-            Err(fs4::TryLockError::Error(e)) => return Err(io_err("cannot lock", path, e)),
+            Err(fs4::TryLockError::Error(e)) => return Err(io_err(Op::Lock, path, e)),
         }
         // The build that held the lock removes the file before releasing it: if that happened
         // after we opened it, our lock is on a file nobody else sees; open the path again.
@@ -806,7 +961,7 @@ fn take_lock(path: &Path, target: &Path, lang: Lang) -> Result<fs::File, String>
         return Ok(f);
     }
     Err(io_err(
-        "cannot lock",
+        Op::Lock,
         path,
         std::io::Error::other("the lock file keeps changing"),
     ))
@@ -835,7 +990,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let root = d.path().join("site");
         fs::create_dir_all(root.join("content/results")).unwrap();
-        let ok = |p: &Path| check_target(&root, &resolve(p, Lang::En).unwrap(), Lang::En);
+        let ok = |p: &Path| check_target(&root, &resolve(p).unwrap());
         assert!(ok(&root.join("output")).is_ok());
         assert!(ok(&d.path().join("elsewhere/public")).is_ok());
         for bad in [
@@ -847,18 +1002,54 @@ mod tests {
             d.path().to_path_buf(),
             root.join("output/../content"),
         ] {
-            assert!(ok(&bad).is_err(), "{}", bad.display());
+            assert!(
+                matches!(ok(&bad), Err(Error::Refused { .. })),
+                "{}",
+                bad.display()
+            );
         }
         fs::create_dir_all(root.join("mine")).unwrap();
         assert!(ok(&root.join("mine")).is_ok(), "empty folder");
         fs::write(root.join("mine/a.txt"), "x").unwrap();
         let e = ok(&root.join("mine")).unwrap_err();
+        assert!(
+            matches!(&e, Error::Refused { reason: Refusal::NotOurs { entries, total: 1 }, .. } if entries == "a.txt"),
+            "{e:?}"
+        );
+        let e = e.localize(Lang::En);
         assert!(e.contains("(1 entries: a.txt)"), "{e}");
         fs::write(root.join("mine").join(MARKER), MARKER_TEXT).unwrap();
         assert!(ok(&root.join("mine")).is_ok(), "marked output");
         // A marker that is not rankpress's is not trusted.
         fs::write(root.join("mine").join(MARKER), "something else\n").unwrap();
         assert!(ok(&root.join("mine")).is_err());
+    }
+
+    #[test]
+    fn errors_carry_facts_and_keep_their_messages() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        let e = check_target(&root, &root).unwrap_err();
+        assert!(
+            matches!(&e, Error::Refused { reason: Refusal::SiteFolder, target } if *target == root)
+        );
+        assert_eq!(
+            e.localize(Lang::Zh),
+            format!("输出文件夹 {} 就是网站文件夹本身。rankpress 只会替换不存在的文件夹、空文件夹或它以前生成的输出文件夹；请用 -o 另选一个文件夹（例如 -o output）", root.display())
+        );
+        let e = resolve(Path::new("/")).unwrap_err();
+        assert!(matches!(&e, Error::Root(p) if p == Path::new("/")));
+        assert_eq!(e.localize(Lang::En), "the output folder cannot be /");
+        // A file where the output's parent folder should be: the OS error is kept as a fact.
+        fs::write(d.path().join("file"), "x").unwrap();
+        let target = d.path().join("file/out");
+        let e = Output::begin(&root, &target, Lang::En).err().unwrap();
+        assert!(
+            matches!(&e, Error::Io { op: Op::Create, path, .. } if path == &d.path().join("file")),
+            "{e:?}"
+        );
+        assert!(e.localize(Lang::Zh).starts_with("cannot create "), "{e}");
     }
 
     #[test]

@@ -248,7 +248,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<Vec<PathBuf>, Error> {
     // The folder as checked (`..` and symlinks resolved): the files go where the check looked,
     // not where the kernel would take `link/..`.
     let chosen = project.confidential_dir(Kind::Payroll, opts.dir.as_deref());
-    let dir = confidential::check(root, &chosen, Kind::Payroll, lang)
+    let dir = confidential::check(root, &chosen, Kind::Payroll)
         .map_err(|e| Error::Usage(e.localize(lang)))?;
     let scores = crate::score::compute(&site);
     let months: Vec<&MonthScore> = match opts.months {
@@ -272,7 +272,7 @@ pub fn run(project: &Project, opts: &Options) -> Result<Vec<PathBuf>, Error> {
             files.push((dir.join(format!("{}.{ext}", ms.month)), data));
         }
     }
-    confidential::claim(root, &chosen, Kind::Payroll, lang)
+    confidential::claim(root, &chosen, Kind::Payroll)
         .map_err(|e| Error::Usage(e.localize(lang)))?;
     crate::fsutil::write_atomic_group(&files, crate::fsutil::Mode::Private).map_err(
         |(path, e)| {

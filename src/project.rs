@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::compute::Computed;
 use crate::confidential::Kind;
-use crate::diag::{Lang, Problem};
+use crate::diag::{Lang, Localize, Problem};
 use crate::history::History;
 use crate::load::{self, SiteFile};
 use crate::model::Site;
@@ -96,8 +96,10 @@ impl Project {
         let target = chosen
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.join("output"));
-        let output = crate::output::resolve(&target, self.lang).map_err(Error::Io)?;
-        crate::output::check_target(&self.root, &output, self.lang).map_err(Error::Io)?;
+        let lang = self.lang;
+        let output = crate::output::resolve(&target).map_err(|e| Error::Io(e.localize(lang)))?;
+        crate::output::check_target(&self.root, &output)
+            .map_err(|e| Error::Io(e.localize(lang)))?;
         Ok(output)
     }
 
@@ -203,7 +205,9 @@ impl Project {
         history: &History,
         mut timings: Timings,
     ) -> Result<Report, Error> {
-        let out = Output::begin(&self.root, output, site.config.language).map_err(Error::Io)?;
+        let lang = site.config.language;
+        let out =
+            Output::begin(&self.root, output, lang).map_err(|e| Error::Io(e.localize(lang)))?;
         crate::pause::point("begun");
         let rendered = timings.time("render", || {
             crate::render::render_site(&self.root, site, computed, history.version.as_ref(), &out)
@@ -212,11 +216,13 @@ impl Project {
             Ok(detail) => timings.render_detail = detail,
             Err(e) => {
                 out.abandon();
-                return Err(Error::Io(e));
+                return Err(Error::Io(e.localize(lang)));
             }
         }
         let (files, bytes) = out.stats();
-        timings.time("write", || out.commit()).map_err(Error::Io)?;
+        timings
+            .time("write", || out.commit())
+            .map_err(|e| Error::Io(e.localize(lang)))?;
         Ok(Report {
             files,
             bytes,

@@ -6,10 +6,35 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::compute::Computed;
+use crate::diag::{Lang, Localize};
 use crate::exports as export;
 use crate::model::Site;
 use crate::output::Output;
-use crate::theme::Theme;
+use crate::theme::{RenderError, Theme, ThemeError};
+
+/// Why rendering the site failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The theme could not be loaded.
+    #[error(transparent)]
+    Theme(#[from] ThemeError),
+    /// A template failed to render.
+    #[error(transparent)]
+    Template(#[from] RenderError),
+    /// A file of the output could not be written.
+    #[error(transparent)]
+    Output(#[from] crate::output::Error),
+}
+
+impl Localize for Error {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Error::Theme(e) => e.localize(lang),
+            Error::Template(e) => e.localize(lang),
+            Error::Output(e) => e.localize(lang),
+        }
+    }
+}
 
 /// Renders every export and page of the site into `out`.
 pub fn render_site(
@@ -18,7 +43,7 @@ pub fn render_site(
     computed: &Computed,
     version: Option<&serde_json::Value>,
     out: &Output,
-) -> Result<Vec<(&'static str, std::time::Duration)>, String> {
+) -> Result<Vec<(&'static str, std::time::Duration)>, Error> {
     let (exports, pages) = rayon::join(
         || {
             let start = std::time::Instant::now();
@@ -26,8 +51,7 @@ pub fn render_site(
         },
         || {
             let lang = site.config.language;
-            let theme = Theme::load(root, &site.config.theme, lang)
-                .map_err(|e| crate::diag::Localize::localize(&e, lang))?;
+            let theme = Theme::load(root, &site.config.theme, lang)?;
             crate::pages::render_pages(site, computed, version, theme, out)
         },
     );
@@ -76,7 +100,7 @@ impl OnDemand<'_> {
 
     /// The bytes of the file at `path` (relative, `/`-separated), `None` if the output has no
     /// such file, or the template's error.
-    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
+    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, RenderError>> {
         match self.exports.get(path) {
             Some(e) => Some(Ok(export_bytes(self.site, self.computed, self.version, *e))),
             None => self.pages.render(path),
@@ -90,7 +114,7 @@ pub fn write_exports(
     computed: &Computed,
     version: Option<&serde_json::Value>,
     out: &Output,
-) -> Result<(), String> {
+) -> Result<(), crate::output::Error> {
     exports(computed)
         .par_iter()
         .try_for_each(|(path, e)| out.write(path, &export_bytes(site, computed, version, *e)))

@@ -313,21 +313,10 @@ impl Theme {
 
     /// Renders a template by name (e.g. `month.html`). `.html`/`.xml` templates autoescape every
     /// value; other templates (e.g. `bulletin.txt`) do not.
-    pub fn render(&self, template: &str, ctx: &Context) -> Result<String, String> {
+    pub fn render(&self, template: &str, ctx: &Context) -> Result<String, RenderError> {
         self.tera
             .render(template, ctx)
-            .map_err(|e| self.render_error(template, &e))
-    }
-
-    /// The problem with rendering `template`, in the site's language.
-    fn render_error(&self, template: &str, e: &tera::Error) -> String {
-        t!(
-            self.lang,
-            "生成 {} 时出错：{}",
-            "rendering {}: {}",
-            template,
-            tera_error(e)
-        )
+            .map_err(|source| RenderError::new(template, source))
     }
 
     /// A hash of the templates, labels and language.
@@ -392,10 +381,10 @@ impl Theme {
         template: &str,
         ctx: &Context,
         out: &mut Vec<u8>,
-    ) -> Result<(), String> {
+    ) -> Result<(), RenderError> {
         self.tera
             .render_to(template, ctx, out)
-            .map_err(|e| self.render_error(template, &e))
+            .map_err(|source| RenderError::new(template, source))
     }
 
     /// All labels.
@@ -406,6 +395,38 @@ impl Theme {
     /// The language.
     pub fn lang(&self) -> Lang {
         self.lang
+    }
+}
+
+/// A template of the theme failed to render.
+#[derive(Debug, thiserror::Error)]
+#[error("rendering {template}: {}", tera_error(source))]
+pub struct RenderError {
+    /// The template's name (e.g. `month.html`).
+    pub template: String,
+    /// Tera's error.
+    pub source: tera::Error,
+}
+
+impl RenderError {
+    /// The error of rendering `template`.
+    fn new(template: &str, source: tera::Error) -> RenderError {
+        RenderError {
+            template: template.to_string(),
+            source,
+        }
+    }
+}
+
+impl Localize for RenderError {
+    fn localize(&self, lang: Lang) -> String {
+        t!(
+            lang,
+            "生成 {} 时出错：{}",
+            "rendering {}: {}",
+            self.template,
+            tera_error(&self.source)
+        )
     }
 }
 
@@ -464,5 +485,23 @@ mod tests {
                 "en label {k} has Chinese: {v}"
             );
         }
+    }
+
+    #[test]
+    fn a_render_error_names_its_template_in_the_site_language() {
+        let theme = Theme::load(Path::new("/nonexistent"), "default", Lang::Zh).unwrap();
+        let e = theme.render("month.html", &Context::new()).unwrap_err();
+        assert_eq!(e.template, "month.html");
+        let zh = e.localize(Lang::Zh);
+        assert!(zh.starts_with("生成 month.html 时出错："), "{zh}");
+        assert!(zh.ends_with(&tera_error(&e.source)), "{zh}");
+        let mut buf = Vec::new();
+        let e = theme
+            .render_to("month.html", &Context::new(), &mut buf)
+            .unwrap_err();
+        assert!(
+            e.localize(Lang::En).starts_with("rendering month.html: "),
+            "{e}"
+        );
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::compose::Ctx;
 use super::{Bulletin, Error, Image};
+use crate::diag::Localize;
 use crate::model::Month;
 
 #[derive(Serialize)]
@@ -143,8 +144,13 @@ fn normalize_text(s: &str) -> String {
     out.replace("\n--\n", "\n-- \n")
 }
 
+/// The CSS of a bulletin's HTML could not be inlined.
+#[derive(Debug, thiserror::Error)]
+#[error("CSS inlining failed: {0}")]
+pub struct CssError(#[from] css_inline::InlineError);
+
 /// Moves every rule of the `<style>` blocks into `style` attributes and drops the blocks.
-pub fn inline_css(html: &str) -> Result<String, String> {
+pub fn inline_css(html: &str) -> Result<String, CssError> {
     css_inline::CSSInliner::options()
         .load_remote_stylesheets(false)
         .keep_style_tags(false)
@@ -152,7 +158,7 @@ pub fn inline_css(html: &str) -> Result<String, String> {
         .keep_at_rules(false)
         .build()
         .inline(html)
-        .map_err(|e| format!("CSS inlining failed: {e}"))
+        .map_err(CssError)
 }
 
 impl Ctx<'_> {
@@ -176,10 +182,12 @@ impl Ctx<'_> {
             })
             .collect();
         c.insert("images", &imgs);
-        let text = (self.render)("bulletin.txt", &c).map_err(Error::Io)?;
+        let lang = self.theme.lang();
+        let failed = |e: &dyn Localize| Error::Io(e.localize(lang));
+        let text = (self.render)("bulletin.txt", &c).map_err(|e| failed(&e))?;
         let text = normalize_text(&text);
-        let raw_html = (self.render)("bulletin.html", &c).map_err(Error::Io)?;
-        let html = inline_css(&raw_html).map_err(Error::Io)?;
+        let raw_html = (self.render)("bulletin.html", &c).map_err(|e| failed(&e))?;
+        let html = inline_css(&raw_html).map_err(|e| Error::Io(e.to_string()))?;
         let month = self.ms.month;
         let mut parts: Vec<&[u8]> = vec![subject.as_bytes(), text.as_bytes(), html.as_bytes()];
         for i in &images {

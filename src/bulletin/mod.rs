@@ -29,8 +29,8 @@ use lettre::message::Mailbox;
 use rayon::prelude::*;
 
 pub use compose::team_subject;
-pub use mime::{content_hash, header, header_text, inline_css, message_date, with_date};
-pub use write::{eml_path, write, write_atomic, Manifest, ManifestEntry, Written};
+pub use mime::{content_hash, header, header_text, inline_css, message_date, with_date, CssError};
+pub use write::{eml_path, write, write_atomic, Manifest, ManifestEntry, WriteError, Written};
 
 use crate::charts::{self, FontData};
 use crate::compute::{self, Computed};
@@ -43,10 +43,10 @@ use crate::score::{MonthScore, Row};
 use crate::theme::Theme;
 use compose::Ctx;
 
-/// Renders a named template (`bulletin.html`, `bulletin.txt`) with a context; errors are
-/// readable messages. The site build supplies its theme lookup (site `templates/` → theme →
+/// Renders a named template (`bulletin.html`, `bulletin.txt`) with a context. The site build supplies its theme lookup (site `templates/` → theme →
 /// built-in default), see [`crate::theme::Theme`].
-pub type Render<'a> = dyn Fn(&str, &tera::Context) -> Result<String, String> + Sync + 'a;
+pub type Render<'a> =
+    dyn Fn(&str, &tera::Context) -> Result<String, crate::theme::RenderError> + Sync + 'a;
 
 /// Gmail clips messages whose HTML is larger than about 102 KB; we warn above this.
 pub const HTML_WARN_BYTES: usize = 100 * 1024;
@@ -329,16 +329,16 @@ pub fn run(
         .load_site()
         .map_err(|p| Error::data(project.lang(), &p))?;
     let lang = s.config.language;
-    confidential::check(root, &opts.dir, Kind::Bulletins, lang)
+    confidential::check(root, &opts.dir, Kind::Bulletins)
         .map_err(|e| Error::Usage(e.localize(lang)))?;
     config(&s)?;
     let month = crate::month::pick(&s, opts.month)?;
     let font = font(&s, root)?;
     let computed = compute::compute(&s, Default::default());
     let b = make(&s, &computed, month, theme, &font)?;
-    let dir = confidential::claim(root, &opts.dir, Kind::Bulletins, lang)
+    let dir = confidential::claim(root, &opts.dir, Kind::Bulletins)
         .map_err(|e| Error::Usage(e.localize(lang)))?;
-    let w = write(&dir, &b).map_err(Error::Io)?;
+    let w = write(&dir, &b).map_err(|e| Error::Io(e.localize(lang)))?;
     Ok((b, w))
 }
 

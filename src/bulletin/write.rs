@@ -7,7 +7,31 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{Bulletin, MonthBulletins};
+use crate::diag::{Lang, Localize};
 use crate::model::Month;
+
+/// Why a month's bulletins could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The manifest could not be serialised.
+    #[error("{0}")]
+    Manifest(#[from] serde_json::Error),
+}
+
+impl Localize for WriteError {
+    /// The message as it always was (English, the operating system's own words).
+    fn localize(&self, _lang: Lang) -> String {
+        self.to_string()
+    }
+}
 
 /// Where `bulletin` writes the `.eml` of message `key` of `month`, relative to the bulletins
 /// folder: `YYYY-MM.eml` for the team bulletin, `YYYY-MM/ID.eml` for a personal one. The only
@@ -46,12 +70,16 @@ pub struct Manifest {
     pub messages: Vec<ManifestEntry>,
 }
 
-/// Writes `data` to `path` atomically (see [`crate::fsutil::write_atomic`]), with a message
-/// naming the file on failure.
-pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), String> {
+/// Writes `data` to `path` atomically (see [`crate::fsutil::write_atomic`]), naming the file
+/// on failure.
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), WriteError> {
     // Personal bulletins may hold the person's pay: new files are readable by their owner only.
-    crate::fsutil::write_atomic_as(path, data, crate::fsutil::Mode::Private)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::fsutil::write_atomic_as(path, data, crate::fsutil::Mode::Private).map_err(|source| {
+        WriteError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
 }
 
 /// What [`write`](fn@write) wrote.
@@ -70,7 +98,7 @@ pub struct Written {
 /// with its preview `YYYY-MM/ID.html` (images in `YYYY-MM/ID/NAME.png`) and
 /// `YYYY-MM/manifest.json`. The personal files of an earlier run that are no longer produced are
 /// removed.
-pub fn write(dir: &Path, b: &MonthBulletins) -> Result<Written, String> {
+pub fn write(dir: &Path, b: &MonthBulletins) -> Result<Written, WriteError> {
     let m = b.month.to_string();
     let mdir = dir.join(&m);
     let mut w = Written {
@@ -78,7 +106,7 @@ pub fn write(dir: &Path, b: &MonthBulletins) -> Result<Written, String> {
         team_eml_bytes: b.team.eml.len(),
         ..Written::default()
     };
-    let mut put = |rel: String, data: &[u8]| -> Result<(), String> {
+    let mut put = |rel: String, data: &[u8]| -> Result<(), WriteError> {
         write_atomic(&dir.join(&rel), data)?;
         w.files.push(rel);
         Ok(())
@@ -106,7 +134,7 @@ pub fn write(dir: &Path, b: &MonthBulletins) -> Result<Written, String> {
         month: m.clone(),
         messages,
     };
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?;
+    let json = serde_json::to_vec_pretty(&manifest)?;
     put(format!("{m}/manifest.json"), &json)?;
     // Stale personal bulletins (a manager who lost an email, or `personal` switched off).
     if let Ok(rd) = std::fs::read_dir(&mdir) {
@@ -139,5 +167,26 @@ fn entry(b: &Bulletin, file: String) -> ManifestEntry {
         to: b.to.clone(),
         subject: b.subject.clone(),
         message_id: b.message_id.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_error_names_the_file_and_keeps_the_os_error() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("2024-05"), "a file, not a folder").unwrap();
+        let path = d.path().join("2024-05/team.eml");
+        let e = write_atomic(&path, b"x").unwrap_err();
+        let WriteError::Io { path: at, source } = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!(at, &path);
+        assert_eq!(
+            e.localize(Lang::Zh),
+            format!("cannot write {}: {source}", path.display())
+        );
     }
 }

@@ -10,7 +10,7 @@
 //! stored, so a cache hit never hides a problem.
 //!
 //! The file is written with [`postcard`]: a compact binary serde format with a documented,
-//! stable wire format (1.0 specification), maintained, no unsafe code and no build script;
+//! stable wire format (1.0 specification), maintained, safe Rust only and no build script;
 //! floats are stored as their exact bits, so a cached month is bit-for-bit the parsed one.
 //! The file carries a magic line, a format number and a checksum of its body: a truncated,
 //! corrupt or foreign file is ignored (everything is parsed), never trusted.

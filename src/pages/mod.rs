@@ -278,7 +278,7 @@ pub fn render_pages(
     version: Option<&J>,
     mut theme: Theme,
     out: &Output,
-) -> Result<Vec<(&'static str, std::time::Duration)>, String> {
+) -> Result<Vec<(&'static str, std::time::Duration)>, crate::render::Error> {
     for (rel, bytes) in theme.static_files() {
         out.write(&format!("static/{rel}"), bytes)?;
     }
@@ -361,7 +361,7 @@ pub fn render_pages(
                 k[i].fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
             }
             progress.inc();
-            Ok::<(), String>(())
+            Ok::<(), crate::render::Error>(())
         },
     )?;
     progress.finish();
@@ -538,7 +538,7 @@ impl OnDemand<'_> {
 
     /// The bytes of the page or static file at `path`, `None` if there is none, or the
     /// template's error.
-    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, String>> {
+    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, crate::theme::RenderError>> {
         if let Some(rel) = path.strip_prefix("static/") {
             if let Some(bytes) = self.idx.t.static_files().get(rel) {
                 return Some(Ok(bytes.clone()));

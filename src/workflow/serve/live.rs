@@ -81,6 +81,9 @@ impl Live {
                             let answer = match kept {
                                 Some(bytes) => Some(Ok(bytes)),
                                 None => files.render(&path).map(|r| {
+                                    let lang = site.config.language;
+                                    let r =
+                                        r.map_err(|e| crate::diag::Localize::localize(&e, lang));
                                     let bytes = Arc::new(r?);
                                     if reuse {
                                         done.lock().expect("done").keep(path, bytes.clone());
