@@ -34,6 +34,20 @@ def months_from(start_y, start_m, count):
     return out
 
 
+
+def rating_lines(levels):
+    """The `ratings:` block of site.yaml for these levels (none when there are no levels)."""
+    if not levels:
+        return []
+    out = ["ratings:"]
+    for lv in levels:
+        parts = ["id: %s" % lv["id"], "name: %s" % lv["name"]]
+        for key in ("quota", "min", "coefficient"):
+            if key in lv:
+                parts.append("%s: %s" % (key, lv[key]))
+        out.append("  - {%s}" % ", ".join(parts))
+    return out
+
 def gen(seed, root):
     rnd = random.Random(seed)
     n = rnd.choice([1, 2, 3, 3, 4, 5, 6, 7, 8, 10, 13, 20, 30])
@@ -114,14 +128,7 @@ def gen(seed, root):
         annual.append("  demotion_months: %d" % demo)
     s.append("annual:")
     s.extend(annual)
-    if levels:
-        s.append("ratings:")
-        for lv in levels:
-            parts = ["id: %s" % lv["id"], "name: %s" % lv["name"]]
-            for key in ("quota", "min", "coefficient"):
-                if key in lv:
-                    parts.append("%s: %s" % (key, lv[key]))
-            s.append("  - {%s}" % ", ".join(parts))
+    s.extend(rating_lines(levels))
     if pay:
         s.append("pay:")
         s.append("  method: %s" % pay[0])

@@ -31,7 +31,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "v2ref"))
-from v2gen import months_from, write  # noqa: E402  (the version 2 generator's helpers)
+from v2gen import months_from, rating_lines, write  # noqa: E402  (the version 2 generator's helpers)
 
 
 def unit_tree(rnd):
@@ -194,14 +194,7 @@ def gen(seed, root, units=True):
         s.append("  promotion_months: %d" % promo)
     if demo:
         s.append("  demotion_months: %d" % demo)
-    if levels:
-        s.append("ratings:")
-        for lv in levels:
-            parts = ["id: %s" % lv["id"], "name: %s" % lv["name"]]
-            for key in ("quota", "min", "coefficient"):
-                if key in lv:
-                    parts.append("%s: %s" % (key, lv[key]))
-            s.append("  - {%s}" % ", ".join(parts))
+    s.extend(rating_lines(levels))
     if pay:
         s.append("pay:")
         if pay[0] == "pools":
