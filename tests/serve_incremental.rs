@@ -514,3 +514,25 @@ fn sigterm_and_sigint_end_serve_with_status_0() {
         assert!(rest.iter().all(|l| !l.contains("panick")), "{rest:?}");
     }
 }
+
+/// The private folder of serve's inner socket goes with serve: a stopped serve leaves nothing
+/// in the temporary folder (every preview used to leave a `rankpress-serveXXXXXX` behind).
+#[test]
+fn a_stopped_serve_leaves_nothing_in_the_temporary_folder() {
+    use rustix::process::Signal;
+    let site = site_from(&repo().join("content"));
+    let tmp = common::tempdir();
+    let tmp_path = tmp.path().to_str().unwrap().to_string();
+    for signal in [Signal::TERM, Signal::INT] {
+        let mut srv = Serve::start_env(site.path(), &[], &[("TMPDIR", &tmp_path)]);
+        assert!(get(srv.port, "/").0 == 200);
+        let status = srv.stop_with(signal);
+        assert_eq!(status.code(), Some(0), "{signal:?}: {status}");
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert!(left.is_empty(), "{signal:?}: serve left {left:?}");
+    }
+}

@@ -241,7 +241,9 @@ pub struct Server {
     /// The server: its requests are taken with `recv`.
     pub http: tiny_http::Server,
     behind: Behind,
-    _dir: Option<tempfile::TempDir>,
+    /// The private folder of the inner socket, removed by [`Server::close`] (the gate's thread
+    /// holds the server for ever, so it is never dropped).
+    dir: Mutex<Option<tempfile::TempDir>>,
 }
 
 impl Server {
@@ -258,7 +260,7 @@ impl Server {
                     return Ok(Server {
                         http,
                         behind: Behind::Unix(path),
-                        _dir: Some(dir),
+                        dir: Mutex::new(Some(dir)),
                     });
                 }
             }
@@ -270,8 +272,16 @@ impl Server {
         Ok(Server {
             http,
             behind: Behind::Tcp(addr),
-            _dir: None,
+            dir: Mutex::new(None),
         })
+    }
+
+    /// Removes the inner socket's private folder: called when `serve` ends, so that no preview
+    /// leaves a folder in the temporary folder.
+    pub fn close(&self) {
+        if let Ok(mut dir) = self.dir.lock() {
+            drop(dir.take());
+        }
     }
 
     /// Accepts connections on `public` for ever (in a thread of its own), each relayed to the

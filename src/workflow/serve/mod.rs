@@ -253,5 +253,6 @@ pub fn run(root: &Path, bind: &str, port: u16, timings: bool) -> Result<Outcome,
         }
         rebuild(&mut preview, &state, lang, false, timings);
     }
+    server.close();
     Ok(Outcome::Done)
 }
