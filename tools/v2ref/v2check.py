@@ -19,21 +19,31 @@ import v2gen  # noqa: E402
 import v2ref  # noqa: E402
 
 
+def build_and_pay(binary, root, has_pay):
+    """Builds the site at `root` into root/out and writes every month's payroll into
+    root/payroll with rankpress: (out, pay_dir, problems), where `out` is None when the build
+    failed; a site without pay must make `payroll` exit 1."""
+    out = os.path.join(root, "out")
+    b = subprocess.run([binary, "build", "-r", root, "-o", out], capture_output=True, text=True)
+    if b.returncode != 0:
+        return None, None, ["build failed (exit %d): %s%s" % (b.returncode, b.stdout, b.stderr)]
+    pay_dir = os.path.join(root, "payroll")
+    p = subprocess.run([binary, "payroll", "--month", "all", "-r", root, "-o", pay_dir], capture_output=True, text=True)
+    problems = []
+    if has_pay and p.returncode != 0:
+        problems.append("payroll failed (exit %d): %s%s" % (p.returncode, p.stdout, p.stderr))
+    if not has_pay and p.returncode != 1:
+        problems.append("payroll without pay: want exit 1, got %d" % p.returncode)
+    return out, pay_dir, problems
+
+
 def run_seed(binary, work, seed):
     root = os.path.join(work, "site-%d" % seed)
     shutil.rmtree(root, ignore_errors=True)
     has_pay = v2gen.gen(seed, root)
-    out = os.path.join(root, "out")
-    b = subprocess.run([binary, "build", "-r", root, "-o", out], capture_output=True, text=True)
-    if b.returncode != 0:
-        return ["build failed (exit %d): %s%s" % (b.returncode, b.stdout, b.stderr)]
-    pay_dir = os.path.join(root, "payroll")
-    p = subprocess.run([binary, "payroll", "--month", "all", "-r", root, "-o", pay_dir], capture_output=True, text=True)
-    diffs = []
-    if has_pay and p.returncode != 0:
-        diffs.append("payroll failed (exit %d): %s%s" % (p.returncode, p.stdout, p.stderr))
-    if not has_pay and p.returncode != 1:
-        diffs.append("payroll without pay: want exit 1, got %d" % p.returncode)
+    out, pay_dir, diffs = build_and_pay(binary, root, has_pay)
+    if out is None:
+        return diffs
     diffs += v2ref.compare(root, out, pay_dir)
     return diffs
 

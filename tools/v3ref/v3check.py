@@ -21,13 +21,13 @@ sites without units), never as a crash of this script.
 
 import os
 import shutil
-import subprocess
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import v3gen  # noqa: E402
+from v2check import build_and_pay  # noqa: E402  (v3gen has put tools/v2ref on the path)
 import v3ref  # noqa: E402
 
 
@@ -36,17 +36,9 @@ def run_seed(binary, work, seed, v2_shapes=False):
     shutil.rmtree(root, ignore_errors=True)
     shape = v3gen.gen(seed, root, units=not v2_shapes)
     has_pay = shape["pay"] is not None
-    out = os.path.join(root, "out")
-    b = subprocess.run([binary, "build", "-r", root, "-o", out], capture_output=True, text=True)
-    if b.returncode != 0:
-        return ["build failed (exit %d): %s%s" % (b.returncode, b.stdout, b.stderr)]
-    pay_dir = os.path.join(root, "payroll")
-    p = subprocess.run([binary, "payroll", "--month", "all", "-r", root, "-o", pay_dir], capture_output=True, text=True)
-    diffs = []
-    if has_pay and p.returncode != 0:
-        diffs.append("payroll failed (exit %d): %s%s" % (p.returncode, p.stdout, p.stderr))
-    if not has_pay and p.returncode != 1:
-        diffs.append("payroll without pay: want exit 1, got %d" % p.returncode)
+    out, pay_dir, diffs = build_and_pay(binary, root, has_pay)
+    if out is None:
+        return diffs
     try:
         diffs += v3ref.compare(root, out, pay_dir, lenient=v2_shapes)
     except Exception:  # noqa: BLE001 (an export the reference cannot read is a difference)
